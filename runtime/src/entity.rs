@@ -1,0 +1,49 @@
+//! The [`Entity`] trait: a Rust struct stored as one kind of item in a single table.
+
+use crate::attribute::Item;
+use crate::error::{DecodeError, EncodeError};
+use crate::key::Key;
+
+/// A struct stored as items of one entity type of the schema.
+///
+/// Implemented by `#[derive(Entity)]`, which reads the schema file and generates the
+/// item conversion, the derived key attributes of every index the entity takes part
+/// in, the discriminator, and typed key functions (`User::key(..)`).
+///
+/// ```
+/// use dynaschema::{Entity, Attribute};
+///
+/// // `dynaschema.toml` next to this crate's Cargo.toml declares `[entities.User]`.
+/// # /*
+/// #[derive(Entity, Clone, Debug, PartialEq)]
+/// # */
+/// # #[derive(Entity, Clone, Debug, PartialEq)]
+/// # #[entity(schema = "../schema-examples/shop/dynaschema.toml")]
+/// pub struct User {
+///     pub user_id: String,
+///     pub email: String,
+///     pub name: String,
+/// }
+///
+/// let user = User { user_id: "u1".into(), email: "a@example.com".into(), name: "Ada".into() };
+/// let item = user.to_item().unwrap();
+/// assert_eq!(item["pk"].as_s().unwrap(), "USER#u1");
+/// assert_eq!(item["_et"].as_s().unwrap(), "User");
+/// assert_eq!(User::from_item(item).unwrap(), user);
+/// assert_eq!(user.primary_key(), User::key("u1"));
+/// ```
+pub trait Entity: Sized + Send + Sync + 'static {
+    /// The entity's name in the schema, stored in the discriminator attribute.
+    const NAME: &'static str;
+
+    /// The full item: fields, derived key attributes of every index whose template
+    /// can be filled, and the discriminator.
+    fn to_item(&self) -> Result<Item, EncodeError>;
+
+    /// Reads an item. Fails if the item's discriminator names another entity, so an
+    /// item is never decoded as the wrong type.
+    fn from_item(item: Item) -> Result<Self, DecodeError>;
+
+    /// This item's primary key.
+    fn primary_key(&self) -> Key<Self>;
+}

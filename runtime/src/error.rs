@@ -1,0 +1,252 @@
+//! The one error type of dynaschema, with a typed variant per failure an application
+//! may want to handle differently.
+
+use std::fmt;
+
+use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
+
+/// The result type of every fallible dynaschema operation.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong in a dynaschema operation.
+///
+/// Match on the variants rather than on messages: the variants are stable, the
+/// messages are for people.
+///
+/// ```
+/// use dynaschema::Error;
+///
+/// fn describe(err: &Error) -> &'static str {
+///     match err {
+///         Error::ConditionalCheckFailed { .. } => "somebody else got there first",
+///         Error::Decode(_) => "an item does not match its struct",
+///         Error::Key(_) | Error::Encode(_) => "refused before sending",
+///         Error::Service(e) if e.code() == Some("ResourceNotFoundException") => "no such table",
+///         _ => "other",
+///     }
+/// }
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A write's condition did not hold (for example `put(..).if_absent()` on an
+    /// existing item). DynamoDB's `ConditionalCheckFailedException`.
+    #[error("{operation} of {entity}: the condition did not hold")]
+    ConditionalCheckFailed {
+        /// The entity written.
+        entity: &'static str,
+        /// The operation, e.g. `PutItem`.
+        operation: &'static str,
+    },
+    /// An item read from DynamoDB does not fit its Rust type.
+    #[error(transparent)]
+    Decode(#[from] DecodeError),
+    /// An item could not be turned into DynamoDB attributes; nothing was sent.
+    #[error(transparent)]
+    Encode(#[from] EncodeError),
+    /// A key could not be built from the given values; nothing was sent.
+    #[error(transparent)]
+    Key(#[from] KeyError),
+    /// A pagination cursor could not be read.
+    #[error("invalid cursor: {reason}")]
+    InvalidCursor {
+        /// Why the cursor was refused.
+        reason: &'static str,
+    },
+    /// DynamoDB (or the connection to it) reported an error.
+    #[error(transparent)]
+    Service(#[from] ServiceError),
+}
+
+/// An item attribute whose stored value does not fit the Rust field it decodes into.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("cannot decode {entity}: attribute `{attribute}`: {reason}")]
+pub struct DecodeError {
+    /// The entity (or nested type) being decoded.
+    pub entity: &'static str,
+    /// The attribute path, e.g. `address.city` or `tags[2]`.
+    pub attribute: String,
+    /// What was wrong.
+    pub reason: AttributeError,
+}
+
+/// A field value that cannot be stored in DynamoDB.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("cannot encode {entity}: attribute `{attribute}`: {reason}")]
+pub struct EncodeError {
+    /// The entity (or nested type) being encoded.
+    pub entity: &'static str,
+    /// The attribute path.
+    pub attribute: String,
+    /// What was wrong.
+    pub reason: AttributeError,
+}
+
+/// Why one attribute value could not be converted, in either direction.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum AttributeError {
+    /// A required attribute is absent (or NULL).
+    #[error("missing, expected {expected}")]
+    Missing {
+        /// The DynamoDB type the field needs, e.g. `string (S)`.
+        expected: &'static str,
+    },
+    /// The attribute has another DynamoDB type than the field needs.
+    #[error("expected {expected}, found {found}")]
+    WrongType {
+        /// The DynamoDB type the field needs.
+        expected: &'static str,
+        /// The DynamoDB type stored (`S`, `N`, `M`, ...).
+        found: &'static str,
+    },
+    /// The attribute has the right DynamoDB type but its value does not parse.
+    #[error("expected {expected}, found {value:?}")]
+    Invalid {
+        /// What the field needs, e.g. `i32` or `RFC 3339 timestamp`.
+        expected: &'static str,
+        /// The stored value (truncated to 64 characters).
+        value: String,
+    },
+    /// A value DynamoDB cannot store (e.g. a NaN or infinite float).
+    #[error("{0}")]
+    Unrepresentable(&'static str),
+    /// An error inside a nested value; the path is carried by the outer error.
+    #[error("{path}: {error}")]
+    Nested {
+        /// The path below the outer attribute, e.g. `.city` or `[2]`.
+        path: String,
+        /// The inner error.
+        error: Box<AttributeError>,
+    },
+}
+
+impl AttributeError {
+    pub(crate) fn invalid(expected: &'static str, value: &str) -> Self {
+        let value = match value.char_indices().nth(64) {
+            Some((cut, _)) => format!("{}…", &value[..cut]),
+            None => value.to_owned(),
+        };
+        Self::Invalid { expected, value }
+    }
+
+    /// Splits nested errors into a full attribute path and the innermost reason.
+    fn flatten(self, mut path: String) -> (String, AttributeError) {
+        match self {
+            Self::Nested { path: inner, error } => {
+                path.push_str(&inner);
+                error.flatten(path)
+            }
+            other => (path, other),
+        }
+    }
+}
+
+impl DecodeError {
+    /// A decode error for `attribute` of `entity`; nested paths are folded into
+    /// `attribute` so the message names the exact place.
+    pub fn new(entity: &'static str, attribute: &str, reason: AttributeError) -> Self {
+        let (attribute, reason) = reason.flatten(attribute.to_owned());
+        Self {
+            entity,
+            attribute,
+            reason,
+        }
+    }
+}
+
+impl EncodeError {
+    /// An encode error for `attribute` of `entity`; nested paths are folded in.
+    pub fn new(entity: &'static str, attribute: &str, reason: AttributeError) -> Self {
+        let (attribute, reason) = reason.flatten(attribute.to_owned());
+        Self {
+            entity,
+            attribute,
+            reason,
+        }
+    }
+}
+
+/// A key that cannot be built from the values given; nothing was sent.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("key of {entity}: `{attribute}`: {reason}")]
+pub struct KeyError {
+    /// The entity whose key was being built.
+    pub entity: &'static str,
+    /// The key attribute (e.g. `pk`) or the field filling a segment (e.g. `user_id`).
+    pub attribute: String,
+    /// What was wrong.
+    pub reason: KeyErrorReason,
+}
+
+/// Why a key could not be built.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum KeyErrorReason {
+    /// A segment value is empty; empty segments would make `begins_with` prefixes
+    /// ambiguous, so they are refused.
+    #[error("a key segment cannot be empty")]
+    EmptySegment,
+    /// The encoded key exceeds DynamoDB's limit (2,048 bytes for a partition key,
+    /// 1,024 bytes for a sort key, UTF-8).
+    #[error("encoded key is {size} bytes, the limit is {limit} bytes")]
+    TooLong {
+        /// Encoded size in bytes.
+        size: usize,
+        /// DynamoDB's limit in bytes.
+        limit: usize,
+    },
+    /// A value cannot be encoded as a key segment (e.g. a timestamp outside years 0..=9999).
+    #[error("{0}")]
+    Unencodable(String),
+}
+
+/// An error reported by DynamoDB or by the SDK on the way there.
+#[derive(Debug, thiserror::Error)]
+#[error("{operation} failed: {}{}", .code.as_deref().unwrap_or("no error code"), .message.as_deref().map(|m| format!(": {m}")).unwrap_or_default())]
+pub struct ServiceError {
+    operation: &'static str,
+    code: Option<String>,
+    message: Option<String>,
+    #[source]
+    source: Box<dyn std::error::Error + Send + Sync>,
+}
+
+impl ServiceError {
+    /// The DynamoDB operation that failed, e.g. `Query`.
+    pub fn operation(&self) -> &'static str {
+        self.operation
+    }
+
+    /// DynamoDB's error code, e.g. `ResourceNotFoundException` or
+    /// `ProvisionedThroughputExceededException`; `None` for transport failures.
+    pub fn code(&self) -> Option<&str> {
+        self.code.as_deref()
+    }
+
+    /// The server's message. Its wording differs between DynamoDB, DynamoDB Local
+    /// and other servers: match on [`code`](Self::code) instead.
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// Maps an SDK error to [`Error`], turning `ConditionalCheckFailedException` into
+/// [`Error::ConditionalCheckFailed`].
+pub(crate) fn from_sdk<E, R>(operation: &'static str, entity: &'static str, err: SdkError<E, R>) -> Error
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: fmt::Debug + Send + Sync + 'static,
+{
+    let code = err.code().map(str::to_owned);
+    if code.as_deref() == Some("ConditionalCheckFailedException") {
+        return Error::ConditionalCheckFailed { entity, operation };
+    }
+    let message = err.message().map(str::to_owned);
+    Error::Service(ServiceError {
+        operation,
+        code,
+        message,
+        source: Box::new(err),
+    })
+}

@@ -1,0 +1,226 @@
+//! Access-pattern-first DynamoDB for Rust.
+//!
+//! A team writes its single-table design down once, in `dynaschema.toml`: the table,
+//! its indexes, the entities with their key templates (`USER#{user_id}`), and the
+//! named access patterns the application needs. Structs carry `#[derive(Entity)]`;
+//! `build.rs` turns the schema into a module with a typed table handle, one method per
+//! access pattern, collection result types and the table definition. This crate runs
+//! it all on [`aws-sdk-dynamodb`](aws_sdk_dynamodb).
+//!
+//! # A tour
+//!
+//! `dynaschema.toml`:
+//!
+//! ```toml
+//! [table]
+//! name = "Shop"
+//! partition_key = "pk"
+//! sort_key = "sk"
+//! entity_attribute = "_et"
+//!
+//! [indexes.gsi1]
+//! partition_key = "gsi1pk"
+//! sort_key = "gsi1sk"
+//!
+//! [entities.User]
+//! primary = { pk = "USER#{user_id}", sk = "PROFILE" }
+//! gsi1 = { pk = "EMAIL#{email}", sk = "USER" }
+//!
+//! [patterns.user_by_email]
+//! query = "User"
+//! index = "gsi1"
+//! ```
+//!
+//! `build.rs` (with `dynaschema-codegen` as a build dependency):
+//!
+//! ```no_run
+//! dynaschema_codegen::Builder::new().compile("dynaschema.toml").unwrap();
+//! ```
+//!
+//! The application:
+//!
+//! ```ignore
+//! use dynaschema::Entity;
+//!
+//! #[derive(Entity, Clone, Debug, PartialEq)]
+//! pub struct User {
+//!     pub user_id: String,
+//!     pub email: String,
+//!     pub name: String,
+//! }
+//!
+//! dynaschema::include_schema!(pub shop); // the module generated from dynaschema.toml
+//!
+//! # async fn demo(client: dynaschema::aws_sdk_dynamodb::Client) -> dynaschema::Result<()> {
+//! let table = shop::Table::new(client, "prod-shop");
+//! let user = User { user_id: "u1".into(), email: "ada@example.com".into(), name: "Ada".into() };
+//! table.put(&user).if_absent().await?;
+//! let again: Option<User> = table.get(User::key("u1")).await?;
+//! let by_email: Vec<User> = table.user_by_email("ada@example.com").all().await?;
+//! # Ok(()) }
+//! ```
+//!
+//! A complete, runnable design lives in `schema-examples/shop` of the repository.
+//!
+//! # Features
+//!
+//! * `chrono`, `uuid`, `ulid` (default): those types as attributes and key segments.
+//! * `local`: [`local::DynamoDbLocal`], AWS's DynamoDB Local for tests (Java 17, npm).
+//! * `embedded`: [`local::Embedded`], an in-process DynamoDB-API server.
+
+#![warn(missing_docs)]
+
+pub mod attribute;
+pub mod cursor;
+pub mod entity;
+pub mod error;
+pub mod key;
+pub mod local;
+pub mod query;
+pub mod table;
+
+pub use attribute::{Attribute, Item};
+pub use cursor::Cursor;
+pub use entity::Entity;
+pub use error::{AttributeError, DecodeError, EncodeError, Error, KeyError, KeyErrorReason, Result, ServiceError};
+pub use key::{Key, KeySegment};
+pub use query::{Page, Query};
+pub use table::{Delete, Get, IndexDefinition, Projection, Put, Table, TableDefinition};
+
+/// Derives [`Entity`] for a struct declared as an entity of the schema.
+///
+/// The derive reads the schema file (`dynaschema.toml` next to the crate's
+/// `Cargo.toml`, or `#[entity(schema = "path")]`), checks the struct against the
+/// entity's key templates, and generates the item conversion, the derived key
+/// attributes and typed key functions: `key(..)` for the primary key, taking one
+/// argument per template placeholder, each typed by the field it fills.
+///
+/// Attributes:
+/// * `#[entity(name = "Order")]` on the struct: the entity's name in the schema
+///   (default: the struct's name).
+/// * `#[entity(schema = "path/to/dynaschema.toml")]` on the struct, relative to the
+///   crate's `Cargo.toml`.
+/// * `#[entity(rename = "attr")]` on a field: the attribute name (default: the field name).
+///
+/// See [`Entity`] for an example.
+pub use dynaschema_macros::Entity;
+
+/// Derives [`Attribute`] for a struct stored as a map (`M`) inside an entity.
+///
+/// ```
+/// use dynaschema::Attribute;
+///
+/// #[derive(Attribute, Clone, Debug, PartialEq)]
+/// pub struct Address {
+///     pub city: String,
+///     #[entity(rename = "zip")]
+///     pub postal_code: Option<String>,
+/// }
+///
+/// let address = Address { city: "Lyon".into(), postal_code: None };
+/// let stored = address.encode().unwrap();
+/// assert_eq!(Address::decode(stored).unwrap(), address);
+/// ```
+pub use dynaschema_macros::Attribute;
+
+pub use aws_sdk_dynamodb;
+
+/// Includes the module that `dynaschema_codegen::Builder` generated in `build.rs`.
+///
+/// The module is named after the schema's table name in snake case (`name = "Shop"`
+/// gives `shop`). Entity types are referred to as `super::EntityName`, so invoke the
+/// macro in the module where the entity structs are (or are imported).
+///
+/// ```ignore
+/// dynaschema::include_schema!(pub shop);
+/// let table = shop::Table::new(client, "prod-shop");
+/// ```
+#[macro_export]
+macro_rules! include_schema {
+    ($vis:vis $name:ident) => {
+        #[doc = concat!("Access patterns and table definition generated from the `", stringify!($name), "` schema.")]
+        $vis mod $name {
+            include!(concat!(env!("OUT_DIR"), "/dynaschema/", stringify!($name), ".rs"));
+        }
+    };
+}
+
+/// What generated code needs; not a public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::attribute::{Attribute, Item};
+    pub use crate::entity::Entity;
+    pub use crate::error::{AttributeError, DecodeError, EncodeError, Error, KeyError, Result};
+    pub use crate::key::{Key, KeyRole, KeySegment, KeyWriter};
+    pub use crate::query::{KeyCondition, Query, SortCondition, decode_entity};
+    pub use crate::table::{IndexDefinition, Projection, Table, TableDefinition};
+    pub use aws_sdk_dynamodb::Client;
+    pub use aws_sdk_dynamodb::types::AttributeValue;
+
+    /// The type of the field called by the name that hashes to `H`, as it is passed to
+    /// key functions (`str` for `String`). Lets code generated from the schema alone
+    /// name the types of an entity's key fields.
+    pub trait KeyField<const H: u64> {
+        /// The argument type.
+        type Arg: ?Sized + KeySegment;
+    }
+
+    /// Encodes `value` into `item` under `name`, unless it is absent.
+    #[inline]
+    pub fn encode_field<T: Attribute>(
+        entity: &'static str,
+        name: &'static str,
+        value: &T,
+        item: &mut Item,
+    ) -> Result<(), EncodeError> {
+        match value.encode() {
+            Ok(Some(v)) => {
+                item.insert(name.to_owned(), v);
+                Ok(())
+            }
+            Ok(None) => Ok(()),
+            Err(reason) => Err(EncodeError::new(entity, name, reason)),
+        }
+    }
+
+    /// Takes the attribute `name` out of `item` and decodes it.
+    #[inline]
+    pub fn decode_field<T: Attribute>(entity: &'static str, name: &'static str, item: &mut Item) -> Result<T, DecodeError> {
+        T::decode(item.remove(name)).map_err(|reason| DecodeError::new(entity, name, reason))
+    }
+
+    /// Checks that `item`'s discriminator names `entity`.
+    pub fn check_discriminator(entity: &'static str, attribute: &'static str, item: &Item) -> Result<(), DecodeError> {
+        match item.get(attribute) {
+            Some(AttributeValue::S(name)) if name == entity => Ok(()),
+            Some(AttributeValue::S(name)) => Err(DecodeError::new(
+                entity,
+                attribute,
+                AttributeError::invalid("this entity's name", name),
+            )),
+            Some(other) => Err(DecodeError::new(
+                entity,
+                attribute,
+                AttributeError::WrongType {
+                    expected: "string (S)",
+                    found: crate::attribute::type_name(other),
+                },
+            )),
+            None => Err(DecodeError::new(
+                entity,
+                attribute,
+                AttributeError::Missing {
+                    expected: "the entity discriminator (S)",
+                },
+            )),
+        }
+    }
+
+    /// A partition or sort key as an `S` attribute value, for generated key conditions.
+    pub fn partition_condition(
+        attribute: &'static str,
+        value: Result<String, KeyError>,
+    ) -> Result<KeyCondition, KeyError> {
+        value.map(|v| KeyCondition::partition(attribute, v))
+    }
+}

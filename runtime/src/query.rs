@@ -1,0 +1,269 @@
+//! Queries: one access pattern's key condition, run page by page.
+
+use aws_sdk_dynamodb::types::AttributeValue;
+use futures::{Stream, StreamExt as _, TryStreamExt as _, stream};
+use tracing::Instrument as _;
+
+use crate::attribute::Item;
+use crate::cursor::Cursor;
+use crate::entity::Entity;
+use crate::error::{Error, KeyError, Result, from_sdk};
+use crate::table::Table;
+
+/// The key condition of a query: a partition key value and an optional sort key
+/// condition. Expression strings depend only on this structure, never on values:
+/// names and values always travel as placeholders.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyCondition {
+    partition: (&'static str, String),
+    sort: Option<(&'static str, SortCondition)>,
+}
+
+/// A condition on the sort key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SortCondition {
+    /// `sk = value`
+    Equals(String),
+    /// `begins_with(sk, prefix)`; prefixes built by dynaschema end at a segment boundary.
+    BeginsWith(String),
+}
+
+impl KeyCondition {
+    /// `partition_attribute = value`.
+    pub fn partition(attribute: &'static str, value: String) -> Self {
+        Self {
+            partition: (attribute, value),
+            sort: None,
+        }
+    }
+
+    /// Adds a sort key condition.
+    pub fn sort(mut self, attribute: &'static str, condition: SortCondition) -> Self {
+        self.sort = Some((attribute, condition));
+        self
+    }
+
+    fn expression(&self) -> &'static str {
+        match &self.sort {
+            None => "#pk = :pk",
+            Some((_, SortCondition::Equals(_))) => "#pk = :pk AND #sk = :sk",
+            Some((_, SortCondition::BeginsWith(_))) => "#pk = :pk AND begins_with(#sk, :sk)",
+        }
+    }
+}
+
+/// Turns one raw item of a query page into a result, or skips it (`Ok(None)`) when it
+/// belongs to another entity.
+pub type Decoder<T> = fn(Item, &'static str) -> Result<Option<T>>;
+
+/// Decodes items of entity `E`, skipping items whose discriminator names another
+/// entity: a partition shared by several entities never yields a wrong-typed value.
+pub fn decode_entity<E: Entity>(item: Item, entity_attribute: &'static str) -> Result<Option<E>> {
+    match item.get(entity_attribute) {
+        Some(AttributeValue::S(name)) if name == E::NAME => Ok(Some(E::from_item(item)?)),
+        _ => Ok(None),
+    }
+}
+
+/// One page of results and where the next one starts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page<T> {
+    /// The items of this page, in key order.
+    pub items: Vec<T>,
+    /// Pass to [`Query::page`] for the next page; `None` on the last page.
+    pub next: Option<Cursor>,
+}
+
+/// A query of one access pattern, built by the generated pattern method
+/// (`table.user_orders(&user_id)`); consume it with [`stream`](Self::stream),
+/// [`page`](Self::page) or [`all`](Self::all).
+///
+/// ```no_run
+/// # use dynaschema::{Query, Entity};
+/// # use futures::TryStreamExt;
+/// # async fn demo<E: Entity + std::fmt::Debug>(query: impl Fn() -> Query<'static, E>) -> dynaschema::Result<()> {
+/// // Every item, one page in memory at a time:
+/// let mut items = query().stream();
+/// while let Some(item) = items.try_next().await? {
+///     println!("{item:?}");
+/// }
+/// // Twenty items, and a cursor for the next twenty:
+/// let page = query().limit(20).page(None).await?;
+/// if let Some(next) = page.next {
+///     let _more = query().limit(20).page(Some(&next)).await?;
+/// }
+/// # Ok(()) }
+/// ```
+#[must_use = "a query does nothing until it is consumed"]
+pub struct Query<'t, T> {
+    table: &'t Table,
+    pattern: &'static str,
+    entity: &'static str,
+    index: Option<&'static str>,
+    condition: std::result::Result<KeyCondition, KeyError>,
+    ascending: bool,
+    limit: Option<usize>,
+    consistent: bool,
+    decode: Decoder<T>,
+}
+
+impl<T> std::fmt::Debug for Query<'_, T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Query")
+            .field("table", &self.table.name())
+            .field("pattern", &self.pattern)
+            .field("index", &self.index)
+            .field("condition", &self.condition)
+            .field("ascending", &self.ascending)
+            .field("limit", &self.limit)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'t, T: Send + 't> Query<'t, T> {
+    /// A query for generated code; applications call the pattern methods instead.
+    #[doc(hidden)]
+    pub fn new(
+        table: &'t Table,
+        pattern: &'static str,
+        entity: &'static str,
+        index: Option<&'static str>,
+        condition: std::result::Result<KeyCondition, KeyError>,
+        decode: Decoder<T>,
+    ) -> Self {
+        Self {
+            table,
+            pattern,
+            entity,
+            index,
+            condition,
+            ascending: true,
+            limit: None,
+            consistent: false,
+            decode,
+        }
+    }
+
+    /// Sets the order: ascending (`true`) or descending sort key.
+    #[doc(hidden)]
+    pub fn ascending(mut self, ascending: bool) -> Self {
+        self.ascending = ascending;
+        self
+    }
+
+    /// Reverses the pattern's declared order.
+    pub fn reverse(mut self) -> Self {
+        self.ascending = !self.ascending;
+        self
+    }
+
+    /// At most `n` items in all (for [`stream`](Self::stream) and [`all`](Self::all)),
+    /// or per page (for [`page`](Self::page)). DynamoDB is asked for no more than needed.
+    pub fn limit(mut self, n: usize) -> Self {
+        self.limit = Some(n);
+        self
+    }
+
+    /// Reads with strong consistency. DynamoDB refuses this on global secondary indexes.
+    pub fn consistent(mut self) -> Self {
+        self.consistent = true;
+        self
+    }
+
+    /// Sends one `Query` request. Returns the decoded items of this entity and the
+    /// key to continue from.
+    async fn fetch(&self, start: Option<Item>, limit: Option<usize>) -> Result<(Vec<T>, Option<Item>)> {
+        let condition = self.condition.as_ref().map_err(|e| Error::Key(e.clone()))?;
+        let definition = self.table.definition();
+        let mut request = self
+            .table
+            .client()
+            .query()
+            .table_name(self.table.name())
+            .set_index_name(self.index.map(str::to_owned))
+            .key_condition_expression(condition.expression())
+            .expression_attribute_names("#pk", condition.partition.0)
+            .expression_attribute_values(":pk", AttributeValue::S(condition.partition.1.clone()))
+            .scan_index_forward(self.ascending)
+            .consistent_read(self.consistent)
+            .set_exclusive_start_key(start)
+            .set_limit(limit.map(|n| i32::try_from(n).unwrap_or(i32::MAX)));
+        if let Some((attribute, sort)) = &condition.sort {
+            let (SortCondition::Equals(value) | SortCondition::BeginsWith(value)) = sort;
+            request = request
+                .expression_attribute_names("#sk", *attribute)
+                .expression_attribute_values(":sk", AttributeValue::S(value.clone()));
+        }
+        let output = request
+            .send()
+            .instrument(tracing::debug_span!(
+                "dynaschema.query",
+                table = %self.table.name(),
+                pattern = self.pattern,
+                index = self.index.unwrap_or_default(),
+            ))
+            .await
+            .map_err(|e| from_sdk("Query", self.entity, e))?;
+        let mut items = Vec::with_capacity(output.items.as_ref().map_or(0, Vec::len));
+        for item in output.items.unwrap_or_default() {
+            if let Some(value) = (self.decode)(item, definition.entity_attribute)? {
+                items.push(value);
+            }
+        }
+        Ok((items, output.last_evaluated_key.filter(|k| !k.is_empty())))
+    }
+
+    /// One page: up to [`limit`](Self::limit) items (one DynamoDB page if no limit),
+    /// starting at `cursor`, and the cursor of the next page.
+    ///
+    /// A page may hold fewer items than the limit while `next` is `Some`: DynamoDB
+    /// stops a page at 1 MB, and items of other entities sharing the key range are
+    /// skipped.
+    pub async fn page(self, cursor: Option<&Cursor>) -> Result<Page<T>> {
+        let start = cursor.map(Cursor::to_key).transpose()?;
+        let (items, last) = self.fetch(start, self.limit).await?;
+        Ok(Page {
+            items,
+            next: last.as_ref().map(Cursor::from_key),
+        })
+    }
+
+    /// Every item, as a stream that requests the next page only when the current
+    /// one has been consumed, so at most one page is held in memory.
+    pub fn stream(self) -> impl Stream<Item = Result<T>> + Send + 't {
+        struct State<'t, T> {
+            query: Query<'t, T>,
+            start: Option<Item>,
+            remaining: Option<usize>,
+            done: bool,
+        }
+        let remaining = self.limit;
+        let state = State {
+            query: self,
+            start: None,
+            remaining,
+            done: false,
+        };
+        stream::try_unfold(state, |mut state| async move {
+            if state.done || state.remaining == Some(0) {
+                return Ok::<_, Error>(None);
+            }
+            let (mut items, last) = state.query.fetch(state.start.take(), state.remaining).await?;
+            if let Some(remaining) = &mut state.remaining {
+                items.truncate(*remaining);
+                *remaining -= items.len();
+            }
+            state.done = last.is_none();
+            state.start = last;
+            Ok(Some((stream::iter(items.into_iter().map(Ok)), state)))
+        })
+        .try_flatten()
+        .boxed()
+    }
+
+    /// Every item (up to [`limit`](Self::limit)), collected into a `Vec`.
+    pub async fn all(self) -> Result<Vec<T>> {
+        self.stream().try_collect().await
+    }
+}

@@ -1,0 +1,417 @@
+//! [`Table`]: a DynamoDB table described by a schema, and the single-item operations.
+
+use std::future::{Future, IntoFuture};
+use std::marker::PhantomData;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::types::{
+    AttributeDefinition, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection as SdkProjection,
+    ProjectionType, ScalarAttributeType,
+};
+use tracing::Instrument as _;
+
+use crate::entity::Entity;
+use crate::error::{Result, from_sdk};
+use crate::key::Key;
+
+/// A table as the schema declares it: key attributes, discriminator, indexes.
+///
+/// The build step generates one as `DEFINITION` in the schema's module; it is the
+/// source for [`Table::create_table`] and for the attribute names every request uses.
+///
+/// ```
+/// use dynaschema::{IndexDefinition, Projection, TableDefinition};
+///
+/// static APP: TableDefinition = TableDefinition {
+///     name: "App",
+///     partition_key: "pk",
+///     sort_key: Some("sk"),
+///     entity_attribute: "_et",
+///     indexes: &[IndexDefinition {
+///         name: "gsi1",
+///         partition_key: "gsi1pk",
+///         sort_key: Some("gsi1sk"),
+///         projection: Projection::All,
+///     }],
+///     entities: &["User", "Order"],
+/// };
+/// assert_eq!(APP.index("gsi1").unwrap().partition_key, "gsi1pk");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableDefinition {
+    /// The logical name in the schema (the physical name is given at runtime).
+    pub name: &'static str,
+    /// The table's partition key attribute.
+    pub partition_key: &'static str,
+    /// The table's sort key attribute, if it has one.
+    pub sort_key: Option<&'static str>,
+    /// The attribute holding each item's entity name.
+    pub entity_attribute: &'static str,
+    /// The global secondary indexes.
+    pub indexes: &'static [IndexDefinition],
+    /// The names of the schema's entities.
+    pub entities: &'static [&'static str],
+}
+
+/// A global secondary index of a [`TableDefinition`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexDefinition {
+    /// The index name, as DynamoDB knows it.
+    pub name: &'static str,
+    /// The index's partition key attribute.
+    pub partition_key: &'static str,
+    /// The index's sort key attribute, if it has one.
+    pub sort_key: Option<&'static str>,
+    /// Which attributes the index holds.
+    pub projection: Projection,
+}
+
+/// Which attributes an index holds besides its keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Projection {
+    /// Every attribute.
+    All,
+    /// Only the table's and the index's key attributes.
+    KeysOnly,
+    /// The keys plus the named attributes.
+    Include(&'static [&'static str]),
+}
+
+impl TableDefinition {
+    /// The index called `name`.
+    pub fn index(&self, name: &str) -> Option<&IndexDefinition> {
+        self.indexes.iter().find(|i| i.name == name)
+    }
+}
+
+fn key_schema(partition: &str, sort: Option<&str>) -> Vec<KeySchemaElement> {
+    let element = |name: &str, key_type| {
+        KeySchemaElement::builder()
+            .attribute_name(name)
+            .key_type(key_type)
+            .build()
+            .expect("name and key type are set")
+    };
+    std::iter::once(element(partition, KeyType::Hash))
+        .chain(sort.map(|s| element(s, KeyType::Range)))
+        .collect()
+}
+
+/// A DynamoDB table of a schema: the SDK client, the physical table name and the
+/// schema's [`TableDefinition`].
+///
+/// The generated table handle (e.g. `app::Table`) wraps one and dereferences to it,
+/// so [`get`](Self::get), [`put`](Self::put) and [`delete`](Self::delete) are
+/// available there next to the access patterns. Cloning is cheap.
+///
+/// ```no_run
+/// # async fn demo(client: dynaschema::aws_sdk_dynamodb::Client, definition: &'static dynaschema::TableDefinition) -> dynaschema::Result<()> {
+/// let table = dynaschema::Table::new(client, "prod-app", definition);
+/// table.create_table().await?;
+/// # Ok(()) }
+/// ```
+#[derive(Clone, Debug)]
+pub struct Table {
+    client: Client,
+    name: Arc<str>,
+    definition: &'static TableDefinition,
+}
+
+impl Table {
+    /// A handle on the physical table `name`, laid out as `definition` says.
+    pub fn new(client: Client, name: impl Into<String>, definition: &'static TableDefinition) -> Self {
+        Self {
+            client,
+            name: Arc::from(name.into()),
+            definition,
+        }
+    }
+
+    /// The SDK client, for anything dynaschema does not cover.
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    /// The physical table name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The schema's description of the table.
+    pub fn definition(&self) -> &'static TableDefinition {
+        self.definition
+    }
+
+    /// Creates the table with the key schema and GSIs of the definition (on-demand
+    /// billing) and waits until DynamoDB reports it `ACTIVE`.
+    pub async fn create_table(&self) -> Result<()> {
+        let def = self.definition;
+        let mut attributes: Vec<&str> = vec![def.partition_key];
+        attributes.extend(def.sort_key);
+        for index in def.indexes {
+            attributes.push(index.partition_key);
+            attributes.extend(index.sort_key);
+        }
+        attributes.sort_unstable();
+        attributes.dedup();
+        let mut request = self
+            .client
+            .create_table()
+            .table_name(self.name.as_ref())
+            .billing_mode(aws_sdk_dynamodb::types::BillingMode::PayPerRequest)
+            .set_key_schema(Some(key_schema(def.partition_key, def.sort_key)));
+        for name in attributes {
+            request = request.attribute_definitions(
+                AttributeDefinition::builder()
+                    .attribute_name(name)
+                    .attribute_type(ScalarAttributeType::S)
+                    .build()
+                    .expect("name and type are set"),
+            );
+        }
+        for index in def.indexes {
+            let projection = match index.projection {
+                Projection::All => SdkProjection::builder().projection_type(ProjectionType::All),
+                Projection::KeysOnly => SdkProjection::builder().projection_type(ProjectionType::KeysOnly),
+                Projection::Include(names) => names.iter().fold(
+                    SdkProjection::builder().projection_type(ProjectionType::Include),
+                    |p, n| p.non_key_attributes(*n),
+                ),
+            };
+            request = request.global_secondary_indexes(
+                GlobalSecondaryIndex::builder()
+                    .index_name(index.name)
+                    .set_key_schema(Some(key_schema(index.partition_key, index.sort_key)))
+                    .projection(projection.build())
+                    .build()
+                    .expect("name, key schema and projection are set"),
+            );
+        }
+        request
+            .send()
+            .instrument(tracing::debug_span!("dynaschema.create_table", table = %self.name))
+            .await
+            .map_err(|e| from_sdk("CreateTable", def.name, e))?;
+        self.wait_until_active().await
+    }
+
+    async fn wait_until_active(&self) -> Result<()> {
+        use aws_sdk_dynamodb::types::TableStatus;
+        let mut delay = std::time::Duration::from_millis(20);
+        loop {
+            let described = self
+                .client
+                .describe_table()
+                .table_name(self.name.as_ref())
+                .send()
+                .await
+                .map_err(|e| from_sdk("DescribeTable", self.definition.name, e))?;
+            let table = described.table();
+            let table_active = table.and_then(|t| t.table_status()) == Some(&TableStatus::Active);
+            let indexes_active = table
+                .map(|t| t.global_secondary_indexes())
+                .unwrap_or_default()
+                .iter()
+                .all(|i| i.index_status() == Some(&aws_sdk_dynamodb::types::IndexStatus::Active));
+            if table_active && indexes_active {
+                return Ok(());
+            }
+            // Local servers are active at once; real DynamoDB takes seconds.
+            tokio::time::sleep(delay).await;
+            delay = (delay * 2).min(std::time::Duration::from_secs(2));
+        }
+    }
+
+    /// Reads one item by its primary key; `None` if there is none.
+    ///
+    /// An item stored under that key by another entity is a [`Error::Decode`], never
+    /// a value of the wrong type.
+    pub fn get<E: Entity>(&self, key: Key<E>) -> Get<'_, E> {
+        Get {
+            table: self,
+            key,
+            consistent: false,
+            pattern: None,
+        }
+    }
+
+    /// Writes `item`, replacing any item with the same primary key unless
+    /// [`if_absent`](Put::if_absent) is called.
+    pub fn put<'a, E: Entity>(&'a self, item: &'a E) -> Put<'a, E> {
+        Put {
+            table: self,
+            item,
+            if_absent: false,
+        }
+    }
+
+    /// Deletes the item at `key` (a no-op if there is none, unless
+    /// [`if_exists`](Delete::if_exists) is called).
+    pub fn delete<E: Entity>(&self, key: Key<E>) -> Delete<'_, E> {
+        Delete {
+            table: self,
+            key,
+            if_exists: false,
+            marker: PhantomData,
+        }
+    }
+}
+
+type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// A `GetItem` request; `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+pub struct Get<'t, E> {
+    table: &'t Table,
+    key: Key<E>,
+    consistent: bool,
+    pattern: Option<&'static str>,
+}
+
+impl<E: Entity> Get<'_, E> {
+    /// Reads with strong consistency (sees every write acknowledged before it).
+    pub fn consistent(mut self) -> Self {
+        self.consistent = true;
+        self
+    }
+
+    /// Names the access pattern this read serves, for tracing.
+    #[doc(hidden)]
+    pub fn pattern(mut self, name: &'static str) -> Self {
+        self.pattern = Some(name);
+        self
+    }
+
+    async fn send(self) -> Result<Option<E>> {
+        let key = self.key.to_attributes()?;
+        let output = self
+            .table
+            .client
+            .get_item()
+            .table_name(self.table.name.as_ref())
+            .set_key(Some(key))
+            .consistent_read(self.consistent)
+            .send()
+            .instrument(tracing::debug_span!(
+                "dynaschema.get",
+                table = %self.table.name,
+                entity = E::NAME,
+                pattern = self.pattern.unwrap_or_default(),
+            ))
+            .await
+            .map_err(|e| from_sdk("GetItem", E::NAME, e))?;
+        match output.item {
+            Some(item) => Ok(Some(E::from_item(item)?)),
+            None => Ok(None),
+        }
+    }
+}
+
+impl<'t, E: Entity> IntoFuture for Get<'t, E> {
+    type Output = Result<Option<E>>;
+    type IntoFuture = BoxFuture<'t, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A `PutItem` request; `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+pub struct Put<'a, E> {
+    table: &'a Table,
+    item: &'a E,
+    if_absent: bool,
+}
+
+impl<E: Entity> Put<'_, E> {
+    /// Writes only if no item has this primary key; otherwise the put fails with
+    /// [`Error::ConditionalCheckFailed`] and the stored item is left as it was.
+    pub fn if_absent(mut self) -> Self {
+        self.if_absent = true;
+        self
+    }
+
+    async fn send(self) -> Result<()> {
+        let item = self.item.to_item()?;
+        // Check the key before sending too: an unencodable key is refused here.
+        self.item.primary_key().to_attributes()?;
+        let mut request = self
+            .table
+            .client
+            .put_item()
+            .table_name(self.table.name.as_ref())
+            .set_item(Some(item));
+        if self.if_absent {
+            request = request
+                .condition_expression("attribute_not_exists(#pk)")
+                .expression_attribute_names("#pk", self.table.definition.partition_key);
+        }
+        request
+            .send()
+            .instrument(tracing::debug_span!("dynaschema.put", table = %self.table.name, entity = E::NAME))
+            .await
+            .map_err(|e| from_sdk("PutItem", E::NAME, e))?;
+        Ok(())
+    }
+}
+
+impl<'a, E: Entity> IntoFuture for Put<'a, E> {
+    type Output = Result<()>;
+    type IntoFuture = BoxFuture<'a, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A `DeleteItem` request; `.await` it.
+#[must_use = "a request does nothing until it is awaited"]
+pub struct Delete<'t, E> {
+    table: &'t Table,
+    key: Key<E>,
+    if_exists: bool,
+    marker: PhantomData<fn() -> E>,
+}
+
+impl<E: Entity> Delete<'_, E> {
+    /// Deletes only if an item of this entity exists at the key; otherwise fails with
+    /// [`Error::ConditionalCheckFailed`].
+    pub fn if_exists(mut self) -> Self {
+        self.if_exists = true;
+        self
+    }
+
+    async fn send(self) -> Result<()> {
+        let key = self.key.to_attributes()?;
+        let mut request = self
+            .table
+            .client
+            .delete_item()
+            .table_name(self.table.name.as_ref())
+            .set_key(Some(key));
+        if self.if_exists {
+            request = request
+                .condition_expression("#et = :et")
+                .expression_attribute_names("#et", self.table.definition.entity_attribute)
+                .expression_attribute_values(":et", aws_sdk_dynamodb::types::AttributeValue::S(E::NAME.into()));
+        }
+        request
+            .send()
+            .instrument(tracing::debug_span!("dynaschema.delete", table = %self.table.name, entity = E::NAME))
+            .await
+            .map_err(|e| from_sdk("DeleteItem", E::NAME, e))?;
+        Ok(())
+    }
+}
+
+impl<'t, E: Entity> IntoFuture for Delete<'t, E> {
+    type Output = Result<()>;
+    type IntoFuture = BoxFuture<'t, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
