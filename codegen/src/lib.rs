@@ -1,1 +1,42 @@
-pub mod derive { pub fn entity(_: &syn::DeriveInput) -> proc_macro2::TokenStream { Default::default() } pub fn attribute(_: &syn::DeriveInput) -> proc_macro2::TokenStream { Default::default() } }
+//! The compiler side of [dynaschema](https://docs.rs/dynaschema): reads a schema file
+//! into a validated model, checks it, and generates Rust from the model. One library
+//! shared by `build.rs` ([`Builder`]), the derive macros ([`derive`]) and the CLI.
+//!
+//! The flow, for a schema file:
+//!
+//! 1. [`schema::parse`]: TOML syntax, shape (serde, spans kept), meaning ([`schema::lower`]),
+//!    cross-entity rules ([`check`]). Every stage collects all of its findings into
+//!    [`diagnostics::Diagnostics`], rendered through miette with `file:line:col`.
+//! 2. [`generate::module_source`]: the module `build.rs` writes to `OUT_DIR`.
+//! 3. [`derive::entity`]: the `Entity` impl of one struct, checked against the same model.
+//!
+//! ```
+//! use dynaschema_codegen::{diagnostics::SourceFile, schema};
+//!
+//! let checked = schema::parse(SourceFile::new("dynaschema.toml", r#"
+//! [table]
+//! name = "App"
+//! partition_key = "pk"
+//! sort_key = "sk"
+//!
+//! [entities.User]
+//! primary = { pk = "USER#{user_id}", sk = "PROFILE" }
+//!
+//! [patterns.get_user]
+//! get = "User"
+//! "#)).unwrap();
+//! assert_eq!(checked.schema.entities[0].name, "User");
+//! ```
+
+#![warn(missing_docs)]
+
+mod builder;
+pub mod check;
+pub mod derive;
+pub mod diagnostics;
+pub mod generate;
+mod keys;
+pub mod names;
+pub mod schema;
+
+pub use builder::{BuildError, Builder};

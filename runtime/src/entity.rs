@@ -1,7 +1,7 @@
 //! The [`Entity`] trait: a Rust struct stored as one kind of item in a single table.
 
 use crate::attribute::Item;
-use crate::error::{DecodeError, EncodeError};
+use crate::error::DecodeError;
 use crate::key::Key;
 
 /// A struct stored as items of one entity type of the schema.
@@ -37,8 +37,9 @@ pub trait Entity: Sized + Send + Sync + 'static {
     const NAME: &'static str;
 
     /// The full item: fields, derived key attributes of every index whose template
-    /// can be filled, and the discriminator.
-    fn to_item(&self) -> Result<Item, EncodeError>;
+    /// can be filled, and the discriminator. Fails with [`Error::Encode`](crate::Error::Encode)
+    /// or [`Error::Key`](crate::Error::Key) when a value cannot be stored.
+    fn to_item(&self) -> crate::Result<Item>;
 
     /// Reads an item. Fails if the item's discriminator names another entity, so an
     /// item is never decoded as the wrong type.

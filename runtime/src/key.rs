@@ -383,8 +383,18 @@ impl KeyWriter {
 /// A key attribute's name and encoded value.
 pub type KeyAttribute = (Cow<'static, str>, String);
 
-/// The primary key of one item of entity `E`: built by the entity's typed key
-/// functions (e.g. `User::key(&user_id)`), used by `get` and `delete`.
+/// Marks a [`Key`] of the table's primary index: what `get` and `delete` take.
+#[derive(Debug)]
+pub enum Primary {}
+
+/// Marks a [`Key`] of a secondary index (e.g. from `User::gsi1_key(..)`): the index
+/// attributes of an item, usable to inspect or compare, never to address an item.
+#[derive(Debug)]
+pub enum Secondary {}
+
+/// The key of one item of entity `E` on an index: built by the entity's typed key
+/// functions (e.g. `User::key(&user_id)` for the primary key, used by `get` and
+/// `delete`; `User::gsi1_key(&email)` for an index).
 ///
 /// A key whose values cannot be encoded (an empty segment, a key over DynamoDB's size
 /// limit) carries the error and is refused by the operation before anything is sent.
@@ -400,10 +410,10 @@ pub type KeyAttribute = (Cow<'static, str>, String);
 /// );
 /// assert_eq!(key.partition().unwrap().1, "USER#42");
 /// ```
-pub struct Key<E> {
+pub struct Key<E, I = Primary> {
     parts: Result<KeyParts, KeyError>,
     entity: &'static str,
-    marker: PhantomData<fn() -> E>,
+    marker: PhantomData<fn() -> (E, I)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -412,7 +422,7 @@ struct KeyParts {
     sort: Option<KeyAttribute>,
 }
 
-impl<E> Key<E> {
+impl<E, I> Key<E, I> {
     /// A key from already-encoded attribute values.
     pub fn new(entity: &'static str, partition: KeyAttribute, sort: Option<KeyAttribute>) -> Self {
         Self {
@@ -472,7 +482,7 @@ impl<E> Key<E> {
     }
 }
 
-impl<E> Clone for Key<E> {
+impl<E, I> Clone for Key<E, I> {
     fn clone(&self) -> Self {
         Self {
             parts: self.parts.clone(),
@@ -482,7 +492,7 @@ impl<E> Clone for Key<E> {
     }
 }
 
-impl<E> std::fmt::Debug for Key<E> {
+impl<E, I> std::fmt::Debug for Key<E, I> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let mut d = f.debug_struct("Key");
         d.field("entity", &self.entity);
@@ -494,7 +504,7 @@ impl<E> std::fmt::Debug for Key<E> {
     }
 }
 
-impl<E> PartialEq for Key<E> {
+impl<E, I> PartialEq for Key<E, I> {
     fn eq(&self, other: &Self) -> bool {
         self.entity == other.entity && self.parts == other.parts
     }

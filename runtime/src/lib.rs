@@ -151,7 +151,7 @@ pub mod __private {
     pub use crate::attribute::{Attribute, Item};
     pub use crate::entity::Entity;
     pub use crate::error::{AttributeError, DecodeError, EncodeError, Error, KeyError, Result};
-    pub use crate::key::{Key, KeyRole, KeySegment, KeyWriter};
+    pub use crate::key::{Key, KeyRole, KeySegment, KeyWriter, Primary, Secondary};
     pub use crate::query::{KeyCondition, Query, SortCondition, decode_entity};
     pub use crate::table::{IndexDefinition, Projection, Table, TableDefinition};
     pub use aws_sdk_dynamodb::Client;
@@ -213,6 +213,34 @@ pub mod __private {
                     expected: "the entity discriminator (S)",
                 },
             )),
+        }
+    }
+
+    /// A nested struct's field error, as an error of the attribute holding the struct.
+    pub fn nested_encode(e: EncodeError) -> AttributeError {
+        AttributeError::Nested {
+            path: format!(".{}", e.attribute),
+            error: Box::new(e.reason),
+        }
+    }
+
+    /// A nested struct's field error, as an error of the attribute holding the struct.
+    pub fn nested_decode(e: DecodeError) -> AttributeError {
+        AttributeError::Nested {
+            path: format!(".{}", e.attribute),
+            error: Box::new(e.reason),
+        }
+    }
+
+    /// The map of an `M` attribute, for structs deriving `Attribute`.
+    pub fn map_attribute(value: Option<AttributeValue>) -> Result<Item, AttributeError> {
+        match value {
+            Some(AttributeValue::M(map)) => Ok(map),
+            Some(AttributeValue::Null(_)) | None => Err(AttributeError::Missing { expected: "map (M)" }),
+            Some(other) => Err(AttributeError::WrongType {
+                expected: "map (M)",
+                found: crate::attribute::type_name(&other),
+            }),
         }
     }
 

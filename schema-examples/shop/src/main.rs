@@ -1,1 +1,28 @@
-fn main(){}
+//! Runs every access pattern of the shop schema and prints what each returned.
+//!
+//! With `DYNAMODB_ENDPOINT` set (e.g. `http://127.0.0.1:8000`) it uses that server;
+//! otherwise it starts an embedded DynamoDB-API server in the process.
+
+use dynaschema::local::{Embedded, client};
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let (client, _embedded) = match std::env::var("DYNAMODB_ENDPOINT") {
+        Ok(endpoint) => {
+            println!("Using the DynamoDB endpoint {endpoint}");
+            (client(&endpoint), None)
+        }
+        Err(_) => {
+            let server = Embedded::start()?;
+            println!("Started an embedded DynamoDB server at {} (set DYNAMODB_ENDPOINT to use another)", server.endpoint());
+            (server.client(), Some(server))
+        }
+    };
+    let table_name = format!("shop-example-{}", ulid::Ulid::new().to_string().to_lowercase());
+    let table = shop_example::shop::Table::new(client, &table_name);
+    table.create_table().await?;
+    println!("Created table {table_name}\n");
+    shop_example::seed(&table, &shop_example::dataset()).await?;
+    print!("{}", shop_example::run(&table).await?);
+    Ok(())
+}

@@ -1,0 +1,405 @@
+//! `#[derive(Entity)]`: the struct checked against its entity in the schema, then the
+//! `Entity` impl, the key functions and the field-type links for generated patterns.
+
+use std::collections::BTreeSet;
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
+
+use super::fields::{check_fields, decode_fields, encode_fields};
+use super::input::{EntityInput, FieldInput, is_string, option_inner};
+use crate::diagnostics::closest;
+use crate::keys::{Role, key_value};
+use crate::names::field_hash;
+use crate::schema::{Entity, EntityKeys, IndexKind, Schema};
+
+pub(crate) fn expand(input: &EntityInput) -> TokenStream {
+    let ident = &input.ident;
+    let entity_name = input.name.clone().unwrap_or_else(|| ident.to_string());
+    let fields: Vec<FieldInput> = input
+        .data
+        .as_ref()
+        .take_struct()
+        .expect("supports(struct_named)")
+        .fields
+        .into_iter()
+        .cloned()
+        .collect();
+    let mut errors = darling::Error::accumulator();
+    check_fields(ident, &input.generics, &fields, &mut errors);
+
+    let loaded = match super::load_schema(input.schema.as_deref()) {
+        Ok(loaded) => loaded,
+        Err(message) => {
+            errors.push(darling::Error::custom(message).with_span(ident));
+            return fallback(ident, &entity_name, errors);
+        }
+    };
+    let schema = match &loaded.result {
+        Ok(checked) => &checked.schema,
+        Err(rendered) => {
+            errors.push(
+                darling::Error::custom(format!("the schema has errors:\n{rendered}")).with_span(ident),
+            );
+            return fallback(ident, &entity_name, errors);
+        }
+    };
+    let Some(entity) = schema.entity(&entity_name) else {
+        let declared: Vec<&str> = schema.entities.iter().map(|e| e.name.as_str()).collect();
+        let hint = match closest(&entity_name, declared.iter().copied()) {
+            Some(near) => format!("; did you mean `{near}`? (name it with `#[entity(name = \"{near}\")]`)"),
+            None => format!("; declared entities: {}", declared.join(", ")),
+        };
+        errors.push(
+            darling::Error::custom(format!(
+                "entity `{entity_name}` is not declared in {}{hint}",
+                schema.source.name
+            ))
+            .with_span(ident),
+        );
+        return fallback(ident, &entity_name, errors);
+    };
+
+    let context = Context {
+        ident,
+        schema,
+        entity,
+        fields: &fields,
+    };
+    context.check(&mut errors);
+    if let Err(e) = errors.finish() {
+        let mut out = e.write_errors();
+        out.extend(fallback(ident, &entity_name, darling::Error::accumulator()));
+        return out;
+    }
+    let schema_path = loaded.path.display().to_string();
+    let body = context.expand();
+    quote! {
+        #body
+        // Rebuild when the schema changes.
+        const _: &str = include_str!(#schema_path);
+    }
+}
+
+/// A minimal impl emitted next to errors, so uses of the entity elsewhere do not
+/// add a second wave of "trait not implemented" errors.
+fn fallback(ident: &syn::Ident, name: &str, errors: darling::error::Accumulator) -> TokenStream {
+    let errors = errors.finish().err().map(|e| e.write_errors());
+    quote! {
+        #errors
+        #[automatically_derived]
+        impl ::dynaschema::__private::Entity for #ident {
+            const NAME: &'static str = #name;
+            fn to_item(&self) -> ::dynaschema::__private::Result<::dynaschema::__private::Item> {
+                unreachable!("the derive reported errors")
+            }
+            fn from_item(
+                _: ::dynaschema::__private::Item,
+            ) -> ::core::result::Result<Self, ::dynaschema::__private::DecodeError> {
+                unreachable!("the derive reported errors")
+            }
+            fn primary_key(&self) -> ::dynaschema::__private::Key<Self> {
+                unreachable!("the derive reported errors")
+            }
+        }
+    }
+}
+
+struct Context<'a> {
+    ident: &'a syn::Ident,
+    schema: &'a Schema,
+    entity: &'a Entity,
+    fields: &'a [FieldInput],
+}
+
+impl Context<'_> {
+    fn field(&self, name: &str) -> Option<&FieldInput> {
+        self.fields.iter().find(|f| f.name() == name)
+    }
+
+    fn location(&self, span: &std::ops::Range<usize>) -> String {
+        let (line, col) = self.schema.source.line_col(span.start);
+        format!("{}:{line}:{col}", self.schema.source.name)
+    }
+
+    /// The struct against the schema; every mismatch is reported.
+    fn check(&self, errors: &mut darling::error::Accumulator) {
+        let field_names: Vec<String> = self.fields.iter().map(FieldInput::name).collect();
+        for keys in &self.entity.keys {
+            let index = &self.schema.indexes[keys.index];
+            for (template, attr) in keys.templates().zip(["pk", "sk"]) {
+                for placeholder in template.fields() {
+                    match self.field(&placeholder.name) {
+                        None => {
+                            let hint = closest(&placeholder.name, field_names.iter().map(String::as_str))
+                                .map(|n| format!("; did you mean `{n}`?"))
+                                .unwrap_or_default();
+                            errors.push(
+                                darling::Error::custom(format!(
+                                    "{}: the placeholder `{{{}}}` in `{}` (entity `{}`, `{}.{attr}`) names no field of `{}`{hint}",
+                                    self.location(&placeholder.span),
+                                    placeholder.name,
+                                    template.text,
+                                    self.entity.name,
+                                    index.name,
+                                    self.ident,
+                                ))
+                                .with_span(self.ident),
+                            );
+                        }
+                        Some(field) if index.kind == IndexKind::Primary && option_inner(&field.ty).is_some() => {
+                            errors.push(
+                                darling::Error::custom(format!(
+                                    "`{}` fills `{{{}}}` of the primary key ({}), so it cannot be an `Option`: \
+                                     every item needs a primary key",
+                                    field.name(),
+                                    placeholder.name,
+                                    self.location(&placeholder.span),
+                                ))
+                                .with_span(&field.ty),
+                            );
+                        }
+                        Some(_) => {}
+                    }
+                }
+            }
+        }
+        let mut reserved: Vec<(&str, &str)> = vec![(&self.schema.table.entity_attribute, "the entity attribute")];
+        for keys in &self.entity.keys {
+            let index = &self.schema.indexes[keys.index];
+            reserved.push((&index.partition_key, "a key attribute"));
+            if let Some(sk) = &index.sort_key {
+                reserved.push((sk, "a key attribute"));
+            }
+        }
+        for field in self.fields {
+            let attribute = field.attribute();
+            if let Some((_, what)) = reserved.iter().find(|(name, _)| *name == attribute) {
+                errors.push(
+                    darling::Error::custom(format!(
+                        "attribute `{attribute}` is {what} of the table, derived from the key templates; \
+                         rename the field's attribute with `#[entity(rename = \"...\")]`"
+                    ))
+                    .with_span(field.ident.as_ref().expect("named")),
+                );
+            }
+        }
+    }
+
+    /// The type a key function takes for `field` (behind a reference).
+    fn arg_type(field: &FieldInput) -> TokenStream {
+        let ty = option_inner(&field.ty).unwrap_or(&field.ty);
+        if is_string(ty) {
+            quote_spanned!(ty.span()=> str)
+        } else {
+            quote!(#ty)
+        }
+    }
+
+    fn expand(&self) -> TokenStream {
+        let ident = self.ident;
+        let name = &self.entity.name;
+        let entity_attribute = &self.schema.table.entity_attribute;
+
+        let key_attributes = self.entity.keys.iter().map(|keys| self.item_keys(keys));
+        let encode = encode_fields(name, self.fields);
+        let decode = decode_fields(name, self.fields);
+        let capacity = self.fields.len() + 1 + 2 * self.entity.keys.len();
+        let primary_key = self.key_expression(self.entity.primary(), &|f| {
+            let ident = &self.field(&f.name).expect("checked").ident;
+            quote!(&self.#ident)
+        });
+        let key_functions = self.entity.keys.iter().map(|keys| self.key_function(keys));
+        let field_links = self.field_links();
+
+        quote! {
+            #[automatically_derived]
+            impl ::dynaschema::__private::Entity for #ident {
+                const NAME: &'static str = #name;
+
+                fn to_item(&self) -> ::dynaschema::__private::Result<::dynaschema::__private::Item> {
+                    let mut item = ::dynaschema::__private::Item::with_capacity(#capacity);
+                    item.insert(
+                        ::std::string::String::from(#entity_attribute),
+                        ::dynaschema::__private::AttributeValue::S(::std::string::String::from(#name)),
+                    );
+                    #(#key_attributes)*
+                    #(#encode)*
+                    Ok(item)
+                }
+
+                fn from_item(
+                    mut item: ::dynaschema::__private::Item,
+                ) -> ::core::result::Result<Self, ::dynaschema::__private::DecodeError> {
+                    ::dynaschema::__private::check_discriminator(#name, #entity_attribute, &item)?;
+                    Ok(Self { #(#decode),* })
+                }
+
+                fn primary_key(&self) -> ::dynaschema::__private::Key<Self> {
+                    #primary_key
+                }
+            }
+
+            #[automatically_derived]
+            impl #ident {
+                #(#key_functions)*
+            }
+
+            #(#field_links)*
+        }
+    }
+
+    /// `Key::from_parts(..)` for one index, with placeholder values from `arg`.
+    fn key_expression(
+        &self,
+        keys: &EntityKeys,
+        arg: &dyn Fn(&crate::schema::template::FieldRef) -> TokenStream,
+    ) -> TokenStream {
+        let index = &self.schema.indexes[keys.index];
+        let name = &self.entity.name;
+        let pk_attr = &index.partition_key;
+        let pk = key_value(name, pk_attr, Role::Partition, &keys.partition, arg);
+        let sk = match (&keys.sort, &index.sort_key) {
+            (Some(template), Some(attr)) => {
+                let value = key_value(name, attr, Role::Sort, template, arg);
+                quote!(::core::option::Option::Some((#attr, #value)))
+            }
+            _ => quote!(::core::option::Option::None),
+        };
+        quote!(::dynaschema::__private::Key::from_parts(#name, (#pk_attr, #pk), #sk))
+    }
+
+    /// Statements inserting one index's key attributes into `item`. An index whose
+    /// template uses an `Option` field that is `None` gets no attributes (sparse).
+    fn item_keys(&self, keys: &EntityKeys) -> TokenStream {
+        let index = &self.schema.indexes[keys.index];
+        let name = &self.entity.name;
+        let optional: BTreeSet<&str> = keys
+            .templates()
+            .flat_map(|t| t.fields())
+            .filter(|f| option_inner(&self.field(&f.name).expect("checked").ty).is_some())
+            .map(|f| f.name.as_str())
+            .collect();
+        let local = |field: &str| format_ident!("__{}", field);
+        let arg = |f: &crate::schema::template::FieldRef| {
+            if optional.contains(f.name.as_str()) {
+                let local = local(&f.name);
+                quote!(#local)
+            } else {
+                let ident = &self.field(&f.name).expect("checked").ident;
+                quote!(&self.#ident)
+            }
+        };
+        let insert = |attr: &str, value: TokenStream| {
+            quote! {
+                item.insert(
+                    ::std::string::String::from(#attr),
+                    ::dynaschema::__private::AttributeValue::S(#value?),
+                );
+            }
+        };
+        let mut inserts = vec![insert(
+            &index.partition_key,
+            key_value(name, &index.partition_key, Role::Partition, &keys.partition, &arg),
+        )];
+        if let (Some(template), Some(attr)) = (&keys.sort, &index.sort_key) {
+            inserts.push(insert(attr, key_value(name, attr, Role::Sort, template, &arg)));
+        }
+        if optional.is_empty() {
+            quote!(#(#inserts)*)
+        } else {
+            let locals = optional.iter().map(|f| local(f));
+            let sources = optional.iter().map(|f| {
+                let ident = &self.field(f).expect("checked").ident;
+                quote!(self.#ident.as_ref())
+            });
+            quote! {
+                if let (#(::core::option::Option::Some(#locals),)*) = (#(#sources,)*) {
+                    #(#inserts)*
+                }
+            }
+        }
+    }
+
+    /// `pub fn key(..)` (primary) or `pub fn gsi1_key(..)`.
+    fn key_function(&self, keys: &EntityKeys) -> TokenStream {
+        let index = &self.schema.indexes[keys.index];
+        let placeholders: Vec<&crate::schema::template::FieldRef> = {
+            let mut seen = BTreeSet::new();
+            keys.templates()
+                .flat_map(|t| t.fields())
+                .filter(|f| seen.insert(f.name.as_str()))
+                .collect()
+        };
+        let params = placeholders.iter().map(|p| {
+            let field = self.field(&p.name).expect("checked");
+            let ident = format_ident!("{}", p.name);
+            let ty = Self::arg_type(field);
+            quote!(#ident: &#ty)
+        });
+        let body = self.key_expression(keys, &|f| {
+            let ident = format_ident!("{}", f.name);
+            quote!(#ident)
+        });
+        let templates = match &keys.sort {
+            Some(sk) => format!("`{}` / `{}`", keys.partition.text, sk.text),
+            None => format!("`{}`", keys.partition.text),
+        };
+        let (function, marker, doc) = if index.kind == IndexKind::Primary {
+            (
+                format_ident!("key"),
+                quote!(::dynaschema::__private::Primary),
+                format!(
+                    "The primary key of the `{}` item with these values: {templates}. Pass it to `get` or `delete`.",
+                    self.entity.name
+                ),
+            )
+        } else {
+            (
+                format_ident!("{}_key", index.name),
+                quote!(::dynaschema::__private::Secondary),
+                format!("The `{}` index key of a `{}` item: {templates}.", index.name, self.entity.name),
+            )
+        };
+        quote! {
+            #[doc = #doc]
+            pub fn #function(#(#params),*) -> ::dynaschema::__private::Key<Self, #marker> {
+                #body
+            }
+        }
+    }
+
+    /// `impl KeyField<H> for X { type Arg = T; }` for every placeholder field: how code
+    /// generated from the schema alone names the types of this struct's key fields.
+    /// The `type Arg` carries the field type's span, so a type that cannot be a key
+    /// segment is reported on the field.
+    fn field_links(&self) -> Vec<TokenStream> {
+        let ident = self.ident;
+        let names: BTreeSet<&str> = self
+            .entity
+            .keys
+            .iter()
+            .flat_map(|k| k.templates())
+            .flat_map(|t| t.fields())
+            .map(|f| f.name.as_str())
+            .collect();
+        names
+            .into_iter()
+            .map(|name| {
+                let field = self.field(name).expect("checked");
+                let hash = field_hash(name);
+                let ty = Self::arg_type(field);
+                let span = option_inner(&field.ty).unwrap_or(&field.ty).span();
+                let assoc = quote_spanned!(span=> type Arg = #ty;);
+                quote! {
+                    #[automatically_derived]
+                    #[doc(hidden)]
+                    impl ::dynaschema::__private::KeyField<#hash> for #ident {
+                        #assoc
+                    }
+                }
+            })
+            .collect()
+    }
+}

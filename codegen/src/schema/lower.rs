@@ -1,0 +1,509 @@
+//! Raw schema to validated model. Every problem is recorded and lowering goes on, so
+//! one run reports every mistake in the file.
+
+use toml::Spanned;
+
+use crate::diagnostics::{Diagnostic, Diagnostics, Span};
+use crate::schema::model::*;
+use crate::schema::raw::*;
+use crate::schema::template::{KeyTemplate, is_identifier};
+
+/// Lowers `raw`; problems go to `diagnostics`. Returns the model even when there are
+/// errors (with the bad parts left out), so later checks can still run.
+pub fn lower(raw: RawSchema, diagnostics: &mut Diagnostics) -> Schema {
+    let source = diagnostics.source().clone();
+    let mut cx = Lowering {
+        text: &source.text,
+        diagnostics,
+    };
+    let table = cx.table(&raw.table);
+    let indexes = cx.indexes(&raw.table, &raw.indexes);
+    let entities = cx.entities(&raw.entities, &indexes);
+    let declared: Vec<&str> = raw.entities.keys().map(String::as_str).collect();
+    let patterns = cx.patterns(&raw.patterns, &entities, &declared, &indexes);
+    Schema {
+        source: source.clone(),
+        table,
+        indexes,
+        entities,
+        patterns,
+    }
+}
+
+struct Lowering<'a> {
+    text: &'a str,
+    diagnostics: &'a mut Diagnostics,
+}
+
+/// Method names of the generated table handle that patterns must not shadow.
+const RESERVED_PATTERN_NAMES: &[&str] = &[
+    "new", "inner", "get", "put", "delete", "client", "name", "definition", "create_table",
+];
+
+impl Lowering<'_> {
+    fn error(&mut self, diagnostic: Diagnostic) {
+        self.diagnostics.push(diagnostic);
+    }
+
+    /// The byte where a TOML string's content starts, when its span maps one to one
+    /// onto the value (no escapes).
+    fn content_start(&self, s: &Spanned<String>) -> Option<usize> {
+        let span = s.span();
+        let written = self.text.get(span.clone())?;
+        let inner = written.get(1..written.len().checked_sub(1)?)?;
+        (inner == s.get_ref()).then_some(span.start + 1)
+    }
+
+    fn attribute_name(&mut self, what: &str, name: &Spanned<String>) {
+        let len = name.get_ref().len();
+        if len == 0 || len > 255 {
+            self.error(Diagnostic::error(
+                "schema::attribute-name",
+                format!("{what} must be 1 to 255 bytes long"),
+                name.span(),
+                format!("{len} bytes"),
+            ));
+        }
+    }
+
+    fn table(&mut self, raw: &Spanned<RawTable>) -> Table {
+        let t = raw.get_ref();
+        let name = t.name.get_ref();
+        if crate::names::snake_case(name).is_empty() || !is_identifier(&crate::names::snake_case(name)) {
+            self.error(
+                Diagnostic::error(
+                    "schema::table-name",
+                    format!("the table name `{name}` cannot name a Rust module"),
+                    t.name.span(),
+                    "the generated module is this name in snake_case",
+                )
+                .with_help("use letters, digits and underscores, starting with a letter, e.g. `App`"),
+            );
+        }
+        self.attribute_name("the partition key attribute", &t.partition_key);
+        if let Some(sk) = &t.sort_key {
+            self.attribute_name("the sort key attribute", sk);
+        }
+        let entity_attribute = match &t.entity_attribute {
+            Some(attr) => {
+                self.attribute_name("the entity attribute", attr);
+                attr.get_ref().clone()
+            }
+            None => "_et".to_owned(),
+        };
+        Table {
+            name: name.clone(),
+            entity_attribute,
+            span: raw.span(),
+        }
+    }
+
+    fn indexes(
+        &mut self,
+        table: &Spanned<RawTable>,
+        raw: &std::collections::BTreeMap<String, Spanned<RawIndex>>,
+    ) -> Vec<Index> {
+        let t = table.get_ref();
+        let mut indexes = vec![Index {
+            name: PRIMARY.to_owned(),
+            kind: IndexKind::Primary,
+            partition_key: t.partition_key.get_ref().clone(),
+            sort_key: t.sort_key.as_ref().map(|s| s.get_ref().clone()),
+            projection: Projection::All,
+            span: table.span(),
+        }];
+        for (name, index) in raw {
+            let span = index.span();
+            if name == PRIMARY {
+                self.error(Diagnostic::error(
+                    "schema::reserved-index-name",
+                    "`primary` is the table's own key and cannot name an index",
+                    span.clone(),
+                    "reserved name",
+                ));
+                continue;
+            }
+            let valid_name = (3..=255).contains(&name.len())
+                && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
+            if !valid_name || !is_identifier(name) {
+                self.error(
+                    Diagnostic::error(
+                        "schema::index-name",
+                        format!("`{name}` is not a usable index name"),
+                        span.clone(),
+                        "bad index name",
+                    )
+                    .with_help(
+                        "DynamoDB allows 3 to 255 characters of a-z, A-Z, 0-9, `_`, `-`, `.`; \
+                         dynaschema also needs a Rust identifier (letters, digits, `_`)",
+                    ),
+                );
+            }
+            let i = index.get_ref();
+            self.attribute_name("the index partition key attribute", &i.partition_key);
+            if let Some(sk) = &i.sort_key {
+                self.attribute_name("the index sort key attribute", sk);
+            }
+            let projection = match &i.projection {
+                None => Projection::All,
+                Some(p) => self.projection(p),
+            };
+            indexes.push(Index {
+                name: name.clone(),
+                kind: IndexKind::Global,
+                partition_key: i.partition_key.get_ref().clone(),
+                sort_key: i.sort_key.as_ref().map(|s| s.get_ref().clone()),
+                projection,
+                span,
+            });
+        }
+        indexes
+    }
+
+    fn projection(&mut self, raw: &Spanned<toml::Value>) -> Projection {
+        match raw.get_ref() {
+            toml::Value::String(s) if s == "all" => Projection::All,
+            toml::Value::String(s) if s == "keys_only" => Projection::KeysOnly,
+            toml::Value::Table(t) if t.len() == 1 && t.contains_key("include") => {
+                match t["include"].as_array() {
+                    Some(names) if names.iter().all(toml::Value::is_str) => Projection::Include(
+                        names.iter().filter_map(|n| n.as_str().map(str::to_owned)).collect(),
+                    ),
+                    _ => {
+                        self.bad_projection(raw.span());
+                        Projection::All
+                    }
+                }
+            }
+            _ => {
+                self.bad_projection(raw.span());
+                Projection::All
+            }
+        }
+    }
+
+    fn bad_projection(&mut self, span: Span) {
+        self.error(
+            Diagnostic::error(
+                "schema::projection",
+                "unknown projection",
+                span,
+                "not a projection",
+            )
+            .with_help(r#"write `"all"`, `"keys_only"` or `{ include = ["attribute", ...] }`"#),
+        );
+    }
+
+    fn template(&mut self, raw: &Spanned<String>) -> Option<KeyTemplate> {
+        match KeyTemplate::parse(raw.get_ref(), raw.span(), self.content_start(raw)) {
+            Ok(t) => Some(t),
+            Err(errors) => {
+                errors.into_iter().for_each(|e| self.error(e));
+                None
+            }
+        }
+    }
+
+    fn entities(
+        &mut self,
+        raw: &std::collections::BTreeMap<String, Spanned<RawEntity>>,
+        indexes: &[Index],
+    ) -> Vec<Entity> {
+        let mut entities = Vec::new();
+        for (name, entity) in raw {
+            let span = entity.span();
+            if !is_identifier(name) {
+                self.error(Diagnostic::error(
+                    "schema::entity-name",
+                    format!("the entity name `{name}` is not a Rust identifier"),
+                    span.clone(),
+                    "names the struct and the discriminator value",
+                ));
+            }
+            let e = entity.get_ref();
+            let mut keys = Vec::new();
+            for (index_name, pair) in &e.keys {
+                let Some(index) = indexes.iter().position(|i| &i.name == index_name) else {
+                    self.error(
+                        Diagnostic::error(
+                            "schema::unknown-index",
+                            format!("entity `{name}` has a template for `{index_name}`, which is not an index"),
+                            pair.span(),
+                            "unknown index",
+                        )
+                        .suggest(index_name, indexes.iter().map(|i| i.name.as_str())),
+                    );
+                    continue;
+                };
+                let p = pair.get_ref();
+                let partition = self.template(&p.pk);
+                let sort = match (&p.sk, &indexes[index].sort_key) {
+                    (Some(sk), Some(_)) => self.template(sk),
+                    (None, None) => None,
+                    (Some(sk), None) => {
+                        self.error(Diagnostic::error(
+                            "schema::sort-key-without-attribute",
+                            format!("index `{index_name}` has no sort key, so `sk` cannot be given"),
+                            sk.span(),
+                            "remove this, or declare a sort key for the index",
+                        ));
+                        None
+                    }
+                    (None, Some(attr)) => {
+                        self.error(Diagnostic::error(
+                            "schema::missing-sort-key",
+                            format!("index `{index_name}` has a sort key (`{attr}`), so `sk` is required"),
+                            pair.span(),
+                            "add `sk = \"...\"`",
+                        ));
+                        None
+                    }
+                };
+                if let Some(partition) = partition
+                    && (sort.is_some() || indexes[index].sort_key.is_none())
+                {
+                    keys.push(EntityKeys {
+                        index,
+                        partition,
+                        sort,
+                        span: pair.span(),
+                    });
+                }
+            }
+            keys.sort_by_key(|k| k.index);
+            let has_primary = e.keys.iter().any(|(index, _)| index == PRIMARY);
+            if !has_primary {
+                self.error(
+                    Diagnostic::error(
+                        "schema::missing-primary",
+                        format!("entity `{name}` has no primary key template"),
+                        span.clone(),
+                        "every entity needs `primary = { pk = \"...\" }`",
+                    )
+                    .with_help(format!("add e.g. `primary = {{ pk = \"{}#{{id}}\", sk = \"...\" }}`", name.to_uppercase())),
+                );
+            }
+            // Keep the entity only when its primary key lowered: generators rely on it.
+            if keys.first().is_some_and(|k| k.index == 0) {
+                entities.push(Entity {
+                    name: name.clone(),
+                    description: e.description.as_ref().map(|d| d.get_ref().clone()),
+                    keys,
+                    span,
+                });
+            }
+            // Otherwise the primary template itself was wrong and has been reported.
+        }
+        entities
+    }
+
+    fn entity_ref(&mut self, name: &Spanned<String>, entities: &[Entity], known: &[&str]) -> Option<usize> {
+        match entities.iter().position(|e| &e.name == name.get_ref()) {
+            Some(i) => Some(i),
+            None => {
+                // Declared but broken entities were already reported; don't pile on.
+                if !known.contains(&name.get_ref().as_str()) {
+                    self.error(
+                        Diagnostic::error(
+                            "schema::unknown-entity",
+                            format!("`{}` is not an entity of this schema", name.get_ref()),
+                            name.span(),
+                            "unknown entity",
+                        )
+                        .suggest(name.get_ref(), known.iter().copied()),
+                    );
+                }
+                None
+            }
+        }
+    }
+
+    fn index_ref(&mut self, name: Option<&Spanned<String>>, indexes: &[Index]) -> Option<usize> {
+        let Some(name) = name else { return Some(0) };
+        match indexes.iter().position(|i| &i.name == name.get_ref()) {
+            Some(i) => Some(i),
+            None => {
+                self.error(
+                    Diagnostic::error(
+                        "schema::unknown-index",
+                        format!("`{}` is not an index of this schema", name.get_ref()),
+                        name.span(),
+                        "unknown index",
+                    )
+                    .suggest(name.get_ref(), indexes.iter().map(|i| i.name.as_str())),
+                );
+                None
+            }
+        }
+    }
+
+    fn patterns(
+        &mut self,
+        raw: &std::collections::BTreeMap<String, Spanned<RawPattern>>,
+        entities: &[Entity],
+        // Names declared in the file, even those whose declaration had errors.
+        known: &[&str],
+        indexes: &[Index],
+    ) -> Vec<AccessPattern> {
+        let mut patterns = Vec::new();
+        for (name, pattern) in raw {
+            let span = pattern.span();
+            if !is_identifier(name) || name.chars().any(|c| c.is_ascii_uppercase()) {
+                self.error(Diagnostic::error(
+                    "schema::pattern-name",
+                    format!("the pattern name `{name}` is not a snake_case Rust identifier"),
+                    span.clone(),
+                    "it becomes a method name",
+                ));
+            } else if RESERVED_PATTERN_NAMES.contains(&name.as_str()) {
+                self.error(Diagnostic::error(
+                    "schema::reserved-pattern-name",
+                    format!("`{name}` is a method of every table handle and cannot name a pattern"),
+                    span.clone(),
+                    "reserved name",
+                ));
+            }
+            let p = pattern.get_ref();
+            let kinds = [p.get.is_some(), p.query.is_some(), p.collection.is_some()];
+            if kinds.iter().filter(|k| **k).count() != 1 {
+                self.error(
+                    Diagnostic::error(
+                        "schema::pattern-kind",
+                        format!("pattern `{name}` must say exactly one of `get`, `query`, `collection`"),
+                        span.clone(),
+                        "what does this pattern do?",
+                    )
+                    .with_help(r#"e.g. `get = "User"`, `query = "Order"` or `collection = ["User", "Order"]`"#),
+                );
+                continue;
+            }
+            let description = p.description.as_ref().map(|d| d.get_ref().clone());
+            let kind = if let Some(entity) = &p.get {
+                if let Some(index) = &p.index {
+                    self.error(Diagnostic::error(
+                        "schema::get-with-index",
+                        "`get` reads by the table's primary key; it takes no `index`",
+                        index.span(),
+                        "remove this, or make the pattern a `query`",
+                    ));
+                }
+                self.no_order(name, p);
+                self.entity_ref(entity, entities, known)
+                    .map(|entity| PatternKind::Get { entity })
+            } else if let Some(entity_name) = &p.query {
+                let entity = self.entity_ref(entity_name, entities, known);
+                let index = self.index_ref(p.index.as_ref(), indexes);
+                let order = match &p.order {
+                    None => Some(Order::Ascending),
+                    Some(o) => match o.get_ref().as_str() {
+                        "ascending" | "oldest_first" => Some(Order::Ascending),
+                        "descending" | "newest_first" => Some(Order::Descending),
+                        other => {
+                            self.error(
+                                Diagnostic::error(
+                                    "schema::order",
+                                    format!("`{other}` is not an order"),
+                                    o.span(),
+                                    "unknown order",
+                                )
+                                .suggest(other, ["ascending", "descending", "oldest_first", "newest_first"]),
+                            );
+                            None
+                        }
+                    },
+                };
+                match (entity, index, order) {
+                    (Some(entity), Some(index), Some(order)) => {
+                        if entities[entity].keys_on(index).is_none() {
+                            self.error(Diagnostic::error(
+                                "schema::entity-not-on-index",
+                                format!(
+                                    "entity `{}` has no template for index `{}`, so its items are not in it",
+                                    entities[entity].name, indexes[index].name
+                                ),
+                                p.index.as_ref().map_or(entity_name.span(), |i| i.span()),
+                                "this pattern can never find an item",
+                            ));
+                            None
+                        } else {
+                            Some(PatternKind::Query { entity, index, order })
+                        }
+                    }
+                    _ => None,
+                }
+            } else {
+                let members = p.collection.as_ref().expect("one kind is set");
+                self.no_order(name, p);
+                let index = self.index_ref(p.index.as_ref(), indexes);
+                let mut resolved = Vec::new();
+                for member in members.get_ref() {
+                    if let Some(entity) = self.entity_ref(member, entities, known) {
+                        if resolved.contains(&entity) {
+                            self.error(Diagnostic::error(
+                                "schema::repeated-member",
+                                format!("`{}` is listed twice", member.get_ref()),
+                                member.span(),
+                                "repeated",
+                            ));
+                        } else if let Some(index) = index
+                            && entities[entity].keys_on(index).is_none()
+                        {
+                            self.error(Diagnostic::error(
+                                "schema::entity-not-on-index",
+                                format!(
+                                    "entity `{}` has no template for index `{}`, so a query there never returns it",
+                                    member.get_ref(),
+                                    indexes[index].name
+                                ),
+                                member.span(),
+                                "not in this index",
+                            ));
+                        } else {
+                            resolved.push(entity);
+                        }
+                    }
+                }
+                if members.get_ref().len() < 2 {
+                    self.error(
+                        Diagnostic::error(
+                            "schema::collection-size",
+                            "a collection groups at least two entities",
+                            members.span(),
+                            "one entity",
+                        )
+                        .with_help("for one entity, write `query = \"...\"`"),
+                    );
+                }
+                match index {
+                    Some(index) if resolved.len() == members.get_ref().len() && resolved.len() >= 2 => {
+                        Some(PatternKind::Collection {
+                            entities: resolved,
+                            index,
+                        })
+                    }
+                    _ => None,
+                }
+            };
+            if let Some(kind) = kind {
+                patterns.push(AccessPattern {
+                    name: name.clone(),
+                    description,
+                    kind,
+                    span,
+                });
+            }
+        }
+        patterns
+    }
+
+    fn no_order(&mut self, name: &str, p: &RawPattern) {
+        if let Some(order) = &p.order {
+            self.error(Diagnostic::error(
+                "schema::order-without-query",
+                format!("pattern `{name}` is not a `query`, so it has no order"),
+                order.span(),
+                "remove this",
+            ));
+        }
+    }
+}

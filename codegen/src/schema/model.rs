@@ -1,0 +1,179 @@
+//! The validated schema: what the generators see. Every name here has been resolved
+//! (entities and indexes are referred to by position), every template parsed, and
+//! every rule of [`crate::check`] has passed.
+
+use std::sync::Arc;
+
+use crate::diagnostics::{SourceFile, Span};
+use crate::schema::template::KeyTemplate;
+
+/// A validated schema.
+#[derive(Debug, Clone)]
+pub struct Schema {
+    /// The file it came from.
+    pub source: Arc<SourceFile>,
+    /// `[table]`.
+    pub table: Table,
+    /// The table's own key (always first, named `primary`) and its GSIs.
+    pub indexes: Vec<Index>,
+    /// `[entities.*]`, sorted by name.
+    pub entities: Vec<Entity>,
+    /// `[patterns.*]`, sorted by name.
+    pub patterns: Vec<AccessPattern>,
+}
+
+/// The name the table's own key goes by in entity and pattern declarations.
+pub const PRIMARY: &str = "primary";
+
+/// `[table]`.
+#[derive(Debug, Clone)]
+pub struct Table {
+    /// The logical name (the physical one is given at runtime).
+    pub name: String,
+    /// The attribute storing each item's entity name.
+    pub entity_attribute: String,
+    /// Where `[table]` is.
+    pub span: Span,
+}
+
+/// Whether an index is the table's own key or a GSI.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IndexKind {
+    /// The table's primary key.
+    Primary,
+    /// A global secondary index.
+    Global,
+}
+
+/// Which attributes an index projects.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Projection {
+    /// Every attribute.
+    All,
+    /// Only key attributes.
+    KeysOnly,
+    /// Key attributes and these.
+    Include(Vec<String>),
+}
+
+/// The table's key or a secondary index.
+#[derive(Debug, Clone)]
+pub struct Index {
+    /// `primary` or the GSI's name.
+    pub name: String,
+    /// Primary or global.
+    pub kind: IndexKind,
+    /// Partition key attribute.
+    pub partition_key: String,
+    /// Sort key attribute.
+    pub sort_key: Option<String>,
+    /// Projection (always `All` for the primary index).
+    pub projection: Projection,
+    /// Where it is declared.
+    pub span: Span,
+}
+
+/// `[entities.NAME]`.
+#[derive(Debug, Clone)]
+pub struct Entity {
+    /// The entity's name, also the discriminator value and the default struct name.
+    pub name: String,
+    /// What it is, if the schema says.
+    pub description: Option<String>,
+    /// Its key templates, one entry per index it appears in; the primary first.
+    pub keys: Vec<EntityKeys>,
+    /// Where it is declared.
+    pub span: Span,
+}
+
+/// An entity's key templates on one index.
+#[derive(Debug, Clone)]
+pub struct EntityKeys {
+    /// Position of the index in [`Schema::indexes`].
+    pub index: usize,
+    /// The partition key template.
+    pub partition: KeyTemplate,
+    /// The sort key template (present exactly when the index has a sort key).
+    pub sort: Option<KeyTemplate>,
+    /// Where the pair is declared.
+    pub span: Span,
+}
+
+impl EntityKeys {
+    /// Both templates, partition first.
+    pub fn templates(&self) -> impl Iterator<Item = &KeyTemplate> {
+        std::iter::once(&self.partition).chain(self.sort.as_ref())
+    }
+}
+
+/// Sort order of a query's results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Order {
+    /// Ascending sort key (DynamoDB's default).
+    Ascending,
+    /// Descending sort key, e.g. newest first for timestamp keys.
+    Descending,
+}
+
+/// What an access pattern does.
+#[derive(Debug, Clone)]
+pub enum PatternKind {
+    /// `GetItem` of one entity by its full primary key.
+    Get {
+        /// Position in [`Schema::entities`].
+        entity: usize,
+    },
+    /// `Query` of one entity's items in one partition of an index.
+    Query {
+        /// Position in [`Schema::entities`].
+        entity: usize,
+        /// Position in [`Schema::indexes`].
+        index: usize,
+        /// Result order.
+        order: Order,
+    },
+    /// One `Query` returning several entities that share a partition, grouped by type.
+    Collection {
+        /// Positions in [`Schema::entities`], in declaration order.
+        entities: Vec<usize>,
+        /// Position in [`Schema::indexes`].
+        index: usize,
+    },
+}
+
+/// `[patterns.NAME]`.
+#[derive(Debug, Clone)]
+pub struct AccessPattern {
+    /// The pattern's name, which becomes the generated method's name.
+    pub name: String,
+    /// What it is for, if the schema says.
+    pub description: Option<String>,
+    /// What it does.
+    pub kind: PatternKind,
+    /// Where it is declared.
+    pub span: Span,
+}
+
+impl Schema {
+    /// The entity called `name`.
+    pub fn entity(&self, name: &str) -> Option<&Entity> {
+        self.entities.iter().find(|e| e.name == name)
+    }
+
+    /// The table's primary index.
+    pub fn primary(&self) -> &Index {
+        &self.indexes[0]
+    }
+}
+
+impl Entity {
+    /// The entity's templates on index number `index`, if it appears there.
+    pub fn keys_on(&self, index: usize) -> Option<&EntityKeys> {
+        self.keys.iter().find(|k| k.index == index)
+    }
+
+    /// The entity's primary key templates.
+    pub fn primary(&self) -> &EntityKeys {
+        &self.keys[0]
+    }
+}

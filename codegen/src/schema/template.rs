@@ -1,0 +1,204 @@
+//! Key templates: `USER#{user_id}`, `ORDER#{created_at}#{order_id}`.
+//!
+//! A template is a `#`-separated list of segments. Each segment is either a literal
+//! (any text without `#`, `{`, `}`) or exactly one `{field}` placeholder. A
+//! placeholder always fills a whole segment: that is what makes the runtime's key
+//! encoding injective and its `begins_with` prefixes end at segment boundaries.
+
+use crate::diagnostics::{Diagnostic, Span};
+
+/// One segment of a key template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Segment {
+    /// Text written as is, e.g. `USER`.
+    Literal(String),
+    /// A value taken from a field, e.g. `{user_id}`.
+    Field(FieldRef),
+}
+
+/// A `{placeholder}` and where it is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldRef {
+    /// The field name.
+    pub name: String,
+    /// The placeholder's span in the schema file (including braces).
+    pub span: Span,
+}
+
+/// A parsed key template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyTemplate {
+    /// The template as written.
+    pub text: String,
+    /// Its segments, in order.
+    pub segments: Vec<Segment>,
+    /// The template string's span in the schema file.
+    pub span: Span,
+}
+
+impl KeyTemplate {
+    /// Parses `text`, whose content starts at byte `content_start` of the file (for
+    /// placeholder spans); `span` is the whole string's span. Returns every problem.
+    pub fn parse(text: &str, span: Span, content_start: Option<usize>) -> Result<Self, Vec<Diagnostic>> {
+        let mut segments = Vec::new();
+        let mut errors = Vec::new();
+        let mut offset = 0;
+        // Byte spans inside the string are exact only when the TOML string has no
+        // escapes; otherwise point at the whole string.
+        let place = |start: usize, len: usize| match content_start {
+            Some(base) => base + start..base + start + len,
+            None => span.clone(),
+        };
+        if text.is_empty() {
+            errors.push(Diagnostic::error(
+                "schema::empty-template",
+                "a key template cannot be empty",
+                span.clone(),
+                "empty template",
+            ));
+        }
+        for part in text.split('#') {
+            let here = place(offset, part.len().max(1));
+            if let Some(inner) = part.strip_prefix('{').and_then(|p| p.strip_suffix('}')) {
+                if is_identifier(inner) {
+                    segments.push(Segment::Field(FieldRef {
+                        name: inner.to_owned(),
+                        span: here,
+                    }));
+                } else {
+                    errors.push(
+                        Diagnostic::error(
+                            "schema::bad-placeholder",
+                            format!("`{{{inner}}}` is not a placeholder: a field name is a Rust identifier"),
+                            here,
+                            "not a field name",
+                        )
+                        .with_help("write the name of the struct field, e.g. `{user_id}`"),
+                    );
+                }
+            } else if part.contains(['{', '}']) {
+                errors.push(
+                    Diagnostic::error(
+                        "schema::placeholder-not-segment",
+                        format!("`{part}` mixes text and a placeholder in one segment"),
+                        here,
+                        "a placeholder must fill a whole `#`-separated segment",
+                    )
+                    .with_help("separate the text and the placeholder with `#`, e.g. `V#{version}`"),
+                );
+            } else if part.is_empty() && !text.is_empty() {
+                errors.push(Diagnostic::error(
+                    "schema::empty-segment",
+                    format!("the template `{text}` has an empty segment"),
+                    here,
+                    "nothing between two `#`, or at an end",
+                ));
+            } else if !part.is_empty() {
+                segments.push(Segment::Literal(part.to_owned()));
+            }
+            offset += part.len() + 1;
+        }
+        for (i, segment) in segments.iter().enumerate() {
+            if let Segment::Field(field) = segment {
+                let repeated = segments[..i]
+                    .iter()
+                    .any(|s| matches!(s, Segment::Field(f) if f.name == field.name));
+                if repeated {
+                    errors.push(Diagnostic::error(
+                        "schema::repeated-placeholder",
+                        format!("`{{{}}}` appears twice in `{text}`", field.name),
+                        field.span.clone(),
+                        "repeated placeholder",
+                    ));
+                }
+            }
+        }
+        if errors.is_empty() {
+            Ok(Self {
+                text: text.to_owned(),
+                segments,
+                span,
+            })
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// The placeholders, in order.
+    pub fn fields(&self) -> impl Iterator<Item = &FieldRef> {
+        self.segments.iter().filter_map(|s| match s {
+            Segment::Field(f) => Some(f),
+            Segment::Literal(_) => None,
+        })
+    }
+
+    /// Whether the template has no placeholder.
+    pub fn is_constant(&self) -> bool {
+        self.fields().next().is_none()
+    }
+
+    /// The literal segments before the first placeholder.
+    pub fn literal_prefix(&self) -> Vec<&str> {
+        self.segments
+            .iter()
+            .map_while(|s| match s {
+                Segment::Literal(l) => Some(l.as_str()),
+                Segment::Field(_) => None,
+            })
+            .collect()
+    }
+
+    /// Whether two templates have the same shape: the same literals and the same
+    /// placeholders in the same places.
+    pub fn same_shape(&self, other: &Self) -> bool {
+        self.segments.len() == other.segments.len()
+            && self.segments.iter().zip(&other.segments).all(|pair| match pair {
+                (Segment::Literal(a), Segment::Literal(b)) => a == b,
+                (Segment::Field(a), Segment::Field(b)) => a.name == b.name,
+                _ => false,
+            })
+    }
+}
+
+/// Whether `s` is a Rust identifier (ASCII, as struct fields in practice are).
+pub fn is_identifier(s: &str) -> bool {
+    let mut chars = s.chars();
+    matches!(chars.next(), Some(c) if c == '_' || c.is_ascii_alphabetic())
+        && chars.all(|c| c == '_' || c.is_ascii_alphanumeric())
+        && s != "_"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<KeyTemplate, Vec<Diagnostic>> {
+        KeyTemplate::parse(text, 0..text.len() + 2, Some(1))
+    }
+
+    #[test]
+    fn splits_literals_and_placeholders() {
+        let t = parse("ORDER#{created_at}#{order_id}").unwrap();
+        assert_eq!(t.segments.len(), 3);
+        assert_eq!(t.literal_prefix(), ["ORDER"]);
+        let names: Vec<_> = t.fields().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["created_at", "order_id"]);
+        // `{created_at}` starts after `"ORDER#`.
+        assert_eq!(t.fields().next().unwrap().span, 7..19);
+    }
+
+    #[test]
+    fn reports_every_problem() {
+        let errors = parse("V{version}#{}##{a}#{a}").unwrap_err();
+        let codes: Vec<_> = errors.iter().map(|e| e.code).collect();
+        assert_eq!(
+            codes,
+            [
+                "schema::placeholder-not-segment",
+                "schema::bad-placeholder",
+                "schema::empty-segment",
+                "schema::repeated-placeholder"
+            ]
+        );
+    }
+}
