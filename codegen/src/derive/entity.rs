@@ -187,6 +187,14 @@ impl Context<'_> {
         }
     }
 
+    /// `&self.field`, spanned at the field's type so that a type error in the
+    /// generated key code is reported on the field.
+    fn field_access(&self, name: &str) -> TokenStream {
+        let field = self.field(name).expect("checked");
+        let ident = &field.ident;
+        quote_spanned!(field.ty.span()=> &self.#ident)
+    }
+
     /// The type a key function takes for `field` (behind a reference).
     fn arg_type(field: &FieldInput) -> TokenStream {
         let ty = option_inner(&field.ty).unwrap_or(&field.ty);
@@ -206,10 +214,7 @@ impl Context<'_> {
         let encode = encode_fields(name, self.fields);
         let decode = decode_fields(name, self.fields);
         let capacity = self.fields.len() + 1 + 2 * self.entity.keys.len();
-        let primary_key = self.key_expression(self.entity.primary(), &|f| {
-            let ident = &self.field(&f.name).expect("checked").ident;
-            quote!(&self.#ident)
-        });
+        let primary_key = self.key_expression(self.entity.primary(), &|f| self.field_access(&f.name));
         let key_functions = self.entity.keys.iter().map(|keys| self.key_function(keys));
         let field_links = self.field_links();
 
@@ -287,8 +292,7 @@ impl Context<'_> {
                 let local = local(&f.name);
                 quote!(#local)
             } else {
-                let ident = &self.field(&f.name).expect("checked").ident;
-                quote!(&self.#ident)
+                self.field_access(&f.name)
             }
         };
         let insert = |attr: &str, value: TokenStream| {
@@ -340,7 +344,8 @@ impl Context<'_> {
         });
         let body = self.key_expression(keys, &|f| {
             let ident = format_ident!("{}", f.name);
-            quote!(#ident)
+            let span = self.field(&f.name).expect("checked").ty.span();
+            quote_spanned!(span=> #ident)
         });
         let templates = match &keys.sort {
             Some(sk) => format!("`{}` / `{}`", keys.partition.text, sk.text),

@@ -42,17 +42,23 @@ pub(crate) struct LoadedSchema {
 }
 
 /// Loads the schema named by `#[entity(schema = ..)]` (default `dynaschema.toml`),
-/// relative to the crate being compiled (or to `DYNASCHEMA_MANIFEST_DIR` if set). Parsed schemas are kept for the life of the
+/// relative to the crate being compiled (or, if it is not there, to
+/// `DYNASCHEMA_MANIFEST_DIR`). Parsed schemas are kept for the life of the
 /// compiler process, keyed by path and content, so a crate with many entities
 /// parses its schema once and an edited file is parsed again.
 pub(crate) fn load_schema(relative: Option<&str>) -> Result<Arc<LoadedSchema>, String> {
     let relative = relative.unwrap_or("dynaschema.toml");
-    // DYNASCHEMA_MANIFEST_DIR lets tools that compile a crate's code from another
-    // directory (trybuild, for one) point relative schema paths back at the crate.
-    let manifest_dir = std::env::var_os("DYNASCHEMA_MANIFEST_DIR")
-        .or_else(|| std::env::var_os("CARGO_MANIFEST_DIR"))
+    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR")
         .ok_or("CARGO_MANIFEST_DIR is not set: `#[derive(Entity)]` must be compiled by cargo")?;
-    let path = PathBuf::from(manifest_dir).join(relative);
+    let mut path = PathBuf::from(manifest_dir).join(relative);
+    // Tools that compile a crate's code from another directory (trybuild, for one)
+    // can name the crate's directory in DYNASCHEMA_MANIFEST_DIR. It is only a
+    // fallback, so crates that have their schema where it belongs are unaffected.
+    if !path.exists()
+        && let Some(fallback) = std::env::var_os("DYNASCHEMA_MANIFEST_DIR")
+    {
+        path = PathBuf::from(fallback).join(relative);
+    }
     let text = std::fs::read_to_string(&path).map_err(|e| {
         format!(
             "cannot read the schema {} ({e}); put `dynaschema.toml` next to Cargo.toml or name it with \

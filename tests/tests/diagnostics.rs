@@ -1,0 +1,102 @@
+//! Schema diagnostics: every mistake in a file is reported in one run, at its
+//! line and column, and rendered through miette.
+
+use dynaschema_codegen::diagnostics::SourceFile;
+use dynaschema_codegen::schema;
+
+fn check(name: &str, text: &str) -> dynaschema_codegen::diagnostics::Diagnostics {
+    schema::parse(SourceFile::new(name, text)).expect_err("the schema has planted mistakes")
+}
+
+#[test]
+fn every_planted_mistake_is_reported_once_at_its_place() {
+    let text = include_str!("../fixtures/planted-mistakes.toml");
+    let diagnostics = check("planted-mistakes.toml", text);
+    let found: Vec<(String, &str)> = diagnostics
+        .items()
+        .iter()
+        .map(|d| (diagnostics.location(d), d.code))
+        .collect();
+    let expected = [
+        ("planted-mistakes.toml:5:1", "schema::unknown-key"),
+        ("planted-mistakes.toml:12:24", "schema::bad-placeholder"),
+        ("planted-mistakes.toml:13:8", "schema::unknown-index"),
+        ("planted-mistakes.toml:16:52", "schema::placeholder-not-segment"),
+        ("planted-mistakes.toml:22:18", "check::collection-partition"),
+        ("planted-mistakes.toml:25:7", "schema::unknown-entity"),
+        ("planted-mistakes.toml:29:9", "schema::unknown-index"),
+        ("planted-mistakes.toml:33:1", "schema::unknown-key"),
+    ];
+    let expected: Vec<(String, &str)> = expected.iter().map(|(l, c)| (l.to_string(), *c)).collect();
+    assert_eq!(found, expected, "\n{}", diagnostics.to_plain());
+    insta::assert_snapshot!("planted_mistakes_plain", diagnostics.to_plain());
+    insta::assert_snapshot!("planted_mistakes_rendered", diagnostics.render());
+}
+
+#[test]
+fn suggestions_name_the_nearest_valid_name() {
+    let diagnostics = check("planted-mistakes.toml", include_str!("../fixtures/planted-mistakes.toml"));
+    let help: Vec<Option<&str>> = diagnostics.items().iter().map(|d| d.help.as_deref()).collect();
+    assert_eq!(help[0], Some("did you mean `entity_attribute`?"));
+    assert_eq!(help[2], Some("did you mean `gsi1`?"));
+    assert_eq!(help[5], Some("did you mean `User`?"));
+    assert_eq!(help[6], Some("did you mean `gsi1`?"));
+    assert_eq!(help[7], Some("did you mean `description`?"));
+}
+
+#[test]
+fn a_toml_syntax_error_is_reported_with_its_place() {
+    let diagnostics = check("broken.toml", "[table]\nname = \"App\npartition_key = \"pk\"\n");
+    assert_eq!(diagnostics.items()[0].code, "schema::syntax");
+    assert!(diagnostics.location(&diagnostics.items()[0]).starts_with("broken.toml:2:"));
+}
+
+#[test]
+fn a_wrong_value_type_is_reported_with_its_place() {
+    let diagnostics = check("types.toml", "[table]\nname = \"App\"\npartition_key = 5\n");
+    assert_eq!(diagnostics.items()[0].code, "schema::shape");
+    assert_eq!(diagnostics.location(&diagnostics.items()[0]), "types.toml:3:17");
+}
+
+#[test]
+fn pattern_kind_mistakes_are_each_reported() {
+    let text = r#"
+[table]
+name = "App"
+partition_key = "pk"
+
+[entities.User]
+primary = { pk = "USER#{user_id}", sk = "X" }
+
+[patterns.both]
+get = "User"
+query = "User"
+
+[patterns.new]
+get = "User"
+
+[patterns.lonely]
+collection = ["User"]
+"#;
+    let diagnostics = check("kinds.toml", text);
+    let codes: Vec<&str> = diagnostics.items().iter().map(|d| d.code).collect();
+    assert_eq!(
+        codes,
+        [
+            "schema::sort-key-without-attribute",
+            "schema::pattern-kind",
+            "schema::reserved-pattern-name",
+            "schema::collection-size"
+        ],
+        "\n{}",
+        diagnostics.to_plain()
+    );
+}
+
+#[test]
+fn the_example_schemas_have_no_findings() {
+    for path in ["../schema-examples/shop/dynaschema.toml", "dynaschema.toml"] {
+        let checked = schema::load(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        assert!(checked.warnings.is_empty(), "{path}: {}", checked.warnings);
+    }
+}
