@@ -2,8 +2,8 @@
 //! functions) and the build.rs module (pattern methods), so a key is encoded by one
 //! piece of generated code shape, whichever side builds it.
 
-use proc_macro2::TokenStream;
-use quote::quote;
+use proc_macro2::{Span, TokenStream};
+use quote::{quote, quote_spanned};
 
 use crate::schema::template::{FieldRef, KeyTemplate, Segment};
 
@@ -32,7 +32,9 @@ fn writer(entity: &str, attribute: &str, role: Role, segments: &[Segment], arg: 
         Segment::Field(field) => {
             let name = &field.name;
             let value = arg(field);
-            quote!(.value(#name, #value))
+            // Spanned like the value, so a type error lands where the value comes from.
+            let span = value.clone().into_iter().next().map_or_else(Span::call_site, |t| t.span());
+            quote_spanned!(span=> .value(#name, #value))
         }
     });
     quote!(::dynaschema::__private::KeyWriter::new(#entity, #attribute, #role) #(#steps)*)

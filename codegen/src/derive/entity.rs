@@ -343,9 +343,11 @@ impl Context<'_> {
             quote!(#ident: &#ty)
         });
         let body = self.key_expression(keys, &|f| {
-            let ident = format_ident!("{}", f.name);
+            // The argument's name carries the field type's span, so a type error in
+            // the key code is reported on the field.
             let span = self.field(&f.name).expect("checked").ty.span();
-            quote_spanned!(span=> #ident)
+            let ident = syn::Ident::new(&f.name, span);
+            quote!(#ident)
         });
         let templates = match &keys.sort {
             Some(sk) => format!("`{}` / `{}`", keys.partition.text, sk.text),
