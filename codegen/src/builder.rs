@@ -17,11 +17,8 @@ use crate::schema::{self, LoadError};
 /// }
 /// ```
 ///
-/// and in the crate, where the entity structs are:
-///
-/// ```ignore
-/// dynaschema::include_schema!(pub app); // `app` = the table name in snake_case
-/// ```
+/// and in the crate, where the entity structs are, `dynaschema::include_schema!(pub app);`
+/// (`app` is the table name in snake case).
 ///
 /// The module is written to `$OUT_DIR/dynaschema/<module>.rs`, formatted and only
 /// when its content changed (so unchanged schemas do not trigger rebuilds), and
@@ -70,7 +67,8 @@ impl Builder {
     /// let builder = dynaschema_codegen::Builder::new().entity_path("crate::model");
     /// ```
     pub fn entity_path(mut self, path: &str) -> Self {
-        self.options.entity_path = syn::parse_str(path).unwrap_or_else(|e| panic!("entity_path `{path}`: {e}"));
+        self.options.entity_path =
+            syn::parse_str(path).unwrap_or_else(|e| panic!("entity_path `{path}`: {e}"));
         self
     }
 
@@ -99,7 +97,8 @@ impl Builder {
             path: full_path.display().to_string(),
             error,
         })?;
-        let source = crate::diagnostics::SourceFile::new(schema_path.display().to_string(), source_text);
+        let source =
+            crate::diagnostics::SourceFile::new(schema_path.display().to_string(), source_text);
         let checked = schema::parse(source).map_err(LoadError::Invalid)?;
         for line in checked.warnings.to_plain().lines() {
             println!("cargo:warning={line}");
@@ -109,7 +108,8 @@ impl Builder {
         }
         let out_dir = match &self.out_dir {
             Some(dir) => dir.clone(),
-            None => PathBuf::from(std::env::var_os("OUT_DIR").ok_or(BuildError::NoOutDir)?).join("dynaschema"),
+            None => PathBuf::from(std::env::var_os("OUT_DIR").ok_or(BuildError::NoOutDir)?)
+                .join("dynaschema"),
         };
         let module = snake_case(&checked.schema.table.name);
         let path = out_dir.join(format!("{module}.rs"));

@@ -21,10 +21,14 @@ fn collection_members_share_partition(schema: &Schema, diagnostics: &mut Diagnos
             continue;
         };
         let first = &schema.entities[entities[0]];
-        let Some(reference) = first.keys_on(*index) else { continue };
+        let Some(reference) = first.keys_on(*index) else {
+            continue;
+        };
         for &member in &entities[1..] {
             let entity = &schema.entities[member];
-            let Some(keys) = entity.keys_on(*index) else { continue };
+            let Some(keys) = entity.keys_on(*index) else {
+                continue;
+            };
             if !keys.partition.same_shape(&reference.partition) {
                 diagnostics.push(
                     Diagnostic::error(
@@ -57,7 +61,10 @@ fn identical_constant_keys(schema: &Schema, diagnostics: &mut Diagnostics) {
     for (i, a) in schema.entities.iter().enumerate() {
         for b in &schema.entities[i + 1..] {
             let (ka, kb) = (a.primary(), b.primary());
-            let constant = ka.templates().chain(kb.templates()).all(|t| t.is_constant());
+            let constant = ka
+                .templates()
+                .chain(kb.templates())
+                .all(|t| t.is_constant());
             let same = ka.partition.same_shape(&kb.partition)
                 && match (&ka.sort, &kb.sort) {
                     (Some(x), Some(y)) => x.same_shape(y),
@@ -67,7 +74,10 @@ fn identical_constant_keys(schema: &Schema, diagnostics: &mut Diagnostics) {
             if constant && same {
                 diagnostics.push(Diagnostic::error(
                     "check::key-collision",
-                    format!("`{}` and `{}` have the same constant primary key", a.name, b.name),
+                    format!(
+                        "`{}` and `{}` have the same constant primary key",
+                        a.name, b.name
+                    ),
                     kb.span.clone(),
                     format!("the same item as `{}`", a.name),
                 ));
@@ -85,7 +95,10 @@ fn entity_attribute_is_not_a_key(schema: &Schema, diagnostics: &mut Diagnostics)
             diagnostics.push(Diagnostic {
                 severity: Severity::Error,
                 code: "check::entity-attribute-is-key",
-                message: format!("`{attr}` is the entity attribute and a key attribute of `{}`", index.name),
+                message: format!(
+                    "`{attr}` is the entity attribute and a key attribute of `{}`",
+                    index.name
+                ),
                 span: Some(index.span.clone()),
                 label: "choose another entity_attribute or key attribute".into(),
                 help: None,

@@ -65,7 +65,12 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// An error at `span`.
-    pub fn error(code: &'static str, message: impl Into<String>, span: Span, label: impl Into<String>) -> Self {
+    pub fn error(
+        code: &'static str,
+        message: impl Into<String>,
+        span: Span,
+        label: impl Into<String>,
+    ) -> Self {
         Self {
             severity: Severity::Error,
             code,
@@ -91,7 +96,11 @@ impl Diagnostic {
         } else if candidates.is_empty() {
             self
         } else {
-            let list = candidates.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ");
+            let list = candidates
+                .iter()
+                .map(|c| format!("`{c}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
             self.with_help(format!("expected one of {list}"))
         }
     }
@@ -188,7 +197,8 @@ impl Diagnostics {
     /// build logs and snapshots).
     pub fn render(&self) -> String {
         let handler =
-            miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor()).with_width(100);
+            miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
+                .with_width(100);
         let mut out = String::new();
         for d in &self.items {
             let report = Report {
@@ -200,9 +210,16 @@ impl Diagnostics {
             }
             out.push('\n');
         }
-        let errors = self.items.iter().filter(|d| d.severity == Severity::Error).count();
+        let errors = self
+            .items
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count();
         let warnings = self.items.len() - errors;
-        out.push_str(&format!("{}: {errors} error(s), {warnings} warning(s)\n", self.source.name));
+        out.push_str(&format!(
+            "{}: {errors} error(s), {warnings} warning(s)\n",
+            self.source.name
+        ));
         out
     }
 }
@@ -261,10 +278,9 @@ impl miette::Diagnostic for Report<'_> {
     fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
         let span = self.diagnostic.span.clone()?;
         let label = (!self.diagnostic.label.is_empty()).then(|| self.diagnostic.label.clone());
-        Some(Box::new(std::iter::once(miette::LabeledSpan::new_primary_with_span(
-            label,
-            span,
-        ))))
+        Some(Box::new(std::iter::once(
+            miette::LabeledSpan::new_primary_with_span(label, span),
+        )))
     }
 }
 
@@ -275,10 +291,10 @@ impl miette::SourceCode for Report<'_> {
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn miette::SpanContents<'b> + 'b>, miette::MietteError> {
-        let contents = self
-            .source
-            .text
-            .read_span(span, context_lines_before, context_lines_after)?;
+        let contents =
+            self.source
+                .text
+                .read_span(span, context_lines_before, context_lines_after)?;
         Ok(Box::new(miette::MietteSpanContents::new_named(
             self.source.name.clone(),
             contents.data(),
@@ -299,8 +315,8 @@ mod tests {
         let source = SourceFile::new("s.toml", "a = 1\nbé = \"x\"\n");
         assert_eq!(source.line_col(0), (1, 1));
         assert_eq!(source.line_col(6), (2, 1));
-        // `=` follows the two-byte `é`: byte 9, character column 4.
-        assert_eq!(source.line_col(9), (2, 4));
+        // `=` comes after `b`, the two-byte `é` and a space: byte 10, character column 4.
+        assert_eq!(source.line_col(10), (2, 4));
     }
 
     #[test]

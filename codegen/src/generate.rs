@@ -8,7 +8,9 @@ use quote::{format_ident, quote};
 use crate::keys::{Role, key_value, literal_prefix};
 use crate::names::{field_hash, plural, snake_case, upper_camel};
 use crate::schema::template::{FieldRef, KeyTemplate};
-use crate::schema::{AccessPattern, Entity, EntityKeys, IndexKind, Order, PatternKind, Projection, Schema};
+use crate::schema::{
+    AccessPattern, Entity, EntityKeys, IndexKind, Order, PatternKind, Projection, Schema,
+};
 
 /// Options of the generated module.
 #[derive(Debug, Clone)]
@@ -43,7 +45,10 @@ pub fn module(schema: &Schema, options: &Options) -> TokenStream {
     let definition = g.definition();
     let table = g.table_handle();
     let any_entity = g.any_entity();
-    let collections = schema.patterns.iter().filter_map(|p| g.collection_struct(p));
+    let collections = schema
+        .patterns
+        .iter()
+        .filter_map(|p| g.collection_struct(p));
     quote! {
         #definition
         #table
@@ -82,7 +87,9 @@ impl Generator<'_> {
                 let projection = match &i.projection {
                     Projection::All => quote!(::dynaschema::__private::Projection::All),
                     Projection::KeysOnly => quote!(::dynaschema::__private::Projection::KeysOnly),
-                    Projection::Include(names) => quote!(::dynaschema::__private::Projection::Include(&[#(#names),*])),
+                    Projection::Include(names) => {
+                        quote!(::dynaschema::__private::Projection::Include(&[#(#names),*]))
+                    }
                 };
                 quote! {
                     ::dynaschema::__private::IndexDefinition {
@@ -94,9 +101,9 @@ impl Generator<'_> {
                 }
             });
         let entities = schema.entities.iter().map(|e| &e.name);
-        let doc = format!("The `{name}` table as the schema declares it.");
+        let doc = doc(&format!("The `{name}` table as the schema declares it."));
         quote! {
-            #[doc = #doc]
+            #doc
             pub static DEFINITION: ::dynaschema::__private::TableDefinition = ::dynaschema::__private::TableDefinition {
                 name: #name,
                 partition_key: #pk,
@@ -111,13 +118,13 @@ impl Generator<'_> {
     fn table_handle(&self) -> TokenStream {
         let name = &self.schema.table.name;
         let methods = self.schema.patterns.iter().map(|p| self.pattern_method(p));
-        let doc = format!(
-            "A handle on a physical table laid out as the `{name}` schema says, with one method per access \
-             pattern. Dereferences to [`dynaschema::Table`](::dynaschema::Table) for `get`, `put`, `delete` \
-             and `create_table`."
-        );
+        let doc = doc(&format!(
+            "A handle on a physical table laid out as the `{name}` schema says, with one method per access\n\
+             pattern. Dereferences to [`dynaschema::Table`](::dynaschema::Table) for `get`, `put`,\n\
+             `delete` and `create_table`."
+        ));
         quote! {
-            #[doc = #doc]
+            #doc
             #[derive(Clone, Debug)]
             pub struct Table {
                 inner: ::dynaschema::__private::Table,
@@ -143,7 +150,11 @@ impl Generator<'_> {
 
     /// The parameters filling `templates`' placeholders, in order of appearance, each
     /// typed by the entity's field through `KeyField`.
-    fn params<'t>(&self, entity: &Entity, templates: impl Iterator<Item = &'t KeyTemplate>) -> Vec<TokenStream> {
+    fn params<'t>(
+        &self,
+        entity: &Entity,
+        templates: impl Iterator<Item = &'t KeyTemplate>,
+    ) -> Vec<TokenStream> {
         let ty = self.entity_type(entity);
         let mut seen = std::collections::BTreeSet::new();
         templates
@@ -157,12 +168,12 @@ impl Generator<'_> {
             .collect()
     }
 
-    fn doc(&self, pattern: &AccessPattern, what: String) -> TokenStream {
-        let mut doc = format!("Access pattern `{}`: {what}", pattern.name);
+    fn pattern_doc(&self, pattern: &AccessPattern, what: String) -> TokenStream {
+        let mut text = format!("Access pattern `{}`: {what}", pattern.name);
         if let Some(description) = &pattern.description {
-            doc = format!("{description}\n\n{doc}");
+            text = format!("{description}\n\n{text}");
         }
-        quote!(#[doc = #doc])
+        doc(&text)
     }
 
     fn pattern_method(&self, pattern: &AccessPattern) -> TokenStream {
@@ -179,7 +190,10 @@ impl Generator<'_> {
                 let keys = entity.primary();
                 let params = self.params(entity, keys.templates());
                 let key = self.key_expression(entity, keys, &by_name);
-                let doc = self.doc(pattern, format!("`GetItem` of one `{}` by its primary key.", entity.name));
+                let doc = self.pattern_doc(
+                    pattern,
+                    format!("`GetItem` of one `{}` by its primary key.", entity.name),
+                );
                 quote! {
                     #doc
                     pub fn #method(&self, #(#params),*) -> ::dynaschema::Get<'_, #ty> {
@@ -187,7 +201,11 @@ impl Generator<'_> {
                     }
                 }
             }
-            PatternKind::Query { entity, index, order } => {
+            PatternKind::Query {
+                entity,
+                index,
+                order,
+            } => {
                 let entity = &self.schema.entities[*entity];
                 let ty = self.entity_type(entity);
                 let keys = entity.keys_on(*index).expect("validated");
@@ -197,7 +215,7 @@ impl Generator<'_> {
                 let entity_name = &entity.name;
                 let ascending = *order == Order::Ascending;
                 let order_text = if ascending { "ascending" } else { "descending" };
-                let doc = self.doc(
+                let doc = self.pattern_doc(
                     pattern,
                     format!(
                         "`Query` of `{}` items on `{}` (partition `{}`), {order_text} by sort key.",
@@ -227,7 +245,8 @@ impl Generator<'_> {
                 let index_name = self.index_name(*index);
                 let result = format_ident!("{}", upper_camel(&pattern.name));
                 let decode = format_ident!("decode_{}", pattern.name);
-                let members: Vec<&Entity> = entities.iter().map(|&e| &self.schema.entities[e]).collect();
+                let members: Vec<&Entity> =
+                    entities.iter().map(|&e| &self.schema.entities[e]).collect();
                 let names: Vec<&str> = members.iter().map(|e| e.name.as_str()).collect();
                 let description = names.join(", ");
                 let folds = members.iter().map(|entity| {
@@ -246,7 +265,7 @@ impl Generator<'_> {
                     quote!(#name => AnyEntity::#variant(<#ty as ::dynaschema::__private::Entity>::from_item(item)?),)
                 });
                 let entity_attribute = &self.schema.table.entity_attribute;
-                let doc = self.doc(
+                let doc = self.pattern_doc(
                     pattern,
                     format!(
                         "one `Query` of partition `{}` on `{}`, every page, grouped into [`{result}`]: {description}.",
@@ -303,7 +322,12 @@ impl Generator<'_> {
         }
     }
 
-    fn key_expression(&self, entity: &Entity, keys: &EntityKeys, arg: &dyn Fn(&FieldRef) -> TokenStream) -> TokenStream {
+    fn key_expression(
+        &self,
+        entity: &Entity,
+        keys: &EntityKeys,
+        arg: &dyn Fn(&FieldRef) -> TokenStream,
+    ) -> TokenStream {
         let index = &self.schema.indexes[keys.index];
         let ty = self.entity_type(entity);
         let name = &entity.name;
@@ -381,17 +405,27 @@ impl Generator<'_> {
             let field = self.member_field(entity, *index);
             let ty = self.entity_type(entity);
             if self.member_is_single(entity, *index) {
-                let doc = format!("The `{}` item of the partition, if there is one.", entity.name);
-                quote!(#[doc = #doc] pub #field: ::core::option::Option<#ty>,)
+                let doc = doc(&format!(
+                    "The `{}` item of the partition, if there is one.",
+                    entity.name
+                ));
+                quote!(#doc pub #field: ::core::option::Option<#ty>,)
             } else {
-                let doc = format!("The `{}` items of the partition, in sort key order.", entity.name);
-                quote!(#[doc = #doc] pub #field: ::std::vec::Vec<#ty>,)
+                let doc = doc(&format!(
+                    "The `{}` items of the partition, in sort key order.",
+                    entity.name
+                ));
+                quote!(#doc pub #field: ::std::vec::Vec<#ty>,)
             }
         });
-        let doc = format!("The result of the `{}` collection pattern.", pattern.name);
+        let doc = doc(&format!(
+            "The result of the `{}` collection pattern.",
+            pattern.name
+        ));
         Some(quote! {
-            #[doc = #doc]
-            #[derive(Debug, Default)]
+            #doc
+            // No `Debug` derive: it would demand `Debug` of every entity.
+            #[derive(Default)]
             #[non_exhaustive]
             pub struct #ident {
                 #(#fields)*
@@ -403,11 +437,11 @@ impl Generator<'_> {
         let variants = self.schema.entities.iter().map(|e| {
             let variant = format_ident!("{}", e.name);
             let ty = self.entity_type(e);
-            let doc = e
+            let doc = doc(&e
                 .description
                 .clone()
-                .unwrap_or_else(|| format!("A `{}` item.", e.name));
-            quote!(#[doc = #doc] #variant(#ty),)
+                .unwrap_or_else(|| format!("A `{}` item.", e.name)));
+            quote!(#doc #variant(#ty),)
         });
         let decoders = self.schema.entities.iter().map(|e| {
             let name = &e.name;
@@ -427,6 +461,8 @@ impl Generator<'_> {
         let entity_attribute = &self.schema.table.entity_attribute;
         quote! {
             /// An item of any entity of the schema, told apart by the entity attribute.
+            // Boxing the large variants would cost an allocation per decoded item.
+            #[allow(clippy::large_enum_variant)]
             pub enum AnyEntity {
                 #(#variants)*
             }
@@ -463,6 +499,20 @@ impl Generator<'_> {
             }
         }
     }
+}
+
+/// `#[doc]` attributes, one per line with the leading space rustdoc expects, so the
+/// formatted output reads as ordinary `///` comments.
+fn doc(text: &str) -> TokenStream {
+    let lines = text.lines().map(|line| {
+        let line = if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        };
+        quote!(#[doc = #line])
+    });
+    quote!(#(#lines)*)
 }
 
 fn option_str(value: Option<&str>) -> TokenStream {

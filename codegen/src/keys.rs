@@ -25,7 +25,13 @@ impl Role {
     }
 }
 
-fn writer(entity: &str, attribute: &str, role: Role, segments: &[Segment], arg: &dyn Fn(&FieldRef) -> TokenStream) -> TokenStream {
+fn writer(
+    entity: &str,
+    attribute: &str,
+    role: Role,
+    segments: &[Segment],
+    arg: &dyn Fn(&FieldRef) -> TokenStream,
+) -> TokenStream {
     let role = role.tokens();
     let steps = segments.iter().map(|segment| match segment {
         Segment::Literal(text) => quote!(.literal(#text)),
@@ -33,7 +39,11 @@ fn writer(entity: &str, attribute: &str, role: Role, segments: &[Segment], arg: 
             let name = &field.name;
             let value = arg(field);
             // Spanned like the value, so a type error lands where the value comes from.
-            let span = value.clone().into_iter().next().map_or_else(Span::call_site, |t| t.span());
+            let span = value
+                .clone()
+                .into_iter()
+                .next()
+                .map_or_else(Span::call_site, |t| t.span());
             quote_spanned!(span=> .value(#name, #value))
         }
     });
@@ -61,6 +71,8 @@ pub fn literal_prefix(entity: &str, attribute: &str, template: &KeyTemplate) -> 
         .into_iter()
         .map(|l| Segment::Literal(l.to_owned()))
         .collect();
-    let writer = writer(entity, attribute, Role::Sort, &literals, &|_| unreachable!("literals only"));
+    let writer = writer(entity, attribute, Role::Sort, &literals, &|_| {
+        unreachable!("literals only")
+    });
     quote!(#writer.finish_prefix())
 }

@@ -29,6 +29,8 @@
 //! ```
 
 #![warn(missing_docs)]
+// Examples of build.rs show the whole file, `fn main` included.
+#![allow(clippy::needless_doctest_main)]
 
 mod builder;
 pub mod check;

@@ -7,9 +7,12 @@ pub fn snake_case(name: &str) -> String {
     let chars: Vec<char> = name.chars().collect();
     for (i, &c) in chars.iter().enumerate() {
         if c.is_ascii_uppercase() {
-            let after_lower = i > 0 && (chars[i - 1].is_ascii_lowercase() || chars[i - 1].is_ascii_digit());
+            let after_lower =
+                i > 0 && (chars[i - 1].is_ascii_lowercase() || chars[i - 1].is_ascii_digit());
             let before_lower = i > 0 && chars.get(i + 1).is_some_and(|n| n.is_ascii_lowercase());
-            if (after_lower || (before_lower && chars[i - 1].is_ascii_uppercase())) && !out.ends_with('_') {
+            if (after_lower || (before_lower && chars[i - 1].is_ascii_uppercase()))
+                && !out.ends_with('_')
+            {
                 out.push('_');
             }
             out.push(c.to_ascii_lowercase());
@@ -51,8 +54,9 @@ pub fn plural(word: &str) -> String {
 /// FNV-1a of a field name: the const parameter of `KeyField<H>` through which code
 /// generated from the schema names the type of an entity's field.
 pub fn field_hash(name: &str) -> u64 {
-    name.bytes()
-        .fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+    name.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 #[cfg(test)]

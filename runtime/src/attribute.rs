@@ -132,7 +132,10 @@ pub const MAX_SIGNIFICANT_DIGITS: usize = 38;
 /// Significant digits of an integer's decimal text: leading sign and zeros, and
 /// trailing zeros, do not count (DynamoDB stores `1000` as `1E+3`).
 fn significant_digits(text: &str) -> usize {
-    text.trim_start_matches('-').trim_start_matches('0').trim_end_matches('0').len()
+    text.trim_start_matches('-')
+        .trim_start_matches('0')
+        .trim_end_matches('0')
+        .len()
 }
 
 macro_rules! integer {
@@ -155,7 +158,9 @@ macro_rules! integer {
         }
     )*};
 }
-integer!(i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize);
+integer!(
+    i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize
+);
 
 macro_rules! float {
     ($($t:ty),*) => {$(
@@ -196,7 +201,9 @@ macro_rules! number_attribute {
         }
     )*};
 }
-number_attribute!(i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize, f32, f64);
+number_attribute!(
+    i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize, f32, f64
+);
 
 impl<T: Attribute> Attribute for Option<T> {
     fn encode(&self) -> Result<Option<AttributeValue>, AttributeError> {
@@ -307,7 +314,9 @@ macro_rules! number_set_member {
         }
     )*};
 }
-number_set_member!(i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize);
+number_set_member!(
+    i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize
+);
 
 fn encode_set<'a, T: SetMember + 'a>(
     members: impl ExactSizeIterator<Item = &'a T>,
@@ -405,7 +414,9 @@ macro_rules! text_attribute {
             fn decode(value: Option<AttributeValue>) -> Result<Self, AttributeError> {
                 let from: fn(&str) -> Option<$t> = $from;
                 let text = String::decode(value).map_err(|e| match e {
-                    AttributeError::Missing { .. } => AttributeError::Missing { expected: $expected },
+                    AttributeError::Missing { .. } => AttributeError::Missing {
+                        expected: $expected,
+                    },
                     AttributeError::WrongType { found, .. } => AttributeError::WrongType {
                         expected: $expected,
                         found,
@@ -429,9 +440,12 @@ text_attribute!(
 );
 
 #[cfg(feature = "uuid")]
-text_attribute!(uuid::Uuid, "UUID (S)", |u| Ok(u.hyphenated().to_string()), |s| {
-    uuid::Uuid::parse_str(s).ok()
-});
+text_attribute!(
+    uuid::Uuid,
+    "UUID (S)",
+    |u| Ok(u.hyphenated().to_string()),
+    |s| { uuid::Uuid::parse_str(s).ok() }
+);
 
 #[cfg(feature = "ulid")]
 text_attribute!(ulid::Ulid, "ULID (S)", |u| Ok(u.to_string()), |s| {
@@ -444,7 +458,10 @@ mod tests {
 
     #[test]
     fn null_and_absent_decode_to_none() {
-        assert_eq!(Option::<String>::decode(Some(AttributeValue::Null(true))), Ok(None));
+        assert_eq!(
+            Option::<String>::decode(Some(AttributeValue::Null(true))),
+            Ok(None)
+        );
         assert_eq!(Option::<String>::decode(None), Ok(None));
     }
 
@@ -457,21 +474,44 @@ mod tests {
 
     #[test]
     fn non_finite_floats_are_refused() {
-        assert!(matches!(f64::NAN.encode(), Err(AttributeError::Unrepresentable(_))));
-        assert!(matches!(f64::INFINITY.encode(), Err(AttributeError::Unrepresentable(_))));
+        assert!(matches!(
+            f64::NAN.encode(),
+            Err(AttributeError::Unrepresentable(_))
+        ));
+        assert!(matches!(
+            f64::INFINITY.encode(),
+            Err(AttributeError::Unrepresentable(_))
+        ));
     }
 
     #[test]
     fn numbers_beyond_dynamodb_precision_or_range_are_refused() {
-        assert!(matches!(u128::MAX.encode(), Err(AttributeError::Unrepresentable(_))));
-        assert!(matches!(i128::MIN.encode(), Err(AttributeError::Unrepresentable(_))));
+        assert!(matches!(
+            u128::MAX.encode(),
+            Err(AttributeError::Unrepresentable(_))
+        ));
+        assert!(matches!(
+            i128::MIN.encode(),
+            Err(AttributeError::Unrepresentable(_))
+        ));
         let nines = 10_u128.pow(38) - 1;
-        assert_eq!(nines.encode().unwrap(), Some(AttributeValue::N("9".repeat(38))));
+        assert_eq!(
+            nines.encode().unwrap(),
+            Some(AttributeValue::N("9".repeat(38)))
+        );
         // Trailing zeros are not significant: 10^38 is one digit of precision.
         assert!(10_u128.pow(38).encode().is_ok());
-        assert!(matches!(1e300_f64.encode(), Err(AttributeError::Unrepresentable(_))));
-        assert!(matches!(1e-200_f64.encode(), Err(AttributeError::Unrepresentable(_))));
-        assert!(0.0_f64.encode().is_ok() && 1e125_f64.encode().is_ok() && 1e-130_f64.encode().is_ok());
+        assert!(matches!(
+            1e300_f64.encode(),
+            Err(AttributeError::Unrepresentable(_))
+        ));
+        assert!(matches!(
+            1e-200_f64.encode(),
+            Err(AttributeError::Unrepresentable(_))
+        ));
+        assert!(
+            0.0_f64.encode().is_ok() && 1e125_f64.encode().is_ok() && 1e-130_f64.encode().is_ok()
+        );
     }
 
     #[test]
@@ -485,12 +525,21 @@ mod tests {
             }
         );
         let err = u8::decode(Some(AttributeValue::N("300".into()))).unwrap_err();
-        assert!(matches!(err, AttributeError::Invalid { expected: "u8 (N)", .. }));
+        assert!(matches!(
+            err,
+            AttributeError::Invalid {
+                expected: "u8 (N)",
+                ..
+            }
+        ));
     }
 
     #[test]
     fn list_errors_carry_the_position() {
-        let stored = AttributeValue::L(vec![AttributeValue::N("1".into()), AttributeValue::S("x".into())]);
+        let stored = AttributeValue::L(vec![
+            AttributeValue::N("1".into()),
+            AttributeValue::S("x".into()),
+        ]);
         let err = Vec::<i64>::decode(Some(stored)).unwrap_err();
         let crate::DecodeError { attribute, .. } = crate::DecodeError::new("E", "scores", err);
         assert_eq!(attribute, "scores[1]");

@@ -74,9 +74,11 @@ impl Cursor {
         let mut key = Item::new();
         while let Some((&tag, tail)) = rest.split_first() {
             rest = tail;
-            let name = String::from_utf8(take(&mut rest)?).map_err(|_| invalid("name is not UTF-8"))?;
+            let name =
+                String::from_utf8(take(&mut rest)?).map_err(|_| invalid("name is not UTF-8"))?;
             let value = take(&mut rest)?;
-            let text = || String::from_utf8(value.clone()).map_err(|_| invalid("value is not UTF-8"));
+            let text =
+                || String::from_utf8(value.clone()).map_err(|_| invalid("value is not UTF-8"));
             let value = match tag {
                 b'S' => AttributeValue::S(text()?),
                 b'N' => AttributeValue::N(text()?),
@@ -142,6 +144,9 @@ mod tests {
         let key = Item::from([("pk".to_owned(), AttributeValue::S("USER#1".into()))]);
         let text = Cursor::from_key(&key).to_string();
         let cut = &text[..text.len() - 2];
-        assert!(matches!(cut.parse::<Cursor>(), Err(Error::InvalidCursor { .. })));
+        assert!(matches!(
+            cut.parse::<Cursor>(),
+            Err(Error::InvalidCursor { .. })
+        ));
     }
 }

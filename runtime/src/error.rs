@@ -233,7 +233,11 @@ impl ServiceError {
 
 /// Maps an SDK error to [`Error`], turning `ConditionalCheckFailedException` into
 /// [`Error::ConditionalCheckFailed`].
-pub(crate) fn from_sdk<E, R>(operation: &'static str, entity: &'static str, err: SdkError<E, R>) -> Error
+pub(crate) fn from_sdk<E, R>(
+    operation: &'static str,
+    entity: &'static str,
+    err: SdkError<E, R>,
+) -> Error
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
     R: fmt::Debug + Send + Sync + 'static,

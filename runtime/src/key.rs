@@ -60,7 +60,9 @@ impl From<SegmentError> for KeyErrorReason {
     fn from(e: SegmentError) -> Self {
         match e {
             SegmentError::Empty => KeyErrorReason::EmptySegment,
-            SegmentError::Unencodable(m) | SegmentError::Malformed(m) => KeyErrorReason::Unencodable(m),
+            SegmentError::Unencodable(m) | SegmentError::Malformed(m) => {
+                KeyErrorReason::Unencodable(m)
+            }
         }
     }
 }
@@ -97,7 +99,11 @@ impl KeySegment for str {
         let mut rest = self;
         while let Some(at) = rest.find([DELIMITER, ESCAPE]) {
             out.push_str(&rest[..at]);
-            out.push_str(if rest.as_bytes()[at] == b'#' { "%23" } else { "%25" });
+            out.push_str(if rest.as_bytes()[at] == b'#' {
+                "%23"
+            } else {
+                "%25"
+            });
             rest = &rest[at + 1..];
         }
         out.push_str(rest);
@@ -115,12 +121,18 @@ impl KeySegment for str {
             match rest.get(at..at + 3) {
                 Some("%23") => out.push(DELIMITER),
                 Some("%25") => out.push(ESCAPE),
-                _ => return Err(SegmentError::Malformed(format!("bad escape in {segment:?}"))),
+                _ => {
+                    return Err(SegmentError::Malformed(format!(
+                        "bad escape in {segment:?}"
+                    )));
+                }
             }
             rest = &rest[at + 3..];
         }
         if rest.contains(DELIMITER) {
-            return Err(SegmentError::Malformed(format!("unescaped `#` in {segment:?}")));
+            return Err(SegmentError::Malformed(format!(
+                "unescaped `#` in {segment:?}"
+            )));
         }
         out.push_str(rest);
         Ok(out)
@@ -156,7 +168,11 @@ fn push_padded(out: &mut String, digits: &str, width: usize) {
     out.push_str(digits);
 }
 
-fn parse_fixed<T: std::str::FromStr>(segment: &str, width: usize, what: &str) -> Result<T, SegmentError> {
+fn parse_fixed<T: std::str::FromStr>(
+    segment: &str,
+    width: usize,
+    what: &str,
+) -> Result<T, SegmentError> {
     if segment.len() != width || !segment.bytes().all(|b| b.is_ascii_digit()) {
         return Err(SegmentError::Malformed(format!(
             "{segment:?} is not a {width}-digit {what} segment"
@@ -212,7 +228,9 @@ impl KeySegment for bool {
         match segment {
             "true" => Ok(true),
             "false" => Ok(false),
-            other => Err(SegmentError::Malformed(format!("{other:?} is not a bool segment"))),
+            other => Err(SegmentError::Malformed(format!(
+                "{other:?} is not a bool segment"
+            ))),
         }
     }
 }
@@ -237,7 +255,9 @@ impl KeySegment for chrono::DateTime<chrono::Utc> {
     }
     fn decode_segment(segment: &str) -> Result<Self, SegmentError> {
         if segment.len() != 30 {
-            return Err(SegmentError::Malformed(format!("{segment:?} is not a timestamp segment")));
+            return Err(SegmentError::Malformed(format!(
+                "{segment:?} is not a timestamp segment"
+            )));
         }
         chrono::DateTime::parse_from_rfc3339(segment)
             .map(|t| t.with_timezone(&chrono::Utc))
@@ -249,14 +269,21 @@ impl KeySegment for chrono::DateTime<chrono::Utc> {
 impl KeySegment for uuid::Uuid {
     type Owned = Self;
     fn encode_segment(&self, out: &mut String) -> Result<(), SegmentError> {
-        out.push_str(self.hyphenated().encode_lower(&mut uuid::Uuid::encode_buffer()));
+        out.push_str(
+            self.hyphenated()
+                .encode_lower(&mut uuid::Uuid::encode_buffer()),
+        );
         Ok(())
     }
     fn decode_segment(segment: &str) -> Result<Self, SegmentError> {
         // Only the canonical form this crate writes, so one UUID has one key.
         match uuid::Uuid::try_parse(segment) {
-            Ok(u) if segment.len() == 36 && !segment.bytes().any(|b| b.is_ascii_uppercase()) => Ok(u),
-            _ => Err(SegmentError::Malformed(format!("{segment:?} is not a UUID segment"))),
+            Ok(u) if segment.len() == 36 && !segment.bytes().any(|b| b.is_ascii_uppercase()) => {
+                Ok(u)
+            }
+            _ => Err(SegmentError::Malformed(format!(
+                "{segment:?} is not a UUID segment"
+            ))),
         }
     }
 }
@@ -271,7 +298,9 @@ impl KeySegment for ulid::Ulid {
     fn decode_segment(segment: &str) -> Result<Self, SegmentError> {
         match ulid::Ulid::from_string(segment) {
             Ok(u) if u.to_string() == segment => Ok(u),
-            _ => Err(SegmentError::Malformed(format!("{segment:?} is not a ULID segment"))),
+            _ => Err(SegmentError::Malformed(format!(
+                "{segment:?} is not a ULID segment"
+            ))),
         }
     }
 }
@@ -474,7 +503,10 @@ impl<E, I> Key<E, I> {
     pub fn to_attributes(&self) -> Result<crate::Item, KeyError> {
         let parts = self.parts.as_ref().map_err(Clone::clone)?;
         let mut map = crate::Item::with_capacity(2);
-        map.insert(parts.partition.0.to_string(), AttributeValue::S(parts.partition.1.clone()));
+        map.insert(
+            parts.partition.0.to_string(),
+            AttributeValue::S(parts.partition.1.clone()),
+        );
         if let Some((name, value)) = &parts.sort {
             map.insert(name.to_string(), AttributeValue::S(value.clone()));
         }
@@ -497,7 +529,9 @@ impl<E, I> std::fmt::Debug for Key<E, I> {
         let mut d = f.debug_struct("Key");
         d.field("entity", &self.entity);
         match &self.parts {
-            Ok(parts) => d.field("partition", &parts.partition).field("sort", &parts.sort),
+            Ok(parts) => d
+                .field("partition", &parts.partition)
+                .field("sort", &parts.sort),
             Err(e) => d.field("error", e),
         };
         d.finish()
@@ -557,7 +591,13 @@ mod tests {
             .value("order_id", long.as_str())
             .finish()
             .unwrap_err();
-        assert_eq!(sort.reason, KeyErrorReason::TooLong { size: 1026, limit: 1024 });
+        assert_eq!(
+            sort.reason,
+            KeyErrorReason::TooLong {
+                size: 1026,
+                limit: 1024
+            }
+        );
         assert_eq!(sort.attribute, "sk");
         let partition = KeyWriter::new("Order", "pk", KeyRole::Partition)
             .literal("ORDER")

@@ -34,30 +34,51 @@
 //! `build.rs` (with `dynaschema-codegen` as a build dependency):
 //!
 //! ```no_run
-//! dynaschema_codegen::Builder::new().compile("dynaschema.toml").unwrap();
+//! fn main() {
+//!     dynaschema_codegen::Builder::new()
+//!         .compile("dynaschema.toml")
+//!         .unwrap_or_else(|e| panic!("{e}"));
+//! }
 //! ```
 //!
 //! The application:
 //!
-//! ```ignore
+//! ```no_run
 //! use dynaschema::Entity;
 //!
 //! #[derive(Entity, Clone, Debug, PartialEq)]
+//! # #[entity(schema = "../schema-examples/shop/dynaschema.toml")]
 //! pub struct User {
 //!     pub user_id: String,
 //!     pub email: String,
 //!     pub name: String,
+//! #   pub tags: std::collections::BTreeSet<String>,
+//! #   pub address: Option<Address>,
 //! }
+//! # #[derive(dynaschema::Attribute, Clone, Debug, PartialEq)]
+//! # pub struct Address { street: String, city: String, #[entity(rename = "zip")] postal_code: String }
+//! # #[derive(Entity)] #[entity(schema = "../schema-examples/shop/dynaschema.toml")]
+//! # pub struct Order { user_id: String, order_id: ulid::Ulid, created_at: chrono::DateTime<chrono::Utc>, total_cents: i64 }
+//! # #[derive(Entity)] #[entity(schema = "../schema-examples/shop/dynaschema.toml")]
+//! # pub struct Product { product_id: String, category: String }
 //!
-//! dynaschema::include_schema!(pub shop); // the module generated from dynaschema.toml
+//! // The module build.rs generated from dynaschema.toml:
+//! // dynaschema::include_schema!(pub shop);
+//! # dynaschema::include_schema!(pub shop, file = concat!(env!("CARGO_MANIFEST_DIR"), "/../codegen/tests/golden/shop.rs"));
 //!
 //! # async fn demo(client: dynaschema::aws_sdk_dynamodb::Client) -> dynaschema::Result<()> {
 //! let table = shop::Table::new(client, "prod-shop");
-//! let user = User { user_id: "u1".into(), email: "ada@example.com".into(), name: "Ada".into() };
+//! let user = User {
+//!     user_id: "u1".into(),
+//!     email: "ada@example.com".into(),
+//!     name: "Ada".into(),
+//! #   tags: Default::default(), address: None,
+//! };
 //! table.put(&user).if_absent().await?;
 //! let again: Option<User> = table.get(User::key("u1")).await?;
 //! let by_email: Vec<User> = table.user_by_email("ada@example.com").all().await?;
 //! # Ok(()) }
+//! # fn main() {}
 //! ```
 //!
 //! A complete, runnable design lives in `schema-examples/shop` of the repository.
@@ -69,6 +90,8 @@
 //! * `embedded`: [`local::Embedded`], an in-process DynamoDB-API server.
 
 #![warn(missing_docs)]
+// Examples of build.rs show the whole file, `fn main` included.
+#![allow(clippy::needless_doctest_main)]
 
 pub mod attribute;
 pub mod cursor;
@@ -82,7 +105,9 @@ pub mod table;
 pub use attribute::{Attribute, Item};
 pub use cursor::Cursor;
 pub use entity::Entity;
-pub use error::{AttributeError, DecodeError, EncodeError, Error, KeyError, KeyErrorReason, Result, ServiceError};
+pub use error::{
+    AttributeError, DecodeError, EncodeError, Error, KeyError, KeyErrorReason, Result, ServiceError,
+};
 pub use key::{Key, KeySegment};
 pub use query::{Page, Query};
 pub use table::{Delete, Get, IndexDefinition, Projection, Put, Table, TableDefinition};
@@ -131,16 +156,33 @@ pub use aws_sdk_dynamodb;
 /// gives `shop`). Entity types are referred to as `super::EntityName`, so invoke the
 /// macro in the module where the entity structs are (or are imported).
 ///
-/// ```ignore
-/// dynaschema::include_schema!(pub shop);
+/// `include_schema!(pub shop)` includes `$OUT_DIR/dynaschema/shop.rs`. With
+/// `Builder::out_dir`, name the file: `include_schema!(pub shop, file = "...")`.
+///
+/// ```no_run
+/// # use dynaschema::Entity;
+/// # #[derive(Entity)] #[entity(schema = "../schema-examples/shop/dynaschema.toml")]
+/// # pub struct User { user_id: String, email: String }
+/// # #[derive(Entity)] #[entity(schema = "../schema-examples/shop/dynaschema.toml")]
+/// # pub struct Order { user_id: String, order_id: ulid::Ulid, created_at: chrono::DateTime<chrono::Utc> }
+/// # #[derive(Entity)] #[entity(schema = "../schema-examples/shop/dynaschema.toml")]
+/// # pub struct Product { product_id: String, category: String }
+/// dynaschema::include_schema!(pub shop, file = concat!(env!("CARGO_MANIFEST_DIR"), "/../codegen/tests/golden/shop.rs"));
+///
+/// # fn demo(client: dynaschema::aws_sdk_dynamodb::Client) {
 /// let table = shop::Table::new(client, "prod-shop");
+/// # }
+/// # fn main() {}
 /// ```
 #[macro_export]
 macro_rules! include_schema {
     ($vis:vis $name:ident) => {
+        $crate::include_schema!($vis $name, file = concat!(env!("OUT_DIR"), "/dynaschema/", stringify!($name), ".rs"));
+    };
+    ($vis:vis $name:ident, file = $file:expr) => {
         #[doc = concat!("Access patterns and table definition generated from the `", stringify!($name), "` schema.")]
         $vis mod $name {
-            include!(concat!(env!("OUT_DIR"), "/dynaschema/", stringify!($name), ".rs"));
+            include!($file);
         }
     };
 }
@@ -185,12 +227,20 @@ pub mod __private {
 
     /// Takes the attribute `name` out of `item` and decodes it.
     #[inline]
-    pub fn decode_field<T: Attribute>(entity: &'static str, name: &'static str, item: &mut Item) -> Result<T, DecodeError> {
+    pub fn decode_field<T: Attribute>(
+        entity: &'static str,
+        name: &'static str,
+        item: &mut Item,
+    ) -> Result<T, DecodeError> {
         T::decode(item.remove(name)).map_err(|reason| DecodeError::new(entity, name, reason))
     }
 
     /// Checks that `item`'s discriminator names `entity`.
-    pub fn check_discriminator(entity: &'static str, attribute: &'static str, item: &Item) -> Result<(), DecodeError> {
+    pub fn check_discriminator(
+        entity: &'static str,
+        attribute: &'static str,
+        item: &Item,
+    ) -> Result<(), DecodeError> {
         match item.get(attribute) {
             Some(AttributeValue::S(name)) if name == entity => Ok(()),
             Some(AttributeValue::S(name)) => Err(DecodeError::new(
@@ -236,7 +286,9 @@ pub mod __private {
     pub fn map_attribute(value: Option<AttributeValue>) -> Result<Item, AttributeError> {
         match value {
             Some(AttributeValue::M(map)) => Ok(map),
-            Some(AttributeValue::Null(_)) | None => Err(AttributeError::Missing { expected: "map (M)" }),
+            Some(AttributeValue::Null(_)) | None => Err(AttributeError::Missing {
+                expected: "map (M)",
+            }),
             Some(other) => Err(AttributeError::WrongType {
                 expected: "map (M)",
                 found: crate::attribute::type_name(&other),

@@ -4,10 +4,9 @@
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
-//! // Once per process: installs DynamoDB Local into a cache if needed, starts it on a
-//! // free port, stops it when the process exits.
-//! let server = dynaschema::local::DynamoDbLocal::shared()?;
-//! let client = dynaschema::local::client(server.endpoint());
+//! // A server you started yourself, e.g. `java -jar DynamoDBLocal.jar -inMemory -port 8000`;
+//! // with the `local` feature, `DynamoDbLocal::shared()` starts one for you.
+//! let client = dynaschema::local::client("http://127.0.0.1:8000");
 //! client.list_tables().send().await?;
 //! # Ok(()) }
 //! ```
@@ -28,7 +27,13 @@ pub fn client(endpoint: &str) -> Client {
         .behavior_version(BehaviorVersion::latest())
         .endpoint_url(endpoint)
         .region(Region::new("us-east-1"))
-        .credentials_provider(Credentials::new("local", "local", None, None, "dynaschema-local"))
+        .credentials_provider(Credentials::new(
+            "local",
+            "local",
+            None,
+            None,
+            "dynaschema-local",
+        ))
         .retry_config(RetryConfig::standard())
         .build();
     Client::from_conf(config)

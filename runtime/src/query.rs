@@ -173,7 +173,11 @@ impl<'t, T: Send + 't> Query<'t, T> {
 
     /// Sends one `Query` request. Returns the decoded items of this entity and the
     /// key to continue from.
-    async fn fetch(&self, start: Option<Item>, limit: Option<usize>) -> Result<(Vec<T>, Option<Item>)> {
+    async fn fetch(
+        &self,
+        start: Option<Item>,
+        limit: Option<usize>,
+    ) -> Result<(Vec<T>, Option<Item>)> {
         let condition = self.condition.as_ref().map_err(|e| Error::Key(e.clone()))?;
         let definition = self.table.definition();
         let mut request = self
@@ -249,7 +253,10 @@ impl<'t, T: Send + 't> Query<'t, T> {
             if state.done || state.remaining == Some(0) {
                 return Ok::<_, Error>(None);
             }
-            let (mut items, last) = state.query.fetch(state.start.take(), state.remaining).await?;
+            let (mut items, last) = state
+                .query
+                .fetch(state.start.take(), state.remaining)
+                .await?;
             if let Some(remaining) = &mut state.remaining {
                 items.truncate(*remaining);
                 *remaining -= items.len();

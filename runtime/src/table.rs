@@ -7,8 +7,8 @@ use std::sync::Arc;
 
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::types::{
-    AttributeDefinition, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection as SdkProjection,
-    ProjectionType, ScalarAttributeType,
+    AttributeDefinition, GlobalSecondaryIndex, KeySchemaElement, KeyType,
+    Projection as SdkProjection, ProjectionType, ScalarAttributeType,
 };
 use tracing::Instrument as _;
 
@@ -121,7 +121,11 @@ pub struct Table {
 
 impl Table {
     /// A handle on the physical table `name`, laid out as `definition` says.
-    pub fn new(client: Client, name: impl Into<String>, definition: &'static TableDefinition) -> Self {
+    pub fn new(
+        client: Client,
+        name: impl Into<String>,
+        definition: &'static TableDefinition,
+    ) -> Self {
         Self {
             client,
             name: Arc::from(name.into()),
@@ -174,7 +178,9 @@ impl Table {
         for index in def.indexes {
             let projection = match index.projection {
                 Projection::All => SdkProjection::builder().projection_type(ProjectionType::All),
-                Projection::KeysOnly => SdkProjection::builder().projection_type(ProjectionType::KeysOnly),
+                Projection::KeysOnly => {
+                    SdkProjection::builder().projection_type(ProjectionType::KeysOnly)
+                }
                 Projection::Include(names) => names.iter().fold(
                     SdkProjection::builder().projection_type(ProjectionType::Include),
                     |p, n| p.non_key_attributes(*n),
@@ -351,7 +357,9 @@ impl<E: Entity> Put<'_, E> {
         }
         request
             .send()
-            .instrument(tracing::debug_span!("dynaschema.put", table = %self.table.name, entity = E::NAME))
+            .instrument(
+                tracing::debug_span!("dynaschema.put", table = %self.table.name, entity = E::NAME),
+            )
             .await
             .map_err(|e| from_sdk("PutItem", E::NAME, e))?;
         Ok(())
@@ -396,7 +404,10 @@ impl<E: Entity> Delete<'_, E> {
             request = request
                 .condition_expression("#et = :et")
                 .expression_attribute_names("#et", self.table.definition.entity_attribute)
-                .expression_attribute_values(":et", aws_sdk_dynamodb::types::AttributeValue::S(E::NAME.into()));
+                .expression_attribute_values(
+                    ":et",
+                    aws_sdk_dynamodb::types::AttributeValue::S(E::NAME.into()),
+                );
         }
         request
             .send()

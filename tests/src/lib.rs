@@ -111,7 +111,9 @@ impl Document {
 
 /// The process-wide DynamoDB Local; panics with the reason if it cannot start.
 pub fn server() -> &'static DynamoDbLocal {
-    DynamoDbLocal::shared().unwrap_or_else(|e| panic!("DynamoDB Local is required for this test and could not start: {e}"))
+    DynamoDbLocal::shared().unwrap_or_else(|e| {
+        panic!("DynamoDB Local is required for this test and could not start: {e}")
+    })
 }
 
 /// A client for the process-wide DynamoDB Local.
@@ -133,6 +135,9 @@ pub fn unique_table_name(prefix: &str) -> String {
 /// A new, empty test-bed table on DynamoDB Local.
 pub async fn testbed_table() -> testbed::Table {
     let table = testbed::Table::new(client(), unique_table_name("testbed"));
-    table.create_table().await.expect("create the test-bed table");
+    table
+        .create_table()
+        .await
+        .expect("create the test-bed table");
     table
 }

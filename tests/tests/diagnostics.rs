@@ -21,7 +21,10 @@ fn every_planted_mistake_is_reported_once_at_its_place() {
         ("planted-mistakes.toml:5:1", "schema::unknown-key"),
         ("planted-mistakes.toml:12:24", "schema::bad-placeholder"),
         ("planted-mistakes.toml:13:8", "schema::unknown-index"),
-        ("planted-mistakes.toml:16:52", "schema::placeholder-not-segment"),
+        (
+            "planted-mistakes.toml:16:52",
+            "schema::placeholder-not-segment",
+        ),
         ("planted-mistakes.toml:22:18", "check::collection-partition"),
         ("planted-mistakes.toml:25:7", "schema::unknown-entity"),
         ("planted-mistakes.toml:29:9", "schema::unknown-index"),
@@ -35,8 +38,15 @@ fn every_planted_mistake_is_reported_once_at_its_place() {
 
 #[test]
 fn suggestions_name_the_nearest_valid_name() {
-    let diagnostics = check("planted-mistakes.toml", include_str!("../fixtures/planted-mistakes.toml"));
-    let help: Vec<Option<&str>> = diagnostics.items().iter().map(|d| d.help.as_deref()).collect();
+    let diagnostics = check(
+        "planted-mistakes.toml",
+        include_str!("../fixtures/planted-mistakes.toml"),
+    );
+    let help: Vec<Option<&str>> = diagnostics
+        .items()
+        .iter()
+        .map(|d| d.help.as_deref())
+        .collect();
     assert_eq!(help[0], Some("did you mean `entity_attribute`?"));
     assert_eq!(help[2], Some("did you mean `gsi1`?"));
     assert_eq!(help[5], Some("did you mean `User`?"));
@@ -46,16 +56,26 @@ fn suggestions_name_the_nearest_valid_name() {
 
 #[test]
 fn a_toml_syntax_error_is_reported_with_its_place() {
-    let diagnostics = check("broken.toml", "[table]\nname = \"App\npartition_key = \"pk\"\n");
+    let diagnostics = check(
+        "broken.toml",
+        "[table]\nname = \"App\npartition_key = \"pk\"\n",
+    );
     assert_eq!(diagnostics.items()[0].code, "schema::syntax");
-    assert!(diagnostics.location(&diagnostics.items()[0]).starts_with("broken.toml:2:"));
+    assert!(
+        diagnostics
+            .location(&diagnostics.items()[0])
+            .starts_with("broken.toml:2:")
+    );
 }
 
 #[test]
 fn a_wrong_value_type_is_reported_with_its_place() {
     let diagnostics = check("types.toml", "[table]\nname = \"App\"\npartition_key = 5\n");
     assert_eq!(diagnostics.items()[0].code, "schema::shape");
-    assert_eq!(diagnostics.location(&diagnostics.items()[0]), "types.toml:3:17");
+    assert_eq!(
+        diagnostics.location(&diagnostics.items()[0]),
+        "types.toml:3:17"
+    );
 }
 
 #[test]

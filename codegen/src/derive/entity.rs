@@ -40,7 +40,8 @@ pub(crate) fn expand(input: &EntityInput) -> TokenStream {
         Ok(checked) => &checked.schema,
         Err(rendered) => {
             errors.push(
-                darling::Error::custom(format!("the schema has errors:\n{rendered}")).with_span(ident),
+                darling::Error::custom(format!("the schema has errors:\n{rendered}"))
+                    .with_span(ident),
             );
             return fallback(ident, &entity_name, errors);
         }
@@ -48,7 +49,9 @@ pub(crate) fn expand(input: &EntityInput) -> TokenStream {
     let Some(entity) = schema.entity(&entity_name) else {
         let declared: Vec<&str> = schema.entities.iter().map(|e| e.name.as_str()).collect();
         let hint = match closest(&entity_name, declared.iter().copied()) {
-            Some(near) => format!("; did you mean `{near}`? (name it with `#[entity(name = \"{near}\")]`)"),
+            Some(near) => {
+                format!("; did you mean `{near}`? (name it with `#[entity(name = \"{near}\")]`)")
+            }
             None => format!("; declared entities: {}", declared.join(", ")),
         };
         errors.push(
@@ -132,9 +135,10 @@ impl Context<'_> {
                 for placeholder in template.fields() {
                     match self.field(&placeholder.name) {
                         None => {
-                            let hint = closest(&placeholder.name, field_names.iter().map(String::as_str))
-                                .map(|n| format!("; did you mean `{n}`?"))
-                                .unwrap_or_default();
+                            let hint =
+                                closest(&placeholder.name, field_names.iter().map(String::as_str))
+                                    .map(|n| format!("; did you mean `{n}`?"))
+                                    .unwrap_or_default();
                             errors.push(
                                 darling::Error::custom(format!(
                                     "{}: the placeholder `{{{}}}` in `{}` (entity `{}`, `{}.{attr}`) names no field of `{}`{hint}",
@@ -148,7 +152,10 @@ impl Context<'_> {
                                 .with_span(self.ident),
                             );
                         }
-                        Some(field) if index.kind == IndexKind::Primary && option_inner(&field.ty).is_some() => {
+                        Some(field)
+                            if index.kind == IndexKind::Primary
+                                && option_inner(&field.ty).is_some() =>
+                        {
                             errors.push(
                                 darling::Error::custom(format!(
                                     "`{}` fills `{{{}}}` of the primary key ({}), so it cannot be an `Option`: \
@@ -165,7 +172,8 @@ impl Context<'_> {
                 }
             }
         }
-        let mut reserved: Vec<(&str, &str)> = vec![(&self.schema.table.entity_attribute, "the entity attribute")];
+        let mut reserved: Vec<(&str, &str)> =
+            vec![(&self.schema.table.entity_attribute, "the entity attribute")];
         for keys in &self.entity.keys {
             let index = &self.schema.indexes[keys.index];
             reserved.push((&index.partition_key, "a key attribute"));
@@ -214,7 +222,8 @@ impl Context<'_> {
         let encode = encode_fields(name, self.fields);
         let decode = decode_fields(name, self.fields);
         let capacity = self.fields.len() + 1 + 2 * self.entity.keys.len();
-        let primary_key = self.key_expression(self.entity.primary(), &|f| self.field_access(&f.name));
+        let primary_key =
+            self.key_expression(self.entity.primary(), &|f| self.field_access(&f.name));
         let key_functions = self.entity.keys.iter().map(|keys| self.key_function(keys));
         let field_links = self.field_links();
 
@@ -305,10 +314,19 @@ impl Context<'_> {
         };
         let mut inserts = vec![insert(
             &index.partition_key,
-            key_value(name, &index.partition_key, Role::Partition, &keys.partition, &arg),
+            key_value(
+                name,
+                &index.partition_key,
+                Role::Partition,
+                &keys.partition,
+                &arg,
+            ),
         )];
         if let (Some(template), Some(attr)) = (&keys.sort, &index.sort_key) {
-            inserts.push(insert(attr, key_value(name, attr, Role::Sort, template, &arg)));
+            inserts.push(insert(
+                attr,
+                key_value(name, attr, Role::Sort, template, &arg),
+            ));
         }
         if optional.is_empty() {
             quote!(#(#inserts)*)
@@ -366,7 +384,10 @@ impl Context<'_> {
             (
                 format_ident!("{}_key", index.name),
                 quote!(::dynaschema::__private::Secondary),
-                format!("The `{}` index key of a `{}` item: {templates}.", index.name, self.entity.name),
+                format!(
+                    "The `{}` index key of a `{}` item: {templates}.",
+                    index.name, self.entity.name
+                ),
             )
         };
         quote! {

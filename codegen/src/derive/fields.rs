@@ -16,13 +16,16 @@ pub(crate) fn check_fields(
 ) {
     if !generics.params.is_empty() {
         errors.push(
-            darling::Error::custom("dynaschema entities and attributes cannot be generic").with_span(generics),
+            darling::Error::custom("dynaschema entities and attributes cannot be generic")
+                .with_span(generics),
         );
     }
     for (i, field) in fields.iter().enumerate() {
         let attribute = field.attribute();
         if attribute.is_empty() {
-            errors.push(darling::Error::custom("an attribute name cannot be empty").with_span(&field.ty));
+            errors.push(
+                darling::Error::custom("an attribute name cannot be empty").with_span(&field.ty),
+            );
         }
         if let Some(other) = fields[..i].iter().find(|f| f.attribute() == attribute) {
             errors.push(
@@ -70,7 +73,12 @@ pub(crate) fn decode_fields(owner: &str, fields: &[FieldInput]) -> Vec<TokenStre
 /// `impl Attribute` storing the struct as a map (`M`).
 pub(crate) fn expand_attribute(input: &AttributeInput) -> TokenStream {
     let ident = &input.ident;
-    let fields = input.data.as_ref().take_struct().expect("supports(struct_named)").fields;
+    let fields = input
+        .data
+        .as_ref()
+        .take_struct()
+        .expect("supports(struct_named)")
+        .fields;
     let fields: Vec<FieldInput> = fields.into_iter().cloned().collect();
     let mut errors = darling::Error::accumulator();
     check_fields(ident, &input.generics, &fields, &mut errors);

@@ -76,6 +76,9 @@ pub(crate) fn load_schema(relative: Option<&str>) -> Result<Arc<LoadedSchema>, S
     let source = SourceFile::new(relative, key.1.clone());
     let result = schema::parse(source).map_err(|d| d.to_plain());
     let loaded = Arc::new(LoadedSchema { path, result });
-    cache.lock().map_err(|e| e.to_string())?.insert(key, loaded.clone());
+    cache
+        .lock()
+        .map_err(|e| e.to_string())?
+        .insert(key, loaded.clone());
     Ok(loaded)
 }

@@ -37,7 +37,15 @@ struct Lowering<'a> {
 
 /// Method names of the generated table handle that patterns must not shadow.
 const RESERVED_PATTERN_NAMES: &[&str] = &[
-    "new", "inner", "get", "put", "delete", "client", "name", "definition", "create_table",
+    "new",
+    "inner",
+    "get",
+    "put",
+    "delete",
+    "client",
+    "name",
+    "definition",
+    "create_table",
 ];
 
 impl Lowering<'_> {
@@ -69,7 +77,9 @@ impl Lowering<'_> {
     fn table(&mut self, raw: &Spanned<RawTable>) -> Table {
         let t = raw.get_ref();
         let name = t.name.get_ref();
-        if crate::names::snake_case(name).is_empty() || !is_identifier(&crate::names::snake_case(name)) {
+        if crate::names::snake_case(name).is_empty()
+            || !is_identifier(&crate::names::snake_case(name))
+        {
             self.error(
                 Diagnostic::error(
                     "schema::table-name",
@@ -77,7 +87,9 @@ impl Lowering<'_> {
                     t.name.span(),
                     "the generated module is this name in snake_case",
                 )
-                .with_help("use letters, digits and underscores, starting with a letter, e.g. `App`"),
+                .with_help(
+                    "use letters, digits and underscores, starting with a letter, e.g. `App`",
+                ),
             );
         }
         self.attribute_name("the partition key attribute", &t.partition_key);
@@ -124,7 +136,9 @@ impl Lowering<'_> {
                 continue;
             }
             let valid_name = (3..=255).contains(&name.len())
-                && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
             if !valid_name || !is_identifier(name) {
                 self.error(
                     Diagnostic::error(
@@ -167,7 +181,10 @@ impl Lowering<'_> {
             toml::Value::Table(t) if t.len() == 1 && t.contains_key("include") => {
                 match t["include"].as_array() {
                     Some(names) if names.iter().all(toml::Value::is_str) => Projection::Include(
-                        names.iter().filter_map(|n| n.as_str().map(str::to_owned)).collect(),
+                        names
+                            .iter()
+                            .filter_map(|n| n.as_str().map(str::to_owned))
+                            .collect(),
                     ),
                     _ => {
                         self.bad_projection(raw.span());
@@ -243,7 +260,9 @@ impl Lowering<'_> {
                     (Some(sk), None) => {
                         self.error(Diagnostic::error(
                             "schema::sort-key-without-attribute",
-                            format!("index `{index_name}` has no sort key, so `sk` cannot be given"),
+                            format!(
+                                "index `{index_name}` has no sort key, so `sk` cannot be given"
+                            ),
                             sk.span(),
                             "remove this, or declare a sort key for the index",
                         ));
@@ -280,7 +299,10 @@ impl Lowering<'_> {
                         span.clone(),
                         "every entity needs `primary = { pk = \"...\" }`",
                     )
-                    .with_help(format!("add e.g. `primary = {{ pk = \"{}#{{id}}\", sk = \"...\" }}`", name.to_uppercase())),
+                    .with_help(format!(
+                        "add e.g. `primary = {{ pk = \"{}#{{id}}\", sk = \"...\" }}`",
+                        name.to_uppercase()
+                    )),
                 );
             }
             // Keep the entity only when its primary key lowered: generators rely on it.
@@ -297,7 +319,12 @@ impl Lowering<'_> {
         entities
     }
 
-    fn entity_ref(&mut self, name: &Spanned<String>, entities: &[Entity], known: &[&str]) -> Option<usize> {
+    fn entity_ref(
+        &mut self,
+        name: &Spanned<String>,
+        entities: &[Entity],
+        known: &[&str],
+    ) -> Option<usize> {
         match entities.iter().position(|e| &e.name == name.get_ref()) {
             Some(i) => Some(i),
             None => {
@@ -406,7 +433,10 @@ impl Lowering<'_> {
                                     o.span(),
                                     "unknown order",
                                 )
-                                .suggest(other, ["ascending", "descending", "oldest_first", "newest_first"]),
+                                .suggest(
+                                    other,
+                                    ["ascending", "descending", "oldest_first", "newest_first"],
+                                ),
                             );
                             None
                         }
@@ -426,7 +456,11 @@ impl Lowering<'_> {
                             ));
                             None
                         } else {
-                            Some(PatternKind::Query { entity, index, order })
+                            Some(PatternKind::Query {
+                                entity,
+                                index,
+                                order,
+                            })
                         }
                     }
                     _ => None,
@@ -475,7 +509,9 @@ impl Lowering<'_> {
                     );
                 }
                 match index {
-                    Some(index) if resolved.len() == members.get_ref().len() && resolved.len() >= 2 => {
+                    Some(index)
+                        if resolved.len() == members.get_ref().len() && resolved.len() >= 2 =>
+                    {
                         Some(PatternKind::Collection {
                             entities: resolved,
                             index,

@@ -67,7 +67,10 @@ impl<'de> Deserialize<'de> for RawEntity {
             fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
                 f.write_str("a table of key templates by index name, e.g. `primary = { pk = \"USER#{user_id}\" }`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RawEntity, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RawEntity, A::Error> {
                 let mut entity = RawEntity::default();
                 while let Some(key) = map.next_key::<String>()? {
                     if key == "description" {

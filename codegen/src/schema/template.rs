@@ -39,7 +39,11 @@ pub struct KeyTemplate {
 impl KeyTemplate {
     /// Parses `text`, whose content starts at byte `content_start` of the file (for
     /// placeholder spans); `span` is the whole string's span. Returns every problem.
-    pub fn parse(text: &str, span: Span, content_start: Option<usize>) -> Result<Self, Vec<Diagnostic>> {
+    pub fn parse(
+        text: &str,
+        span: Span,
+        content_start: Option<usize>,
+    ) -> Result<Self, Vec<Diagnostic>> {
         let mut segments = Vec::new();
         let mut errors = Vec::new();
         let mut offset = 0;
@@ -84,7 +88,9 @@ impl KeyTemplate {
                         here,
                         "a placeholder must fill a whole `#`-separated segment",
                     )
-                    .with_help("separate the text and the placeholder with `#`, e.g. `V#{version}`"),
+                    .with_help(
+                        "separate the text and the placeholder with `#`, e.g. `V#{version}`",
+                    ),
                 );
             } else if part.is_empty() && !text.is_empty() {
                 errors.push(Diagnostic::error(
@@ -152,11 +158,15 @@ impl KeyTemplate {
     /// placeholders in the same places.
     pub fn same_shape(&self, other: &Self) -> bool {
         self.segments.len() == other.segments.len()
-            && self.segments.iter().zip(&other.segments).all(|pair| match pair {
-                (Segment::Literal(a), Segment::Literal(b)) => a == b,
-                (Segment::Field(a), Segment::Field(b)) => a.name == b.name,
-                _ => false,
-            })
+            && self
+                .segments
+                .iter()
+                .zip(&other.segments)
+                .all(|pair| match pair {
+                    (Segment::Literal(a), Segment::Literal(b)) => a == b,
+                    (Segment::Field(a), Segment::Field(b)) => a.name == b.name,
+                    _ => false,
+                })
     }
 }
 

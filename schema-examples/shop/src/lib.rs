@@ -67,7 +67,11 @@ pub struct Dataset {
 
 /// A fixed, readable data set (fixed ids and dates, so runs print the same thing).
 pub fn dataset() -> Dataset {
-    let day = |d: u32| Utc.with_ymd_and_hms(2026, 11, d, 9, 30, 0).single().expect("valid date");
+    let day = |d: u32| {
+        Utc.with_ymd_and_hms(2026, 11, d, 9, 30, 0)
+            .single()
+            .expect("valid date")
+    };
     let order_id = |n: u128| Ulid::from_parts(1_767_000_000_000 + n as u64, n);
     let line = |product_id: &str, quantity, price_cents| OrderLine {
         product_id: product_id.into(),
@@ -161,33 +165,61 @@ pub async fn seed(table: &shop::Table, data: &Dataset) -> dynaschema::Result<()>
 pub async fn run(table: &shop::Table) -> dynaschema::Result<String> {
     let mut out = String::new();
     let data = dataset();
-    let newest = data.orders.iter().max_by_key(|o| o.created_at).expect("orders");
+    let newest = data
+        .orders
+        .iter()
+        .max_by_key(|o| o.created_at)
+        .expect("orders");
 
     let user = table.get_user("ada").await?;
-    section(&mut out, "get_user(\"ada\")", user.iter().map(|u| format!("{} <{}>", u.name, u.email)));
+    section(
+        &mut out,
+        "get_user(\"ada\")",
+        user.iter().map(|u| format!("{} <{}>", u.name, u.email)),
+    );
 
     let by_email = table.user_by_email("alan@example.com").all().await?;
-    section(&mut out, "user_by_email(\"alan@example.com\")", by_email.iter().map(|u| u.name.clone()));
+    section(
+        &mut out,
+        "user_by_email(\"alan@example.com\")",
+        by_email.iter().map(|u| u.name.clone()),
+    );
 
     let orders = table.user_orders("ada").all().await?;
     section(
         &mut out,
         "user_orders(\"ada\")  [newest first]",
-        orders
-            .iter()
-            .map(|o| format!("{} {} {:>6} cents", o.created_at.date_naive(), o.order_id, o.total_cents)),
+        orders.iter().map(|o| {
+            format!(
+                "{} {} {:>6} cents",
+                o.created_at.date_naive(),
+                o.order_id,
+                o.total_cents
+            )
+        }),
     );
 
     let page = table.user_orders("ada").limit(2).page(None).await?;
     let rest = match &page.next {
-        Some(cursor) => table.user_orders("ada").limit(2).page(Some(cursor)).await?.items,
+        Some(cursor) => {
+            table
+                .user_orders("ada")
+                .limit(2)
+                .page(Some(cursor))
+                .await?
+                .items
+        }
         None => Vec::new(),
     };
     section(
         &mut out,
         "user_orders(\"ada\"), two per page",
         [
-            format!("page 1: {} orders, next cursor: {}", page.items.len(), page.next.is_some()),
+            format!(
+                "page 1: {} orders, next cursor: {}",
+                page.items.len(),
+                page.next.is_some()
+            ),
             format!("page 2: {} orders", rest.len()),
         ],
     );
@@ -196,7 +228,9 @@ pub async fn run(table: &shop::Table) -> dynaschema::Result<String> {
     section(
         &mut out,
         &format!("order_by_id({})", newest.order_id),
-        by_id.iter().map(|o| format!("{} of user {}", o.order_id, o.user_id)),
+        by_id
+            .iter()
+            .map(|o| format!("{} of user {}", o.order_id, o.user_id)),
     );
 
     let both = table.user_with_orders("ada").await?;
@@ -204,7 +238,10 @@ pub async fn run(table: &shop::Table) -> dynaschema::Result<String> {
         &mut out,
         "user_with_orders(\"ada\")",
         [
-            format!("user: {}", both.user.as_ref().map_or("none", |u| u.name.as_str())),
+            format!(
+                "user: {}",
+                both.user.as_ref().map_or("none", |u| u.name.as_str())
+            ),
             format!("orders: {}", both.orders.len()),
         ],
     );
@@ -213,18 +250,26 @@ pub async fn run(table: &shop::Table) -> dynaschema::Result<String> {
     section(
         &mut out,
         "get_product(\"p-teapot\")",
-        product.iter().map(|p| format!("{} ({} cents)", p.name, p.price_cents)),
+        product
+            .iter()
+            .map(|p| format!("{} ({} cents)", p.name, p.price_cents)),
     );
 
     let kitchen = table.products_by_category("kitchen").all().await?;
     section(
         &mut out,
         "products_by_category(\"kitchen\")",
-        kitchen.iter().map(|p| format!("{} ({} cents)", p.name, p.price_cents)),
+        kitchen
+            .iter()
+            .map(|p| format!("{} ({} cents)", p.name, p.price_cents)),
     );
 
     let missing = table.get_user("nobody").await?;
-    section(&mut out, "get_user(\"nobody\")", missing.iter().map(|u| u.name.clone()));
+    section(
+        &mut out,
+        "get_user(\"nobody\")",
+        missing.iter().map(|u| u.name.clone()),
+    );
     Ok(out)
 }
 

@@ -14,11 +14,17 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         Err(_) => {
             let server = Embedded::start()?;
-            println!("Started an embedded DynamoDB server at {} (set DYNAMODB_ENDPOINT to use another)", server.endpoint());
+            println!(
+                "Started an embedded DynamoDB server at {} (set DYNAMODB_ENDPOINT to use another)",
+                server.endpoint()
+            );
             (server.client(), Some(server))
         }
     };
-    let table_name = format!("shop-example-{}", ulid::Ulid::new().to_string().to_lowercase());
+    let table_name = format!(
+        "shop-example-{}",
+        ulid::Ulid::new().to_string().to_lowercase()
+    );
     let table = shop_example::shop::Table::new(client, &table_name);
     table.create_table().await?;
     println!("Created table {table_name}\n");

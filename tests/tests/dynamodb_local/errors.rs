@@ -31,7 +31,9 @@ async fn a_stored_attribute_of_the_wrong_type_names_entity_attribute_and_types()
         .await
         .unwrap();
     let err = table.get(Document::key("d")).await.unwrap_err();
-    let Error::Decode(decode) = err else { panic!("expected a decode error, got {err:?}") };
+    let Error::Decode(decode) = err else {
+        panic!("expected a decode error, got {err:?}")
+    };
     assert_eq!(decode.entity, "Document");
     assert_eq!(decode.attribute, "pages");
     assert_eq!(
@@ -47,10 +49,21 @@ async fn a_stored_attribute_of_the_wrong_type_names_entity_attribute_and_types()
 async fn a_nested_decode_error_names_the_full_path() {
     let table = testbed_table().await;
     let mut item = Document::sample("d", "ada", day()).to_item_for_test();
-    let AttributeValue::M(reviewer) = item.get_mut("reviewer").unwrap() else { panic!() };
+    let AttributeValue::M(reviewer) = item.get_mut("reviewer").unwrap() else {
+        panic!()
+    };
     reviewer.insert("name".into(), AttributeValue::N("1".into()));
-    table.client().put_item().table_name(table.name()).set_item(Some(item)).send().await.unwrap();
-    let Err(Error::Decode(decode)) = table.get(Document::key("d")).await else { panic!() };
+    table
+        .client()
+        .put_item()
+        .table_name(table.name())
+        .set_item(Some(item))
+        .send()
+        .await
+        .unwrap();
+    let Err(Error::Decode(decode)) = table.get(Document::key("d")).await else {
+        panic!()
+    };
     assert_eq!(decode.attribute, "reviewer.name");
 }
 
@@ -59,8 +72,17 @@ async fn a_missing_required_attribute_is_a_decode_error() {
     let table = testbed_table().await;
     let mut item = Document::sample("d", "ada", day()).to_item_for_test();
     item.remove("title");
-    table.client().put_item().table_name(table.name()).set_item(Some(item)).send().await.unwrap();
-    let Err(Error::Decode(decode)) = table.get(Document::key("d")).await else { panic!() };
+    table
+        .client()
+        .put_item()
+        .table_name(table.name())
+        .set_item(Some(item))
+        .send()
+        .await
+        .unwrap();
+    let Err(Error::Decode(decode)) = table.get(Document::key("d")).await else {
+        panic!()
+    };
     assert_eq!(decode.attribute, "title");
     assert!(matches!(decode.reason, AttributeError::Missing { .. }));
 }
@@ -81,7 +103,9 @@ async fn getting_another_entitys_item_is_a_decode_error_not_a_wrong_value() {
         ("pk".into(), "DOC#d".into()),
         Some(("sk".into(), "NOTE#0000000001".into())),
     );
-    let Err(Error::Decode(decode)) = table.get(forged).await else { panic!() };
+    let Err(Error::Decode(decode)) = table.get(forged).await else {
+        panic!()
+    };
     assert_eq!(decode.entity, "Document");
     assert_eq!(decode.attribute, "kind");
 }
@@ -89,24 +113,38 @@ async fn getting_another_entitys_item_is_a_decode_error_not_a_wrong_value() {
 #[tokio::test]
 async fn a_missing_table_is_a_service_error_with_its_code() {
     let err = missing_table().get(Document::key("d")).await.unwrap_err();
-    let Error::Service(service) = err else { panic!("expected a service error, got {err:?}") };
+    let Error::Service(service) = err else {
+        panic!("expected a service error, got {err:?}")
+    };
     assert_eq!(service.code(), Some("ResourceNotFoundException"));
     assert_eq!(service.operation(), "GetItem");
-    let err = missing_table().documents_by_owner("ada").all().await.unwrap_err();
-    assert!(matches!(&err, Error::Service(s) if s.code() == Some("ResourceNotFoundException")), "{err:?}");
+    let err = missing_table()
+        .documents_by_owner("ada")
+        .all()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Service(s) if s.code() == Some("ResourceNotFoundException")),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]
 async fn an_empty_key_segment_is_refused_before_sending() {
     let table = missing_table();
     let err = table.get(Document::key("")).await.unwrap_err();
-    let Error::Key(key) = err else { panic!("expected a key error, got {err:?}") };
+    let Error::Key(key) = err else {
+        panic!("expected a key error, got {err:?}")
+    };
     assert_eq!((key.entity, key.attribute.as_str()), ("Document", "doc_id"));
     assert_eq!(key.reason, KeyErrorReason::EmptySegment);
 
     let err = table.documents_by_owner("").all().await.unwrap_err();
     assert!(matches!(err, Error::Key(_)), "{err:?}");
-    let err = table.put(&Document::sample("", "ada", day())).await.unwrap_err();
+    let err = table
+        .put(&Document::sample("", "ada", day()))
+        .await
+        .unwrap_err();
     assert!(matches!(err, Error::Key(_)), "{err:?}");
 }
 
@@ -114,16 +152,29 @@ async fn an_empty_key_segment_is_refused_before_sending() {
 async fn an_oversized_key_is_refused_before_sending() {
     let table = missing_table();
     let long = "x".repeat(2100);
-    let Err(Error::Key(key)) = table.get(Document::key(&long)).await else { panic!() };
+    let Err(Error::Key(key)) = table.get(Document::key(&long)).await else {
+        panic!()
+    };
     assert_eq!(key.attribute, "pk");
-    assert_eq!(key.reason, KeyErrorReason::TooLong { size: 2104, limit: 2048 });
+    assert_eq!(
+        key.reason,
+        KeyErrorReason::TooLong {
+            size: 2104,
+            limit: 2048
+        }
+    );
 
     // 1,020 bytes fit a partition key but not a sort key (`NOTE#` + 1,020 > 1,024).
     let mut doc = Document::sample("d", &"o".repeat(1020), day());
     doc.doc_id = "y".repeat(1000);
-    let Err(Error::Key(key)) = table.put(&doc).await else { panic!() };
+    let Err(Error::Key(key)) = table.put(&doc).await else {
+        panic!()
+    };
     assert_eq!(key.attribute, "gsi1sk");
-    assert!(matches!(key.reason, KeyErrorReason::TooLong { limit: 1024, .. }));
+    assert!(matches!(
+        key.reason,
+        KeyErrorReason::TooLong { limit: 1024, .. }
+    ));
 }
 
 #[tokio::test]
@@ -132,13 +183,20 @@ async fn a_non_finite_number_is_refused_before_sending() {
     let mut doc = Document::sample("d", "ada", day());
     doc.score = f64::NAN;
     let err = table.put(&doc).await.unwrap_err();
-    let Error::Encode(encode) = err else { panic!("expected an encode error, got {err:?}") };
-    assert_eq!((encode.entity, encode.attribute.as_str()), ("Document", "score"));
+    let Error::Encode(encode) = err else {
+        panic!("expected an encode error, got {err:?}")
+    };
+    assert_eq!(
+        (encode.entity, encode.attribute.as_str()),
+        ("Document", "score")
+    );
 
     // 39 significant digits: more than DynamoDB stores.
     let mut doc = Document::sample("d", "ada", day());
     doc.big = u128::MAX;
-    let Err(Error::Encode(encode)) = table.put(&doc).await else { panic!() };
+    let Err(Error::Encode(encode)) = table.put(&doc).await else {
+        panic!()
+    };
     assert_eq!(encode.attribute, "big");
     assert!(matches!(encode.reason, AttributeError::Unrepresentable(_)));
 }

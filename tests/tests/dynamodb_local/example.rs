@@ -57,7 +57,11 @@ async fn stored_items_carry_exactly_the_keys_of_their_templates() {
             ("pk", format!("USER#{}", order.user_id)),
             (
                 "sk",
-                format!("ORDER#{}#{}", order.created_at.format("%Y-%m-%dT%H:%M:%S.000000000Z"), order.order_id),
+                format!(
+                    "ORDER#{}#{}",
+                    order.created_at.format("%Y-%m-%dT%H:%M:%S.000000000Z"),
+                    order.order_id
+                ),
             ),
             ("gsi1pk", format!("ORDER#{}", order.order_id)),
             ("gsi1sk", "ORDER".into()),
@@ -98,18 +102,34 @@ async fn the_example_runs_every_pattern_and_gets_the_right_items() {
 
     let ada = &data.users[0];
     assert_eq!(table.get_user("ada").await.unwrap().as_ref(), Some(ada));
-    assert_eq!(table.user_by_email("alan@example.com").all().await.unwrap(), vec![data.users[1].clone()]);
+    assert_eq!(
+        table.user_by_email("alan@example.com").all().await.unwrap(),
+        vec![data.users[1].clone()]
+    );
     let mut newest_first = data.orders.clone();
     newest_first.sort_by_key(|o| std::cmp::Reverse(o.created_at));
     assert_eq!(table.user_orders("ada").all().await.unwrap(), newest_first);
-    assert_eq!(table.order_by_id(&data.orders[1].order_id).all().await.unwrap(), vec![data.orders[1].clone()]);
+    assert_eq!(
+        table
+            .order_by_id(&data.orders[1].order_id)
+            .all()
+            .await
+            .unwrap(),
+        vec![data.orders[1].clone()]
+    );
     let both = table.user_with_orders("ada").await.unwrap();
     assert_eq!(both.user.as_ref(), Some(ada));
     let mut oldest_first = data.orders.clone();
     oldest_first.sort_by_key(|o| o.created_at);
     assert_eq!(both.orders, oldest_first);
-    assert_eq!(table.get_product("p-mug").await.unwrap().as_ref(), Some(&data.products[1]));
-    assert_eq!(table.products_by_category("kitchen").all().await.unwrap(), data.products[..2]);
+    assert_eq!(
+        table.get_product("p-mug").await.unwrap().as_ref(),
+        Some(&data.products[1])
+    );
+    assert_eq!(
+        table.products_by_category("kitchen").all().await.unwrap(),
+        data.products[..2]
+    );
 
     let report = run(&table).await.unwrap();
     for expected in [
@@ -120,10 +140,16 @@ async fn the_example_runs_every_pattern_and_gets_the_right_items() {
         "orders: 3",
         "Teapot (3000 cents)",
     ] {
-        assert!(report.contains(expected), "missing {expected:?} in:\n{report}");
+        assert!(
+            report.contains(expected),
+            "missing {expected:?} in:\n{report}"
+        );
     }
 
     // Seeding again is refused item by item rather than silently overwriting.
     let err = seed(&table, &data).await.unwrap_err();
-    assert!(matches!(err, dynaschema::Error::ConditionalCheckFailed { .. }), "{err:?}");
+    assert!(
+        matches!(err, dynaschema::Error::ConditionalCheckFailed { .. }),
+        "{err:?}"
+    );
 }

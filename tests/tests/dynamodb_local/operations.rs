@@ -16,7 +16,10 @@ async fn put_then_get_round_trips_every_attribute_type() {
     let read = table.get(Document::key("d1")).await.unwrap();
     assert_eq!(read, Some(doc.clone()));
     // The generated pattern method reads the same item.
-    assert_eq!(table.get_document("d1").consistent().await.unwrap(), Some(doc));
+    assert_eq!(
+        table.get_document("d1").consistent().await.unwrap(),
+        Some(doc)
+    );
 }
 
 #[tokio::test]
@@ -50,7 +53,13 @@ async fn put_replaces_and_if_absent_refuses_an_existing_item() {
     second.title = "changed".into();
     let err = table.put(&second).if_absent().await.unwrap_err();
     assert!(
-        matches!(err, Error::ConditionalCheckFailed { entity: "Document", operation: "PutItem" }),
+        matches!(
+            err,
+            Error::ConditionalCheckFailed {
+                entity: "Document",
+                operation: "PutItem"
+            }
+        ),
         "{err:?}"
     );
     // The refused write changed nothing.
@@ -70,8 +79,21 @@ async fn delete_removes_and_if_exists_refuses_a_missing_item() {
 
     // Plain delete of a missing item is a no-op, `if_exists` is an error.
     table.delete(Document::key("d4")).await.unwrap();
-    let err = table.delete(Document::key("d4")).if_exists().await.unwrap_err();
-    assert!(matches!(err, Error::ConditionalCheckFailed { operation: "DeleteItem", .. }), "{err:?}");
+    let err = table
+        .delete(Document::key("d4"))
+        .if_exists()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::ConditionalCheckFailed {
+                operation: "DeleteItem",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]
@@ -90,6 +112,9 @@ async fn delete_if_exists_refuses_an_item_of_another_entity_at_the_key() {
         Some(("sk".into(), "NOTE#0000000001".into())),
     );
     let err = table.delete(forged).if_exists().await.unwrap_err();
-    assert!(matches!(err, Error::ConditionalCheckFailed { .. }), "{err:?}");
+    assert!(
+        matches!(err, Error::ConditionalCheckFailed { .. }),
+        "{err:?}"
+    );
     assert_eq!(table.get(Note::key("d5", &1)).await.unwrap(), Some(note));
 }

@@ -15,14 +15,29 @@ fn at(minutes: i64) -> chrono::DateTime<Utc> {
 async fn query_on_a_gsi_returns_the_partition_newest_first() {
     let table = testbed_table().await;
     for (i, owner) in ["ada", "ada", "alan", "ada"].iter().enumerate() {
-        table.put(&Document::sample(&format!("d{i}"), owner, at(i as i64))).await.unwrap();
+        table
+            .put(&Document::sample(&format!("d{i}"), owner, at(i as i64)))
+            .await
+            .unwrap();
     }
     let docs = table.documents_by_owner("ada").all().await.unwrap();
     let ids: Vec<&str> = docs.iter().map(|d| d.doc_id.as_str()).collect();
     assert_eq!(ids, ["d3", "d1", "d0"]);
-    let oldest_first = table.documents_by_owner("ada").reverse().all().await.unwrap();
+    let oldest_first = table
+        .documents_by_owner("ada")
+        .reverse()
+        .all()
+        .await
+        .unwrap();
     assert_eq!(oldest_first.first().unwrap().doc_id, "d0");
-    assert!(table.documents_by_owner("nobody").all().await.unwrap().is_empty());
+    assert!(
+        table
+            .documents_by_owner("nobody")
+            .all()
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 #[tokio::test]
@@ -49,14 +64,20 @@ async fn an_item_whose_index_field_is_none_is_not_in_the_sparse_index() {
         .unwrap()
         .item
         .unwrap();
-    assert!(!raw.contains_key("gsi2pk") && !raw.contains_key("gsi2sk"), "{raw:?}");
+    assert!(
+        !raw.contains_key("gsi2pk") && !raw.contains_key("gsi2sk"),
+        "{raw:?}"
+    );
     assert!(raw.contains_key("gsi1pk") && raw.contains_key("gsi1sk"));
 }
 
 #[tokio::test]
 async fn a_query_never_decodes_another_entity_sharing_the_partition() {
     let table = testbed_table().await;
-    table.put(&Document::sample("d", "ada", at(0))).await.unwrap();
+    table
+        .put(&Document::sample("d", "ada", at(0)))
+        .await
+        .unwrap();
     for note_id in [2, 1] {
         table
             .put(&Note {
@@ -135,13 +156,24 @@ async fn signed_integer_sort_keys_sort_numerically() {
             .await
             .unwrap();
     }
-    let read: Vec<i32> = table.readings("s").all().await.unwrap().iter().map(|r| r.value).collect();
+    let read: Vec<i32> = table
+        .readings("s")
+        .all()
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.value)
+        .collect();
     let mut sorted = values.to_vec();
     sorted.sort();
     assert_eq!(read, sorted);
 }
 
-async fn put_notes(table: &dynaschema_tests::testbed::Table, doc_id: &str, count: u32) -> Vec<Note> {
+async fn put_notes(
+    table: &dynaschema_tests::testbed::Table,
+    doc_id: &str,
+    count: u32,
+) -> Vec<Note> {
     let notes: Vec<Note> = (0..count)
         .map(|note_id| Note {
             doc_id: doc_id.into(),
@@ -160,9 +192,20 @@ async fn the_stream_pages_through_every_item_in_order() {
     let table = testbed_table().await;
     let notes = put_notes(&table, "d", 230).await;
     // limit(n) on a stream caps the total; without it every page is read.
-    let all: Vec<Note> = table.document_notes("d").stream().try_collect().await.unwrap();
+    let all: Vec<Note> = table
+        .document_notes("d")
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
     assert_eq!(all, notes);
-    let first_50: Vec<Note> = table.document_notes("d").limit(50).stream().try_collect().await.unwrap();
+    let first_50: Vec<Note> = table
+        .document_notes("d")
+        .limit(50)
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
     assert_eq!(first_50, notes[..50]);
 }
 
@@ -174,7 +217,12 @@ async fn pages_continue_from_their_cursor_until_the_end() {
     let mut cursor: Option<Cursor> = None;
     let mut pages = 0;
     loop {
-        let page = table.document_notes("d").limit(10).page(cursor.as_ref()).await.unwrap();
+        let page = table
+            .document_notes("d")
+            .limit(10)
+            .page(cursor.as_ref())
+            .await
+            .unwrap();
         assert!(page.items.len() <= 10);
         seen.extend(page.items);
         pages += 1;
@@ -191,11 +239,21 @@ async fn pages_continue_from_their_cursor_until_the_end() {
 #[tokio::test]
 async fn a_malformed_cursor_is_a_typed_error() {
     let table = testbed_table().await;
-    assert!(matches!("%%%".parse::<Cursor>(), Err(Error::InvalidCursor { .. })));
-    assert!(matches!("AAAA".parse::<Cursor>(), Err(Error::InvalidCursor { .. })));
+    assert!(matches!(
+        "%%%".parse::<Cursor>(),
+        Err(Error::InvalidCursor { .. })
+    ));
+    assert!(matches!(
+        "AAAA".parse::<Cursor>(),
+        Err(Error::InvalidCursor { .. })
+    ));
     // A well-formed cursor naming another table's key is refused by the server.
     let foreign: Cursor = "AVMAAAACcGsAAAAGVVNFUiMx".parse().unwrap();
-    let err = table.document_notes("d").page(Some(&foreign)).await.unwrap_err();
+    let err = table
+        .document_notes("d")
+        .page(Some(&foreign))
+        .await
+        .unwrap_err();
     match err {
         Error::Service(e) => assert_eq!(e.code(), Some("ValidationException")),
         other => panic!("expected a ValidationException, got {other:?}"),
