@@ -173,6 +173,12 @@ fn jar_path() -> Result<PathBuf, LocalServerError> {
     })
 }
 
+/// Writes a progress line to stderr directly: `eprintln!` would be swallowed by the
+/// test harness's output capture, and people running tests should see the server start.
+fn announce(message: &str) {
+    let _ = writeln!(std::io::stderr(), "dynaschema: {message}");
+}
+
 fn free_port() -> Result<u16, LocalServerError> {
     let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
         .map_err(|e| LocalServerError::new(format!("cannot bind a loopback port: {e}")))?;
