@@ -5,7 +5,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::keys::{Role, key_value, literal_prefix};
+use crate::keys::{Role, key_from_parts, key_value, literal_prefix};
 use crate::names::{field_hash, plural, snake_case, upper_camel};
 use crate::schema::template::{FieldRef, KeyTemplate};
 use crate::schema::{
@@ -189,7 +189,12 @@ impl Generator<'_> {
                 let ty = self.entity_type(entity);
                 let keys = entity.primary();
                 let params = self.params(entity, keys.templates());
-                let key = self.key_expression(entity, keys, &by_name);
+                let key = key_from_parts(
+                    &entity.name,
+                    &self.schema.indexes[keys.index],
+                    keys,
+                    &by_name,
+                );
                 let doc = self.pattern_doc(
                     pattern,
                     format!("`GetItem` of one `{}` by its primary key.", entity.name),
@@ -320,27 +325,6 @@ impl Generator<'_> {
                 quote!(::core::option::Option::Some(#name))
             }
         }
-    }
-
-    fn key_expression(
-        &self,
-        entity: &Entity,
-        keys: &EntityKeys,
-        arg: &dyn Fn(&FieldRef) -> TokenStream,
-    ) -> TokenStream {
-        let index = &self.schema.indexes[keys.index];
-        let ty = self.entity_type(entity);
-        let name = &entity.name;
-        let pk_attr = &index.partition_key;
-        let pk = key_value(name, pk_attr, Role::Partition, &keys.partition, arg);
-        let sk = match (&keys.sort, &index.sort_key) {
-            (Some(t), Some(attr)) => {
-                let value = key_value(name, attr, Role::Sort, t, arg);
-                quote!(::core::option::Option::Some((#attr, #value)))
-            }
-            _ => quote!(::core::option::Option::None),
-        };
-        quote!(::dynaschema::__private::Key::<#ty>::from_parts(#name, (#pk_attr, #pk), #sk))
     }
 
     /// `Result<KeyCondition, KeyError>`: the partition, and (for single-entity

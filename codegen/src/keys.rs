@@ -6,6 +6,7 @@ use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
 
 use crate::schema::template::{FieldRef, KeyTemplate, Segment};
+use crate::schema::{EntityKeys, Index};
 
 /// Which key attribute of an index a template fills.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,4 +76,24 @@ pub fn literal_prefix(entity: &str, attribute: &str, template: &KeyTemplate) -> 
         unreachable!("literals only")
     });
     quote!(#writer.finish_prefix())
+}
+
+/// An expression of type `Key<E, _>` (the type inferred from context): an entity's
+/// key on one index, built from the placeholder values `arg` gives.
+pub fn key_from_parts(
+    entity: &str,
+    index: &Index,
+    keys: &EntityKeys,
+    arg: &dyn Fn(&FieldRef) -> TokenStream,
+) -> TokenStream {
+    let pk_attr = &index.partition_key;
+    let pk = key_value(entity, pk_attr, Role::Partition, &keys.partition, arg);
+    let sk = match (&keys.sort, &index.sort_key) {
+        (Some(template), Some(attr)) => {
+            let value = key_value(entity, attr, Role::Sort, template, arg);
+            quote!(::core::option::Option::Some((#attr, #value)))
+        }
+        _ => quote!(::core::option::Option::None),
+    };
+    quote!(::dynaschema::__private::Key::from_parts(#entity, (#pk_attr, #pk), #sk))
 }

@@ -341,9 +341,8 @@ impl<E: Entity> Put<'_, E> {
     }
 
     async fn send(self) -> Result<()> {
+        // Fails with `Error::Key` for an unencodable key, before anything is sent.
         let item = self.item.to_item()?;
-        // Check the key before sending too: an unencodable key is refused here.
-        self.item.primary_key().to_attributes()?;
         let mut request = self
             .table
             .client

@@ -10,7 +10,7 @@ use syn::spanned::Spanned;
 use super::fields::{check_fields, decode_fields, encode_fields};
 use super::input::{EntityInput, FieldInput, is_string, option_inner};
 use crate::diagnostics::closest;
-use crate::keys::{Role, key_value};
+use crate::keys::{Role, key_from_parts, key_value};
 use crate::names::field_hash;
 use crate::schema::{Entity, EntityKeys, IndexKind, Schema};
 
@@ -270,18 +270,12 @@ impl Context<'_> {
         keys: &EntityKeys,
         arg: &dyn Fn(&crate::schema::template::FieldRef) -> TokenStream,
     ) -> TokenStream {
-        let index = &self.schema.indexes[keys.index];
-        let name = &self.entity.name;
-        let pk_attr = &index.partition_key;
-        let pk = key_value(name, pk_attr, Role::Partition, &keys.partition, arg);
-        let sk = match (&keys.sort, &index.sort_key) {
-            (Some(template), Some(attr)) => {
-                let value = key_value(name, attr, Role::Sort, template, arg);
-                quote!(::core::option::Option::Some((#attr, #value)))
-            }
-            _ => quote!(::core::option::Option::None),
-        };
-        quote!(::dynaschema::__private::Key::from_parts(#name, (#pk_attr, #pk), #sk))
+        key_from_parts(
+            &self.entity.name,
+            &self.schema.indexes[keys.index],
+            keys,
+            arg,
+        )
     }
 
     /// Statements inserting one index's key attributes into `item`. An index whose

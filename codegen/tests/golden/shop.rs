@@ -44,9 +44,7 @@ impl Table {
     ) -> ::dynaschema::Get<'_, super::Product> {
         self.inner
             .get(
-                ::dynaschema::__private::Key::<
-                    super::Product,
-                >::from_parts(
+                ::dynaschema::__private::Key::from_parts(
                     "Product",
                     (
                         "pk",
@@ -84,9 +82,7 @@ impl Table {
     ) -> ::dynaschema::Get<'_, super::User> {
         self.inner
             .get(
-                ::dynaschema::__private::Key::<
-                    super::User,
-                >::from_parts(
+                ::dynaschema::__private::Key::from_parts(
                     "User",
                     (
                         "pk",

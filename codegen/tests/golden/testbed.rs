@@ -244,9 +244,7 @@ impl Table {
     ) -> ::dynaschema::Get<'_, super::Document> {
         self.inner
             .get(
-                ::dynaschema::__private::Key::<
-                    super::Document,
-                >::from_parts(
+                ::dynaschema::__private::Key::from_parts(
                     "Document",
                     (
                         "pk",
