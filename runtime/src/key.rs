@@ -354,6 +354,26 @@ impl KeyWriter {
         }
     }
 
+    /// Continues a key from already-written whole segments (with or without the
+    /// trailing delimiter a prefix has).
+    pub fn resume(
+        entity: &'static str,
+        attribute: &'static str,
+        role: KeyRole,
+        mut text: String,
+    ) -> Self {
+        if text.ends_with(DELIMITER) {
+            text.pop();
+        }
+        Self {
+            entity,
+            attribute,
+            role,
+            text,
+            error: None,
+        }
+    }
+
     fn delimit(&mut self) {
         if !self.text.is_empty() {
             self.text.push(DELIMITER);

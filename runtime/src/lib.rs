@@ -100,6 +100,7 @@ pub mod error;
 pub mod key;
 pub mod local;
 pub mod query;
+pub mod sort_key;
 pub mod table;
 
 pub use attribute::{Attribute, Item};
@@ -195,6 +196,7 @@ pub mod __private {
     pub use crate::error::{AttributeError, DecodeError, EncodeError, Error, KeyError, Result};
     pub use crate::key::{Key, KeyRole, KeySegment, KeyWriter, Primary, Secondary};
     pub use crate::query::{KeyCondition, Query, SortCondition, decode_entity};
+    pub use crate::sort_key::{Comparison, SortKeyPrefix};
     pub use crate::table::{IndexDefinition, Projection, Table, TableDefinition};
     pub use aws_sdk_dynamodb::Client;
     pub use aws_sdk_dynamodb::types::AttributeValue;

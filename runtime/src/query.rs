@@ -17,9 +17,11 @@ use crate::table::Table;
 pub struct KeyCondition {
     partition: (&'static str, String),
     sort: Option<(&'static str, SortCondition)>,
+    excluded: Option<String>,
 }
 
-/// A condition on the sort key.
+/// A condition on the sort key. Built by generated pattern methods from typed
+/// values; see [`crate::sort_key`] for how comparisons of segments are encoded.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum SortCondition {
@@ -27,6 +29,18 @@ pub enum SortCondition {
     Equals(String),
     /// `begins_with(sk, prefix)`; prefixes built by dynaschema end at a segment boundary.
     BeginsWith(String),
+    /// `sk BETWEEN low AND high` (inclusive).
+    Between(String, String),
+    /// `sk < value`
+    Less(String),
+    /// `sk <= value`
+    LessOrEqual(String),
+    /// `sk > value`
+    Greater(String),
+    /// `sk >= value`
+    GreaterOrEqual(String),
+    /// Nothing can match (e.g. `between(high, low)`); no request is sent.
+    Nothing,
 }
 
 impl KeyCondition {
@@ -35,6 +49,7 @@ impl KeyCondition {
         Self {
             partition: (attribute, value),
             sort: None,
+            excluded: None,
         }
     }
 
@@ -44,12 +59,35 @@ impl KeyCondition {
         self
     }
 
+    /// Drops the item whose sort key is exactly `value` from results: how a strict
+    /// `<` on a key's last segment stays inside the entity's range (see
+    /// [`crate::sort_key`]).
+    pub fn excluding(mut self, value: Option<String>) -> Self {
+        self.excluded = value;
+        self
+    }
+
+    /// The sort key value dropped from results, if any.
+    pub fn excluded(&self) -> Option<&str> {
+        self.excluded.as_deref()
+    }
+
     fn expression(&self) -> &'static str {
         match &self.sort {
-            None => "#pk = :pk",
+            None | Some((_, SortCondition::Nothing)) => "#pk = :pk",
             Some((_, SortCondition::Equals(_))) => "#pk = :pk AND #sk = :sk",
             Some((_, SortCondition::BeginsWith(_))) => "#pk = :pk AND begins_with(#sk, :sk)",
+            Some((_, SortCondition::Between(..))) => "#pk = :pk AND #sk BETWEEN :sk AND :sk2",
+            Some((_, SortCondition::Less(_))) => "#pk = :pk AND #sk < :sk",
+            Some((_, SortCondition::LessOrEqual(_))) => "#pk = :pk AND #sk <= :sk",
+            Some((_, SortCondition::Greater(_))) => "#pk = :pk AND #sk > :sk",
+            Some((_, SortCondition::GreaterOrEqual(_))) => "#pk = :pk AND #sk >= :sk",
         }
+    }
+
+    /// Whether the condition can match nothing, so no request is needed.
+    fn is_empty(&self) -> bool {
+        matches!(self.sort, Some((_, SortCondition::Nothing)))
     }
 }
 
@@ -193,11 +231,27 @@ impl<'t, T: Send + 't> Query<'t, T> {
             .consistent_read(self.consistent)
             .set_exclusive_start_key(start)
             .set_limit(limit.map(|n| i32::try_from(n).unwrap_or(i32::MAX)));
+        if condition.is_empty() {
+            return Ok((Vec::new(), None));
+        }
         if let Some((attribute, sort)) = &condition.sort {
-            let (SortCondition::Equals(value) | SortCondition::BeginsWith(value)) = sort;
+            let (value, second) = match sort {
+                SortCondition::Between(low, high) => (low, Some(high)),
+                SortCondition::Equals(v)
+                | SortCondition::BeginsWith(v)
+                | SortCondition::Less(v)
+                | SortCondition::LessOrEqual(v)
+                | SortCondition::Greater(v)
+                | SortCondition::GreaterOrEqual(v) => (v, None),
+                SortCondition::Nothing => unreachable!("returned above"),
+            };
             request = request
                 .expression_attribute_names("#sk", *attribute)
                 .expression_attribute_values(":sk", AttributeValue::S(value.clone()));
+            if let Some(high) = second {
+                request =
+                    request.expression_attribute_values(":sk2", AttributeValue::S(high.clone()));
+            }
         }
         let output = request
             .send()
@@ -210,7 +264,15 @@ impl<'t, T: Send + 't> Query<'t, T> {
             .await
             .map_err(|e| from_sdk("Query", self.entity, e))?;
         let mut items = Vec::with_capacity(output.items.as_ref().map_or(0, Vec::len));
+        let excluded = condition
+            .excluded()
+            .zip(condition.sort.as_ref().map(|(attribute, _)| *attribute));
         for item in output.items.unwrap_or_default() {
+            if let Some((value, attribute)) = excluded
+                && matches!(item.get(attribute), Some(AttributeValue::S(sk)) if sk == value)
+            {
+                continue;
+            }
             if let Some(value) = (self.decode)(item, definition.entity_attribute)? {
                 items.push(value);
             }
