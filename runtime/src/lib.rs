@@ -195,11 +195,12 @@ pub mod __private {
     pub use crate::entity::Entity;
     pub use crate::error::{AttributeError, DecodeError, EncodeError, Error, KeyError, Result};
     pub use crate::key::{Key, KeyRole, KeySegment, KeyWriter, Primary, Secondary};
-    pub use crate::query::{KeyCondition, Query, SortCondition, decode_entity};
+    pub use crate::query::{KeyCondition, PatternQuery, Query, SortCondition, decode_entity};
     pub use crate::sort_key::{Comparison, SortKeyPrefix};
     pub use crate::table::{IndexDefinition, Projection, Table, TableDefinition};
     pub use aws_sdk_dynamodb::Client;
     pub use aws_sdk_dynamodb::types::AttributeValue;
+    pub use futures::Stream;
 
     /// The type of the field called by the name that hashes to `H`, as it is passed to
     /// key functions (`str` for `String`). Lets code generated from the schema alone

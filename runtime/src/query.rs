@@ -104,6 +104,52 @@ pub fn decode_entity<E: Entity>(item: Item, entity_attribute: &'static str) -> R
     }
 }
 
+/// Everything of a pattern's query but the sort key condition; generated pattern
+/// builders finish it into a [`Query`] once the condition is known.
+#[doc(hidden)]
+pub struct PatternQuery<'t, T> {
+    /// The table.
+    pub table: &'t Table,
+    /// The pattern's name.
+    pub pattern: &'static str,
+    /// The entity queried.
+    pub entity: &'static str,
+    /// The GSI, if any.
+    pub index: Option<&'static str>,
+    /// The partition condition.
+    pub partition: std::result::Result<KeyCondition, KeyError>,
+    /// The pattern's declared order.
+    pub ascending: bool,
+    /// How items are decoded.
+    pub decode: Decoder<T>,
+}
+
+impl<'t, T: Send + 't> PatternQuery<'t, T> {
+    /// The query with `sort` (a condition on `attribute`, and a key to drop).
+    pub fn finish(
+        self,
+        attribute: &'static str,
+        sort: std::result::Result<(Option<SortCondition>, Option<String>), KeyError>,
+    ) -> Query<'t, T> {
+        let condition = self.partition.and_then(|partition| {
+            let (condition, excluded) = sort?;
+            Ok(match condition {
+                Some(condition) => partition.sort(attribute, condition).excluding(excluded),
+                None => partition,
+            })
+        });
+        Query::new(
+            self.table,
+            self.pattern,
+            self.entity,
+            self.index,
+            condition,
+            self.decode,
+        )
+        .ascending(self.ascending)
+    }
+}
+
 /// One page of results and where the next one starts.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Page<T> {

@@ -30,6 +30,9 @@ fn holds<T: Ord>(comparison: Comparison, value: &T, bound: &T) -> bool {
     }
 }
 
+/// Which value of a `(a, b)` key a `between` compares, if the key is in range at all.
+type Pick = fn(&(u8, u8)) -> Option<u8>;
+
 fn comparison() -> impl Strategy<Value = Comparison> {
     prop_oneof![
         Just(Comparison::Below),
@@ -125,7 +128,7 @@ proptest! {
             .iter()
             .map(|(a, b)| ((*a, *b), format!("NOTE#{}#{}", encode(a), encode(b))))
             .collect();
-        let (prefix, pick): (SortKeyPrefix, fn(&(u8, u8)) -> Option<u8>) = if last {
+        let (prefix, pick): (SortKeyPrefix, Pick) = if last {
             (SortKeyPrefix::new("E", "sk").literal("NOTE").value("a", &7_u8), |(a, b)| (*a == 7).then_some(*b))
         } else {
             (SortKeyPrefix::new("E", "sk").literal("NOTE"), |(a, _)| Some(*a))

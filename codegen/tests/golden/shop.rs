@@ -155,47 +155,37 @@ impl Table {
     }
     /// The products of a category.
     ///
-    /// Access pattern `products_by_category`: `Query` of `Product` items on `gsi1` (partition `CATEGORY#{category}`), ascending by sort key.
+    /// Access pattern `products_by_category`: `Query` of `Product` items on `gsi1` (partition `CATEGORY#{category}`). Narrow it by sort key with the
+    /// methods of [`ProductsByCategoryQuery`], or run it as it is.
     pub fn products_by_category(
         &self,
         category: &<super::Product as ::dynaschema::__private::KeyField<
             6616605887935172241u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'_, super::Product> {
-        ::dynaschema::__private::Query::new(
-                &self.inner,
-                "products_by_category",
-                "Product",
-                ::core::option::Option::Some("gsi1"),
-                ::dynaschema::__private::partition_condition(
-                        "gsi1pk",
-                        ::dynaschema::__private::KeyWriter::new(
-                                "Product",
-                                "gsi1pk",
-                                ::dynaschema::__private::KeyRole::Partition,
-                            )
-                            .literal("CATEGORY")
-                            .value("category", category)
-                            .finish(),
-                    )
-                    .and_then(|c| Ok(
-                        c
-                            .sort(
-                                "gsi1sk",
-                                ::dynaschema::__private::SortCondition::BeginsWith(
-                                    ::dynaschema::__private::KeyWriter::new(
-                                            "Product",
-                                            "gsi1sk",
-                                            ::dynaschema::__private::KeyRole::Sort,
-                                        )
-                                        .literal("PRODUCT")
-                                        .finish_prefix()?,
-                                ),
-                            ),
-                    )),
-                ::dynaschema::__private::decode_entity::<super::Product>,
-            )
-            .ascending(true)
+    ) -> ProductsByCategoryQuery<'_> {
+        ProductsByCategoryQuery {
+            base: ::dynaschema::__private::PatternQuery {
+                table: &self.inner,
+                pattern: "products_by_category",
+                entity: "Product",
+                index: ::core::option::Option::Some("gsi1"),
+                partition: ::dynaschema::__private::partition_condition(
+                    "gsi1pk",
+                    ::dynaschema::__private::KeyWriter::new(
+                            "Product",
+                            "gsi1pk",
+                            ::dynaschema::__private::KeyRole::Partition,
+                        )
+                        .literal("CATEGORY")
+                        .value("category", category)
+                        .finish(),
+                ),
+                ascending: true,
+                decode: ::dynaschema::__private::decode_entity::<super::Product>,
+            },
+            sort: ::dynaschema::__private::SortKeyPrefix::new("Product", "gsi1sk")
+                .literal("PRODUCT"),
+        }
     }
     /// A user by email address.
     ///
@@ -243,47 +233,37 @@ impl Table {
     }
     /// A user's orders, newest first.
     ///
-    /// Access pattern `user_orders`: `Query` of `Order` items on `primary` (partition `USER#{user_id}`), descending by sort key.
+    /// Access pattern `user_orders`: `Query` of `Order` items on `primary` (partition `USER#{user_id}`). Narrow it by sort key with the
+    /// methods of [`UserOrdersQuery`], or run it as it is.
     pub fn user_orders(
         &self,
         user_id: &<super::Order as ::dynaschema::__private::KeyField<
             9278023968149642234u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'_, super::Order> {
-        ::dynaschema::__private::Query::new(
-                &self.inner,
-                "user_orders",
-                "Order",
-                ::core::option::Option::None,
-                ::dynaschema::__private::partition_condition(
-                        "pk",
-                        ::dynaschema::__private::KeyWriter::new(
-                                "Order",
-                                "pk",
-                                ::dynaschema::__private::KeyRole::Partition,
-                            )
-                            .literal("USER")
-                            .value("user_id", user_id)
-                            .finish(),
-                    )
-                    .and_then(|c| Ok(
-                        c
-                            .sort(
-                                "sk",
-                                ::dynaschema::__private::SortCondition::BeginsWith(
-                                    ::dynaschema::__private::KeyWriter::new(
-                                            "Order",
-                                            "sk",
-                                            ::dynaschema::__private::KeyRole::Sort,
-                                        )
-                                        .literal("ORDER")
-                                        .finish_prefix()?,
-                                ),
-                            ),
-                    )),
-                ::dynaschema::__private::decode_entity::<super::Order>,
-            )
-            .ascending(false)
+    ) -> UserOrdersQuery<'_> {
+        UserOrdersQuery {
+            base: ::dynaschema::__private::PatternQuery {
+                table: &self.inner,
+                pattern: "user_orders",
+                entity: "Order",
+                index: ::core::option::Option::None,
+                partition: ::dynaschema::__private::partition_condition(
+                    "pk",
+                    ::dynaschema::__private::KeyWriter::new(
+                            "Order",
+                            "pk",
+                            ::dynaschema::__private::KeyRole::Partition,
+                        )
+                        .literal("USER")
+                        .value("user_id", user_id)
+                        .finish(),
+                ),
+                ascending: false,
+                decode: ::dynaschema::__private::decode_entity::<super::Order>,
+            },
+            sort: ::dynaschema::__private::SortKeyPrefix::new("Order", "sk")
+                .literal("ORDER"),
+        }
     }
     /// A user's profile and orders in one request.
     ///
@@ -441,4 +421,457 @@ pub struct UserWithOrders {
     pub user: ::core::option::Option<super::User>,
     /// The `Order` items of the partition, in sort key order.
     pub orders: ::std::vec::Vec<super::Order>,
+}
+/// The `products_by_category` query: narrow it by `product_id`, or run it as it is.
+#[must_use = "a query does nothing until it is run"]
+pub struct ProductsByCategoryQuery<'t> {
+    base: ::dynaschema::__private::PatternQuery<'t, super::Product>,
+    sort: ::dynaschema::__private::SortKeyPrefix,
+}
+impl<'t> ProductsByCategoryQuery<'t> {
+    /// Only items with this `product_id`.
+    pub fn product_id(
+        self,
+        product_id: &<super::Product as ::dynaschema::__private::KeyField<
+            6114923932301279916u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Product> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .equals("product_id", product_id, &[])
+            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `product_id` is less than `value`.
+    pub fn product_id_lt(
+        self,
+        value: &<super::Product as ::dynaschema::__private::KeyField<
+            6114923932301279916u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Product> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .compare(
+                "product_id",
+                ::dynaschema::__private::Comparison::Below,
+                value,
+                true,
+            )
+            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `product_id` is at most `value`.
+    pub fn product_id_lte(
+        self,
+        value: &<super::Product as ::dynaschema::__private::KeyField<
+            6114923932301279916u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Product> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .compare(
+                "product_id",
+                ::dynaschema::__private::Comparison::AtMost,
+                value,
+                true,
+            )
+            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `product_id` is greater than `value`.
+    pub fn product_id_gt(
+        self,
+        value: &<super::Product as ::dynaschema::__private::KeyField<
+            6114923932301279916u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Product> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .compare(
+                "product_id",
+                ::dynaschema::__private::Comparison::Above,
+                value,
+                true,
+            )
+            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `product_id` is at least `value`.
+    pub fn product_id_gte(
+        self,
+        value: &<super::Product as ::dynaschema::__private::KeyField<
+            6114923932301279916u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Product> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .compare(
+                "product_id",
+                ::dynaschema::__private::Comparison::AtLeast,
+                value,
+                true,
+            )
+            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `product_id` is between `low` and `high`, both included.
+    pub fn product_id_between(
+        self,
+        low: &<super::Product as ::dynaschema::__private::KeyField<
+            6114923932301279916u64,
+        >>::Arg,
+        high: &<super::Product as ::dynaschema::__private::KeyField<
+            6114923932301279916u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Product> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .between("product_id", low, high, true)
+            .map(|c| {
+                let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
+                (::core::option::Option::Some(c), ::core::option::Option::None)
+            });
+        self.base.finish(attribute, sort)
+    }
+    /// The query as narrowed so far: `begins_with` of the fixed segments.
+    pub fn query(self) -> ::dynaschema::Query<'t, super::Product> {
+        let attribute = self.sort.attribute();
+        let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
+        self.base.finish(attribute, sort)
+    }
+    /// See [`Query::limit`](::dynaschema::Query::limit).
+    pub fn limit(self, n: usize) -> ::dynaschema::Query<'t, super::Product> {
+        self.query().limit(n)
+    }
+    /// See [`Query::reverse`](::dynaschema::Query::reverse).
+    pub fn reverse(self) -> ::dynaschema::Query<'t, super::Product> {
+        self.query().reverse()
+    }
+    /// See [`Query::consistent`](::dynaschema::Query::consistent).
+    pub fn consistent(self) -> ::dynaschema::Query<'t, super::Product> {
+        self.query().consistent()
+    }
+    /// See [`Query::stream`](::dynaschema::Query::stream).
+    pub fn stream(
+        self,
+    ) -> impl ::dynaschema::__private::Stream<
+        Item = ::dynaschema::Result<super::Product>,
+    > + Send + 't {
+        self.query().stream()
+    }
+    /// See [`Query::page`](::dynaschema::Query::page).
+    pub async fn page(
+        self,
+        cursor: ::core::option::Option<&::dynaschema::Cursor>,
+    ) -> ::dynaschema::Result<::dynaschema::Page<super::Product>> {
+        self.query().page(cursor).await
+    }
+    /// See [`Query::all`](::dynaschema::Query::all).
+    pub async fn all(self) -> ::dynaschema::Result<::std::vec::Vec<super::Product>> {
+        self.query().all().await
+    }
+}
+/// The `user_orders` query: narrow it by `created_at`, or run it as it is.
+#[must_use = "a query does nothing until it is run"]
+pub struct UserOrdersQuery<'t> {
+    base: ::dynaschema::__private::PatternQuery<'t, super::Order>,
+    sort: ::dynaschema::__private::SortKeyPrefix,
+}
+impl<'t> UserOrdersQuery<'t> {
+    /// Only items with this `created_at`.
+    pub fn created_at(
+        self,
+        created_at: &<super::Order as ::dynaschema::__private::KeyField<
+            15305684345603307897u64,
+        >>::Arg,
+    ) -> UserOrdersQueryByCreatedAt<'t> {
+        UserOrdersQueryByCreatedAt {
+            base: self.base,
+            sort: self.sort.value("created_at", created_at),
+        }
+    }
+    /// Only items whose `created_at` is less than `value`.
+    pub fn created_at_lt(
+        self,
+        value: &<super::Order as ::dynaschema::__private::KeyField<
+            15305684345603307897u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Order> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .compare(
+                "created_at",
+                ::dynaschema::__private::Comparison::Below,
+                value,
+                false,
+            )
+            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `created_at` is at most `value`.
+    pub fn created_at_lte(
+        self,
+        value: &<super::Order as ::dynaschema::__private::KeyField<
+            15305684345603307897u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Order> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .compare(
+                "created_at",
+                ::dynaschema::__private::Comparison::AtMost,
+                value,
+                false,
+            )
+            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `created_at` is greater than `value`.
+    pub fn created_at_gt(
+        self,
+        value: &<super::Order as ::dynaschema::__private::KeyField<
+            15305684345603307897u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Order> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .compare(
+                "created_at",
+                ::dynaschema::__private::Comparison::Above,
+                value,
+                false,
+            )
+            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `created_at` is at least `value`.
+    pub fn created_at_gte(
+        self,
+        value: &<super::Order as ::dynaschema::__private::KeyField<
+            15305684345603307897u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Order> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .compare(
+                "created_at",
+                ::dynaschema::__private::Comparison::AtLeast,
+                value,
+                false,
+            )
+            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `created_at` is between `low` and `high`, both included.
+    pub fn created_at_between(
+        self,
+        low: &<super::Order as ::dynaschema::__private::KeyField<
+            15305684345603307897u64,
+        >>::Arg,
+        high: &<super::Order as ::dynaschema::__private::KeyField<
+            15305684345603307897u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Order> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .between("created_at", low, high, false)
+            .map(|c| {
+                let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
+                (::core::option::Option::Some(c), ::core::option::Option::None)
+            });
+        self.base.finish(attribute, sort)
+    }
+    /// The query as narrowed so far: `begins_with` of the fixed segments.
+    pub fn query(self) -> ::dynaschema::Query<'t, super::Order> {
+        let attribute = self.sort.attribute();
+        let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
+        self.base.finish(attribute, sort)
+    }
+    /// See [`Query::limit`](::dynaschema::Query::limit).
+    pub fn limit(self, n: usize) -> ::dynaschema::Query<'t, super::Order> {
+        self.query().limit(n)
+    }
+    /// See [`Query::reverse`](::dynaschema::Query::reverse).
+    pub fn reverse(self) -> ::dynaschema::Query<'t, super::Order> {
+        self.query().reverse()
+    }
+    /// See [`Query::consistent`](::dynaschema::Query::consistent).
+    pub fn consistent(self) -> ::dynaschema::Query<'t, super::Order> {
+        self.query().consistent()
+    }
+    /// See [`Query::stream`](::dynaschema::Query::stream).
+    pub fn stream(
+        self,
+    ) -> impl ::dynaschema::__private::Stream<
+        Item = ::dynaschema::Result<super::Order>,
+    > + Send + 't {
+        self.query().stream()
+    }
+    /// See [`Query::page`](::dynaschema::Query::page).
+    pub async fn page(
+        self,
+        cursor: ::core::option::Option<&::dynaschema::Cursor>,
+    ) -> ::dynaschema::Result<::dynaschema::Page<super::Order>> {
+        self.query().page(cursor).await
+    }
+    /// See [`Query::all`](::dynaschema::Query::all).
+    pub async fn all(self) -> ::dynaschema::Result<::std::vec::Vec<super::Order>> {
+        self.query().all().await
+    }
+}
+/// The `user_orders` query with `created_at` fixed: narrow it by `order_id`, or run it.
+#[must_use = "a query does nothing until it is run"]
+pub struct UserOrdersQueryByCreatedAt<'t> {
+    base: ::dynaschema::__private::PatternQuery<'t, super::Order>,
+    sort: ::dynaschema::__private::SortKeyPrefix,
+}
+impl<'t> UserOrdersQueryByCreatedAt<'t> {
+    /// Only items with this `order_id`.
+    pub fn order_id(
+        self,
+        order_id: &<super::Order as ::dynaschema::__private::KeyField<
+            14621368872412283237u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Order> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .equals("order_id", order_id, &[])
+            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `order_id` is less than `value`.
+    pub fn order_id_lt(
+        self,
+        value: &<super::Order as ::dynaschema::__private::KeyField<
+            14621368872412283237u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Order> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .compare("order_id", ::dynaschema::__private::Comparison::Below, value, true)
+            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `order_id` is at most `value`.
+    pub fn order_id_lte(
+        self,
+        value: &<super::Order as ::dynaschema::__private::KeyField<
+            14621368872412283237u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Order> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .compare(
+                "order_id",
+                ::dynaschema::__private::Comparison::AtMost,
+                value,
+                true,
+            )
+            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `order_id` is greater than `value`.
+    pub fn order_id_gt(
+        self,
+        value: &<super::Order as ::dynaschema::__private::KeyField<
+            14621368872412283237u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Order> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .compare("order_id", ::dynaschema::__private::Comparison::Above, value, true)
+            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `order_id` is at least `value`.
+    pub fn order_id_gte(
+        self,
+        value: &<super::Order as ::dynaschema::__private::KeyField<
+            14621368872412283237u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Order> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .compare(
+                "order_id",
+                ::dynaschema::__private::Comparison::AtLeast,
+                value,
+                true,
+            )
+            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `order_id` is between `low` and `high`, both included.
+    pub fn order_id_between(
+        self,
+        low: &<super::Order as ::dynaschema::__private::KeyField<
+            14621368872412283237u64,
+        >>::Arg,
+        high: &<super::Order as ::dynaschema::__private::KeyField<
+            14621368872412283237u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Order> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .between("order_id", low, high, true)
+            .map(|c| {
+                let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
+                (::core::option::Option::Some(c), ::core::option::Option::None)
+            });
+        self.base.finish(attribute, sort)
+    }
+    /// The query as narrowed so far: `begins_with` of the fixed segments.
+    pub fn query(self) -> ::dynaschema::Query<'t, super::Order> {
+        let attribute = self.sort.attribute();
+        let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
+        self.base.finish(attribute, sort)
+    }
+    /// See [`Query::limit`](::dynaschema::Query::limit).
+    pub fn limit(self, n: usize) -> ::dynaschema::Query<'t, super::Order> {
+        self.query().limit(n)
+    }
+    /// See [`Query::reverse`](::dynaschema::Query::reverse).
+    pub fn reverse(self) -> ::dynaschema::Query<'t, super::Order> {
+        self.query().reverse()
+    }
+    /// See [`Query::consistent`](::dynaschema::Query::consistent).
+    pub fn consistent(self) -> ::dynaschema::Query<'t, super::Order> {
+        self.query().consistent()
+    }
+    /// See [`Query::stream`](::dynaschema::Query::stream).
+    pub fn stream(
+        self,
+    ) -> impl ::dynaschema::__private::Stream<
+        Item = ::dynaschema::Result<super::Order>,
+    > + Send + 't {
+        self.query().stream()
+    }
+    /// See [`Query::page`](::dynaschema::Query::page).
+    pub async fn page(
+        self,
+        cursor: ::core::option::Option<&::dynaschema::Cursor>,
+    ) -> ::dynaschema::Result<::dynaschema::Page<super::Order>> {
+        self.query().page(cursor).await
+    }
+    /// See [`Query::all`](::dynaschema::Query::all).
+    pub async fn all(self) -> ::dynaschema::Result<::std::vec::Vec<super::Order>> {
+        self.query().all().await
+    }
 }

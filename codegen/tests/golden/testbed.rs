@@ -39,47 +39,37 @@ impl Table {
             inner: ::dynaschema::__private::Table::new(client, name, &DEFINITION),
         }
     }
-    /// Access pattern `document_notes`: `Query` of `Note` items on `primary` (partition `DOC#{doc_id}`), ascending by sort key.
+    /// Access pattern `document_notes`: `Query` of `Note` items on `primary` (partition `DOC#{doc_id}`). Narrow it by sort key with the
+    /// methods of [`DocumentNotesQuery`], or run it as it is.
     pub fn document_notes(
         &self,
         doc_id: &<super::Note as ::dynaschema::__private::KeyField<
             5989311785065432611u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'_, super::Note> {
-        ::dynaschema::__private::Query::new(
-                &self.inner,
-                "document_notes",
-                "Note",
-                ::core::option::Option::None,
-                ::dynaschema::__private::partition_condition(
-                        "pk",
-                        ::dynaschema::__private::KeyWriter::new(
-                                "Note",
-                                "pk",
-                                ::dynaschema::__private::KeyRole::Partition,
-                            )
-                            .literal("DOC")
-                            .value("doc_id", doc_id)
-                            .finish(),
-                    )
-                    .and_then(|c| Ok(
-                        c
-                            .sort(
-                                "sk",
-                                ::dynaschema::__private::SortCondition::BeginsWith(
-                                    ::dynaschema::__private::KeyWriter::new(
-                                            "Note",
-                                            "sk",
-                                            ::dynaschema::__private::KeyRole::Sort,
-                                        )
-                                        .literal("NOTE")
-                                        .finish_prefix()?,
-                                ),
-                            ),
-                    )),
-                ::dynaschema::__private::decode_entity::<super::Note>,
-            )
-            .ascending(true)
+    ) -> DocumentNotesQuery<'_> {
+        DocumentNotesQuery {
+            base: ::dynaschema::__private::PatternQuery {
+                table: &self.inner,
+                pattern: "document_notes",
+                entity: "Note",
+                index: ::core::option::Option::None,
+                partition: ::dynaschema::__private::partition_condition(
+                    "pk",
+                    ::dynaschema::__private::KeyWriter::new(
+                            "Note",
+                            "pk",
+                            ::dynaschema::__private::KeyRole::Partition,
+                        )
+                        .literal("DOC")
+                        .value("doc_id", doc_id)
+                        .finish(),
+                ),
+                ascending: true,
+                decode: ::dynaschema::__private::decode_entity::<super::Note>,
+            },
+            sort: ::dynaschema::__private::SortKeyPrefix::new("Note", "sk")
+                .literal("NOTE"),
+        }
     }
     /// Access pattern `document_with_notes`: one `Query` of partition `DOC#{doc_id}` on `primary`, every page, grouped into [`DocumentWithNotes`]: Document, Note.
     pub async fn document_with_notes(
@@ -151,89 +141,69 @@ impl Table {
         }
         Ok(result)
     }
-    /// Access pattern `documents_by_owner`: `Query` of `Document` items on `by_owner` (partition `OWNER#{owner}`), descending by sort key.
+    /// Access pattern `documents_by_owner`: `Query` of `Document` items on `by_owner` (partition `OWNER#{owner}`). Narrow it by sort key with the
+    /// methods of [`DocumentsByOwnerQuery`], or run it as it is.
     pub fn documents_by_owner(
         &self,
         owner: &<super::Document as ::dynaschema::__private::KeyField<
             12002927925776846068u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'_, super::Document> {
-        ::dynaschema::__private::Query::new(
-                &self.inner,
-                "documents_by_owner",
-                "Document",
-                ::core::option::Option::Some("by_owner"),
-                ::dynaschema::__private::partition_condition(
-                        "gsi1pk",
-                        ::dynaschema::__private::KeyWriter::new(
-                                "Document",
-                                "gsi1pk",
-                                ::dynaschema::__private::KeyRole::Partition,
-                            )
-                            .literal("OWNER")
-                            .value("owner", owner)
-                            .finish(),
-                    )
-                    .and_then(|c| Ok(
-                        c
-                            .sort(
-                                "gsi1sk",
-                                ::dynaschema::__private::SortCondition::BeginsWith(
-                                    ::dynaschema::__private::KeyWriter::new(
-                                            "Document",
-                                            "gsi1sk",
-                                            ::dynaschema::__private::KeyRole::Sort,
-                                        )
-                                        .literal("DOC")
-                                        .finish_prefix()?,
-                                ),
-                            ),
-                    )),
-                ::dynaschema::__private::decode_entity::<super::Document>,
-            )
-            .ascending(false)
+    ) -> DocumentsByOwnerQuery<'_> {
+        DocumentsByOwnerQuery {
+            base: ::dynaschema::__private::PatternQuery {
+                table: &self.inner,
+                pattern: "documents_by_owner",
+                entity: "Document",
+                index: ::core::option::Option::Some("by_owner"),
+                partition: ::dynaschema::__private::partition_condition(
+                    "gsi1pk",
+                    ::dynaschema::__private::KeyWriter::new(
+                            "Document",
+                            "gsi1pk",
+                            ::dynaschema::__private::KeyRole::Partition,
+                        )
+                        .literal("OWNER")
+                        .value("owner", owner)
+                        .finish(),
+                ),
+                ascending: false,
+                decode: ::dynaschema::__private::decode_entity::<super::Document>,
+            },
+            sort: ::dynaschema::__private::SortKeyPrefix::new("Document", "gsi1sk")
+                .literal("DOC"),
+        }
     }
-    /// Access pattern `documents_by_tag`: `Query` of `Document` items on `by_tag` (partition `TAG#{tag}`), ascending by sort key.
+    /// Access pattern `documents_by_tag`: `Query` of `Document` items on `by_tag` (partition `TAG#{tag}`). Narrow it by sort key with the
+    /// methods of [`DocumentsByTagQuery`], or run it as it is.
     pub fn documents_by_tag(
         &self,
         tag: &<super::Document as ::dynaschema::__private::KeyField<
             6257658332262737139u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'_, super::Document> {
-        ::dynaschema::__private::Query::new(
-                &self.inner,
-                "documents_by_tag",
-                "Document",
-                ::core::option::Option::Some("by_tag"),
-                ::dynaschema::__private::partition_condition(
-                        "gsi2pk",
-                        ::dynaschema::__private::KeyWriter::new(
-                                "Document",
-                                "gsi2pk",
-                                ::dynaschema::__private::KeyRole::Partition,
-                            )
-                            .literal("TAG")
-                            .value("tag", tag)
-                            .finish(),
-                    )
-                    .and_then(|c| Ok(
-                        c
-                            .sort(
-                                "gsi2sk",
-                                ::dynaschema::__private::SortCondition::BeginsWith(
-                                    ::dynaschema::__private::KeyWriter::new(
-                                            "Document",
-                                            "gsi2sk",
-                                            ::dynaschema::__private::KeyRole::Sort,
-                                        )
-                                        .literal("DOC")
-                                        .finish_prefix()?,
-                                ),
-                            ),
-                    )),
-                ::dynaschema::__private::decode_entity::<super::Document>,
-            )
-            .ascending(true)
+    ) -> DocumentsByTagQuery<'_> {
+        DocumentsByTagQuery {
+            base: ::dynaschema::__private::PatternQuery {
+                table: &self.inner,
+                pattern: "documents_by_tag",
+                entity: "Document",
+                index: ::core::option::Option::Some("by_tag"),
+                partition: ::dynaschema::__private::partition_condition(
+                    "gsi2pk",
+                    ::dynaschema::__private::KeyWriter::new(
+                            "Document",
+                            "gsi2pk",
+                            ::dynaschema::__private::KeyRole::Partition,
+                        )
+                        .literal("TAG")
+                        .value("tag", tag)
+                        .finish(),
+                ),
+                ascending: true,
+                decode: ::dynaschema::__private::decode_entity::<super::Document>,
+            },
+            sort: ::dynaschema::__private::SortKeyPrefix::new("Document", "gsi2sk")
+                .literal("DOC"),
+        }
     }
     /// Access pattern `get_document`: `GetItem` of one `Document` by its primary key.
     pub fn get_document(
@@ -271,19 +241,21 @@ impl Table {
             )
             .pattern("get_document")
     }
-    /// Access pattern `readings`: `Query` of `Reading` items on `primary` (partition `SENSOR#{sensor}`), ascending by sort key.
+    /// Access pattern `readings`: `Query` of `Reading` items on `primary` (partition `SENSOR#{sensor}`). Narrow it by sort key with the
+    /// methods of [`ReadingsQuery`], or run it as it is.
     pub fn readings(
         &self,
         sensor: &<super::Reading as ::dynaschema::__private::KeyField<
             16317126495303937883u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'_, super::Reading> {
-        ::dynaschema::__private::Query::new(
-                &self.inner,
-                "readings",
-                "Reading",
-                ::core::option::Option::None,
-                ::dynaschema::__private::partition_condition(
+    ) -> ReadingsQuery<'_> {
+        ReadingsQuery {
+            base: ::dynaschema::__private::PatternQuery {
+                table: &self.inner,
+                pattern: "readings",
+                entity: "Reading",
+                index: ::core::option::Option::None,
+                partition: ::dynaschema::__private::partition_condition(
                     "pk",
                     ::dynaschema::__private::KeyWriter::new(
                             "Reading",
@@ -294,23 +266,27 @@ impl Table {
                         .value("sensor", sensor)
                         .finish(),
                 ),
-                ::dynaschema::__private::decode_entity::<super::Reading>,
-            )
-            .ascending(true)
+                ascending: true,
+                decode: ::dynaschema::__private::decode_entity::<super::Reading>,
+            },
+            sort: ::dynaschema::__private::SortKeyPrefix::new("Reading", "sk"),
+        }
     }
-    /// Access pattern `revisions`: `Query` of `Revision` items on `primary` (partition `DOC#{doc_id}`), ascending by sort key.
+    /// Access pattern `revisions`: `Query` of `Revision` items on `primary` (partition `DOC#{doc_id}`). Narrow it by sort key with the
+    /// methods of [`RevisionsQuery`], or run it as it is.
     pub fn revisions(
         &self,
         doc_id: &<super::Revision as ::dynaschema::__private::KeyField<
             5989311785065432611u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'_, super::Revision> {
-        ::dynaschema::__private::Query::new(
-                &self.inner,
-                "revisions",
-                "Revision",
-                ::core::option::Option::None,
-                ::dynaschema::__private::partition_condition(
+    ) -> RevisionsQuery<'_> {
+        RevisionsQuery {
+            base: ::dynaschema::__private::PatternQuery {
+                table: &self.inner,
+                pattern: "revisions",
+                entity: "Revision",
+                index: ::core::option::Option::None,
+                partition: ::dynaschema::__private::partition_condition(
                     "pk",
                     ::dynaschema::__private::KeyWriter::new(
                             "Revision",
@@ -321,9 +297,11 @@ impl Table {
                         .value("doc_id", doc_id)
                         .finish(),
                 ),
-                ::dynaschema::__private::decode_entity::<super::Revision>,
-            )
-            .ascending(true)
+                ascending: true,
+                decode: ::dynaschema::__private::decode_entity::<super::Revision>,
+            },
+            sort: ::dynaschema::__private::SortKeyPrefix::new("Revision", "sk"),
+        }
     }
 }
 impl ::core::ops::Deref for Table {
@@ -422,4 +400,1000 @@ pub struct DocumentWithNotes {
     pub document: ::core::option::Option<super::Document>,
     /// The `Note` items of the partition, in sort key order.
     pub notes: ::std::vec::Vec<super::Note>,
+}
+/// The `document_notes` query: narrow it by `note_id`, or run it as it is.
+#[must_use = "a query does nothing until it is run"]
+pub struct DocumentNotesQuery<'t> {
+    base: ::dynaschema::__private::PatternQuery<'t, super::Note>,
+    sort: ::dynaschema::__private::SortKeyPrefix,
+}
+impl<'t> DocumentNotesQuery<'t> {
+    /// Only items with this `note_id`.
+    pub fn note_id(
+        self,
+        note_id: &<super::Note as ::dynaschema::__private::KeyField<
+            17179036072046643707u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Note> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .equals("note_id", note_id, &[])
+            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `note_id` is less than `value`.
+    pub fn note_id_lt(
+        self,
+        value: &<super::Note as ::dynaschema::__private::KeyField<
+            17179036072046643707u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Note> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .compare("note_id", ::dynaschema::__private::Comparison::Below, value, true)
+            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `note_id` is at most `value`.
+    pub fn note_id_lte(
+        self,
+        value: &<super::Note as ::dynaschema::__private::KeyField<
+            17179036072046643707u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Note> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .compare("note_id", ::dynaschema::__private::Comparison::AtMost, value, true)
+            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `note_id` is greater than `value`.
+    pub fn note_id_gt(
+        self,
+        value: &<super::Note as ::dynaschema::__private::KeyField<
+            17179036072046643707u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Note> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .compare("note_id", ::dynaschema::__private::Comparison::Above, value, true)
+            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `note_id` is at least `value`.
+    pub fn note_id_gte(
+        self,
+        value: &<super::Note as ::dynaschema::__private::KeyField<
+            17179036072046643707u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Note> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .compare(
+                "note_id",
+                ::dynaschema::__private::Comparison::AtLeast,
+                value,
+                true,
+            )
+            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `note_id` is between `low` and `high`, both included.
+    pub fn note_id_between(
+        self,
+        low: &<super::Note as ::dynaschema::__private::KeyField<
+            17179036072046643707u64,
+        >>::Arg,
+        high: &<super::Note as ::dynaschema::__private::KeyField<
+            17179036072046643707u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Note> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .between("note_id", low, high, true)
+            .map(|c| {
+                let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
+                (::core::option::Option::Some(c), ::core::option::Option::None)
+            });
+        self.base.finish(attribute, sort)
+    }
+    /// The query as narrowed so far: `begins_with` of the fixed segments.
+    pub fn query(self) -> ::dynaschema::Query<'t, super::Note> {
+        let attribute = self.sort.attribute();
+        let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
+        self.base.finish(attribute, sort)
+    }
+    /// See [`Query::limit`](::dynaschema::Query::limit).
+    pub fn limit(self, n: usize) -> ::dynaschema::Query<'t, super::Note> {
+        self.query().limit(n)
+    }
+    /// See [`Query::reverse`](::dynaschema::Query::reverse).
+    pub fn reverse(self) -> ::dynaschema::Query<'t, super::Note> {
+        self.query().reverse()
+    }
+    /// See [`Query::consistent`](::dynaschema::Query::consistent).
+    pub fn consistent(self) -> ::dynaschema::Query<'t, super::Note> {
+        self.query().consistent()
+    }
+    /// See [`Query::stream`](::dynaschema::Query::stream).
+    pub fn stream(
+        self,
+    ) -> impl ::dynaschema::__private::Stream<
+        Item = ::dynaschema::Result<super::Note>,
+    > + Send + 't {
+        self.query().stream()
+    }
+    /// See [`Query::page`](::dynaschema::Query::page).
+    pub async fn page(
+        self,
+        cursor: ::core::option::Option<&::dynaschema::Cursor>,
+    ) -> ::dynaschema::Result<::dynaschema::Page<super::Note>> {
+        self.query().page(cursor).await
+    }
+    /// See [`Query::all`](::dynaschema::Query::all).
+    pub async fn all(self) -> ::dynaschema::Result<::std::vec::Vec<super::Note>> {
+        self.query().all().await
+    }
+}
+/// The `documents_by_owner` query: narrow it by `created_at`, or run it as it is.
+#[must_use = "a query does nothing until it is run"]
+pub struct DocumentsByOwnerQuery<'t> {
+    base: ::dynaschema::__private::PatternQuery<'t, super::Document>,
+    sort: ::dynaschema::__private::SortKeyPrefix,
+}
+impl<'t> DocumentsByOwnerQuery<'t> {
+    /// Only items with this `created_at`.
+    pub fn created_at(
+        self,
+        created_at: &<super::Document as ::dynaschema::__private::KeyField<
+            15305684345603307897u64,
+        >>::Arg,
+    ) -> DocumentsByOwnerQueryByCreatedAt<'t> {
+        DocumentsByOwnerQueryByCreatedAt {
+            base: self.base,
+            sort: self.sort.value("created_at", created_at),
+        }
+    }
+    /// Only items whose `created_at` is less than `value`.
+    pub fn created_at_lt(
+        self,
+        value: &<super::Document as ::dynaschema::__private::KeyField<
+            15305684345603307897u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Document> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .compare(
+                "created_at",
+                ::dynaschema::__private::Comparison::Below,
+                value,
+                false,
+            )
+            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `created_at` is at most `value`.
+    pub fn created_at_lte(
+        self,
+        value: &<super::Document as ::dynaschema::__private::KeyField<
+            15305684345603307897u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Document> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .compare(
+                "created_at",
+                ::dynaschema::__private::Comparison::AtMost,
+                value,
+                false,
+            )
+            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `created_at` is greater than `value`.
+    pub fn created_at_gt(
+        self,
+        value: &<super::Document as ::dynaschema::__private::KeyField<
+            15305684345603307897u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Document> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .compare(
+                "created_at",
+                ::dynaschema::__private::Comparison::Above,
+                value,
+                false,
+            )
+            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `created_at` is at least `value`.
+    pub fn created_at_gte(
+        self,
+        value: &<super::Document as ::dynaschema::__private::KeyField<
+            15305684345603307897u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Document> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .compare(
+                "created_at",
+                ::dynaschema::__private::Comparison::AtLeast,
+                value,
+                false,
+            )
+            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `created_at` is between `low` and `high`, both included.
+    pub fn created_at_between(
+        self,
+        low: &<super::Document as ::dynaschema::__private::KeyField<
+            15305684345603307897u64,
+        >>::Arg,
+        high: &<super::Document as ::dynaschema::__private::KeyField<
+            15305684345603307897u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Document> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .between("created_at", low, high, false)
+            .map(|c| {
+                let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
+                (::core::option::Option::Some(c), ::core::option::Option::None)
+            });
+        self.base.finish(attribute, sort)
+    }
+    /// The query as narrowed so far: `begins_with` of the fixed segments.
+    pub fn query(self) -> ::dynaschema::Query<'t, super::Document> {
+        let attribute = self.sort.attribute();
+        let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
+        self.base.finish(attribute, sort)
+    }
+    /// See [`Query::limit`](::dynaschema::Query::limit).
+    pub fn limit(self, n: usize) -> ::dynaschema::Query<'t, super::Document> {
+        self.query().limit(n)
+    }
+    /// See [`Query::reverse`](::dynaschema::Query::reverse).
+    pub fn reverse(self) -> ::dynaschema::Query<'t, super::Document> {
+        self.query().reverse()
+    }
+    /// See [`Query::consistent`](::dynaschema::Query::consistent).
+    pub fn consistent(self) -> ::dynaschema::Query<'t, super::Document> {
+        self.query().consistent()
+    }
+    /// See [`Query::stream`](::dynaschema::Query::stream).
+    pub fn stream(
+        self,
+    ) -> impl ::dynaschema::__private::Stream<
+        Item = ::dynaschema::Result<super::Document>,
+    > + Send + 't {
+        self.query().stream()
+    }
+    /// See [`Query::page`](::dynaschema::Query::page).
+    pub async fn page(
+        self,
+        cursor: ::core::option::Option<&::dynaschema::Cursor>,
+    ) -> ::dynaschema::Result<::dynaschema::Page<super::Document>> {
+        self.query().page(cursor).await
+    }
+    /// See [`Query::all`](::dynaschema::Query::all).
+    pub async fn all(self) -> ::dynaschema::Result<::std::vec::Vec<super::Document>> {
+        self.query().all().await
+    }
+}
+/// The `documents_by_owner` query with `created_at` fixed: narrow it by `doc_id`, or run it.
+#[must_use = "a query does nothing until it is run"]
+pub struct DocumentsByOwnerQueryByCreatedAt<'t> {
+    base: ::dynaschema::__private::PatternQuery<'t, super::Document>,
+    sort: ::dynaschema::__private::SortKeyPrefix,
+}
+impl<'t> DocumentsByOwnerQueryByCreatedAt<'t> {
+    /// Only items with this `doc_id`.
+    pub fn doc_id(
+        self,
+        doc_id: &<super::Document as ::dynaschema::__private::KeyField<
+            5989311785065432611u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Document> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .equals("doc_id", doc_id, &[])
+            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `doc_id` is less than `value`.
+    pub fn doc_id_lt(
+        self,
+        value: &<super::Document as ::dynaschema::__private::KeyField<
+            5989311785065432611u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Document> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .compare("doc_id", ::dynaschema::__private::Comparison::Below, value, true)
+            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `doc_id` is at most `value`.
+    pub fn doc_id_lte(
+        self,
+        value: &<super::Document as ::dynaschema::__private::KeyField<
+            5989311785065432611u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Document> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .compare("doc_id", ::dynaschema::__private::Comparison::AtMost, value, true)
+            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `doc_id` is greater than `value`.
+    pub fn doc_id_gt(
+        self,
+        value: &<super::Document as ::dynaschema::__private::KeyField<
+            5989311785065432611u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Document> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .compare("doc_id", ::dynaschema::__private::Comparison::Above, value, true)
+            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `doc_id` is at least `value`.
+    pub fn doc_id_gte(
+        self,
+        value: &<super::Document as ::dynaschema::__private::KeyField<
+            5989311785065432611u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Document> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .compare("doc_id", ::dynaschema::__private::Comparison::AtLeast, value, true)
+            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `doc_id` is between `low` and `high`, both included.
+    pub fn doc_id_between(
+        self,
+        low: &<super::Document as ::dynaschema::__private::KeyField<
+            5989311785065432611u64,
+        >>::Arg,
+        high: &<super::Document as ::dynaschema::__private::KeyField<
+            5989311785065432611u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Document> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .between("doc_id", low, high, true)
+            .map(|c| {
+                let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
+                (::core::option::Option::Some(c), ::core::option::Option::None)
+            });
+        self.base.finish(attribute, sort)
+    }
+    /// The query as narrowed so far: `begins_with` of the fixed segments.
+    pub fn query(self) -> ::dynaschema::Query<'t, super::Document> {
+        let attribute = self.sort.attribute();
+        let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
+        self.base.finish(attribute, sort)
+    }
+    /// See [`Query::limit`](::dynaschema::Query::limit).
+    pub fn limit(self, n: usize) -> ::dynaschema::Query<'t, super::Document> {
+        self.query().limit(n)
+    }
+    /// See [`Query::reverse`](::dynaschema::Query::reverse).
+    pub fn reverse(self) -> ::dynaschema::Query<'t, super::Document> {
+        self.query().reverse()
+    }
+    /// See [`Query::consistent`](::dynaschema::Query::consistent).
+    pub fn consistent(self) -> ::dynaschema::Query<'t, super::Document> {
+        self.query().consistent()
+    }
+    /// See [`Query::stream`](::dynaschema::Query::stream).
+    pub fn stream(
+        self,
+    ) -> impl ::dynaschema::__private::Stream<
+        Item = ::dynaschema::Result<super::Document>,
+    > + Send + 't {
+        self.query().stream()
+    }
+    /// See [`Query::page`](::dynaschema::Query::page).
+    pub async fn page(
+        self,
+        cursor: ::core::option::Option<&::dynaschema::Cursor>,
+    ) -> ::dynaschema::Result<::dynaschema::Page<super::Document>> {
+        self.query().page(cursor).await
+    }
+    /// See [`Query::all`](::dynaschema::Query::all).
+    pub async fn all(self) -> ::dynaschema::Result<::std::vec::Vec<super::Document>> {
+        self.query().all().await
+    }
+}
+/// The `documents_by_tag` query: narrow it by `doc_id`, or run it as it is.
+#[must_use = "a query does nothing until it is run"]
+pub struct DocumentsByTagQuery<'t> {
+    base: ::dynaschema::__private::PatternQuery<'t, super::Document>,
+    sort: ::dynaschema::__private::SortKeyPrefix,
+}
+impl<'t> DocumentsByTagQuery<'t> {
+    /// Only items with this `doc_id`.
+    pub fn doc_id(
+        self,
+        doc_id: &<super::Document as ::dynaschema::__private::KeyField<
+            5989311785065432611u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Document> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .equals("doc_id", doc_id, &[])
+            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `doc_id` is less than `value`.
+    pub fn doc_id_lt(
+        self,
+        value: &<super::Document as ::dynaschema::__private::KeyField<
+            5989311785065432611u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Document> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .compare("doc_id", ::dynaschema::__private::Comparison::Below, value, true)
+            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `doc_id` is at most `value`.
+    pub fn doc_id_lte(
+        self,
+        value: &<super::Document as ::dynaschema::__private::KeyField<
+            5989311785065432611u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Document> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .compare("doc_id", ::dynaschema::__private::Comparison::AtMost, value, true)
+            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `doc_id` is greater than `value`.
+    pub fn doc_id_gt(
+        self,
+        value: &<super::Document as ::dynaschema::__private::KeyField<
+            5989311785065432611u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Document> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .compare("doc_id", ::dynaschema::__private::Comparison::Above, value, true)
+            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `doc_id` is at least `value`.
+    pub fn doc_id_gte(
+        self,
+        value: &<super::Document as ::dynaschema::__private::KeyField<
+            5989311785065432611u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Document> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .compare("doc_id", ::dynaschema::__private::Comparison::AtLeast, value, true)
+            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `doc_id` is between `low` and `high`, both included.
+    pub fn doc_id_between(
+        self,
+        low: &<super::Document as ::dynaschema::__private::KeyField<
+            5989311785065432611u64,
+        >>::Arg,
+        high: &<super::Document as ::dynaschema::__private::KeyField<
+            5989311785065432611u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Document> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .between("doc_id", low, high, true)
+            .map(|c| {
+                let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
+                (::core::option::Option::Some(c), ::core::option::Option::None)
+            });
+        self.base.finish(attribute, sort)
+    }
+    /// The query as narrowed so far: `begins_with` of the fixed segments.
+    pub fn query(self) -> ::dynaschema::Query<'t, super::Document> {
+        let attribute = self.sort.attribute();
+        let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
+        self.base.finish(attribute, sort)
+    }
+    /// See [`Query::limit`](::dynaschema::Query::limit).
+    pub fn limit(self, n: usize) -> ::dynaschema::Query<'t, super::Document> {
+        self.query().limit(n)
+    }
+    /// See [`Query::reverse`](::dynaschema::Query::reverse).
+    pub fn reverse(self) -> ::dynaschema::Query<'t, super::Document> {
+        self.query().reverse()
+    }
+    /// See [`Query::consistent`](::dynaschema::Query::consistent).
+    pub fn consistent(self) -> ::dynaschema::Query<'t, super::Document> {
+        self.query().consistent()
+    }
+    /// See [`Query::stream`](::dynaschema::Query::stream).
+    pub fn stream(
+        self,
+    ) -> impl ::dynaschema::__private::Stream<
+        Item = ::dynaschema::Result<super::Document>,
+    > + Send + 't {
+        self.query().stream()
+    }
+    /// See [`Query::page`](::dynaschema::Query::page).
+    pub async fn page(
+        self,
+        cursor: ::core::option::Option<&::dynaschema::Cursor>,
+    ) -> ::dynaschema::Result<::dynaschema::Page<super::Document>> {
+        self.query().page(cursor).await
+    }
+    /// See [`Query::all`](::dynaschema::Query::all).
+    pub async fn all(self) -> ::dynaschema::Result<::std::vec::Vec<super::Document>> {
+        self.query().all().await
+    }
+}
+/// The `readings` query: narrow it by `value`, or run it as it is.
+#[must_use = "a query does nothing until it is run"]
+pub struct ReadingsQuery<'t> {
+    base: ::dynaschema::__private::PatternQuery<'t, super::Reading>,
+    sort: ::dynaschema::__private::SortKeyPrefix,
+}
+impl<'t> ReadingsQuery<'t> {
+    /// Only items with this `value`.
+    pub fn value(
+        self,
+        value: &<super::Reading as ::dynaschema::__private::KeyField<
+            8999596768310594794u64,
+        >>::Arg,
+    ) -> ReadingsQueryByValue<'t> {
+        ReadingsQueryByValue {
+            base: self.base,
+            sort: self.sort.value("value", value),
+        }
+    }
+    /// Only items whose `value` is less than `value`.
+    pub fn value_lt(
+        self,
+        value: &<super::Reading as ::dynaschema::__private::KeyField<
+            8999596768310594794u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Reading> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .compare("value", ::dynaschema::__private::Comparison::Below, value, false)
+            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `value` is at most `value`.
+    pub fn value_lte(
+        self,
+        value: &<super::Reading as ::dynaschema::__private::KeyField<
+            8999596768310594794u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Reading> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .compare("value", ::dynaschema::__private::Comparison::AtMost, value, false)
+            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `value` is greater than `value`.
+    pub fn value_gt(
+        self,
+        value: &<super::Reading as ::dynaschema::__private::KeyField<
+            8999596768310594794u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Reading> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .compare("value", ::dynaschema::__private::Comparison::Above, value, false)
+            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `value` is at least `value`.
+    pub fn value_gte(
+        self,
+        value: &<super::Reading as ::dynaschema::__private::KeyField<
+            8999596768310594794u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Reading> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .compare("value", ::dynaschema::__private::Comparison::AtLeast, value, false)
+            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `value` is between `low` and `high`, both included.
+    pub fn value_between(
+        self,
+        low: &<super::Reading as ::dynaschema::__private::KeyField<
+            8999596768310594794u64,
+        >>::Arg,
+        high: &<super::Reading as ::dynaschema::__private::KeyField<
+            8999596768310594794u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Reading> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .between("value", low, high, false)
+            .map(|c| {
+                let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
+                (::core::option::Option::Some(c), ::core::option::Option::None)
+            });
+        self.base.finish(attribute, sort)
+    }
+    /// The query as narrowed so far: `begins_with` of the fixed segments.
+    pub fn query(self) -> ::dynaschema::Query<'t, super::Reading> {
+        let attribute = self.sort.attribute();
+        let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
+        self.base.finish(attribute, sort)
+    }
+    /// See [`Query::limit`](::dynaschema::Query::limit).
+    pub fn limit(self, n: usize) -> ::dynaschema::Query<'t, super::Reading> {
+        self.query().limit(n)
+    }
+    /// See [`Query::reverse`](::dynaschema::Query::reverse).
+    pub fn reverse(self) -> ::dynaschema::Query<'t, super::Reading> {
+        self.query().reverse()
+    }
+    /// See [`Query::consistent`](::dynaschema::Query::consistent).
+    pub fn consistent(self) -> ::dynaschema::Query<'t, super::Reading> {
+        self.query().consistent()
+    }
+    /// See [`Query::stream`](::dynaschema::Query::stream).
+    pub fn stream(
+        self,
+    ) -> impl ::dynaschema::__private::Stream<
+        Item = ::dynaschema::Result<super::Reading>,
+    > + Send + 't {
+        self.query().stream()
+    }
+    /// See [`Query::page`](::dynaschema::Query::page).
+    pub async fn page(
+        self,
+        cursor: ::core::option::Option<&::dynaschema::Cursor>,
+    ) -> ::dynaschema::Result<::dynaschema::Page<super::Reading>> {
+        self.query().page(cursor).await
+    }
+    /// See [`Query::all`](::dynaschema::Query::all).
+    pub async fn all(self) -> ::dynaschema::Result<::std::vec::Vec<super::Reading>> {
+        self.query().all().await
+    }
+}
+/// The `readings` query with `value` fixed: narrow it by `reading_id`, or run it.
+#[must_use = "a query does nothing until it is run"]
+pub struct ReadingsQueryByValue<'t> {
+    base: ::dynaschema::__private::PatternQuery<'t, super::Reading>,
+    sort: ::dynaschema::__private::SortKeyPrefix,
+}
+impl<'t> ReadingsQueryByValue<'t> {
+    /// Only items with this `reading_id`.
+    pub fn reading_id(
+        self,
+        reading_id: &<super::Reading as ::dynaschema::__private::KeyField<
+            14812989868422991873u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Reading> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .equals("reading_id", reading_id, &[])
+            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `reading_id` is less than `value`.
+    pub fn reading_id_lt(
+        self,
+        value: &<super::Reading as ::dynaschema::__private::KeyField<
+            14812989868422991873u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Reading> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .compare(
+                "reading_id",
+                ::dynaschema::__private::Comparison::Below,
+                value,
+                true,
+            )
+            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `reading_id` is at most `value`.
+    pub fn reading_id_lte(
+        self,
+        value: &<super::Reading as ::dynaschema::__private::KeyField<
+            14812989868422991873u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Reading> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .compare(
+                "reading_id",
+                ::dynaschema::__private::Comparison::AtMost,
+                value,
+                true,
+            )
+            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `reading_id` is greater than `value`.
+    pub fn reading_id_gt(
+        self,
+        value: &<super::Reading as ::dynaschema::__private::KeyField<
+            14812989868422991873u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Reading> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .compare(
+                "reading_id",
+                ::dynaschema::__private::Comparison::Above,
+                value,
+                true,
+            )
+            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `reading_id` is at least `value`.
+    pub fn reading_id_gte(
+        self,
+        value: &<super::Reading as ::dynaschema::__private::KeyField<
+            14812989868422991873u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Reading> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .compare(
+                "reading_id",
+                ::dynaschema::__private::Comparison::AtLeast,
+                value,
+                true,
+            )
+            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `reading_id` is between `low` and `high`, both included.
+    pub fn reading_id_between(
+        self,
+        low: &<super::Reading as ::dynaschema::__private::KeyField<
+            14812989868422991873u64,
+        >>::Arg,
+        high: &<super::Reading as ::dynaschema::__private::KeyField<
+            14812989868422991873u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Reading> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .between("reading_id", low, high, true)
+            .map(|c| {
+                let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
+                (::core::option::Option::Some(c), ::core::option::Option::None)
+            });
+        self.base.finish(attribute, sort)
+    }
+    /// The query as narrowed so far: `begins_with` of the fixed segments.
+    pub fn query(self) -> ::dynaschema::Query<'t, super::Reading> {
+        let attribute = self.sort.attribute();
+        let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
+        self.base.finish(attribute, sort)
+    }
+    /// See [`Query::limit`](::dynaschema::Query::limit).
+    pub fn limit(self, n: usize) -> ::dynaschema::Query<'t, super::Reading> {
+        self.query().limit(n)
+    }
+    /// See [`Query::reverse`](::dynaschema::Query::reverse).
+    pub fn reverse(self) -> ::dynaschema::Query<'t, super::Reading> {
+        self.query().reverse()
+    }
+    /// See [`Query::consistent`](::dynaschema::Query::consistent).
+    pub fn consistent(self) -> ::dynaschema::Query<'t, super::Reading> {
+        self.query().consistent()
+    }
+    /// See [`Query::stream`](::dynaschema::Query::stream).
+    pub fn stream(
+        self,
+    ) -> impl ::dynaschema::__private::Stream<
+        Item = ::dynaschema::Result<super::Reading>,
+    > + Send + 't {
+        self.query().stream()
+    }
+    /// See [`Query::page`](::dynaschema::Query::page).
+    pub async fn page(
+        self,
+        cursor: ::core::option::Option<&::dynaschema::Cursor>,
+    ) -> ::dynaschema::Result<::dynaschema::Page<super::Reading>> {
+        self.query().page(cursor).await
+    }
+    /// See [`Query::all`](::dynaschema::Query::all).
+    pub async fn all(self) -> ::dynaschema::Result<::std::vec::Vec<super::Reading>> {
+        self.query().all().await
+    }
+}
+/// The `revisions` query: narrow it by `revision`, or run it as it is.
+#[must_use = "a query does nothing until it is run"]
+pub struct RevisionsQuery<'t> {
+    base: ::dynaschema::__private::PatternQuery<'t, super::Revision>,
+    sort: ::dynaschema::__private::SortKeyPrefix,
+}
+impl<'t> RevisionsQuery<'t> {
+    /// Only items with this `revision`.
+    pub fn revision(
+        self,
+        revision: &<super::Revision as ::dynaschema::__private::KeyField<
+            15466728656978478680u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Revision> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .equals("revision", revision, &[])
+            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `revision` is less than `value`.
+    pub fn revision_lt(
+        self,
+        value: &<super::Revision as ::dynaschema::__private::KeyField<
+            15466728656978478680u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Revision> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .compare("revision", ::dynaschema::__private::Comparison::Below, value, true)
+            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `revision` is at most `value`.
+    pub fn revision_lte(
+        self,
+        value: &<super::Revision as ::dynaschema::__private::KeyField<
+            15466728656978478680u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Revision> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .compare(
+                "revision",
+                ::dynaschema::__private::Comparison::AtMost,
+                value,
+                true,
+            )
+            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `revision` is greater than `value`.
+    pub fn revision_gt(
+        self,
+        value: &<super::Revision as ::dynaschema::__private::KeyField<
+            15466728656978478680u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Revision> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .compare("revision", ::dynaschema::__private::Comparison::Above, value, true)
+            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `revision` is at least `value`.
+    pub fn revision_gte(
+        self,
+        value: &<super::Revision as ::dynaschema::__private::KeyField<
+            15466728656978478680u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Revision> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .compare(
+                "revision",
+                ::dynaschema::__private::Comparison::AtLeast,
+                value,
+                true,
+            )
+            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `revision` is between `low` and `high`, both included.
+    pub fn revision_between(
+        self,
+        low: &<super::Revision as ::dynaschema::__private::KeyField<
+            15466728656978478680u64,
+        >>::Arg,
+        high: &<super::Revision as ::dynaschema::__private::KeyField<
+            15466728656978478680u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Revision> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .between("revision", low, high, true)
+            .map(|c| {
+                let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
+                (::core::option::Option::Some(c), ::core::option::Option::None)
+            });
+        self.base.finish(attribute, sort)
+    }
+    /// The query as narrowed so far: `begins_with` of the fixed segments.
+    pub fn query(self) -> ::dynaschema::Query<'t, super::Revision> {
+        let attribute = self.sort.attribute();
+        let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
+        self.base.finish(attribute, sort)
+    }
+    /// See [`Query::limit`](::dynaschema::Query::limit).
+    pub fn limit(self, n: usize) -> ::dynaschema::Query<'t, super::Revision> {
+        self.query().limit(n)
+    }
+    /// See [`Query::reverse`](::dynaschema::Query::reverse).
+    pub fn reverse(self) -> ::dynaschema::Query<'t, super::Revision> {
+        self.query().reverse()
+    }
+    /// See [`Query::consistent`](::dynaschema::Query::consistent).
+    pub fn consistent(self) -> ::dynaschema::Query<'t, super::Revision> {
+        self.query().consistent()
+    }
+    /// See [`Query::stream`](::dynaschema::Query::stream).
+    pub fn stream(
+        self,
+    ) -> impl ::dynaschema::__private::Stream<
+        Item = ::dynaschema::Result<super::Revision>,
+    > + Send + 't {
+        self.query().stream()
+    }
+    /// See [`Query::page`](::dynaschema::Query::page).
+    pub async fn page(
+        self,
+        cursor: ::core::option::Option<&::dynaschema::Cursor>,
+    ) -> ::dynaschema::Result<::dynaschema::Page<super::Revision>> {
+        self.query().page(cursor).await
+    }
+    /// See [`Query::all`](::dynaschema::Query::all).
+    pub async fn all(self) -> ::dynaschema::Result<::std::vec::Vec<super::Revision>> {
+        self.query().all().await
+    }
 }

@@ -199,6 +199,23 @@ pub async fn run(table: &shop::Table) -> dynaschema::Result<String> {
         }),
     );
 
+    let since = data.orders[1].created_at;
+    let recent = table
+        .user_orders("ada")
+        .created_at_gte(&since)
+        .all()
+        .await?;
+    section(
+        &mut out,
+        &format!(
+            "user_orders(\"ada\").created_at_gte({})",
+            since.date_naive()
+        ),
+        recent
+            .iter()
+            .map(|o| format!("{} {}", o.created_at.date_naive(), o.order_id)),
+    );
+
     let page = table.user_orders("ada").limit(2).page(None).await?;
     let rest = match &page.next {
         Some(cursor) => {

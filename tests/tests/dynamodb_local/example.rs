@@ -130,6 +130,16 @@ async fn the_example_runs_every_pattern_and_gets_the_right_items() {
     let mut newest_first = data.orders.clone();
     newest_first.sort_by_key(|o| std::cmp::Reverse(o.created_at));
     assert_eq!(table.user_orders("ada").all().await.unwrap(), newest_first);
+    let since = data.orders[1].created_at;
+    assert_eq!(
+        table
+            .user_orders("ada")
+            .created_at_gte(&since)
+            .all()
+            .await
+            .unwrap(),
+        newest_first[..2]
+    );
     assert_eq!(
         table
             .order_by_id(&data.orders[1].order_id)

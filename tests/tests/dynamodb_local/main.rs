@@ -6,3 +6,4 @@ mod errors;
 mod example;
 mod operations;
 mod queries;
+mod sort_conditions;
