@@ -3,13 +3,55 @@
 //! name has been resolved.
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
-use crate::schema::{PatternKind, Schema};
+use crate::schema::template::{KeyTemplate, Segment};
+use crate::schema::{EntityKeys, IndexKind, PatternKind, Projection, Schema};
 
-/// Runs every rule.
+/// Runs every rule. Rules that only warn run on schemas without errors: on a
+/// partly lowered schema (an entity left out for a broken template) they would
+/// report follow-on findings, such as an index that looks unused.
 pub fn run(schema: &Schema, diagnostics: &mut Diagnostics) {
     collection_members_share_partition(schema, diagnostics);
-    identical_constant_keys(schema, diagnostics);
+    keys_can_collide(schema, diagnostics);
     entity_attribute_is_not_a_key(schema, diagnostics);
+    index_limits(schema, diagnostics);
+    if diagnostics.has_errors() {
+        return;
+    }
+    prefix_matches_other_entities(schema, diagnostics);
+    unused_index(schema, diagnostics);
+    constant_gsi_partition(schema, diagnostics);
+}
+
+/// Whether two templates can produce the same key, position by position: `None` if
+/// they cannot; otherwise the literal values the other template's fields would need
+/// (empty when the shapes are the same, so any value collides).
+fn can_collide(a: &KeyTemplate, b: &KeyTemplate) -> Option<Vec<String>> {
+    if a.segments.len() != b.segments.len() {
+        // Field values never contain `#`, so the segment counts must agree.
+        return None;
+    }
+    let mut needs = Vec::new();
+    for pair in a.segments.iter().zip(&b.segments) {
+        match pair {
+            (Segment::Literal(x), Segment::Literal(y)) if x != y => return None,
+            (Segment::Literal(l), Segment::Field(f)) | (Segment::Field(f), Segment::Literal(l)) => {
+                needs.push(format!("`{}` is \"{l}\"", f.name));
+            }
+            _ => {}
+        }
+    }
+    Some(needs)
+}
+
+/// Whether two entities' keys on one index can be equal: both templates collide.
+fn pair_can_collide(a: &EntityKeys, b: &EntityKeys) -> Option<Vec<String>> {
+    let mut needs = can_collide(&a.partition, &b.partition)?;
+    match (&a.sort, &b.sort) {
+        (Some(x), Some(y)) => needs.extend(can_collide(x, y)?),
+        (None, None) => {}
+        _ => return None,
+    }
+    Some(needs)
 }
 
 /// A collection is one `Query` on one partition: every member's partition template
@@ -55,32 +97,59 @@ fn collection_members_share_partition(schema: &Schema, diagnostics: &mut Diagnos
     }
 }
 
-/// Two entities whose primary key templates are both constant and equal would
-/// overwrite each other's single item: the second `put` replaces the first.
-fn identical_constant_keys(schema: &Schema, diagnostics: &mut Diagnostics) {
-    for (i, a) in schema.entities.iter().enumerate() {
-        for b in &schema.entities[i + 1..] {
-            let (ka, kb) = (a.primary(), b.primary());
-            let constant = ka
-                .templates()
-                .chain(kb.templates())
-                .all(|t| t.is_constant());
-            let same = ka.partition.same_shape(&kb.partition)
-                && match (&ka.sort, &kb.sort) {
-                    (Some(x), Some(y)) => x.same_shape(y),
-                    (None, None) => true,
-                    _ => false,
+/// Two entities whose primary keys can be equal overwrite each other: the second
+/// `put` replaces the first item, whatever its entity. When the templates have the
+/// same shape that happens for equal values (an error); when it takes a field to hold
+/// another template's literal, it happens only for that value (a warning naming it).
+/// On a GSI equal keys are legal but a pattern there reads both entities' items.
+fn keys_can_collide(schema: &Schema, diagnostics: &mut Diagnostics) {
+    // Report on the entity declared later, naming the earlier one.
+    let mut entities: Vec<_> = schema.entities.iter().collect();
+    entities.sort_by_key(|e| e.span.start);
+    for (i, a) in entities.iter().enumerate() {
+        for b in &entities[i + 1..] {
+            for kb in &b.keys {
+                let Some(ka) = a.keys_on(kb.index) else {
+                    continue;
                 };
-            if constant && same {
-                diagnostics.push(Diagnostic::error(
-                    "check::key-collision",
-                    format!(
-                        "`{}` and `{}` have the same constant primary key",
-                        a.name, b.name
-                    ),
-                    kb.span.clone(),
-                    format!("the same item as `{}`", a.name),
-                ));
+                let Some(needs) = pair_can_collide(ka, kb) else {
+                    continue;
+                };
+                let index = &schema.indexes[kb.index];
+                let primary = index.kind == IndexKind::Primary;
+                let diagnostic = if needs.is_empty() && primary {
+                    Diagnostic::error(
+                        "check::key-collision",
+                        format!(
+                            "`{}` and `{}` can have the same primary key",
+                            a.name, b.name
+                        ),
+                        kb.span.clone(),
+                        format!(
+                            "same shape as `{}`'s key: one item overwrites the other",
+                            a.name
+                        ),
+                    )
+                    .with_help("give each entity its own literal segment, e.g. a distinct prefix")
+                } else {
+                    let when = if needs.is_empty() {
+                        "for equal values".to_owned()
+                    } else {
+                        format!("when {}", needs.join(" and "))
+                    };
+                    Diagnostic::warning(
+                        "check::key-collision",
+                        format!("`{}` can have the same `{}` key as `{}` {when}", b.name, index.name, a.name),
+                        kb.span.clone(),
+                        format!("can equal `{}`'s key", a.name),
+                    )
+                    .with_help(if primary {
+                        "one item would overwrite the other; a distinct literal segment rules it out"
+                    } else {
+                        "patterns on this index then read both; a distinct literal segment rules it out"
+                    })
+                };
+                diagnostics.push(diagnostic);
             }
         }
     }
@@ -103,6 +172,171 @@ fn entity_attribute_is_not_a_key(schema: &Schema, diagnostics: &mut Diagnostics)
                 label: "choose another entity_attribute or key attribute".into(),
                 help: None,
             });
+        }
+    }
+}
+
+/// The sort key prefix a query pattern reads: the entity's literal segments (a
+/// `begins_with` over whole segments), `None` when the sort key starts with a field
+/// (the query then reads the whole partition).
+fn pattern_prefix(keys: &EntityKeys) -> Option<Vec<&str>> {
+    let sort = keys.sort.as_ref()?;
+    let prefix = sort.literal_prefix();
+    (!prefix.is_empty()).then_some(prefix)
+}
+
+/// A query reads every item under its key condition, and items of other entities
+/// are then skipped. The result stays correct, but the skipped items are read and
+/// paid for, and pages come back short. Warn when another entity on the index can
+/// share the partition and fall under the pattern's sort condition.
+fn prefix_matches_other_entities(schema: &Schema, diagnostics: &mut Diagnostics) {
+    for pattern in &schema.patterns {
+        let PatternKind::Query { entity, index, .. } = pattern.kind else {
+            continue;
+        };
+        let keys = schema.entities[entity].keys_on(index).expect("validated");
+        let prefix = pattern_prefix(keys);
+        for (other_index, other) in schema.entities.iter().enumerate() {
+            if other_index == entity {
+                continue;
+            }
+            let Some(other_keys) = other.keys_on(index) else {
+                continue;
+            };
+            if can_collide(&keys.partition, &other_keys.partition).is_none() {
+                continue;
+            }
+            let reached = match (&prefix, &other_keys.sort) {
+                (None, _) => true,
+                (Some(_), None) => false,
+                (Some(prefix), Some(sort)) => {
+                    let constant = keys.sort.as_ref().is_some_and(KeyTemplate::is_constant);
+                    // A constant sort key is an equality: same segment count needed.
+                    (!constant || sort.segments.len() == prefix.len())
+                        && (constant || sort.segments.len() > prefix.len())
+                        && prefix
+                            .iter()
+                            .zip(&sort.segments)
+                            .all(|(literal, segment)| match segment {
+                                Segment::Literal(l) => l == literal,
+                                Segment::Field(_) => true,
+                            })
+                }
+            };
+            if reached {
+                let what = match &prefix {
+                    None => {
+                        "reads the whole partition (its sort key starts with a field)".to_owned()
+                    }
+                    Some(p) => format!("reads sort keys starting with `{}#`", p.join("#")),
+                };
+                diagnostics.push(
+                    Diagnostic::warning(
+                        "check::prefix-overlap",
+                        format!("pattern `{}` {what}, where `{}` items can be too", pattern.name, other.name),
+                        pattern.span.clone(),
+                        format!("also reads `{}` items, which are skipped", other.name),
+                    )
+                    .with_help(format!(
+                        "start `{}`'s sort key with a literal no other entity in the partition uses, or make this a collection",
+                        schema.entities[entity].name
+                    )),
+                );
+            }
+        }
+    }
+}
+
+/// A GSI costs storage and a write per item that has its keys; one that no entity
+/// writes and no pattern reads is cost without use.
+fn unused_index(schema: &Schema, diagnostics: &mut Diagnostics) {
+    for (i, index) in schema.indexes.iter().enumerate() {
+        if index.kind == IndexKind::Primary {
+            continue;
+        }
+        let written = schema.entities.iter().any(|e| e.keys_on(i).is_some());
+        let read = schema.patterns.iter().any(|p| match &p.kind {
+            PatternKind::Query { index, .. } | PatternKind::Collection { index, .. } => *index == i,
+            PatternKind::Get { .. } => false,
+        });
+        if !written || !read {
+            let why = if written {
+                "no pattern reads it"
+            } else {
+                "no entity has keys on it"
+            };
+            diagnostics.push(Diagnostic::warning(
+                "check::unused-index",
+                format!("index `{}` is unused: {why}", index.name),
+                index.span.clone(),
+                why,
+            ));
+        }
+    }
+}
+
+/// Every item of an entity whose GSI partition template is a constant lands in one
+/// partition of the index: it takes every write of that entity and is throttled
+/// at a single partition's throughput (1,000 writes/s) however large the table.
+fn constant_gsi_partition(schema: &Schema, diagnostics: &mut Diagnostics) {
+    for entity in &schema.entities {
+        for keys in &entity.keys {
+            let index = &schema.indexes[keys.index];
+            if index.kind == IndexKind::Global && keys.partition.is_constant() {
+                diagnostics.push(
+                    Diagnostic::warning(
+                        "check::hot-partition",
+                        format!(
+                            "every `{}` item has the same `{}` partition key `{}`",
+                            entity.name, index.name, keys.partition.text
+                        ),
+                        keys.partition.span.clone(),
+                        "one hot partition",
+                    )
+                    .with_help(format!(
+                        "shard writes: add a field to the partition key, e.g. `{}#{{shard}}` with `shard` = hash(id) % N, and query the N shards",
+                        keys.partition.text
+                    )),
+                );
+            }
+        }
+    }
+}
+
+/// DynamoDB refuses a table with more than 20 GSIs, or more than 100 attributes
+/// projected (`include`) across all of its secondary indexes.
+fn index_limits(schema: &Schema, diagnostics: &mut Diagnostics) {
+    const MAX_GSIS: usize = 20;
+    const MAX_PROJECTED: usize = 100;
+    let gsis: Vec<_> = schema
+        .indexes
+        .iter()
+        .filter(|i| i.kind == IndexKind::Global)
+        .collect();
+    if gsis.len() > MAX_GSIS {
+        diagnostics.push(Diagnostic::error(
+            "check::too-many-indexes",
+            format!(
+                "{} global secondary indexes; DynamoDB allows {MAX_GSIS}",
+                gsis.len()
+            ),
+            gsis[MAX_GSIS].span.clone(),
+            "one too many",
+        ));
+    }
+    let mut projected = 0;
+    for index in &gsis {
+        if let Projection::Include(names) = &index.projection {
+            projected += names.len();
+            if projected > MAX_PROJECTED {
+                diagnostics.push(Diagnostic::error(
+                    "check::too-many-projected",
+                    format!("{projected} attributes projected across indexes; DynamoDB allows {MAX_PROJECTED}"),
+                    index.span.clone(),
+                    "over the limit here",
+                ));
+                break;
+            }
         }
     }
 }
