@@ -132,9 +132,9 @@ fn the_test_bed_has_exactly_its_deliberate_warnings() {
         .map(|d| (checked.warnings.location(d), d.code))
         .collect();
     let expected = [
-        ("dynaschema.toml:30:11", "check::key-collision"),
-        ("dynaschema.toml:51:1", "check::prefix-overlap"),
-        ("dynaschema.toml:51:1", "check::prefix-overlap"),
+        ("dynaschema.toml:31:11", "check::key-collision"),
+        ("dynaschema.toml:52:1", "check::prefix-overlap"),
+        ("dynaschema.toml:52:1", "check::prefix-overlap"),
     ];
     let expected: Vec<(String, &str)> = expected.iter().map(|(l, c)| (l.to_string(), *c)).collect();
     assert_eq!(found, expected, "\n{}", checked.warnings.to_plain());

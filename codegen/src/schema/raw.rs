@@ -1,49 +1,69 @@
 //! The schema file as written: serde types that mirror the TOML, with spans.
 //! Nothing here is validated; [`super::lower`] turns it into the model.
+//!
+//! The same types generate the file's JSON Schema ([`json_schema`]), so editors
+//! (taplo, Even Better TOML) complete and check exactly what the parser reads; their
+//! doc comments become the editor's hover text.
 
 use std::collections::BTreeMap;
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 use toml::Spanned;
 
-/// The whole file.
-#[derive(Debug, Deserialize)]
+/// A dynaschema single-table design: the table, its indexes, the entities stored in
+/// it and the access patterns the application needs.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[schemars(title = "dynaschema schema", deny_unknown_fields)]
 pub struct RawSchema {
-    /// `[table]`.
+    /// The table.
+    #[schemars(with = "RawTable")]
     pub table: Spanned<RawTable>,
+    /// Global secondary indexes, by name.
     #[serde(default)]
-    /// `[indexes.*]`.
+    #[schemars(with = "BTreeMap<String, RawIndex>")]
     pub indexes: BTreeMap<String, Spanned<RawIndex>>,
+    /// Entities, by name (the name of the struct deriving `Entity`).
     #[serde(default)]
-    /// `[entities.*]`.
+    #[schemars(with = "BTreeMap<String, RawEntity>")]
     pub entities: BTreeMap<String, Spanned<RawEntity>>,
+    /// Access patterns, by name (the name of the generated method).
     #[serde(default)]
-    /// `[patterns.*]`.
+    #[schemars(with = "BTreeMap<String, RawPattern>")]
     pub patterns: BTreeMap<String, Spanned<RawPattern>>,
 }
 
-/// `[table]`
-#[derive(Debug, Deserialize)]
+/// The table: its key attributes and the attribute naming each item's entity.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct RawTable {
     /// Logical table name; the generated module is named after it.
+    #[schemars(with = "String")]
     pub name: Spanned<String>,
     /// Partition key attribute name.
+    #[schemars(with = "String")]
     pub partition_key: Spanned<String>,
     /// Sort key attribute name.
+    #[schemars(with = "Option<String>")]
     pub sort_key: Option<Spanned<String>>,
     /// Discriminator attribute (default `_et`).
+    #[schemars(with = "Option<String>")]
     pub entity_attribute: Option<Spanned<String>>,
 }
 
-/// `[indexes.NAME]`
-#[derive(Debug, Deserialize)]
+/// A global secondary index.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct RawIndex {
     /// Partition key attribute name.
+    #[schemars(with = "String")]
     pub partition_key: Spanned<String>,
     /// Sort key attribute name.
+    #[schemars(with = "Option<String>")]
     pub sort_key: Option<Spanned<String>>,
     /// `"all"`, `"keys_only"` or `{ include = [..] }`; read in lowering so that a wrong
     /// shape gets a specific message.
+    #[schemars(with = "Option<ProjectionSchema>")]
     pub projection: Option<Spanned<toml::Value>>,
 }
 
@@ -86,30 +106,106 @@ impl<'de> Deserialize<'de> for RawEntity {
     }
 }
 
-/// `{ pk = "..", sk = ".." }`
-#[derive(Debug, Deserialize)]
+/// An entity's key templates on one index, e.g. `{ pk = "USER#{user_id}", sk = "PROFILE" }`:
+/// `#`-separated segments, each a literal or one `{field}`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct RawKeys {
     /// Partition key template.
+    #[schemars(with = "String")]
     pub pk: Spanned<String>,
     /// Sort key template.
+    #[schemars(with = "Option<String>")]
     pub sk: Option<Spanned<String>>,
 }
 
-/// `[patterns.NAME]`: exactly one of `get`, `query`, `collection`.
-#[derive(Debug, Deserialize)]
+/// An access pattern: exactly one of `get`, `query`, `collection`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct RawPattern {
     /// `GetItem` of this entity.
+    #[schemars(with = "Option<String>")]
     pub get: Option<Spanned<String>>,
     /// `Query` of this entity.
+    #[schemars(with = "Option<String>")]
     pub query: Option<Spanned<String>>,
     /// One `Query` of these entities sharing a partition.
+    #[schemars(with = "Option<Vec<String>>")]
     pub collection: Option<Spanned<Vec<Spanned<String>>>>,
     /// The index (default: the table's primary key).
+    #[schemars(with = "Option<String>")]
     pub index: Option<Spanned<String>>,
     /// `ascending`/`oldest_first` (default) or `descending`/`newest_first`.
+    #[schemars(with = "Option<OrderSchema>")]
     pub order: Option<Spanned<String>>,
     /// What it is for.
+    #[schemars(with = "Option<String>")]
     pub description: Option<Spanned<String>>,
+}
+
+/// `projection` as editors see it: `"all"`, `"keys_only"` or `{ include = [..] }`.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code)] // Describes the file for the JSON Schema only.
+enum ProjectionSchema {
+    /// `"all"` (default): every attribute; `"keys_only"`: the table's and the index's keys.
+    Named(NamedProjection),
+    /// The keys and the listed attributes.
+    Include {
+        /// Attribute names projected besides the keys.
+        include: Vec<String>,
+    },
+}
+
+#[derive(JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[allow(dead_code)]
+enum NamedProjection {
+    All,
+    KeysOnly,
+}
+
+/// A query's order.
+#[derive(JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[allow(dead_code)]
+enum OrderSchema {
+    /// Ascending sort key (the default).
+    Ascending,
+    /// Ascending sort key.
+    OldestFirst,
+    /// Descending sort key.
+    Descending,
+    /// Descending sort key.
+    NewestFirst,
+}
+
+impl JsonSchema for RawEntity {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "RawEntity".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let keys = generator.subschema_for::<RawKeys>();
+        schemars::json_schema!({
+            "description": "An entity: its key templates by index name (`primary` for the table's own key), and a description.",
+            "type": "object",
+            "properties": {
+                "description": { "type": "string", "description": "What the entity is." },
+                "primary": keys,
+            },
+            "required": ["primary"],
+            "additionalProperties": keys,
+        })
+    }
+}
+
+/// The JSON Schema of the schema file, for editors: committed as
+/// `dynaschema.schema.json` and named in each schema's first line,
+/// `#:schema ./dynaschema.schema.json`.
+pub fn json_schema() -> String {
+    let schema = schemars::schema_for!(RawSchema);
+    serde_json::to_string_pretty(&schema).expect("a JSON Schema serializes") + "\n"
 }
 
 /// The field names serde expects for `T`, read from its `Deserialize` impl so that
