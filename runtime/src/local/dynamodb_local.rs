@@ -53,6 +53,8 @@ impl DynamoDbLocal {
             _supervisor: supervisor,
         };
         wait_until_serving(port, &log)?;
+        // The log only explains a failed start; Java keeps writing to the unlinked file.
+        let _ = std::fs::remove_file(&log);
         announce(&format!(
             "DynamoDB Local ({}) started at {}",
             jar.display(),
