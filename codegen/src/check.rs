@@ -20,6 +20,7 @@ pub fn run(schema: &Schema, diagnostics: &mut Diagnostics) {
     prefix_matches_other_entities(schema, diagnostics);
     unused_index(schema, diagnostics);
     constant_gsi_partition(schema, diagnostics);
+    filter_is_the_only_narrowing(schema, diagnostics);
 }
 
 /// Whether two templates can produce the same key, position by position: `None` if
@@ -337,6 +338,38 @@ fn index_limits(schema: &Schema, diagnostics: &mut Diagnostics) {
                 ));
                 break;
             }
+        }
+    }
+}
+
+/// A filter is applied after DynamoDB has read (and billed) every item the key
+/// condition selects. On a constant partition with no sort key narrowing, the key
+/// selects every item of the entity, and the filter does all the work.
+fn filter_is_the_only_narrowing(schema: &Schema, diagnostics: &mut Diagnostics) {
+    for pattern in &schema.patterns {
+        let PatternKind::Query {
+            entity,
+            index,
+            filter: Some(filter),
+            ..
+        } = &pattern.kind
+        else {
+            continue;
+        };
+        let keys = schema.entities[*entity].keys_on(*index).expect("validated");
+        // A constant sort key selects one item; any other reads the whole partition
+        // unless the caller adds a sort key condition.
+        let one_item = keys.sort.as_ref().is_some_and(|s| s.is_constant());
+        if keys.partition.is_constant() && !one_item {
+            diagnostics.push(
+                Diagnostic::warning(
+                    "check::filter-only",
+                    format!("pattern `{}` narrows only by its filter: every `{}` item is read", pattern.name, schema.entities[*entity].name),
+                    pattern.span.clone(),
+                    format!("`{}` filters after the read", filter.text),
+                )
+                .with_help("put what the filter selects into a key template (a GSI whose key holds the filtered field)"),
+            );
         }
     }
 }

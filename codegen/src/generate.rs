@@ -7,6 +7,7 @@ use quote::{format_ident, quote};
 
 use crate::keys::{Role, key_from_parts, key_value, literal_prefix};
 use crate::names::{field_hash, plural, snake_case, upper_camel};
+use crate::schema::filter::{Filter, ParamType};
 use crate::schema::template::{FieldRef, KeyTemplate, Segment};
 use crate::schema::{
     AccessPattern, Entity, EntityKeys, IndexKind, Order, PatternKind, Projection, Schema,
@@ -132,6 +133,9 @@ impl Generator<'_> {
                 inner: ::dynaschema::__private::Table,
             }
 
+            // A pattern method takes one argument per key placeholder and filter
+            // parameter: the schema decides how many.
+            #[allow(clippy::too_many_arguments)]
             impl Table {
                 /// A handle on the physical table `name`, reached through `client`.
                 pub fn new(client: ::dynaschema::__private::Client, name: impl ::core::convert::Into<::std::string::String>) -> Self {
@@ -210,7 +214,8 @@ impl Generator<'_> {
             }
             PatternKind::Query { .. } if self.sort_steps(pattern).is_some() => {
                 let (entity, keys, _) = self.query_parts(pattern);
-                let params = self.params(entity, std::iter::once(&keys.partition));
+                let mut params = self.params(entity, std::iter::once(&keys.partition));
+                params.extend(self.filter(entity, self.pattern_filter(pattern)).0);
                 let builder = format_ident!("{}Query", upper_camel(&pattern.name));
                 let base = self.pattern_query(pattern, &by_name);
                 let attr = self.schema.indexes[keys.index]
@@ -246,11 +251,15 @@ impl Generator<'_> {
                 entity,
                 index,
                 order,
+                filter,
             } => {
                 let entity = &self.schema.entities[*entity];
                 let ty = self.entity_type(entity);
                 let keys = entity.keys_on(*index).expect("validated");
-                let params = self.params(entity, std::iter::once(&keys.partition));
+                let mut params = self.params(entity, std::iter::once(&keys.partition));
+                let (filter_params, filter) = self.filter(entity, filter.as_ref());
+                params.extend(filter_params);
+                let apply_filter = filter.map(|f| quote!(.filter(#f)));
                 let condition = self.key_condition(entity, keys, &by_name, true);
                 let index_name = self.index_name(*index);
                 let entity_name = &entity.name;
@@ -275,6 +284,7 @@ impl Generator<'_> {
                             ::dynaschema::__private::decode_entity::<#ty>,
                         )
                         .ascending(#ascending)
+                        #apply_filter
                     }
                 }
             }
@@ -358,12 +368,78 @@ impl Generator<'_> {
             entity,
             index,
             order,
+            ..
         } = &pattern.kind
         else {
             unreachable!("a query pattern")
         };
         let entity = &self.schema.entities[*entity];
         (entity, entity.keys_on(*index).expect("validated"), *order)
+    }
+
+    /// The filter of a query pattern, if it has one.
+    fn pattern_filter<'p>(&self, pattern: &'p AccessPattern) -> Option<&'p Filter> {
+        match &pattern.kind {
+            PatternKind::Query { filter, .. } => filter.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// A filter's method parameters, each typed by its role, and the expression
+    /// building the runtime `Filter` from them.
+    fn filter(
+        &self,
+        entity: &Entity,
+        filter: Option<&Filter>,
+    ) -> (Vec<TokenStream>, Option<TokenStream>) {
+        let Some(filter) = filter else {
+            return (Vec::new(), None);
+        };
+        let ty = self.entity_type(entity);
+        let params = filter
+            .params
+            .iter()
+            .map(|(param, param_type)| {
+                let ident = format_ident!("{}", param.name);
+                let param_ty = match param_type {
+                    ParamType::LikeField(field) => {
+                        let hash = field_hash(field);
+                        quote!(&<#ty as ::dynaschema::__private::FilterField<#hash>>::Arg)
+                    }
+                    ParamType::Size => quote!(u64),
+                    ParamType::Text => quote!(&str),
+                    ParamType::Element => {
+                        quote!(&(impl ::dynaschema::__private::FilterValue + ?Sized))
+                    }
+                };
+                quote!(#ident: #param_ty)
+            })
+            .collect();
+        let expression = filter.expression();
+        let names = filter.fields.iter().enumerate().map(|(i, field)| {
+            let placeholder = format!("#f{i}");
+            let hash = field_hash(&field.name);
+            quote!(.name(#placeholder, <#ty as ::dynaschema::__private::FilterField<#hash>>::ATTRIBUTE))
+        });
+        let entity_name = &entity.name;
+        let values = filter
+            .params
+            .iter()
+            .enumerate()
+            .map(|(i, (param, param_type))| {
+                let placeholder = format!(":f{i}");
+                let name = &param.name;
+                let ident = format_ident!("{}", param.name);
+                let value = match param_type {
+                    ParamType::Size => quote!(&#ident),
+                    _ => quote!(#ident),
+                };
+                quote!(.value(#entity_name, #placeholder, #name, #value))
+            });
+        let build = quote! {
+            ::dynaschema::__private::Filter::new(#expression) #(#names)* #(#values)*
+        };
+        (params, Some(build))
     }
 
     /// The value segments of a query pattern's sort key after its literal prefix,
@@ -408,8 +484,13 @@ impl Generator<'_> {
         let entity_name = &entity.name;
         let index_name = self.index_name(keys.index);
         let ascending = order == Order::Ascending;
+        let filter = match self.filter(entity, self.pattern_filter(pattern)).1 {
+            Some(filter) => quote!(::core::option::Option::Some(#filter)),
+            None => quote!(::core::option::Option::None),
+        };
         quote! {
             ::dynaschema::__private::PatternQuery {
+                filter: #filter,
                 table: &self.inner,
                 pattern: #name,
                 entity: #entity_name,

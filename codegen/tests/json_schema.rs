@@ -44,6 +44,7 @@ fn the_json_schema_knows_every_key_the_parser_reads() {
         [
             "collection",
             "description",
+            "filter",
             "get",
             "index",
             "order",

@@ -60,7 +60,7 @@
 //! # #[derive(Entity)] #[entity(schema = "../schema-examples/shop/dynaschema.toml")]
 //! # pub struct Order { user_id: String, order_id: ulid::Ulid, created_at: chrono::DateTime<chrono::Utc>, total_cents: i64 }
 //! # #[derive(Entity)] #[entity(schema = "../schema-examples/shop/dynaschema.toml")]
-//! # pub struct Product { product_id: String, category: String }
+//! # pub struct Product { product_id: String, category: String, price_cents: i64 }
 //!
 //! // The module build.rs generated from dynaschema.toml:
 //! // dynaschema::include_schema!(pub shop);
@@ -97,6 +97,7 @@ pub mod attribute;
 pub mod cursor;
 pub mod entity;
 pub mod error;
+pub mod filter;
 pub mod key;
 pub mod local;
 pub mod query;
@@ -167,7 +168,7 @@ pub use aws_sdk_dynamodb;
 /// # #[derive(Entity)] #[entity(schema = "../schema-examples/shop/dynaschema.toml")]
 /// # pub struct Order { user_id: String, order_id: ulid::Ulid, created_at: chrono::DateTime<chrono::Utc> }
 /// # #[derive(Entity)] #[entity(schema = "../schema-examples/shop/dynaschema.toml")]
-/// # pub struct Product { product_id: String, category: String }
+/// # pub struct Product { product_id: String, category: String, price_cents: i64 }
 /// dynaschema::include_schema!(pub shop, file = concat!(env!("CARGO_MANIFEST_DIR"), "/../codegen/tests/golden/shop.rs"));
 ///
 /// # fn demo(client: dynaschema::aws_sdk_dynamodb::Client) {
@@ -194,6 +195,7 @@ pub mod __private {
     pub use crate::attribute::{Attribute, Item};
     pub use crate::entity::Entity;
     pub use crate::error::{AttributeError, DecodeError, EncodeError, Error, KeyError, Result};
+    pub use crate::filter::{Filter, FilterValue};
     pub use crate::key::{Key, KeyRole, KeySegment, KeyWriter, Primary, Secondary};
     pub use crate::query::{KeyCondition, PatternQuery, Query, SortCondition, decode_entity};
     pub use crate::sort_key::{Comparison, SortKeyPrefix};
@@ -208,6 +210,15 @@ pub mod __private {
     pub trait KeyField<const H: u64> {
         /// The argument type.
         type Arg: ?Sized + KeySegment;
+    }
+
+    /// The attribute name and parameter type of the field called by the name that
+    /// hashes to `H`, for fields a schema filter reads.
+    pub trait FilterField<const H: u64> {
+        /// The type of a parameter compared with the field (`str` for `String`).
+        type Arg: ?Sized + FilterValue;
+        /// The field's attribute name.
+        const ATTRIBUTE: &'static str;
     }
 
     /// Encodes `value` into `item` under `name`, unless it is absent.

@@ -8,6 +8,7 @@ use crate::attribute::Item;
 use crate::cursor::Cursor;
 use crate::entity::Entity;
 use crate::error::{Error, KeyError, Result, from_sdk};
+use crate::filter::Filter;
 use crate::table::Table;
 
 /// The key condition of a query: a partition key value and an optional sort key
@@ -122,6 +123,8 @@ pub struct PatternQuery<'t, T> {
     pub ascending: bool,
     /// How items are decoded.
     pub decode: Decoder<T>,
+    /// The pattern's filter.
+    pub filter: Option<Filter>,
 }
 
 impl<'t, T: Send + 't> PatternQuery<'t, T> {
@@ -138,7 +141,7 @@ impl<'t, T: Send + 't> PatternQuery<'t, T> {
                 None => partition,
             })
         });
-        Query::new(
+        let query = Query::new(
             self.table,
             self.pattern,
             self.entity,
@@ -146,7 +149,11 @@ impl<'t, T: Send + 't> PatternQuery<'t, T> {
             condition,
             self.decode,
         )
-        .ascending(self.ascending)
+        .ascending(self.ascending);
+        match self.filter {
+            Some(filter) => query.filter(filter),
+            None => query,
+        }
     }
 }
 
@@ -189,6 +196,7 @@ pub struct Query<'t, T> {
     ascending: bool,
     limit: Option<usize>,
     consistent: bool,
+    filter: Option<Filter>,
     decode: Decoder<T>,
 }
 
@@ -201,6 +209,7 @@ impl<T> std::fmt::Debug for Query<'_, T> {
             .field("condition", &self.condition)
             .field("ascending", &self.ascending)
             .field("limit", &self.limit)
+            .field("filter", &self.filter)
             .finish_non_exhaustive()
     }
 }
@@ -225,8 +234,16 @@ impl<'t, T: Send + 't> Query<'t, T> {
             ascending: true,
             limit: None,
             consistent: false,
+            filter: None,
             decode,
         }
+    }
+
+    /// Applies the pattern's filter.
+    #[doc(hidden)]
+    pub fn filter(mut self, filter: Filter) -> Self {
+        self.filter = Some(filter);
+        self
     }
 
     /// Sets the order: ascending (`true`) or descending sort key.
@@ -277,8 +294,20 @@ impl<'t, T: Send + 't> Query<'t, T> {
             .consistent_read(self.consistent)
             .set_exclusive_start_key(start)
             .set_limit(limit.map(|n| i32::try_from(n).unwrap_or(i32::MAX)));
+        if let Some(filter) = &self.filter {
+            filter.check()?;
+        }
         if condition.is_empty() {
             return Ok((Vec::new(), None));
+        }
+        if let Some(filter) = &self.filter {
+            request = request.filter_expression(filter.expression());
+            for (placeholder, attribute) in filter.names() {
+                request = request.expression_attribute_names(*placeholder, *attribute);
+            }
+            for (placeholder, value) in filter.values() {
+                request = request.expression_attribute_values(*placeholder, value.clone());
+            }
         }
         if let Some((attribute, sort)) = &condition.sort {
             let (value, second) = match sort {

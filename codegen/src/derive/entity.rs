@@ -12,7 +12,7 @@ use super::input::{EntityInput, FieldInput, is_string, option_inner};
 use crate::diagnostics::closest;
 use crate::keys::{Role, key_from_parts, key_value};
 use crate::names::field_hash;
-use crate::schema::{Entity, EntityKeys, IndexKind, Schema};
+use crate::schema::{Entity, EntityKeys, IndexKind, PatternKind, Schema};
 
 pub(crate) fn expand(input: &EntityInput) -> TokenStream {
     let ident = &input.ident;
@@ -74,6 +74,10 @@ pub(crate) fn expand(input: &EntityInput) -> TokenStream {
     if let Err(e) = errors.finish() {
         let mut out = e.write_errors();
         out.extend(fallback(ident, &entity_name, darling::Error::accumulator()));
+        // The links of the fields that do exist keep the generated module's other
+        // uses of this entity from adding follow-on errors.
+        out.extend(context.field_links());
+        out.extend(context.filter_links());
         return out;
     }
     let schema_path = loaded.path.display().to_string();
@@ -172,6 +176,25 @@ impl Context<'_> {
                 }
             }
         }
+        for filter in self.filters() {
+            for field in &filter.fields {
+                if self.field(&field.name).is_none() {
+                    let hint = closest(&field.name, field_names.iter().map(String::as_str))
+                        .map(|n| format!("; did you mean `{n}`?"))
+                        .unwrap_or_default();
+                    errors.push(
+                        darling::Error::custom(format!(
+                            "{}: the filter `{}` reads `{}`, which is no field of `{}`{hint}",
+                            self.location(&field.span),
+                            filter.text,
+                            field.name,
+                            self.ident,
+                        ))
+                        .with_span(self.ident),
+                    );
+                }
+            }
+        }
         let mut reserved: Vec<(&str, &str)> =
             vec![(&self.schema.table.entity_attribute, "the entity attribute")];
         for keys in &self.entity.keys {
@@ -226,6 +249,7 @@ impl Context<'_> {
             self.key_expression(self.entity.primary(), &|f| self.field_access(&f.name));
         let key_functions = self.entity.keys.iter().map(|keys| self.key_function(keys));
         let field_links = self.field_links();
+        let filter_links = self.filter_links();
 
         quote! {
             #[automatically_derived]
@@ -261,6 +285,7 @@ impl Context<'_> {
             }
 
             #(#field_links)*
+            #(#filter_links)*
         }
     }
 
@@ -392,6 +417,56 @@ impl Context<'_> {
         }
     }
 
+    /// The filters of the query patterns on this entity.
+    fn filters(&self) -> impl Iterator<Item = &crate::schema::filter::Filter> {
+        let position = self
+            .schema
+            .entities
+            .iter()
+            .position(|e| e.name == self.entity.name);
+        self.schema
+            .patterns
+            .iter()
+            .filter_map(move |p| match &p.kind {
+                PatternKind::Query {
+                    entity,
+                    filter: Some(filter),
+                    ..
+                } if Some(*entity) == position => Some(filter),
+                _ => None,
+            })
+    }
+
+    /// `impl FilterField<H> for X` for every field a filter reads: the attribute name
+    /// and the parameter type code generated from the schema needs.
+    fn filter_links(&self) -> Vec<TokenStream> {
+        let ident = self.ident;
+        let names: BTreeSet<&str> = self
+            .filters()
+            .flat_map(|f| f.fields.iter())
+            .map(|f| f.name.as_str())
+            .collect();
+        names
+            .into_iter()
+            .filter_map(|name| self.field(name).map(|field| (name, field)))
+            .map(|(name, field)| {
+                let hash = field_hash(name);
+                let ty = Self::arg_type(field);
+                let attribute = field.attribute();
+                let span = option_inner(&field.ty).unwrap_or(&field.ty).span();
+                let assoc = quote_spanned!(span=> type Arg = #ty;);
+                quote! {
+                    #[automatically_derived]
+                    #[doc(hidden)]
+                    impl ::dynaschema::__private::FilterField<#hash> for #ident {
+                        #assoc
+                        const ATTRIBUTE: &'static str = #attribute;
+                    }
+                }
+            })
+            .collect()
+    }
+
     /// `impl KeyField<H> for X { type Arg = T; }` for every placeholder field: how code
     /// generated from the schema alone names the types of this struct's key fields.
     /// The `type Arg` carries the field type's span, so a type that cannot be a key
@@ -408,8 +483,8 @@ impl Context<'_> {
             .collect();
         names
             .into_iter()
-            .map(|name| {
-                let field = self.field(name).expect("checked");
+            .filter_map(|name| self.field(name).map(|field| (name, field)))
+            .map(|(name, field)| {
                 let hash = field_hash(name);
                 let ty = Self::arg_type(field);
                 let span = option_inner(&field.ty).unwrap_or(&field.ty).span();

@@ -442,8 +442,22 @@ impl Lowering<'_> {
                         }
                     },
                 };
-                match (entity, index, order) {
-                    (Some(entity), Some(index), Some(order)) => {
+                let filter = match &p.filter {
+                    None => Some(None),
+                    Some(text) => match crate::schema::filter::Filter::parse(
+                        text.get_ref(),
+                        text.span(),
+                        self.content_start(text),
+                    ) {
+                        Ok(filter) => Some(Some(filter)),
+                        Err(e) => {
+                            self.error(e);
+                            None
+                        }
+                    },
+                };
+                match (entity, index, order, filter) {
+                    (Some(entity), Some(index), Some(order), Some(filter)) => {
                         if entities[entity].keys_on(index).is_none() {
                             self.error(Diagnostic::error(
                                 "schema::entity-not-on-index",
@@ -460,6 +474,7 @@ impl Lowering<'_> {
                                 entity,
                                 index,
                                 order,
+                                filter,
                             })
                         }
                     }
@@ -533,6 +548,14 @@ impl Lowering<'_> {
     }
 
     fn no_order(&mut self, name: &str, p: &RawPattern) {
+        if let Some(filter) = &p.filter {
+            self.error(Diagnostic::error(
+                "schema::filter-without-query",
+                format!("pattern `{name}` is not a `query`, so it takes no filter"),
+                filter.span(),
+                "filters narrow the items a query reads",
+            ));
+        }
         if let Some(order) = &p.order {
             self.error(Diagnostic::error(
                 "schema::order-without-query",

@@ -3,6 +3,7 @@
 //! Each stage reports every problem it finds; a stage runs only if the one before it
 //! produced something to work on.
 
+pub mod filter;
 pub mod lower;
 pub mod model;
 pub mod raw;

@@ -131,6 +131,8 @@ pub enum PatternKind {
         index: usize,
         /// Result order.
         order: Order,
+        /// A filter on the items the key condition selects.
+        filter: Option<crate::schema::filter::Filter>,
     },
     /// One `Query` returning several entities that share a partition, grouped by type.
     Collection {

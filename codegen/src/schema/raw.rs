@@ -135,6 +135,10 @@ pub struct RawPattern {
     /// The index (default: the table's primary key).
     #[schemars(with = "Option<String>")]
     pub index: Option<Spanned<String>>,
+    /// A filter applied to a query's items after the key condition, e.g.
+    /// `price_cents >= {min_price}`; each `{param}` becomes a typed argument.
+    #[schemars(with = "Option<String>")]
+    pub filter: Option<Spanned<String>>,
     /// `ascending`/`oldest_first` (default) or `descending`/`newest_first`.
     #[schemars(with = "Option<OrderSchema>")]
     pub order: Option<Spanned<String>>,

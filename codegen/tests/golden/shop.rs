@@ -23,6 +23,7 @@ pub static DEFINITION: ::dynaschema::__private::TableDefinition = ::dynaschema::
 pub struct Table {
     inner: ::dynaschema::__private::Table,
 }
+#[allow(clippy::too_many_arguments)]
 impl Table {
     /// A handle on the physical table `name`, reached through `client`.
     pub fn new(
@@ -165,8 +166,56 @@ impl Table {
     ) -> ProductsByCategoryQuery<'_> {
         ProductsByCategoryQuery {
             base: ::dynaschema::__private::PatternQuery {
+                filter: ::core::option::Option::None,
                 table: &self.inner,
                 pattern: "products_by_category",
+                entity: "Product",
+                index: ::core::option::Option::Some("gsi1"),
+                partition: ::dynaschema::__private::partition_condition(
+                    "gsi1pk",
+                    ::dynaschema::__private::KeyWriter::new(
+                            "Product",
+                            "gsi1pk",
+                            ::dynaschema::__private::KeyRole::Partition,
+                        )
+                        .literal("CATEGORY")
+                        .value("category", category)
+                        .finish(),
+                ),
+                ascending: true,
+                decode: ::dynaschema::__private::decode_entity::<super::Product>,
+            },
+            sort: ::dynaschema::__private::SortKeyPrefix::new("Product", "gsi1sk")
+                .literal("PRODUCT"),
+        }
+    }
+    /// The products of a category from a minimum price (the key selects the category, the filter the price).
+    ///
+    /// Access pattern `products_by_category_min_price`: `Query` of `Product` items on `gsi1` (partition `CATEGORY#{category}`). Narrow it by sort key with the
+    /// methods of [`ProductsByCategoryMinPriceQuery`], or run it as it is.
+    pub fn products_by_category_min_price(
+        &self,
+        category: &<super::Product as ::dynaschema::__private::KeyField<
+            6616605887935172241u64,
+        >>::Arg,
+        min_price: &<super::Product as ::dynaschema::__private::FilterField<
+            54272580227298638u64,
+        >>::Arg,
+    ) -> ProductsByCategoryMinPriceQuery<'_> {
+        ProductsByCategoryMinPriceQuery {
+            base: ::dynaschema::__private::PatternQuery {
+                filter: ::core::option::Option::Some(
+                    ::dynaschema::__private::Filter::new("#f0 >= :f0")
+                        .name(
+                            "#f0",
+                            <super::Product as ::dynaschema::__private::FilterField<
+                                54272580227298638u64,
+                            >>::ATTRIBUTE,
+                        )
+                        .value("Product", ":f0", "min_price", min_price),
+                ),
+                table: &self.inner,
+                pattern: "products_by_category_min_price",
                 entity: "Product",
                 index: ::core::option::Option::Some("gsi1"),
                 partition: ::dynaschema::__private::partition_condition(
@@ -243,6 +292,7 @@ impl Table {
     ) -> UserOrdersQuery<'_> {
         UserOrdersQuery {
             base: ::dynaschema::__private::PatternQuery {
+                filter: ::core::option::Option::None,
                 table: &self.inner,
                 pattern: "user_orders",
                 entity: "Order",
@@ -429,6 +479,161 @@ pub struct ProductsByCategoryQuery<'t> {
     sort: ::dynaschema::__private::SortKeyPrefix,
 }
 impl<'t> ProductsByCategoryQuery<'t> {
+    /// Only items with this `product_id`.
+    pub fn product_id(
+        self,
+        product_id: &<super::Product as ::dynaschema::__private::KeyField<
+            6114923932301279916u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Product> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .equals("product_id", product_id, &[])
+            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `product_id` is less than `value`.
+    pub fn product_id_lt(
+        self,
+        value: &<super::Product as ::dynaschema::__private::KeyField<
+            6114923932301279916u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Product> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .compare(
+                "product_id",
+                ::dynaschema::__private::Comparison::Below,
+                value,
+                true,
+            )
+            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `product_id` is at most `value`.
+    pub fn product_id_lte(
+        self,
+        value: &<super::Product as ::dynaschema::__private::KeyField<
+            6114923932301279916u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Product> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .compare(
+                "product_id",
+                ::dynaschema::__private::Comparison::AtMost,
+                value,
+                true,
+            )
+            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `product_id` is greater than `value`.
+    pub fn product_id_gt(
+        self,
+        value: &<super::Product as ::dynaschema::__private::KeyField<
+            6114923932301279916u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Product> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .compare(
+                "product_id",
+                ::dynaschema::__private::Comparison::Above,
+                value,
+                true,
+            )
+            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `product_id` is at least `value`.
+    pub fn product_id_gte(
+        self,
+        value: &<super::Product as ::dynaschema::__private::KeyField<
+            6114923932301279916u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Product> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .compare(
+                "product_id",
+                ::dynaschema::__private::Comparison::AtLeast,
+                value,
+                true,
+            )
+            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `product_id` is between `low` and `high`, both included.
+    pub fn product_id_between(
+        self,
+        low: &<super::Product as ::dynaschema::__private::KeyField<
+            6114923932301279916u64,
+        >>::Arg,
+        high: &<super::Product as ::dynaschema::__private::KeyField<
+            6114923932301279916u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Product> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .between("product_id", low, high, true)
+            .map(|c| {
+                let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
+                (::core::option::Option::Some(c), ::core::option::Option::None)
+            });
+        self.base.finish(attribute, sort)
+    }
+    /// The query as narrowed so far: `begins_with` of the fixed segments.
+    pub fn query(self) -> ::dynaschema::Query<'t, super::Product> {
+        let attribute = self.sort.attribute();
+        let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
+        self.base.finish(attribute, sort)
+    }
+    /// See [`Query::limit`](::dynaschema::Query::limit).
+    pub fn limit(self, n: usize) -> ::dynaschema::Query<'t, super::Product> {
+        self.query().limit(n)
+    }
+    /// See [`Query::reverse`](::dynaschema::Query::reverse).
+    pub fn reverse(self) -> ::dynaschema::Query<'t, super::Product> {
+        self.query().reverse()
+    }
+    /// See [`Query::consistent`](::dynaschema::Query::consistent).
+    pub fn consistent(self) -> ::dynaschema::Query<'t, super::Product> {
+        self.query().consistent()
+    }
+    /// See [`Query::stream`](::dynaschema::Query::stream).
+    pub fn stream(
+        self,
+    ) -> impl ::dynaschema::__private::Stream<
+        Item = ::dynaschema::Result<super::Product>,
+    > + Send + 't {
+        self.query().stream()
+    }
+    /// See [`Query::page`](::dynaschema::Query::page).
+    pub async fn page(
+        self,
+        cursor: ::core::option::Option<&::dynaschema::Cursor>,
+    ) -> ::dynaschema::Result<::dynaschema::Page<super::Product>> {
+        self.query().page(cursor).await
+    }
+    /// See [`Query::all`](::dynaschema::Query::all).
+    pub async fn all(self) -> ::dynaschema::Result<::std::vec::Vec<super::Product>> {
+        self.query().all().await
+    }
+}
+/// The `products_by_category_min_price` query: narrow it by `product_id`, or run it as it is.
+#[must_use = "a query does nothing until it is run"]
+pub struct ProductsByCategoryMinPriceQuery<'t> {
+    base: ::dynaschema::__private::PatternQuery<'t, super::Product>,
+    sort: ::dynaschema::__private::SortKeyPrefix,
+}
+impl<'t> ProductsByCategoryMinPriceQuery<'t> {
     /// Only items with this `product_id`.
     pub fn product_id(
         self,

@@ -29,6 +29,7 @@ pub static DEFINITION: ::dynaschema::__private::TableDefinition = ::dynaschema::
 pub struct Table {
     inner: ::dynaschema::__private::Table,
 }
+#[allow(clippy::too_many_arguments)]
 impl Table {
     /// A handle on the physical table `name`, reached through `client`.
     pub fn new(
@@ -38,6 +39,69 @@ impl Table {
         Self {
             inner: ::dynaschema::__private::Table::new(client, name, &DEFINITION),
         }
+    }
+    /// Access pattern `document_if`: `Query` of `Document` items on `primary` (partition `DOC#{doc_id}`), ascending by sort key.
+    pub fn document_if(
+        &self,
+        doc_id: &<super::Document as ::dynaschema::__private::KeyField<
+            5989311785065432611u64,
+        >>::Arg,
+        published: &<super::Document as ::dynaschema::__private::FilterField<
+            1938431367295558761u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'_, super::Document> {
+        ::dynaschema::__private::Query::new(
+                &self.inner,
+                "document_if",
+                "Document",
+                ::core::option::Option::None,
+                ::dynaschema::__private::partition_condition(
+                        "pk",
+                        ::dynaschema::__private::KeyWriter::new(
+                                "Document",
+                                "pk",
+                                ::dynaschema::__private::KeyRole::Partition,
+                            )
+                            .literal("DOC")
+                            .value("doc_id", doc_id)
+                            .finish(),
+                    )
+                    .and_then(|c| Ok(
+                        c
+                            .sort(
+                                "sk",
+                                ::dynaschema::__private::SortCondition::Equals(
+                                    ::dynaschema::__private::KeyWriter::new(
+                                            "Document",
+                                            "sk",
+                                            ::dynaschema::__private::KeyRole::Sort,
+                                        )
+                                        .literal("DOC")
+                                        .finish()?,
+                                ),
+                            ),
+                    )),
+                ::dynaschema::__private::decode_entity::<super::Document>,
+            )
+            .ascending(true)
+            .filter(
+                ::dynaschema::__private::Filter::new(
+                        "(#f0 = :f0 AND (NOT attribute_exists(#f1)))",
+                    )
+                    .name(
+                        "#f0",
+                        <super::Document as ::dynaschema::__private::FilterField<
+                            1938431367295558761u64,
+                        >>::ATTRIBUTE,
+                    )
+                    .name(
+                        "#f1",
+                        <super::Document as ::dynaschema::__private::FilterField<
+                            6257658332262737139u64,
+                        >>::ATTRIBUTE,
+                    )
+                    .value("Document", ":f0", "published", published),
+            )
     }
     /// Access pattern `document_notes`: `Query` of `Note` items on `primary` (partition `DOC#{doc_id}`). Narrow it by sort key with the
     /// methods of [`DocumentNotesQuery`], or run it as it is.
@@ -49,6 +113,7 @@ impl Table {
     ) -> DocumentNotesQuery<'_> {
         DocumentNotesQuery {
             base: ::dynaschema::__private::PatternQuery {
+                filter: ::core::option::Option::None,
                 table: &self.inner,
                 pattern: "document_notes",
                 entity: "Note",
@@ -151,6 +216,7 @@ impl Table {
     ) -> DocumentsByOwnerQuery<'_> {
         DocumentsByOwnerQuery {
             base: ::dynaschema::__private::PatternQuery {
+                filter: ::core::option::Option::None,
                 table: &self.inner,
                 pattern: "documents_by_owner",
                 entity: "Document",
@@ -183,6 +249,7 @@ impl Table {
     ) -> DocumentsByTagQuery<'_> {
         DocumentsByTagQuery {
             base: ::dynaschema::__private::PatternQuery {
+                filter: ::core::option::Option::None,
                 table: &self.inner,
                 pattern: "documents_by_tag",
                 entity: "Document",
@@ -241,6 +308,105 @@ impl Table {
             )
             .pattern("get_document")
     }
+    /// Access pattern `owner_documents_matching`: `Query` of `Document` items on `by_owner` (partition `OWNER#{owner}`). Narrow it by sort key with the
+    /// methods of [`OwnerDocumentsMatchingQuery`], or run it as it is.
+    pub fn owner_documents_matching(
+        &self,
+        owner: &<super::Document as ::dynaschema::__private::KeyField<
+            12002927925776846068u64,
+        >>::Arg,
+        min_pages: &<super::Document as ::dynaschema::__private::FilterField<
+            12322370468039915167u64,
+        >>::Arg,
+        max_pages: &<super::Document as ::dynaschema::__private::FilterField<
+            12322370468039915167u64,
+        >>::Arg,
+        title_a: &<super::Document as ::dynaschema::__private::FilterField<
+            15722393318163439657u64,
+        >>::Arg,
+        title_b: &<super::Document as ::dynaschema::__private::FilterField<
+            15722393318163439657u64,
+        >>::Arg,
+        title_prefix: &str,
+        label: &(impl ::dynaschema::__private::FilterValue + ?Sized),
+        keyword_count: u64,
+        not_tiny: &<super::Document as ::dynaschema::__private::FilterField<
+            2182427154809459403u64,
+        >>::Arg,
+    ) -> OwnerDocumentsMatchingQuery<'_> {
+        OwnerDocumentsMatchingQuery {
+            base: ::dynaschema::__private::PatternQuery {
+                filter: ::core::option::Option::Some(
+                    ::dynaschema::__private::Filter::new(
+                            "(((#f0 BETWEEN :f0 AND :f1 AND attribute_exists(#f1)) AND (((#f2 IN (:f2, :f3) OR begins_with(#f2, :f4)) OR contains(#f3, :f5)) OR size(#f4) > :f6)) AND #f5 <> :f7)",
+                        )
+                        .name(
+                            "#f0",
+                            <super::Document as ::dynaschema::__private::FilterField<
+                                12322370468039915167u64,
+                            >>::ATTRIBUTE,
+                        )
+                        .name(
+                            "#f1",
+                            <super::Document as ::dynaschema::__private::FilterField<
+                                14793735007222968981u64,
+                            >>::ATTRIBUTE,
+                        )
+                        .name(
+                            "#f2",
+                            <super::Document as ::dynaschema::__private::FilterField<
+                                15722393318163439657u64,
+                            >>::ATTRIBUTE,
+                        )
+                        .name(
+                            "#f3",
+                            <super::Document as ::dynaschema::__private::FilterField<
+                                5459792080582216330u64,
+                            >>::ATTRIBUTE,
+                        )
+                        .name(
+                            "#f4",
+                            <super::Document as ::dynaschema::__private::FilterField<
+                                2965231338994063189u64,
+                            >>::ATTRIBUTE,
+                        )
+                        .name(
+                            "#f5",
+                            <super::Document as ::dynaschema::__private::FilterField<
+                                2182427154809459403u64,
+                            >>::ATTRIBUTE,
+                        )
+                        .value("Document", ":f0", "min_pages", min_pages)
+                        .value("Document", ":f1", "max_pages", max_pages)
+                        .value("Document", ":f2", "title_a", title_a)
+                        .value("Document", ":f3", "title_b", title_b)
+                        .value("Document", ":f4", "title_prefix", title_prefix)
+                        .value("Document", ":f5", "label", label)
+                        .value("Document", ":f6", "keyword_count", &keyword_count)
+                        .value("Document", ":f7", "not_tiny", not_tiny),
+                ),
+                table: &self.inner,
+                pattern: "owner_documents_matching",
+                entity: "Document",
+                index: ::core::option::Option::Some("by_owner"),
+                partition: ::dynaschema::__private::partition_condition(
+                    "gsi1pk",
+                    ::dynaschema::__private::KeyWriter::new(
+                            "Document",
+                            "gsi1pk",
+                            ::dynaschema::__private::KeyRole::Partition,
+                        )
+                        .literal("OWNER")
+                        .value("owner", owner)
+                        .finish(),
+                ),
+                ascending: false,
+                decode: ::dynaschema::__private::decode_entity::<super::Document>,
+            },
+            sort: ::dynaschema::__private::SortKeyPrefix::new("Document", "gsi1sk")
+                .literal("DOC"),
+        }
+    }
     /// Access pattern `readings`: `Query` of `Reading` items on `primary` (partition `SENSOR#{sensor}`). Narrow it by sort key with the
     /// methods of [`ReadingsQuery`], or run it as it is.
     pub fn readings(
@@ -251,6 +417,7 @@ impl Table {
     ) -> ReadingsQuery<'_> {
         ReadingsQuery {
             base: ::dynaschema::__private::PatternQuery {
+                filter: ::core::option::Option::None,
                 table: &self.inner,
                 pattern: "readings",
                 entity: "Reading",
@@ -282,6 +449,7 @@ impl Table {
     ) -> RevisionsQuery<'_> {
         RevisionsQuery {
             base: ::dynaschema::__private::PatternQuery {
+                filter: ::core::option::Option::None,
                 table: &self.inner,
                 pattern: "revisions",
                 entity: "Revision",
@@ -836,6 +1004,294 @@ pub struct DocumentsByTagQuery<'t> {
     sort: ::dynaschema::__private::SortKeyPrefix,
 }
 impl<'t> DocumentsByTagQuery<'t> {
+    /// Only items with this `doc_id`.
+    pub fn doc_id(
+        self,
+        doc_id: &<super::Document as ::dynaschema::__private::KeyField<
+            5989311785065432611u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Document> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .equals("doc_id", doc_id, &[])
+            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `doc_id` is less than `value`.
+    pub fn doc_id_lt(
+        self,
+        value: &<super::Document as ::dynaschema::__private::KeyField<
+            5989311785065432611u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Document> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .compare("doc_id", ::dynaschema::__private::Comparison::Below, value, true)
+            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `doc_id` is at most `value`.
+    pub fn doc_id_lte(
+        self,
+        value: &<super::Document as ::dynaschema::__private::KeyField<
+            5989311785065432611u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Document> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .compare("doc_id", ::dynaschema::__private::Comparison::AtMost, value, true)
+            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `doc_id` is greater than `value`.
+    pub fn doc_id_gt(
+        self,
+        value: &<super::Document as ::dynaschema::__private::KeyField<
+            5989311785065432611u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Document> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .compare("doc_id", ::dynaschema::__private::Comparison::Above, value, true)
+            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `doc_id` is at least `value`.
+    pub fn doc_id_gte(
+        self,
+        value: &<super::Document as ::dynaschema::__private::KeyField<
+            5989311785065432611u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Document> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .compare("doc_id", ::dynaschema::__private::Comparison::AtLeast, value, true)
+            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `doc_id` is between `low` and `high`, both included.
+    pub fn doc_id_between(
+        self,
+        low: &<super::Document as ::dynaschema::__private::KeyField<
+            5989311785065432611u64,
+        >>::Arg,
+        high: &<super::Document as ::dynaschema::__private::KeyField<
+            5989311785065432611u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Document> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .between("doc_id", low, high, true)
+            .map(|c| {
+                let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
+                (::core::option::Option::Some(c), ::core::option::Option::None)
+            });
+        self.base.finish(attribute, sort)
+    }
+    /// The query as narrowed so far: `begins_with` of the fixed segments.
+    pub fn query(self) -> ::dynaschema::Query<'t, super::Document> {
+        let attribute = self.sort.attribute();
+        let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
+        self.base.finish(attribute, sort)
+    }
+    /// See [`Query::limit`](::dynaschema::Query::limit).
+    pub fn limit(self, n: usize) -> ::dynaschema::Query<'t, super::Document> {
+        self.query().limit(n)
+    }
+    /// See [`Query::reverse`](::dynaschema::Query::reverse).
+    pub fn reverse(self) -> ::dynaschema::Query<'t, super::Document> {
+        self.query().reverse()
+    }
+    /// See [`Query::consistent`](::dynaschema::Query::consistent).
+    pub fn consistent(self) -> ::dynaschema::Query<'t, super::Document> {
+        self.query().consistent()
+    }
+    /// See [`Query::stream`](::dynaschema::Query::stream).
+    pub fn stream(
+        self,
+    ) -> impl ::dynaschema::__private::Stream<
+        Item = ::dynaschema::Result<super::Document>,
+    > + Send + 't {
+        self.query().stream()
+    }
+    /// See [`Query::page`](::dynaschema::Query::page).
+    pub async fn page(
+        self,
+        cursor: ::core::option::Option<&::dynaschema::Cursor>,
+    ) -> ::dynaschema::Result<::dynaschema::Page<super::Document>> {
+        self.query().page(cursor).await
+    }
+    /// See [`Query::all`](::dynaschema::Query::all).
+    pub async fn all(self) -> ::dynaschema::Result<::std::vec::Vec<super::Document>> {
+        self.query().all().await
+    }
+}
+/// The `owner_documents_matching` query: narrow it by `created_at`, or run it as it is.
+#[must_use = "a query does nothing until it is run"]
+pub struct OwnerDocumentsMatchingQuery<'t> {
+    base: ::dynaschema::__private::PatternQuery<'t, super::Document>,
+    sort: ::dynaschema::__private::SortKeyPrefix,
+}
+impl<'t> OwnerDocumentsMatchingQuery<'t> {
+    /// Only items with this `created_at`.
+    pub fn created_at(
+        self,
+        created_at: &<super::Document as ::dynaschema::__private::KeyField<
+            15305684345603307897u64,
+        >>::Arg,
+    ) -> OwnerDocumentsMatchingQueryByCreatedAt<'t> {
+        OwnerDocumentsMatchingQueryByCreatedAt {
+            base: self.base,
+            sort: self.sort.value("created_at", created_at),
+        }
+    }
+    /// Only items whose `created_at` is less than `value`.
+    pub fn created_at_lt(
+        self,
+        value: &<super::Document as ::dynaschema::__private::KeyField<
+            15305684345603307897u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Document> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .compare(
+                "created_at",
+                ::dynaschema::__private::Comparison::Below,
+                value,
+                false,
+            )
+            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `created_at` is at most `value`.
+    pub fn created_at_lte(
+        self,
+        value: &<super::Document as ::dynaschema::__private::KeyField<
+            15305684345603307897u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Document> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .compare(
+                "created_at",
+                ::dynaschema::__private::Comparison::AtMost,
+                value,
+                false,
+            )
+            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `created_at` is greater than `value`.
+    pub fn created_at_gt(
+        self,
+        value: &<super::Document as ::dynaschema::__private::KeyField<
+            15305684345603307897u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Document> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .compare(
+                "created_at",
+                ::dynaschema::__private::Comparison::Above,
+                value,
+                false,
+            )
+            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `created_at` is at least `value`.
+    pub fn created_at_gte(
+        self,
+        value: &<super::Document as ::dynaschema::__private::KeyField<
+            15305684345603307897u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Document> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .compare(
+                "created_at",
+                ::dynaschema::__private::Comparison::AtLeast,
+                value,
+                false,
+            )
+            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `created_at` is between `low` and `high`, both included.
+    pub fn created_at_between(
+        self,
+        low: &<super::Document as ::dynaschema::__private::KeyField<
+            15305684345603307897u64,
+        >>::Arg,
+        high: &<super::Document as ::dynaschema::__private::KeyField<
+            15305684345603307897u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Document> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .between("created_at", low, high, false)
+            .map(|c| {
+                let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
+                (::core::option::Option::Some(c), ::core::option::Option::None)
+            });
+        self.base.finish(attribute, sort)
+    }
+    /// The query as narrowed so far: `begins_with` of the fixed segments.
+    pub fn query(self) -> ::dynaschema::Query<'t, super::Document> {
+        let attribute = self.sort.attribute();
+        let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
+        self.base.finish(attribute, sort)
+    }
+    /// See [`Query::limit`](::dynaschema::Query::limit).
+    pub fn limit(self, n: usize) -> ::dynaschema::Query<'t, super::Document> {
+        self.query().limit(n)
+    }
+    /// See [`Query::reverse`](::dynaschema::Query::reverse).
+    pub fn reverse(self) -> ::dynaschema::Query<'t, super::Document> {
+        self.query().reverse()
+    }
+    /// See [`Query::consistent`](::dynaschema::Query::consistent).
+    pub fn consistent(self) -> ::dynaschema::Query<'t, super::Document> {
+        self.query().consistent()
+    }
+    /// See [`Query::stream`](::dynaschema::Query::stream).
+    pub fn stream(
+        self,
+    ) -> impl ::dynaschema::__private::Stream<
+        Item = ::dynaschema::Result<super::Document>,
+    > + Send + 't {
+        self.query().stream()
+    }
+    /// See [`Query::page`](::dynaschema::Query::page).
+    pub async fn page(
+        self,
+        cursor: ::core::option::Option<&::dynaschema::Cursor>,
+    ) -> ::dynaschema::Result<::dynaschema::Page<super::Document>> {
+        self.query().page(cursor).await
+    }
+    /// See [`Query::all`](::dynaschema::Query::all).
+    pub async fn all(self) -> ::dynaschema::Result<::std::vec::Vec<super::Document>> {
+        self.query().all().await
+    }
+}
+/// The `owner_documents_matching` query with `created_at` fixed: narrow it by `doc_id`, or run it.
+#[must_use = "a query does nothing until it is run"]
+pub struct OwnerDocumentsMatchingQueryByCreatedAt<'t> {
+    base: ::dynaschema::__private::PatternQuery<'t, super::Document>,
+    sort: ::dynaschema::__private::SortKeyPrefix,
+}
+impl<'t> OwnerDocumentsMatchingQueryByCreatedAt<'t> {
     /// Only items with this `doc_id`.
     pub fn doc_id(
         self,

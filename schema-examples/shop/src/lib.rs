@@ -281,6 +281,18 @@ pub async fn run(table: &shop::Table) -> dynaschema::Result<String> {
             .map(|p| format!("{} ({} cents)", p.name, p.price_cents)),
     );
 
+    let from_1000 = table
+        .products_by_category_min_price("kitchen", &1_000)
+        .all()
+        .await?;
+    section(
+        &mut out,
+        "products_by_category_min_price(\"kitchen\", 1000)",
+        from_1000
+            .iter()
+            .map(|p| format!("{} ({} cents)", p.name, p.price_cents)),
+    );
+
     let missing = table.get_user("nobody").await?;
     section(
         &mut out,

@@ -4,7 +4,7 @@
 
 use std::process::Command;
 
-const PATTERNS: [&str; 7] = [
+const PATTERNS: [&str; 8] = [
     "get_user",
     "user_by_email",
     "user_orders",
@@ -12,6 +12,7 @@ const PATTERNS: [&str; 7] = [
     "user_with_orders",
     "get_product",
     "products_by_category",
+    "products_by_category_min_price",
 ];
 
 fn run_demo(endpoint: Option<&str>) -> String {

@@ -161,6 +161,14 @@ async fn the_example_runs_every_pattern_and_gets_the_right_items() {
         table.products_by_category("kitchen").all().await.unwrap(),
         data.products[..2]
     );
+    assert_eq!(
+        table
+            .products_by_category_min_price("kitchen", &1_000)
+            .all()
+            .await
+            .unwrap(),
+        data.products[..1]
+    );
 
     let report = run(&table).await.unwrap();
     for expected in [

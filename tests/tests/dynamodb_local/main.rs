@@ -4,6 +4,7 @@
 
 mod errors;
 mod example;
+mod filters;
 mod operations;
 mod queries;
 mod sort_conditions;
