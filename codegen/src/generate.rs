@@ -94,16 +94,19 @@ impl Generator<'_> {
                         quote!(::dynaschema::__private::Projection::Include(&[#(#names),*]))
                     }
                 };
+                let capacity = option_tokens(i.capacity.map(capacity));
                 quote! {
                     ::dynaschema::__private::IndexDefinition {
                         name: #name,
                         partition_key: #pk,
                         sort_key: #sk,
                         projection: #projection,
+                        capacity: #capacity,
                     }
                 }
             });
         let entities = schema.entities.iter().map(|e| &e.name);
+        let options = table_options(&schema.table.options);
         let doc = doc(&format!("The `{name}` table as the schema declares it."));
         quote! {
             #doc
@@ -114,6 +117,7 @@ impl Generator<'_> {
                 entity_attribute: #entity_attribute,
                 indexes: &[#(#indexes),*],
                 entities: &[#(#entities),*],
+                options: #options,
             };
         }
     }
@@ -849,6 +853,61 @@ fn doc(text: &str) -> TokenStream {
         quote!(#[doc = #line])
     });
     quote!(#(#lines)*)
+}
+
+fn option_tokens(value: Option<TokenStream>) -> TokenStream {
+    match value {
+        Some(v) => quote!(::core::option::Option::Some(#v)),
+        None => quote!(::core::option::Option::None),
+    }
+}
+
+fn capacity(capacity: crate::schema::Capacity) -> TokenStream {
+    let (read, write) = (capacity.read, capacity.write);
+    quote!(::dynaschema::__private::Capacity { read: #read, write: #write })
+}
+
+fn table_options(options: &crate::schema::TableOptions) -> TokenStream {
+    use crate::schema::{Billing, StreamView, TableClass};
+    let ttl = option_str(options.ttl_attribute.as_deref());
+    let stream = option_tokens(options.stream.map(|view| {
+        let variant = match view {
+            StreamView::KeysOnly => quote!(KeysOnly),
+            StreamView::NewImage => quote!(NewImage),
+            StreamView::OldImage => quote!(OldImage),
+            StreamView::NewAndOldImages => quote!(NewAndOldImages),
+        };
+        quote!(::dynaschema::__private::StreamView::#variant)
+    }));
+    let pitr = options.point_in_time_recovery;
+    let billing = match options.billing {
+        Billing::OnDemand => quote!(::dynaschema::__private::Billing::OnDemand),
+        Billing::Provisioned(c) => {
+            let c = capacity(c);
+            quote!(::dynaschema::__private::Billing::Provisioned(#c))
+        }
+    };
+    let deletion_protection = options.deletion_protection;
+    let table_class = match options.table_class {
+        TableClass::Standard => quote!(::dynaschema::__private::TableClass::Standard),
+        TableClass::StandardInfrequentAccess => {
+            quote!(::dynaschema::__private::TableClass::StandardInfrequentAccess)
+        }
+    };
+    let tags = options.tags.iter().map(|(k, v)| quote!((#k, #v)));
+    let replicas = &options.replicas;
+    quote! {
+        ::dynaschema::__private::TableOptions {
+            ttl_attribute: #ttl,
+            stream: #stream,
+            point_in_time_recovery: #pitr,
+            billing: #billing,
+            deletion_protection: #deletion_protection,
+            table_class: #table_class,
+            tags: &[#(#tags),*],
+            replicas: &[#(#replicas),*],
+        }
+    }
 }
 
 fn option_str(value: Option<&str>) -> TokenStream {

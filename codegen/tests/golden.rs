@@ -42,3 +42,8 @@ fn shop_example() {
 fn test_bed() {
     check("tests/dynaschema.toml", "testbed.rs");
 }
+
+#[test]
+fn configured_table() {
+    check("tests/schemas/configured.toml", "configured.rs");
+}

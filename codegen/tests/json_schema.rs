@@ -36,7 +36,20 @@ fn the_json_schema_knows_every_key_the_parser_reads() {
     };
     assert_eq!(
         properties("RawTable"),
-        ["entity_attribute", "name", "partition_key", "sort_key"]
+        [
+            "billing",
+            "deletion_protection",
+            "entity_attribute",
+            "name",
+            "partition_key",
+            "point_in_time_recovery",
+            "replicas",
+            "sort_key",
+            "stream",
+            "table_class",
+            "tags",
+            "ttl_attribute"
+        ]
     );
     assert_eq!(properties("RawKeys"), ["pk", "sk"]);
     assert_eq!(

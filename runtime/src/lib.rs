@@ -112,7 +112,10 @@ pub use error::{
 };
 pub use key::{Key, KeySegment};
 pub use query::{Page, Query};
-pub use table::{Delete, Get, IndexDefinition, Projection, Put, Table, TableDefinition};
+pub use table::{
+    Billing, Capacity, CreatedTable, Delete, Get, IndexDefinition, Projection, Put, StreamView,
+    Table, TableClass, TableDefinition, TableOptions,
+};
 
 /// Derives [`Entity`] for a struct declared as an entity of the schema.
 ///
@@ -199,7 +202,10 @@ pub mod __private {
     pub use crate::key::{Key, KeyRole, KeySegment, KeyWriter, Primary, Secondary};
     pub use crate::query::{KeyCondition, PatternQuery, Query, SortCondition, decode_entity};
     pub use crate::sort_key::{Comparison, SortKeyPrefix};
-    pub use crate::table::{IndexDefinition, Projection, Table, TableDefinition};
+    pub use crate::table::{
+        Billing, Capacity, IndexDefinition, Projection, StreamView, Table, TableClass,
+        TableDefinition, TableOptions,
+    };
     pub use aws_sdk_dynamodb::Client;
     pub use aws_sdk_dynamodb::types::AttributeValue;
     pub use futures::Stream;

@@ -6,6 +6,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::error::ProvideErrorMetadata as _;
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, GlobalSecondaryIndex, KeySchemaElement, KeyType,
     Projection as SdkProjection, ProjectionType, ScalarAttributeType,
@@ -16,13 +17,22 @@ use crate::entity::Entity;
 use crate::error::{Result, from_sdk};
 use crate::key::Key;
 
+/// What [`Table::create_table`] did.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct CreatedTable {
+    /// Declared settings the server does not implement (e.g. `point_in_time_recovery`
+    /// on DynamoDB Local); empty on DynamoDB itself.
+    pub unsupported: Vec<&'static str>,
+}
+
 /// A table as the schema declares it: key attributes, discriminator, indexes.
 ///
 /// The build step generates one as `DEFINITION` in the schema's module; it is the
 /// source for [`Table::create_table`] and for the attribute names every request uses.
 ///
 /// ```
-/// use dynaschema::{IndexDefinition, Projection, TableDefinition};
+/// use dynaschema::{IndexDefinition, Projection, TableDefinition, TableOptions};
 ///
 /// static APP: TableDefinition = TableDefinition {
 ///     name: "App",
@@ -34,8 +44,10 @@ use crate::key::Key;
 ///         partition_key: "gsi1pk",
 ///         sort_key: Some("gsi1sk"),
 ///         projection: Projection::All,
+///         capacity: None,
 ///     }],
 ///     entities: &["User", "Order"],
+///     options: TableOptions::DEFAULT,
 /// };
 /// assert_eq!(APP.index("gsi1").unwrap().partition_key, "gsi1pk");
 /// ```
@@ -53,6 +65,93 @@ pub struct TableDefinition {
     pub indexes: &'static [IndexDefinition],
     /// The names of the schema's entities.
     pub entities: &'static [&'static str],
+    /// TTL, streams, backups, billing and the rest.
+    pub options: TableOptions,
+}
+
+/// A table's settings beyond its keys, as the schema declares them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableOptions {
+    /// The attribute holding each item's expiry time (epoch seconds).
+    pub ttl_attribute: Option<&'static str>,
+    /// The stream of item changes, if enabled.
+    pub stream: Option<StreamView>,
+    /// Continuous backups with point-in-time recovery.
+    pub point_in_time_recovery: bool,
+    /// Billing mode.
+    pub billing: Billing,
+    /// Deletion protection.
+    pub deletion_protection: bool,
+    /// Table class.
+    pub table_class: TableClass,
+    /// Tags.
+    pub tags: &'static [(&'static str, &'static str)],
+    /// Regions of global-table replicas (not created by [`Table::create_table`]:
+    /// replicas are infrastructure, made by the CLI's table definitions).
+    pub replicas: &'static [&'static str],
+}
+
+impl TableOptions {
+    /// On-demand billing and nothing else.
+    pub const DEFAULT: Self = Self {
+        ttl_attribute: None,
+        stream: None,
+        point_in_time_recovery: false,
+        billing: Billing::OnDemand,
+        deletion_protection: false,
+        table_class: TableClass::Standard,
+        tags: &[],
+        replicas: &[],
+    };
+}
+
+/// What each stream record holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StreamView {
+    /// The key attributes only.
+    KeysOnly,
+    /// The item after the change.
+    NewImage,
+    /// The item before the change.
+    OldImage,
+    /// Both.
+    NewAndOldImages,
+}
+
+/// How a table is billed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Billing {
+    /// On-demand, per request.
+    OnDemand,
+    /// Provisioned capacity of the table (each GSI declares its own).
+    Provisioned(Capacity),
+}
+
+/// Provisioned read and write capacity units.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Capacity {
+    /// Read capacity units.
+    pub read: u64,
+    /// Write capacity units.
+    pub write: u64,
+}
+
+/// The table class.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TableClass {
+    /// DynamoDB Standard.
+    Standard,
+    /// DynamoDB Standard-Infrequent Access.
+    StandardInfrequentAccess,
+}
+
+fn throughput(capacity: Capacity) -> aws_sdk_dynamodb::types::ProvisionedThroughput {
+    let units = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
+    aws_sdk_dynamodb::types::ProvisionedThroughput::builder()
+        .read_capacity_units(units(capacity.read))
+        .write_capacity_units(units(capacity.write))
+        .build()
+        .expect("both units are set")
 }
 
 /// A global secondary index of a [`TableDefinition`].
@@ -66,6 +165,8 @@ pub struct IndexDefinition {
     pub sort_key: Option<&'static str>,
     /// Which attributes the index holds.
     pub projection: Projection,
+    /// Provisioned capacity (GSIs of provisioned tables).
+    pub capacity: Option<Capacity>,
 }
 
 /// Which attributes an index holds besides its keys.
@@ -148,9 +249,14 @@ impl Table {
         self.definition
     }
 
-    /// Creates the table with the key schema and GSIs of the definition (on-demand
-    /// billing) and waits until DynamoDB reports it `ACTIVE`.
-    pub async fn create_table(&self) -> Result<()> {
+    /// Creates the table as the definition says — key schema, GSIs, billing,
+    /// stream, deletion protection, table class, tags — waits until DynamoDB reports
+    /// it `ACTIVE`, then turns on TTL and point-in-time recovery if declared.
+    /// Replicas of a global table are not created here.
+    ///
+    /// A setting the server does not implement at all (DynamoDB Local has no
+    /// point-in-time recovery) is listed in [`CreatedTable::unsupported`], not an error.
+    pub async fn create_table(&self) -> Result<CreatedTable> {
         let def = self.definition;
         let mut attributes: Vec<&str> = vec![def.partition_key];
         attributes.extend(def.sort_key);
@@ -160,12 +266,52 @@ impl Table {
         }
         attributes.sort_unstable();
         attributes.dedup();
+        let options = &def.options;
         let mut request = self
             .client
             .create_table()
             .table_name(self.name.as_ref())
-            .billing_mode(aws_sdk_dynamodb::types::BillingMode::PayPerRequest)
             .set_key_schema(Some(key_schema(def.partition_key, def.sort_key)));
+        request = match options.billing {
+            Billing::OnDemand => {
+                request.billing_mode(aws_sdk_dynamodb::types::BillingMode::PayPerRequest)
+            }
+            Billing::Provisioned(capacity) => request
+                .billing_mode(aws_sdk_dynamodb::types::BillingMode::Provisioned)
+                .provisioned_throughput(throughput(capacity)),
+        };
+        if let Some(view) = options.stream {
+            use aws_sdk_dynamodb::types::StreamViewType;
+            let view = match view {
+                StreamView::KeysOnly => StreamViewType::KeysOnly,
+                StreamView::NewImage => StreamViewType::NewImage,
+                StreamView::OldImage => StreamViewType::OldImage,
+                StreamView::NewAndOldImages => StreamViewType::NewAndOldImages,
+            };
+            request = request.stream_specification(
+                aws_sdk_dynamodb::types::StreamSpecification::builder()
+                    .stream_enabled(true)
+                    .stream_view_type(view)
+                    .build()
+                    .expect("enabled is set"),
+            );
+        }
+        if options.deletion_protection {
+            request = request.deletion_protection_enabled(true);
+        }
+        if options.table_class == TableClass::StandardInfrequentAccess {
+            request =
+                request.table_class(aws_sdk_dynamodb::types::TableClass::StandardInfrequentAccess);
+        }
+        for (key, value) in options.tags {
+            request = request.tags(
+                aws_sdk_dynamodb::types::Tag::builder()
+                    .key(*key)
+                    .value(*value)
+                    .build()
+                    .expect("key and value are set"),
+            );
+        }
         for name in attributes {
             request = request.attribute_definitions(
                 AttributeDefinition::builder()
@@ -191,6 +337,7 @@ impl Table {
                     .index_name(index.name)
                     .set_key_schema(Some(key_schema(index.partition_key, index.sort_key)))
                     .projection(projection.build())
+                    .set_provisioned_throughput(index.capacity.map(throughput))
                     .build()
                     .expect("name, key schema and projection are set"),
             );
@@ -200,7 +347,48 @@ impl Table {
             .instrument(tracing::debug_span!("dynaschema.create_table", table = %self.name))
             .await
             .map_err(|e| from_sdk("CreateTable", def.name, e))?;
-        self.wait_until_active().await
+        self.wait_until_active().await?;
+        if let Some(attribute) = options.ttl_attribute {
+            self.client
+                .update_time_to_live()
+                .table_name(self.name.as_ref())
+                .time_to_live_specification(
+                    aws_sdk_dynamodb::types::TimeToLiveSpecification::builder()
+                        .enabled(true)
+                        .attribute_name(attribute)
+                        .build()
+                        .expect("enabled and attribute are set"),
+                )
+                .send()
+                .await
+                .map_err(|e| from_sdk("UpdateTimeToLive", def.name, e))?;
+        }
+        let mut created = CreatedTable {
+            unsupported: Vec::new(),
+        };
+        if options.point_in_time_recovery {
+            let enabled = self
+                .client
+                .update_continuous_backups()
+                .table_name(self.name.as_ref())
+                .point_in_time_recovery_specification(
+                    aws_sdk_dynamodb::types::PointInTimeRecoverySpecification::builder()
+                        .point_in_time_recovery_enabled(true)
+                        .build()
+                        .expect("enabled is set"),
+                )
+                .send()
+                .await;
+            match enabled {
+                Ok(_) => {}
+                Err(e) if e.code() == Some("UnknownOperationException") => {
+                    tracing::warn!(table = %self.name, "the server does not implement UpdateContinuousBackups: point-in-time recovery is off");
+                    created.unsupported.push("point_in_time_recovery");
+                }
+                Err(e) => return Err(from_sdk("UpdateContinuousBackups", def.name, e)),
+            }
+        }
+        Ok(created)
     }
 
     async fn wait_until_active(&self) -> Result<()> {

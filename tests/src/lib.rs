@@ -15,6 +15,8 @@ use dynaschema::{Attribute, Entity};
 
 dynaschema::include_schema!(pub testbed);
 
+pub mod configured;
+
 /// Every attribute type the derive supports, a sparse index (`tag`) and a
 /// timestamp in a sort key.
 #[derive(Entity, Clone, Debug, PartialEq)]

@@ -203,3 +203,49 @@ fn design_warnings_are_reported_once_the_errors_are_fixed() {
     assert_eq!(found, expected, "\n{}", checked.warnings.to_plain());
     insta::assert_snapshot!("design_mistakes_warnings", checked.warnings.render());
 }
+
+#[test]
+fn table_option_mistakes_are_each_reported() {
+    let text = r#"[table]
+name = "App"
+partition_key = "pk"
+sort_key = "sk"
+ttl_attribute = "sk"
+billing = { read = 0, write = 5 }
+tags = { "aws:team" = "x" }
+replicas = ["eu-west-1", "Europe"]
+
+[indexes.gsi1]
+partition_key = "gsi1pk"
+
+[indexes.gsi2]
+partition_key = "gsi2pk"
+capacity = { read = 1, write = 1 }
+
+[entities.User]
+primary = { pk = "USER#{id}", sk = "PROFILE" }
+gsi1 = { pk = "EMAIL#{email}" }
+gsi2 = { pk = "NAME#{name}" }
+"#;
+    let diagnostics = check("options.toml", text);
+    let found: Vec<(String, &str)> = diagnostics
+        .items()
+        .iter()
+        .map(|d| (diagnostics.location(d), d.code))
+        .collect();
+    let expected = [
+        ("options.toml:5:17", "schema::ttl-attribute"),
+        ("options.toml:6:11", "schema::capacity"),
+        ("options.toml:7:8", "schema::tags"),
+        ("options.toml:8:26", "schema::replica-region"),
+        ("options.toml:10:1", "schema::capacity"),
+    ];
+    let expected: Vec<(String, &str)> = expected.iter().map(|(l, c)| (l.to_string(), *c)).collect();
+    assert_eq!(found, expected, "\n{}", diagnostics.to_plain());
+}
+
+#[test]
+fn the_configured_schema_has_no_findings() {
+    let checked = schema::load("schemas/configured.toml").unwrap_or_else(|e| panic!("{e}"));
+    assert!(checked.warnings.is_empty(), "{}", checked.warnings);
+}

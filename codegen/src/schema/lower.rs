@@ -103,10 +103,105 @@ impl Lowering<'_> {
             }
             None => "_et".to_owned(),
         };
+        let options = self.table_options(t, &entity_attribute);
         Table {
             name: name.clone(),
             entity_attribute,
+            options,
             span: raw.span(),
+        }
+    }
+
+    fn table_options(&mut self, t: &RawTable, entity_attribute: &str) -> TableOptions {
+        if let Some(ttl) = &t.ttl_attribute {
+            self.attribute_name("the TTL attribute", ttl);
+            let keys = [Some(&t.partition_key), t.sort_key.as_ref()];
+            if keys.iter().flatten().any(|k| k.get_ref() == ttl.get_ref())
+                || ttl.get_ref() == entity_attribute
+            {
+                self.error(Diagnostic::error(
+                    "schema::ttl-attribute",
+                    format!(
+                        "`{}` is a key or the entity attribute, so it cannot be the TTL attribute",
+                        ttl.get_ref()
+                    ),
+                    ttl.span(),
+                    "every item has it: all would expire",
+                ));
+            }
+        }
+        let empty = Default::default();
+        let (tags, tags_span) = match &t.tags {
+            Some(tags) => (tags.get_ref(), tags.span()),
+            None => (&empty, 0..0),
+        };
+        if tags.len() > 50 {
+            self.error(Diagnostic::error(
+                "schema::tags",
+                format!("{} tags; DynamoDB allows 50 per table", tags.len()),
+                tags_span.clone(),
+                "too many tags",
+            ));
+        }
+        for (key, value) in tags {
+            let bad_key = key.is_empty() || key.chars().count() > 128 || key.starts_with("aws:");
+            if bad_key || value.chars().count() > 256 {
+                self.error(Diagnostic::error(
+                    "schema::tags",
+                    format!("tag `{key}` is not allowed: keys are 1 to 128 characters and do not start with `aws:`; values at most 256"),
+                    tags_span.clone(),
+                    "bad tag",
+                ));
+            }
+        }
+        for region in &t.replicas {
+            let r = region.get_ref();
+            let parts: Vec<&str> = r.split('-').collect();
+            let valid = parts.len() >= 3
+                && parts[..parts.len() - 1]
+                    .iter()
+                    .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase()))
+                && parts[parts.len() - 1].chars().all(|c| c.is_ascii_digit())
+                && !parts[parts.len() - 1].is_empty();
+            if !valid {
+                self.error(
+                    Diagnostic::error(
+                        "schema::replica-region",
+                        format!("`{r}` is not an AWS region name"),
+                        region.span(),
+                        "not a region",
+                    )
+                    .with_help("write a region such as `eu-west-1` or `us-east-2`"),
+                );
+            }
+        }
+        let billing = match t.billing.as_ref().map(|b| (*b.get_ref(), b.span())) {
+            None | Some((RawBilling::OnDemand(_), _)) => Billing::OnDemand,
+            Some((RawBilling::Provisioned(capacity), span)) => {
+                self.capacity(capacity, span);
+                Billing::Provisioned(capacity)
+            }
+        };
+        TableOptions {
+            ttl_attribute: t.ttl_attribute.as_ref().map(|a| a.get_ref().clone()),
+            stream: t.stream,
+            point_in_time_recovery: t.point_in_time_recovery,
+            billing,
+            deletion_protection: t.deletion_protection,
+            table_class: t.table_class.unwrap_or(TableClass::Standard),
+            tags: tags.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+            replicas: t.replicas.iter().map(|r| r.get_ref().clone()).collect(),
+        }
+    }
+
+    fn capacity(&mut self, capacity: Capacity, span: Span) {
+        if capacity.read == 0 || capacity.write == 0 {
+            self.error(Diagnostic::error(
+                "schema::capacity",
+                "provisioned capacity must be at least 1 read and 1 write unit",
+                span,
+                "zero capacity",
+            ));
         }
     }
 
@@ -122,8 +217,13 @@ impl Lowering<'_> {
             partition_key: t.partition_key.get_ref().clone(),
             sort_key: t.sort_key.as_ref().map(|s| s.get_ref().clone()),
             projection: Projection::All,
+            capacity: None,
             span: table.span(),
         }];
+        let provisioned = matches!(
+            t.billing.as_ref().map(|b| *b.get_ref()),
+            Some(RawBilling::Provisioned(_))
+        );
         for (name, index) in raw {
             let span = index.span();
             if name == PRIMARY {
@@ -162,12 +262,45 @@ impl Lowering<'_> {
                 None => Projection::All,
                 Some(p) => self.projection(p),
             };
+            let capacity = match (&i.capacity, provisioned) {
+                (Some(capacity), true) => {
+                    self.capacity(*capacity.get_ref(), capacity.span());
+                    Some(*capacity.get_ref())
+                }
+                (None, false) => None,
+                (Some(capacity), false) => {
+                    self.error(Diagnostic::error(
+                        "schema::capacity",
+                        format!(
+                            "index `{name}` has a capacity, but the table is billed per request"
+                        ),
+                        capacity.span(),
+                        "remove this, or give the table `billing = { read = .., write = .. }`",
+                    ));
+                    None
+                }
+                (None, true) => {
+                    self.error(
+                        Diagnostic::error(
+                            "schema::capacity",
+                            format!(
+                                "index `{name}` needs a capacity: the table has provisioned billing"
+                            ),
+                            span.clone(),
+                            "no capacity",
+                        )
+                        .with_help("add `capacity = { read = 5, write = 5 }`"),
+                    );
+                    None
+                }
+            };
             indexes.push(Index {
                 name: name.clone(),
                 kind: IndexKind::Global,
                 partition_key: i.partition_key.get_ref().clone(),
                 sort_key: i.sort_key.as_ref().map(|s| s.get_ref().clone()),
                 projection,
+                capacity,
                 span,
             });
         }

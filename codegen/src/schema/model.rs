@@ -32,8 +32,42 @@ pub struct Table {
     pub name: String,
     /// The attribute storing each item's entity name.
     pub entity_attribute: String,
+    /// TTL, streams, backups, billing and the rest.
+    pub options: TableOptions,
     /// Where `[table]` is.
     pub span: Span,
+}
+
+pub use crate::schema::raw::{Capacity, StreamView, TableClass};
+
+/// How the table is billed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Billing {
+    /// On-demand.
+    OnDemand,
+    /// Provisioned capacity of the table (each GSI has its own).
+    Provisioned(Capacity),
+}
+
+/// The table's settings beyond its keys.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableOptions {
+    /// The TTL attribute.
+    pub ttl_attribute: Option<String>,
+    /// The stream, if enabled.
+    pub stream: Option<StreamView>,
+    /// Point-in-time recovery.
+    pub point_in_time_recovery: bool,
+    /// Billing.
+    pub billing: Billing,
+    /// Deletion protection.
+    pub deletion_protection: bool,
+    /// Table class.
+    pub table_class: TableClass,
+    /// Tags, by key.
+    pub tags: Vec<(String, String)>,
+    /// Replica regions of a global table.
+    pub replicas: Vec<String>,
 }
 
 /// Whether an index is the table's own key or a GSI.
@@ -69,6 +103,8 @@ pub struct Index {
     pub sort_key: Option<String>,
     /// Projection (always `All` for the primary index).
     pub projection: Projection,
+    /// Provisioned capacity (GSIs of provisioned tables).
+    pub capacity: Option<Capacity>,
     /// Where it is declared.
     pub span: Span,
 }

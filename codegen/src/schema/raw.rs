@@ -49,6 +49,82 @@ pub struct RawTable {
     /// Discriminator attribute (default `_et`).
     #[schemars(with = "Option<String>")]
     pub entity_attribute: Option<Spanned<String>>,
+    /// The attribute holding each item's expiry time (epoch seconds); DynamoDB deletes
+    /// items after it.
+    #[schemars(with = "Option<String>")]
+    pub ttl_attribute: Option<Spanned<String>>,
+    /// The DynamoDB stream of item changes, by what each record holds.
+    pub stream: Option<StreamView>,
+    /// Continuous backups with point-in-time recovery.
+    #[serde(default)]
+    pub point_in_time_recovery: bool,
+    /// `"pay_per_request"` (default), or provisioned capacity `{ read = 5, write = 5 }`.
+    #[schemars(with = "Option<RawBilling>")]
+    pub billing: Option<Spanned<RawBilling>>,
+    /// Refuse `DeleteTable` until this is turned off.
+    #[serde(default)]
+    pub deletion_protection: bool,
+    /// The table class.
+    pub table_class: Option<TableClass>,
+    /// Tags on the table.
+    #[schemars(with = "Option<BTreeMap<String, String>>")]
+    pub tags: Option<Spanned<BTreeMap<String, String>>>,
+    /// Regions of global-table replicas, e.g. `["eu-west-1"]`.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub replicas: Vec<Spanned<String>>,
+}
+
+/// What each stream record holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum StreamView {
+    /// Only the key attributes of the changed item.
+    KeysOnly,
+    /// The item as it is after the change.
+    NewImage,
+    /// The item as it was before the change.
+    OldImage,
+    /// Both images.
+    NewAndOldImages,
+}
+
+/// The table class.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TableClass {
+    /// DynamoDB Standard (the default).
+    Standard,
+    /// DynamoDB Standard-Infrequent Access.
+    StandardInfrequentAccess,
+}
+
+/// Billing mode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum RawBilling {
+    /// `"pay_per_request"`: on-demand.
+    OnDemand(OnDemand),
+    /// Provisioned capacity units.
+    Provisioned(Capacity),
+}
+
+/// On-demand billing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum OnDemand {
+    /// Pay per request.
+    PayPerRequest,
+}
+
+/// Provisioned read and write capacity units.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Capacity {
+    /// Read capacity units.
+    pub read: u64,
+    /// Write capacity units.
+    pub write: u64,
 }
 
 /// A global secondary index.
@@ -65,6 +141,9 @@ pub struct RawIndex {
     /// shape gets a specific message.
     #[schemars(with = "Option<ProjectionSchema>")]
     pub projection: Option<Spanned<toml::Value>>,
+    /// Provisioned capacity of the index (required with provisioned billing).
+    #[schemars(with = "Option<Capacity>")]
+    pub capacity: Option<Spanned<Capacity>>,
 }
 
 /// `[entities.NAME]`: one key template pair per index the entity appears in, keyed

@@ -12,15 +12,27 @@ pub static DEFINITION: ::dynaschema::__private::TableDefinition = ::dynaschema::
             partition_key: "gsi1pk",
             sort_key: ::core::option::Option::Some("gsi1sk"),
             projection: ::dynaschema::__private::Projection::All,
+            capacity: ::core::option::Option::None,
         },
         ::dynaschema::__private::IndexDefinition {
             name: "by_tag",
             partition_key: "gsi2pk",
             sort_key: ::core::option::Option::Some("gsi2sk"),
             projection: ::dynaschema::__private::Projection::All,
+            capacity: ::core::option::Option::None,
         },
     ],
     entities: &["Document", "Note", "Reading", "Revision"],
+    options: ::dynaschema::__private::TableOptions {
+        ttl_attribute: ::core::option::Option::None,
+        stream: ::core::option::Option::None,
+        point_in_time_recovery: false,
+        billing: ::dynaschema::__private::Billing::OnDemand,
+        deletion_protection: false,
+        table_class: ::dynaschema::__private::TableClass::Standard,
+        tags: &[],
+        replicas: &[],
+    },
 };
 /// A handle on a physical table laid out as the `Testbed` schema says, with one method per access
 /// pattern. Dereferences to [`dynaschema::Table`](::dynaschema::Table) for `get`, `put`,

@@ -8,3 +8,4 @@ mod filters;
 mod operations;
 mod queries;
 mod sort_conditions;
+mod table_options;
