@@ -225,10 +225,12 @@ fn prefix_matches_other_entities(schema: &Schema, diagnostics: &mut Diagnostics)
                 }
             };
             if reached {
+                let constant = keys.sort.as_ref().is_some_and(KeyTemplate::is_constant);
                 let what = match &prefix {
                     None => {
                         "reads the whole partition (its sort key starts with a field)".to_owned()
                     }
+                    Some(p) if constant => format!("reads sort key `{}`", p.join("#")),
                     Some(p) => format!("reads sort keys starting with `{}#`", p.join("#")),
                 };
                 diagnostics.push(
@@ -304,8 +306,8 @@ fn constant_gsi_partition(schema: &Schema, diagnostics: &mut Diagnostics) {
     }
 }
 
-/// DynamoDB refuses a table with more than 20 GSIs, or more than 100 attributes
-/// projected (`include`) across all of its secondary indexes.
+/// DynamoDB refuses a table with more than 20 GSIs or 5 LSIs, or more than 100
+/// attributes projected (`include`) across all of its secondary indexes.
 fn index_limits(schema: &Schema, diagnostics: &mut Diagnostics) {
     const MAX_GSIS: usize = 20;
     const MAX_PROJECTED: usize = 100;
@@ -325,8 +327,29 @@ fn index_limits(schema: &Schema, diagnostics: &mut Diagnostics) {
             "one too many",
         ));
     }
+    const MAX_LSIS: usize = 5;
+    let lsis: Vec<_> = schema
+        .indexes
+        .iter()
+        .filter(|i| i.kind == IndexKind::Local)
+        .collect();
+    if lsis.len() > MAX_LSIS {
+        diagnostics.push(Diagnostic::error(
+            "check::too-many-indexes",
+            format!(
+                "{} local secondary indexes; DynamoDB allows {MAX_LSIS}",
+                lsis.len()
+            ),
+            lsis[MAX_LSIS].span.clone(),
+            "one too many",
+        ));
+    }
     let mut projected = 0;
-    for index in &gsis {
+    for index in schema
+        .indexes
+        .iter()
+        .filter(|i| i.kind != IndexKind::Primary)
+    {
         if let Projection::Include(names) = &index.projection {
             projected += names.len();
             if projected > MAX_PROJECTED {

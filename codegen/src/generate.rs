@@ -82,8 +82,9 @@ impl Generator<'_> {
         let indexes = schema
             .indexes
             .iter()
-            .filter(|i| i.kind == IndexKind::Global)
+            .filter(|i| i.kind != IndexKind::Primary)
             .map(|i| {
+                let local = i.kind == IndexKind::Local;
                 let name = &i.name;
                 let pk = &i.partition_key;
                 let sk = option_str(i.sort_key.as_deref());
@@ -102,6 +103,7 @@ impl Generator<'_> {
                         sort_key: #sk,
                         projection: #projection,
                         capacity: #capacity,
+                        local: #local,
                     }
                 }
             });
@@ -670,7 +672,7 @@ impl Generator<'_> {
         let index = &self.schema.indexes[index];
         match index.kind {
             IndexKind::Primary => quote!(::core::option::Option::None),
-            IndexKind::Global => {
+            IndexKind::Global | IndexKind::Local => {
                 let name = &index.name;
                 quote!(::core::option::Option::Some(#name))
             }

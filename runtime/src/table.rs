@@ -45,6 +45,7 @@ pub struct CreatedTable {
 ///         sort_key: Some("gsi1sk"),
 ///         projection: Projection::All,
 ///         capacity: None,
+///         local: false,
 ///     }],
 ///     entities: &["User", "Order"],
 ///     options: TableOptions::DEFAULT,
@@ -167,6 +168,8 @@ pub struct IndexDefinition {
     pub projection: Projection,
     /// Provisioned capacity (GSIs of provisioned tables).
     pub capacity: Option<Capacity>,
+    /// A local secondary index (the table's partition key, created with the table).
+    pub local: bool,
 }
 
 /// Which attributes an index holds besides its keys.
@@ -332,6 +335,17 @@ impl Table {
                     |p, n| p.non_key_attributes(*n),
                 ),
             };
+            if index.local {
+                request = request.local_secondary_indexes(
+                    aws_sdk_dynamodb::types::LocalSecondaryIndex::builder()
+                        .index_name(index.name)
+                        .set_key_schema(Some(key_schema(index.partition_key, index.sort_key)))
+                        .projection(projection.build())
+                        .build()
+                        .expect("name, key schema and projection are set"),
+                );
+                continue;
+            }
             request = request.global_secondary_indexes(
                 GlobalSecondaryIndex::builder()
                     .index_name(index.name)

@@ -132,11 +132,11 @@ fn the_test_bed_has_exactly_its_deliberate_warnings() {
         .map(|d| (checked.warnings.location(d), d.code))
         .collect();
     let expected = [
-        ("dynaschema.toml:31:11", "check::key-collision"),
-        ("dynaschema.toml:52:1", "check::prefix-overlap"),
-        ("dynaschema.toml:52:1", "check::prefix-overlap"),
+        ("dynaschema.toml:37:11", "check::key-collision"),
+        ("dynaschema.toml:58:1", "check::prefix-overlap"),
+        ("dynaschema.toml:58:1", "check::prefix-overlap"),
         // `document_if` reads sort key `DOC`, which a revision numbered "DOC" would have.
-        ("dynaschema.toml:70:1", "check::prefix-overlap"),
+        ("dynaschema.toml:76:1", "check::prefix-overlap"),
     ];
     let expected: Vec<(String, &str)> = expected.iter().map(|(l, c)| (l.to_string(), *c)).collect();
     assert_eq!(found, expected, "\n{}", checked.warnings.to_plain());
@@ -248,4 +248,42 @@ gsi2 = { pk = "NAME#{name}" }
 fn the_configured_schema_has_no_findings() {
     let checked = schema::load("schemas/configured.toml").unwrap_or_else(|e| panic!("{e}"));
     assert!(checked.warnings.is_empty(), "{}", checked.warnings);
+}
+
+#[test]
+fn local_index_mistakes_are_each_reported() {
+    let text = r#"[table]
+name = "App"
+partition_key = "pk"
+sort_key = "sk"
+
+[indexes.lsi1]
+kind = "local"
+partition_key = "other"
+sort_key = "lsi1sk"
+
+[indexes.lsi2]
+kind = "local"
+
+[indexes.lsi3]
+kind = "local"
+sort_key = "lsi3sk"
+
+[entities.User]
+primary = { pk = "USER#{id}", sk = "PROFILE" }
+lsi3 = { pk = "X#{id}", sk = "NAME#{name}" }
+"#;
+    let diagnostics = check("lsi.toml", text);
+    let found: Vec<(String, &str)> = diagnostics
+        .items()
+        .iter()
+        .map(|d| (diagnostics.location(d), d.code))
+        .collect();
+    let expected = [
+        ("lsi.toml:8:17", "schema::local-index-partition"),
+        ("lsi.toml:11:1", "schema::local-index"),
+        ("lsi.toml:20:15", "schema::local-index-partition"),
+    ];
+    let expected: Vec<(String, &str)> = expected.iter().map(|(l, c)| (l.to_string(), *c)).collect();
+    assert_eq!(found, expected, "\n{}", diagnostics.to_plain());
 }

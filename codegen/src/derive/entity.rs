@@ -331,16 +331,20 @@ impl Context<'_> {
                 );
             }
         };
-        let mut inserts = vec![insert(
-            &index.partition_key,
-            key_value(
-                name,
+        // A local index shares the table's partition key, written with the primary key.
+        let mut inserts = Vec::new();
+        if index.kind != IndexKind::Local {
+            inserts.push(insert(
                 &index.partition_key,
-                Role::Partition,
-                &keys.partition,
-                &arg,
-            ),
-        )];
+                key_value(
+                    name,
+                    &index.partition_key,
+                    Role::Partition,
+                    &keys.partition,
+                    &arg,
+                ),
+            ));
+        }
         if let (Some(template), Some(attr)) = (&keys.sort, &index.sort_key) {
             inserts.push(insert(
                 attr,

@@ -254,15 +254,69 @@ impl Lowering<'_> {
                 );
             }
             let i = index.get_ref();
-            self.attribute_name("the index partition key attribute", &i.partition_key);
+            let local = i.kind == Some(RawIndexKind::Local);
+            let partition_key = match (&i.partition_key, local) {
+                (Some(pk), false) => {
+                    self.attribute_name("the index partition key attribute", pk);
+                    pk.get_ref().clone()
+                }
+                (None, true) => t.partition_key.get_ref().clone(),
+                (Some(pk), true) if pk.get_ref() == t.partition_key.get_ref() => {
+                    pk.get_ref().clone()
+                }
+                (Some(pk), true) => {
+                    self.error(Diagnostic::error(
+                        "schema::local-index-partition",
+                        format!(
+                            "local index `{name}` has the table's partition key, `{}`",
+                            t.partition_key.get_ref()
+                        ),
+                        pk.span(),
+                        "omit `partition_key` on a local index",
+                    ));
+                    continue;
+                }
+                (None, false) => {
+                    self.error(
+                        Diagnostic::error(
+                            "schema::missing-partition-key",
+                            format!("index `{name}` has no `partition_key`"),
+                            span.clone(),
+                            "a global index needs its own partition key attribute",
+                        )
+                        .with_help("add `partition_key = \"...\"`, or `kind = \"local\"` for a local index"),
+                    );
+                    continue;
+                }
+            };
             if let Some(sk) = &i.sort_key {
                 self.attribute_name("the index sort key attribute", sk);
+            }
+            if local {
+                let problem = if t.sort_key.is_none() {
+                    Some("a local index needs a table with a sort key")
+                } else if i.sort_key.is_none() {
+                    Some("a local index needs a `sort_key`: it is what it adds to the table")
+                } else if i.capacity.is_some() {
+                    Some("a local index has no capacity of its own: it uses the table's")
+                } else {
+                    None
+                };
+                if let Some(problem) = problem {
+                    self.error(Diagnostic::error(
+                        "schema::local-index",
+                        format!("local index `{name}`: {problem}"),
+                        span.clone(),
+                        problem,
+                    ));
+                    continue;
+                }
             }
             let projection = match &i.projection {
                 None => Projection::All,
                 Some(p) => self.projection(p),
             };
-            let capacity = match (&i.capacity, provisioned) {
+            let capacity = match (&i.capacity, provisioned && !local) {
                 (Some(capacity), true) => {
                     self.capacity(*capacity.get_ref(), capacity.span());
                     Some(*capacity.get_ref())
@@ -296,8 +350,12 @@ impl Lowering<'_> {
             };
             indexes.push(Index {
                 name: name.clone(),
-                kind: IndexKind::Global,
-                partition_key: i.partition_key.get_ref().clone(),
+                kind: if local {
+                    IndexKind::Local
+                } else {
+                    IndexKind::Global
+                },
+                partition_key,
                 sort_key: i.sort_key.as_ref().map(|s| s.get_ref().clone()),
                 projection,
                 capacity,
@@ -386,7 +444,34 @@ impl Lowering<'_> {
                     continue;
                 };
                 let p = pair.get_ref();
-                let partition = self.template(&p.pk);
+                let local = indexes[index].kind == IndexKind::Local;
+                let partition = match (&p.pk, local) {
+                    (Some(pk), false) => self.template(pk),
+                    // Filled in from the primary template below.
+                    (None, true) => Some(KeyTemplate {
+                        text: String::new(),
+                        segments: Vec::new(),
+                        span: pair.span(),
+                    }),
+                    (Some(pk), true) => {
+                        self.error(Diagnostic::error(
+                            "schema::local-index-partition",
+                            format!("`{index_name}` is a local index: its partition is the entity's primary one"),
+                            pk.span(),
+                            "omit `pk` on a local index",
+                        ));
+                        None
+                    }
+                    (None, false) => {
+                        self.error(Diagnostic::error(
+                            "schema::missing-partition-template",
+                            format!("entity `{name}` needs a `pk` template on `{index_name}`"),
+                            pair.span(),
+                            "add `pk = \"...\"`",
+                        ));
+                        None
+                    }
+                };
                 let sort = match (&p.sk, &indexes[index].sort_key) {
                     (Some(sk), Some(_)) => self.template(sk),
                     (None, None) => None,
@@ -423,6 +508,18 @@ impl Lowering<'_> {
                 }
             }
             keys.sort_by_key(|k| k.index);
+            if let Some(primary) = keys
+                .first()
+                .filter(|k| k.index == 0)
+                .map(|k| k.partition.clone())
+            {
+                for k in keys
+                    .iter_mut()
+                    .filter(|k| indexes[k.index].kind == IndexKind::Local)
+                {
+                    k.partition = primary.clone();
+                }
+            }
             let has_primary = e.keys.iter().any(|(index, _)| index == PRIMARY);
             if !has_primary {
                 self.error(

@@ -77,6 +77,8 @@ pub enum IndexKind {
     Primary,
     /// A global secondary index.
     Global,
+    /// A local secondary index: the table's partition key, another sort key.
+    Local,
 }
 
 /// Which attributes an index projects.

@@ -75,6 +75,16 @@ pub struct RawTable {
     pub replicas: Vec<Spanned<String>>,
 }
 
+/// A secondary index's kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RawIndexKind {
+    /// A global secondary index.
+    Global,
+    /// A local secondary index.
+    Local,
+}
+
 /// What each stream record holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
@@ -127,13 +137,16 @@ pub struct Capacity {
     pub write: u64,
 }
 
-/// A global secondary index.
+/// A secondary index: global (the default) or local.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[schemars(deny_unknown_fields)]
 pub struct RawIndex {
-    /// Partition key attribute name.
-    #[schemars(with = "String")]
-    pub partition_key: Spanned<String>,
+    /// `"global"` (default): its own partition key; `"local"`: the table's partition
+    /// key with another sort key, created with the table.
+    pub kind: Option<RawIndexKind>,
+    /// Partition key attribute name (global indexes only).
+    #[schemars(with = "Option<String>")]
+    pub partition_key: Option<Spanned<String>>,
     /// Sort key attribute name.
     #[schemars(with = "Option<String>")]
     pub sort_key: Option<Spanned<String>>,
@@ -190,9 +203,9 @@ impl<'de> Deserialize<'de> for RawEntity {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[schemars(deny_unknown_fields)]
 pub struct RawKeys {
-    /// Partition key template.
-    #[schemars(with = "String")]
-    pub pk: Spanned<String>,
+    /// Partition key template (omitted on local indexes: they share the primary one).
+    #[schemars(with = "Option<String>")]
+    pub pk: Option<Spanned<String>>,
     /// Sort key template.
     #[schemars(with = "Option<String>")]
     pub sk: Option<Spanned<String>>,

@@ -16,6 +16,7 @@ pub static DEFINITION: ::dynaschema::__private::TableDefinition = ::dynaschema::
                 read: 2u64,
                 write: 1u64,
             }),
+            local: false,
         },
     ],
     entities: &["Session"],

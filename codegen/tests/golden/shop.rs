@@ -13,6 +13,7 @@ pub static DEFINITION: ::dynaschema::__private::TableDefinition = ::dynaschema::
             sort_key: ::core::option::Option::Some("gsi1sk"),
             projection: ::dynaschema::__private::Projection::All,
             capacity: ::core::option::Option::None,
+            local: false,
         },
     ],
     entities: &["Order", "Product", "User"],

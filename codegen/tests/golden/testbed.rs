@@ -13,6 +13,7 @@ pub static DEFINITION: ::dynaschema::__private::TableDefinition = ::dynaschema::
             sort_key: ::core::option::Option::Some("gsi1sk"),
             projection: ::dynaschema::__private::Projection::All,
             capacity: ::core::option::Option::None,
+            local: false,
         },
         ::dynaschema::__private::IndexDefinition {
             name: "by_tag",
@@ -20,6 +21,15 @@ pub static DEFINITION: ::dynaschema::__private::TableDefinition = ::dynaschema::
             sort_key: ::core::option::Option::Some("gsi2sk"),
             projection: ::dynaschema::__private::Projection::All,
             capacity: ::core::option::Option::None,
+            local: false,
+        },
+        ::dynaschema::__private::IndexDefinition {
+            name: "by_text",
+            partition_key: "pk",
+            sort_key: ::core::option::Option::Some("lsi1sk"),
+            projection: ::dynaschema::__private::Projection::All,
+            capacity: ::core::option::Option::None,
+            local: true,
         },
     ],
     entities: &["Document", "Note", "Reading", "Revision"],
@@ -146,6 +156,39 @@ impl Table {
             },
             sort: ::dynaschema::__private::SortKeyPrefix::new("Note", "sk")
                 .literal("NOTE"),
+        }
+    }
+    /// Access pattern `document_notes_by_text`: `Query` of `Note` items on `by_text` (partition `DOC#{doc_id}`). Narrow it by sort key with the
+    /// methods of [`DocumentNotesByTextQuery`], or run it as it is.
+    pub fn document_notes_by_text(
+        &self,
+        doc_id: &<super::Note as ::dynaschema::__private::KeyField<
+            5989311785065432611u64,
+        >>::Arg,
+    ) -> DocumentNotesByTextQuery<'_> {
+        DocumentNotesByTextQuery {
+            base: ::dynaschema::__private::PatternQuery {
+                filter: ::core::option::Option::None,
+                table: &self.inner,
+                pattern: "document_notes_by_text",
+                entity: "Note",
+                index: ::core::option::Option::Some("by_text"),
+                partition: ::dynaschema::__private::partition_condition(
+                    "pk",
+                    ::dynaschema::__private::KeyWriter::new(
+                            "Note",
+                            "pk",
+                            ::dynaschema::__private::KeyRole::Partition,
+                        )
+                        .literal("DOC")
+                        .value("doc_id", doc_id)
+                        .finish(),
+                ),
+                ascending: true,
+                decode: ::dynaschema::__private::decode_entity::<super::Note>,
+            },
+            sort: ::dynaschema::__private::SortKeyPrefix::new("Note", "lsi1sk")
+                .literal("TEXT"),
         }
     }
     /// Access pattern `document_with_notes`: one `Query` of partition `DOC#{doc_id}` on `primary`, every page, grouped into [`DocumentWithNotes`]: Document, Note.
@@ -588,6 +631,279 @@ pub struct DocumentNotesQuery<'t> {
     sort: ::dynaschema::__private::SortKeyPrefix,
 }
 impl<'t> DocumentNotesQuery<'t> {
+    /// Only items with this `note_id`.
+    pub fn note_id(
+        self,
+        note_id: &<super::Note as ::dynaschema::__private::KeyField<
+            17179036072046643707u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Note> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .equals("note_id", note_id, &[])
+            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `note_id` is less than `value`.
+    pub fn note_id_lt(
+        self,
+        value: &<super::Note as ::dynaschema::__private::KeyField<
+            17179036072046643707u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Note> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .compare("note_id", ::dynaschema::__private::Comparison::Below, value, true)
+            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `note_id` is at most `value`.
+    pub fn note_id_lte(
+        self,
+        value: &<super::Note as ::dynaschema::__private::KeyField<
+            17179036072046643707u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Note> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .compare("note_id", ::dynaschema::__private::Comparison::AtMost, value, true)
+            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `note_id` is greater than `value`.
+    pub fn note_id_gt(
+        self,
+        value: &<super::Note as ::dynaschema::__private::KeyField<
+            17179036072046643707u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Note> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .compare("note_id", ::dynaschema::__private::Comparison::Above, value, true)
+            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `note_id` is at least `value`.
+    pub fn note_id_gte(
+        self,
+        value: &<super::Note as ::dynaschema::__private::KeyField<
+            17179036072046643707u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Note> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .compare(
+                "note_id",
+                ::dynaschema::__private::Comparison::AtLeast,
+                value,
+                true,
+            )
+            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `note_id` is between `low` and `high`, both included.
+    pub fn note_id_between(
+        self,
+        low: &<super::Note as ::dynaschema::__private::KeyField<
+            17179036072046643707u64,
+        >>::Arg,
+        high: &<super::Note as ::dynaschema::__private::KeyField<
+            17179036072046643707u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Note> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .between("note_id", low, high, true)
+            .map(|c| {
+                let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
+                (::core::option::Option::Some(c), ::core::option::Option::None)
+            });
+        self.base.finish(attribute, sort)
+    }
+    /// The query as narrowed so far: `begins_with` of the fixed segments.
+    pub fn query(self) -> ::dynaschema::Query<'t, super::Note> {
+        let attribute = self.sort.attribute();
+        let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
+        self.base.finish(attribute, sort)
+    }
+    /// See [`Query::limit`](::dynaschema::Query::limit).
+    pub fn limit(self, n: usize) -> ::dynaschema::Query<'t, super::Note> {
+        self.query().limit(n)
+    }
+    /// See [`Query::reverse`](::dynaschema::Query::reverse).
+    pub fn reverse(self) -> ::dynaschema::Query<'t, super::Note> {
+        self.query().reverse()
+    }
+    /// See [`Query::consistent`](::dynaschema::Query::consistent).
+    pub fn consistent(self) -> ::dynaschema::Query<'t, super::Note> {
+        self.query().consistent()
+    }
+    /// See [`Query::stream`](::dynaschema::Query::stream).
+    pub fn stream(
+        self,
+    ) -> impl ::dynaschema::__private::Stream<
+        Item = ::dynaschema::Result<super::Note>,
+    > + Send + 't {
+        self.query().stream()
+    }
+    /// See [`Query::page`](::dynaschema::Query::page).
+    pub async fn page(
+        self,
+        cursor: ::core::option::Option<&::dynaschema::Cursor>,
+    ) -> ::dynaschema::Result<::dynaschema::Page<super::Note>> {
+        self.query().page(cursor).await
+    }
+    /// See [`Query::all`](::dynaschema::Query::all).
+    pub async fn all(self) -> ::dynaschema::Result<::std::vec::Vec<super::Note>> {
+        self.query().all().await
+    }
+}
+/// The `document_notes_by_text` query: narrow it by `text`, or run it as it is.
+#[must_use = "a query does nothing until it is run"]
+pub struct DocumentNotesByTextQuery<'t> {
+    base: ::dynaschema::__private::PatternQuery<'t, super::Note>,
+    sort: ::dynaschema::__private::SortKeyPrefix,
+}
+impl<'t> DocumentNotesByTextQuery<'t> {
+    /// Only items with this `text`.
+    pub fn text(
+        self,
+        text: &<super::Note as ::dynaschema::__private::KeyField<
+            18015793717152399486u64,
+        >>::Arg,
+    ) -> DocumentNotesByTextQueryByText<'t> {
+        DocumentNotesByTextQueryByText {
+            base: self.base,
+            sort: self.sort.value("text", text),
+        }
+    }
+    /// Only items whose `text` is less than `value`.
+    pub fn text_lt(
+        self,
+        value: &<super::Note as ::dynaschema::__private::KeyField<
+            18015793717152399486u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Note> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .compare("text", ::dynaschema::__private::Comparison::Below, value, false)
+            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `text` is at most `value`.
+    pub fn text_lte(
+        self,
+        value: &<super::Note as ::dynaschema::__private::KeyField<
+            18015793717152399486u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Note> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .compare("text", ::dynaschema::__private::Comparison::AtMost, value, false)
+            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `text` is greater than `value`.
+    pub fn text_gt(
+        self,
+        value: &<super::Note as ::dynaschema::__private::KeyField<
+            18015793717152399486u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Note> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .compare("text", ::dynaschema::__private::Comparison::Above, value, false)
+            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `text` is at least `value`.
+    pub fn text_gte(
+        self,
+        value: &<super::Note as ::dynaschema::__private::KeyField<
+            18015793717152399486u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Note> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .compare("text", ::dynaschema::__private::Comparison::AtLeast, value, false)
+            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `text` is between `low` and `high`, both included.
+    pub fn text_between(
+        self,
+        low: &<super::Note as ::dynaschema::__private::KeyField<
+            18015793717152399486u64,
+        >>::Arg,
+        high: &<super::Note as ::dynaschema::__private::KeyField<
+            18015793717152399486u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Note> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .between("text", low, high, false)
+            .map(|c| {
+                let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
+                (::core::option::Option::Some(c), ::core::option::Option::None)
+            });
+        self.base.finish(attribute, sort)
+    }
+    /// The query as narrowed so far: `begins_with` of the fixed segments.
+    pub fn query(self) -> ::dynaschema::Query<'t, super::Note> {
+        let attribute = self.sort.attribute();
+        let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
+        self.base.finish(attribute, sort)
+    }
+    /// See [`Query::limit`](::dynaschema::Query::limit).
+    pub fn limit(self, n: usize) -> ::dynaschema::Query<'t, super::Note> {
+        self.query().limit(n)
+    }
+    /// See [`Query::reverse`](::dynaschema::Query::reverse).
+    pub fn reverse(self) -> ::dynaschema::Query<'t, super::Note> {
+        self.query().reverse()
+    }
+    /// See [`Query::consistent`](::dynaschema::Query::consistent).
+    pub fn consistent(self) -> ::dynaschema::Query<'t, super::Note> {
+        self.query().consistent()
+    }
+    /// See [`Query::stream`](::dynaschema::Query::stream).
+    pub fn stream(
+        self,
+    ) -> impl ::dynaschema::__private::Stream<
+        Item = ::dynaschema::Result<super::Note>,
+    > + Send + 't {
+        self.query().stream()
+    }
+    /// See [`Query::page`](::dynaschema::Query::page).
+    pub async fn page(
+        self,
+        cursor: ::core::option::Option<&::dynaschema::Cursor>,
+    ) -> ::dynaschema::Result<::dynaschema::Page<super::Note>> {
+        self.query().page(cursor).await
+    }
+    /// See [`Query::all`](::dynaschema::Query::all).
+    pub async fn all(self) -> ::dynaschema::Result<::std::vec::Vec<super::Note>> {
+        self.query().all().await
+    }
+}
+/// The `document_notes_by_text` query with `text` fixed: narrow it by `note_id`, or run it.
+#[must_use = "a query does nothing until it is run"]
+pub struct DocumentNotesByTextQueryByText<'t> {
+    base: ::dynaschema::__private::PatternQuery<'t, super::Note>,
+    sort: ::dynaschema::__private::SortKeyPrefix,
+}
+impl<'t> DocumentNotesByTextQueryByText<'t> {
     /// Only items with this `note_id`.
     pub fn note_id(
         self,

@@ -5,6 +5,7 @@
 mod errors;
 mod example;
 mod filters;
+mod local_index;
 mod operations;
 mod queries;
 mod sort_conditions;

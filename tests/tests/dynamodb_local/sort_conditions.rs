@@ -132,7 +132,7 @@ async fn the_last_segment_is_compared_exactly() {
             .put(&Note {
                 doc_id: "d".into(),
                 note_id,
-                text: String::new(),
+                text: "n".into(),
             })
             .await
             .unwrap();

@@ -1,0 +1,77 @@
+//! A local secondary index: the table's partition, another sort key.
+
+use dynaschema::aws_sdk_dynamodb::types::AttributeValue;
+use dynaschema_tests::{Note, testbed_table};
+
+#[tokio::test]
+async fn a_local_index_orders_a_partition_by_another_key() {
+    let table = testbed_table().await;
+    for (note_id, text) in [(1, "cherry"), (2, "apple"), (3, "banana"), (4, "apple")] {
+        table
+            .put(&Note {
+                doc_id: "d".into(),
+                note_id,
+                text: text.into(),
+            })
+            .await
+            .unwrap();
+    }
+    table
+        .put(&Note {
+            doc_id: "other".into(),
+            note_id: 9,
+            text: "apple".into(),
+        })
+        .await
+        .unwrap();
+    let texts = |notes: Vec<Note>| {
+        notes
+            .into_iter()
+            .map(|n| (n.text, n.note_id))
+            .collect::<Vec<_>>()
+    };
+
+    let all = table
+        .document_notes_by_text("d")
+        .consistent()
+        .all()
+        .await
+        .unwrap();
+    assert_eq!(
+        texts(all),
+        [
+            ("apple".into(), 2),
+            ("apple".into(), 4),
+            ("banana".into(), 3),
+            ("cherry".into(), 1)
+        ]
+    );
+    let apples = table
+        .document_notes_by_text("d")
+        .text("apple")
+        .all()
+        .await
+        .unwrap();
+    assert_eq!(texts(apples), [("apple".into(), 2), ("apple".into(), 4)]);
+    let from_b = table
+        .document_notes_by_text("d")
+        .text_gte("b")
+        .all()
+        .await
+        .unwrap();
+    assert_eq!(texts(from_b), [("banana".into(), 3), ("cherry".into(), 1)]);
+
+    // The item carries the local index's sort key, derived from its fields.
+    let raw = table
+        .client()
+        .get_item()
+        .table_name(table.name())
+        .key("pk", AttributeValue::S("DOC#d".into()))
+        .key("sk", AttributeValue::S("NOTE#0000000003".into()))
+        .send()
+        .await
+        .unwrap()
+        .item
+        .unwrap();
+    assert_eq!(raw["lsi1sk"].as_s().unwrap(), "TEXT#banana#0000000003");
+}
