@@ -259,7 +259,9 @@ fn unused_index(schema: &Schema, diagnostics: &mut Diagnostics) {
         }
         let written = schema.entities.iter().any(|e| e.keys_on(i).is_some());
         let read = schema.patterns.iter().any(|p| match &p.kind {
-            PatternKind::Query { index, .. } | PatternKind::Collection { index, .. } => *index == i,
+            PatternKind::Query { index, .. }
+            | PatternKind::Collection { index, .. }
+            | PatternKind::Scan { index, .. } => *index == i,
             PatternKind::Get { .. } => false,
         });
         if !written || !read {

@@ -294,6 +294,41 @@ impl Generator<'_> {
                     }
                 }
             }
+            PatternKind::Scan {
+                entity,
+                index,
+                segments,
+                filter,
+            } => {
+                let entity = &self.schema.entities[*entity];
+                let ty = self.entity_type(entity);
+                let (params, filter) = self.filter(entity, filter.as_ref());
+                let apply_filter = filter.map(|f| quote!(.filter(#f)));
+                let index_name = self.index_name(*index);
+                let entity_name = &entity.name;
+                let doc = self.pattern_doc(
+                    pattern,
+                    format!(
+                        "`Scan` of every `{}` item of `{}` in {segments} segment(s). Reads the whole\n\
+                         table or index: DynamoDB bills every item read, of any entity.",
+                        entity.name, self.schema.indexes[*index].name
+                    ),
+                );
+                quote! {
+                    #doc
+                    pub fn #method(&self, #(#params),*) -> ::dynaschema::Scan<'_, #ty> {
+                        ::dynaschema::__private::Scan::new(
+                            &self.inner,
+                            #name,
+                            #entity_name,
+                            #index_name,
+                            ::dynaschema::__private::decode_entity::<#ty>,
+                        )
+                        .segments(#segments)
+                        #apply_filter
+                    }
+                }
+            }
             PatternKind::Collection { entities, index } => {
                 let first = &self.schema.entities[entities[0]];
                 let keys = first.keys_on(*index).expect("validated");
@@ -386,7 +421,7 @@ impl Generator<'_> {
     /// The filter of a query pattern, if it has one.
     fn pattern_filter<'p>(&self, pattern: &'p AccessPattern) -> Option<&'p Filter> {
         match &pattern.kind {
-            PatternKind::Query { filter, .. } => filter.as_ref(),
+            PatternKind::Query { filter, .. } | PatternKind::Scan { filter, .. } => filter.as_ref(),
             _ => None,
         }
     }

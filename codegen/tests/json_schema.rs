@@ -61,7 +61,9 @@ fn the_json_schema_knows_every_key_the_parser_reads() {
             "get",
             "index",
             "order",
-            "query"
+            "query",
+            "scan",
+            "segments"
         ]
     );
     assert_eq!(schema["$defs"]["RawTable"]["additionalProperties"], false);

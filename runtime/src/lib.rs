@@ -101,6 +101,7 @@ pub mod filter;
 pub mod key;
 pub mod local;
 pub mod query;
+pub mod scan;
 pub mod sort_key;
 pub mod table;
 
@@ -112,6 +113,7 @@ pub use error::{
 };
 pub use key::{Key, KeySegment};
 pub use query::{Page, Query};
+pub use scan::Scan;
 pub use table::{
     Billing, Capacity, CreatedTable, Delete, Get, IndexDefinition, Projection, Put, StreamView,
     Table, TableClass, TableDefinition, TableOptions,
@@ -201,6 +203,7 @@ pub mod __private {
     pub use crate::filter::{Filter, FilterValue};
     pub use crate::key::{Key, KeyRole, KeySegment, KeyWriter, Primary, Secondary};
     pub use crate::query::{KeyCondition, PatternQuery, Query, SortCondition, decode_entity};
+    pub use crate::scan::Scan;
     pub use crate::sort_key::{Comparison, SortKeyPrefix};
     pub use crate::table::{
         Billing, Capacity, IndexDefinition, Projection, StreamView, Table, TableClass,

@@ -421,7 +421,7 @@ impl Context<'_> {
         }
     }
 
-    /// The filters of the query patterns on this entity.
+    /// The filters of the query and scan patterns on this entity.
     fn filters(&self) -> impl Iterator<Item = &crate::schema::filter::Filter> {
         let position = self
             .schema
@@ -433,6 +433,11 @@ impl Context<'_> {
             .iter()
             .filter_map(move |p| match &p.kind {
                 PatternKind::Query {
+                    entity,
+                    filter: Some(filter),
+                    ..
+                }
+                | PatternKind::Scan {
                     entity,
                     filter: Some(filter),
                     ..

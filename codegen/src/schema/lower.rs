@@ -621,12 +621,17 @@ impl Lowering<'_> {
                 ));
             }
             let p = pattern.get_ref();
-            let kinds = [p.get.is_some(), p.query.is_some(), p.collection.is_some()];
+            let kinds = [
+                p.get.is_some(),
+                p.query.is_some(),
+                p.collection.is_some(),
+                p.scan.is_some(),
+            ];
             if kinds.iter().filter(|k| **k).count() != 1 {
                 self.error(
                     Diagnostic::error(
                         "schema::pattern-kind",
-                        format!("pattern `{name}` must say exactly one of `get`, `query`, `collection`"),
+                        format!("pattern `{name}` must say exactly one of `get`, `query`, `collection`, `scan`"),
                         span.clone(),
                         "what does this pattern do?",
                     )
@@ -647,6 +652,55 @@ impl Lowering<'_> {
                 self.no_order(name, p);
                 self.entity_ref(entity, entities, known)
                     .map(|entity| PatternKind::Get { entity })
+            } else if let Some(entity_name) = &p.scan {
+                if let Some(order) = &p.order {
+                    self.error(Diagnostic::error(
+                        "schema::order-without-query",
+                        format!("pattern `{name}` is a scan: items come in no order"),
+                        order.span(),
+                        "remove this",
+                    ));
+                }
+                let entity = self.entity_ref(entity_name, entities, known);
+                let index = self.index_ref(p.index.as_ref(), indexes);
+                let segments = match &p.segments {
+                    None => Some(1),
+                    Some(n) if (1..=1_000_000).contains(n.get_ref()) => Some(*n.get_ref()),
+                    Some(n) => {
+                        self.error(Diagnostic::error(
+                            "schema::segments",
+                            "a scan has 1 to 1,000,000 segments",
+                            n.span(),
+                            "out of range",
+                        ));
+                        None
+                    }
+                };
+                let filter = self.filter(p);
+                match (entity, index, segments, filter) {
+                    (Some(entity), Some(index), Some(segments), Some(filter)) => {
+                        if entities[entity].keys_on(index).is_none() {
+                            self.error(Diagnostic::error(
+                                "schema::entity-not-on-index",
+                                format!(
+                                    "entity `{}` has no template for index `{}`, so a scan there never finds it",
+                                    entities[entity].name, indexes[index].name
+                                ),
+                                p.index.as_ref().map_or(entity_name.span(), |i| i.span()),
+                                "this pattern can never find an item",
+                            ));
+                            None
+                        } else {
+                            Some(PatternKind::Scan {
+                                entity,
+                                index,
+                                segments,
+                                filter,
+                            })
+                        }
+                    }
+                    _ => None,
+                }
             } else if let Some(entity_name) = &p.query {
                 let entity = self.entity_ref(entity_name, entities, known);
                 let index = self.index_ref(p.index.as_ref(), indexes);
@@ -672,20 +726,7 @@ impl Lowering<'_> {
                         }
                     },
                 };
-                let filter = match &p.filter {
-                    None => Some(None),
-                    Some(text) => match crate::schema::filter::Filter::parse(
-                        text.get_ref(),
-                        text.span(),
-                        self.content_start(text),
-                    ) {
-                        Ok(filter) => Some(Some(filter)),
-                        Err(e) => {
-                            self.error(e);
-                            None
-                        }
-                    },
-                };
+                let filter = self.filter(p);
                 match (entity, index, order, filter) {
                     (Some(entity), Some(index), Some(order), Some(filter)) => {
                         if entities[entity].keys_on(index).is_none() {
@@ -777,11 +818,37 @@ impl Lowering<'_> {
         patterns
     }
 
+    /// The pattern's filter: `Some(None)` without one, `None` if it does not parse.
+    fn filter(&mut self, p: &RawPattern) -> Option<Option<crate::schema::filter::Filter>> {
+        match &p.filter {
+            None => Some(None),
+            Some(text) => match crate::schema::filter::Filter::parse(
+                text.get_ref(),
+                text.span(),
+                self.content_start(text),
+            ) {
+                Ok(filter) => Some(Some(filter)),
+                Err(e) => {
+                    self.error(e);
+                    None
+                }
+            },
+        }
+    }
+
     fn no_order(&mut self, name: &str, p: &RawPattern) {
+        if let Some(segments) = &p.segments {
+            self.error(Diagnostic::error(
+                "schema::segments",
+                format!("pattern `{name}` is not a `scan`, so it has no segments"),
+                segments.span(),
+                "remove this",
+            ));
+        }
         if let Some(filter) = &p.filter {
             self.error(Diagnostic::error(
                 "schema::filter-without-query",
-                format!("pattern `{name}` is not a `query`, so it takes no filter"),
+                format!("pattern `{name}` is not a `query` or `scan`, so it takes no filter"),
                 filter.span(),
                 "filters narrow the items a query reads",
             ));

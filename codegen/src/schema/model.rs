@@ -172,6 +172,17 @@ pub enum PatternKind {
         /// A filter on the items the key condition selects.
         filter: Option<crate::schema::filter::Filter>,
     },
+    /// A `Scan` of one entity's items across the table or an index.
+    Scan {
+        /// Position in [`Schema::entities`].
+        entity: usize,
+        /// Position in [`Schema::indexes`].
+        index: usize,
+        /// Parallel segments (1 when not declared).
+        segments: u32,
+        /// A filter on the scanned items.
+        filter: Option<crate::schema::filter::Filter>,
+    },
     /// One `Query` returning several entities that share a partition, grouped by type.
     Collection {
         /// Positions in [`Schema::entities`], in declaration order.

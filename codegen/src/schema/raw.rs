@@ -211,7 +211,7 @@ pub struct RawKeys {
     pub sk: Option<Spanned<String>>,
 }
 
-/// An access pattern: exactly one of `get`, `query`, `collection`.
+/// An access pattern: exactly one of `get`, `query`, `collection`, `scan`.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[schemars(deny_unknown_fields)]
 pub struct RawPattern {
@@ -221,6 +221,13 @@ pub struct RawPattern {
     /// `Query` of this entity.
     #[schemars(with = "Option<String>")]
     pub query: Option<Spanned<String>>,
+    /// A `Scan` of the whole table (or `index`) for this entity: the only way to read
+    /// across partitions, so it is never implied.
+    #[schemars(with = "Option<String>")]
+    pub scan: Option<Spanned<String>>,
+    /// Parallel segments of a `scan` (default 1).
+    #[schemars(with = "Option<u32>")]
+    pub segments: Option<Spanned<u32>>,
     /// One `Query` of these entities sharing a partition.
     #[schemars(with = "Option<Vec<String>>")]
     pub collection: Option<Spanned<Vec<Spanned<String>>>>,

@@ -62,6 +62,18 @@ impl Table {
             inner: ::dynaschema::__private::Table::new(client, name, &DEFINITION),
         }
     }
+    /// Access pattern `all_notes`: `Scan` of every `Note` item of `primary` in 3 segment(s). Reads the whole
+    /// table or index: DynamoDB bills every item read, of any entity.
+    pub fn all_notes(&self) -> ::dynaschema::Scan<'_, super::Note> {
+        ::dynaschema::__private::Scan::new(
+                &self.inner,
+                "all_notes",
+                "Note",
+                ::core::option::Option::None,
+                ::dynaschema::__private::decode_entity::<super::Note>,
+            )
+            .segments(3u32)
+    }
     /// Access pattern `document_if`: `Query` of `Document` items on `primary` (partition `DOC#{doc_id}`), ascending by sort key.
     pub fn document_if(
         &self,
@@ -362,6 +374,28 @@ impl Table {
                 ),
             )
             .pattern("get_document")
+    }
+    /// Access pattern `long_notes`: `Scan` of every `Note` item of `primary` in 1 segment(s). Reads the whole
+    /// table or index: DynamoDB bills every item read, of any entity.
+    pub fn long_notes(&self, min_length: u64) -> ::dynaschema::Scan<'_, super::Note> {
+        ::dynaschema::__private::Scan::new(
+                &self.inner,
+                "long_notes",
+                "Note",
+                ::core::option::Option::None,
+                ::dynaschema::__private::decode_entity::<super::Note>,
+            )
+            .segments(1u32)
+            .filter(
+                ::dynaschema::__private::Filter::new("size(#f0) >= :f0")
+                    .name(
+                        "#f0",
+                        <super::Note as ::dynaschema::__private::FilterField<
+                            18015793717152399486u64,
+                        >>::ATTRIBUTE,
+                    )
+                    .value("Note", ":f0", "min_length", &min_length),
+            )
     }
     /// Access pattern `owner_documents_matching`: `Query` of `Document` items on `by_owner` (partition `OWNER#{owner}`). Narrow it by sort key with the
     /// methods of [`OwnerDocumentsMatchingQuery`], or run it as it is.

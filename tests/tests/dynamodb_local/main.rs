@@ -8,5 +8,6 @@ mod filters;
 mod local_index;
 mod operations;
 mod queries;
+mod scans;
 mod sort_conditions;
 mod table_options;
