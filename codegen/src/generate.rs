@@ -5,7 +5,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::keys::{Role, key_from_parts, key_value, literal_prefix};
+use crate::keys::{Role, cased, key_from_parts, key_value, literal_prefix};
 use crate::names::{field_hash, plural, snake_case, upper_camel};
 use crate::schema::filter::{Filter, ParamType};
 use crate::schema::template::{FieldRef, KeyTemplate, Segment};
@@ -571,6 +571,10 @@ impl Generator<'_> {
             let ends_key = is_last_value && step.trailing.is_empty();
             let trailing = &step.trailing;
             let fix = format_ident!("{}", field);
+            let fix_value = cased(&step.field, quote!(#fix));
+            let value_expr = cased(&step.field, quote!(value));
+            let low_expr = cased(&step.field, quote!(low));
+            let high_expr = cased(&step.field, quote!(high));
             let fix_doc = doc(&format!("Only items with this `{field}`."));
             let fix_method = if is_last_value {
                 quote! {
@@ -579,7 +583,7 @@ impl Generator<'_> {
                         let attribute = self.sort.attribute();
                         let sort = self
                             .sort
-                            .equals(#field, #fix, &[#(#trailing),*])
+                            .equals(#field, #fix_value, &[#(#trailing),*])
                             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
                         self.base.finish(attribute, sort)
                     }
@@ -589,7 +593,7 @@ impl Generator<'_> {
                 quote! {
                     #fix_doc
                     pub fn #fix(self, #fix: #param_ty) -> #next<'t> {
-                        #next { base: self.base, sort: self.sort.value(#field, #fix) #(.literal(#trailing))* }
+                        #next { base: self.base, sort: self.sort.value(#field, #fix_value) #(.literal(#trailing))* }
                     }
                 }
             };
@@ -609,7 +613,7 @@ impl Generator<'_> {
                         let attribute = self.sort.attribute();
                         let sort = self
                             .sort
-                            .compare(#field, ::dynaschema::__private::Comparison::#variant, value, #ends_key)
+                            .compare(#field, ::dynaschema::__private::Comparison::#variant, #value_expr, #ends_key)
                             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
                         self.base.finish(attribute, sort)
                     }
@@ -649,7 +653,7 @@ impl Generator<'_> {
                     #between_doc
                     pub fn #between(self, low: #param_ty, high: #param_ty) -> ::dynaschema::Query<'t, #ty> {
                         let attribute = self.sort.attribute();
-                        let sort = self.sort.between(#field, low, high, #ends_key).map(|c| {
+                        let sort = self.sort.between(#field, #low_expr, #high_expr, #ends_key).map(|c| {
                             let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
                             (::core::option::Option::Some(c), ::core::option::Option::None)
                         });

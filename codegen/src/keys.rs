@@ -38,7 +38,7 @@ fn writer(
         Segment::Literal(text) => quote!(.literal(#text)),
         Segment::Field(field) => {
             let name = &field.name;
-            let value = arg(field);
+            let value = cased(field, arg(field));
             // Spanned like the value, so a type error lands where the value comes from.
             let span = value
                 .clone()
@@ -96,4 +96,17 @@ pub fn key_from_parts(
         _ => quote!(::core::option::Option::None),
     };
     quote!(::dynaschema::__private::Key::from_parts(#entity, (#pk_attr, #pk), #sk))
+}
+
+/// `value` (a reference expression) wrapped in the placeholder's explicit casing.
+pub fn cased(field: &FieldRef, value: TokenStream) -> TokenStream {
+    match field.case {
+        None => value,
+        Some(crate::schema::template::Case::Lower) => {
+            quote!(&::dynaschema::__private::Cased::lower(#value))
+        }
+        Some(crate::schema::template::Case::Upper) => {
+            quote!(&::dynaschema::__private::Cased::upper(#value))
+        }
+    }
 }

@@ -305,6 +305,58 @@ impl KeySegment for ulid::Ulid {
     }
 }
 
+/// A key segment value with an explicit casing, from a `{field|lower}` or
+/// `{field|upper}` placeholder: the encoded text is lower- or upper-cased, so keys do
+/// not depend on how a value was typed. Decoding gives the cased text.
+///
+/// ```
+/// use dynaschema::key::{Cased, KeySegment};
+///
+/// let mut key = String::new();
+/// Cased::lower("Ada@Example.COM").encode_segment(&mut key).unwrap();
+/// assert_eq!(key, "ada@example.com");
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct Cased<'a, T: ?Sized> {
+    value: &'a T,
+    upper: bool,
+}
+
+impl<'a, T: ?Sized> Cased<'a, T> {
+    /// Lower-cases `value`'s encoding.
+    pub fn lower(value: &'a T) -> Self {
+        Self {
+            value,
+            upper: false,
+        }
+    }
+
+    /// Upper-cases `value`'s encoding.
+    pub fn upper(value: &'a T) -> Self {
+        Self { value, upper: true }
+    }
+}
+
+impl<T: KeySegment + ?Sized> KeySegment for Cased<'_, T> {
+    type Owned = T::Owned;
+
+    fn encode_segment(&self, out: &mut String) -> Result<(), SegmentError> {
+        let mut text = String::new();
+        self.value.encode_segment(&mut text)?;
+        // Escapes (`%23`, `%25`) are digits, unchanged by casing.
+        out.push_str(&if self.upper {
+            text.to_uppercase()
+        } else {
+            text.to_lowercase()
+        });
+        Ok(())
+    }
+
+    fn decode_segment(segment: &str) -> Result<T::Owned, SegmentError> {
+        T::decode_segment(segment)
+    }
+}
+
 /// Splits an encoded key into its decoded segments (literals and values alike, as
 /// strings). The inverse of joining [`KeySegment::encode_segment`] outputs with `#`.
 pub fn decode_segments(key: &str) -> Result<Vec<String>, SegmentError> {

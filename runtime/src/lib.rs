@@ -201,7 +201,7 @@ pub mod __private {
     pub use crate::entity::Entity;
     pub use crate::error::{AttributeError, DecodeError, EncodeError, Error, KeyError, Result};
     pub use crate::filter::{Filter, FilterValue};
-    pub use crate::key::{Key, KeyRole, KeySegment, KeyWriter, Primary, Secondary};
+    pub use crate::key::{Cased, Key, KeyRole, KeySegment, KeyWriter, Primary, Secondary};
     pub use crate::query::{KeyCondition, PatternQuery, Query, SortCondition, decode_entity};
     pub use crate::scan::Scan;
     pub use crate::sort_key::{Comparison, SortKeyPrefix};

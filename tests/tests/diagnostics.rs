@@ -287,3 +287,15 @@ lsi3 = { pk = "X#{id}", sk = "NAME#{name}" }
     let expected: Vec<(String, &str)> = expected.iter().map(|(l, c)| (l.to_string(), *c)).collect();
     assert_eq!(found, expected, "\n{}", diagnostics.to_plain());
 }
+
+#[test]
+fn an_unknown_placeholder_modifier_suggests_the_valid_ones() {
+    let text = "[table]\nname = \"App\"\npartition_key = \"pk\"\n\n[entities.User]\nprimary = { pk = \"EMAIL#{email|lowercase}\" }\n";
+    let diagnostics = check("case.toml", text);
+    let d = &diagnostics.items()[0];
+    assert_eq!(
+        (diagnostics.location(d).as_str(), d.code),
+        ("case.toml:6:25", "schema::placeholder-modifier")
+    );
+    assert_eq!(d.help.as_deref(), Some("did you mean `lower`?"));
+}

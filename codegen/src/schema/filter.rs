@@ -296,6 +296,7 @@ impl Parser {
                 let field = FieldRef {
                     name: name.clone(),
                     span: span.clone(),
+                    case: None,
                 };
                 self.position += 1;
                 Ok(field)

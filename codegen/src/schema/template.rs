@@ -4,6 +4,9 @@
 //! (any text without `#`, `{`, `}`) or exactly one `{field}` placeholder. A
 //! placeholder always fills a whole segment: that is what makes the runtime's key
 //! encoding injective and its `begins_with` prefixes end at segment boundaries.
+//!
+//! A placeholder may case its value explicitly, `{email|lower}` or `{code|upper}`, for
+//! keys that must not depend on how a value was typed. Casing is never implied.
 
 use crate::diagnostics::{Diagnostic, Span};
 
@@ -23,6 +26,17 @@ pub struct FieldRef {
     pub name: String,
     /// The placeholder's span in the schema file (including braces).
     pub span: Span,
+    /// Explicit casing of the value in the key (`{email|lower}`); never implied.
+    pub case: Option<Case>,
+}
+
+/// A casing applied to a key segment's value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Case {
+    /// `{field|lower}`
+    Lower,
+    /// `{field|upper}`
+    Upper,
 }
 
 /// A parsed key template.
@@ -64,11 +78,35 @@ impl KeyTemplate {
         for part in text.split('#') {
             let here = place(offset, part.len().max(1));
             if let Some(inner) = part.strip_prefix('{').and_then(|p| p.strip_suffix('}')) {
+                let (inner, modifier) = match inner.split_once('|') {
+                    Some((name, modifier)) => (name, Some(modifier)),
+                    None => (inner, None),
+                };
+                let case = match modifier {
+                    None => Some(None),
+                    Some("lower") => Some(Some(Case::Lower)),
+                    Some("upper") => Some(Some(Case::Upper)),
+                    Some(other) => {
+                        errors.push(
+                            Diagnostic::error(
+                                "schema::placeholder-modifier",
+                                format!("`{other}` is not a modifier of a placeholder"),
+                                here.clone(),
+                                "unknown modifier",
+                            )
+                            .suggest(other, ["lower", "upper"]),
+                        );
+                        None
+                    }
+                };
                 if is_identifier(inner) {
-                    segments.push(Segment::Field(FieldRef {
-                        name: inner.to_owned(),
-                        span: here,
-                    }));
+                    if let Some(case) = case {
+                        segments.push(Segment::Field(FieldRef {
+                            name: inner.to_owned(),
+                            span: here,
+                            case,
+                        }));
+                    }
                 } else {
                     errors.push(
                         Diagnostic::error(

@@ -250,7 +250,7 @@ impl Table {
     }
     /// A user by email address.
     ///
-    /// Access pattern `user_by_email`: `Query` of `User` items on `gsi1` (partition `EMAIL#{email}`), ascending by sort key.
+    /// Access pattern `user_by_email`: `Query` of `User` items on `gsi1` (partition `EMAIL#{email|lower}`), ascending by sort key.
     pub fn user_by_email(
         &self,
         email: &<super::User as ::dynaschema::__private::KeyField<
@@ -270,7 +270,10 @@ impl Table {
                                 ::dynaschema::__private::KeyRole::Partition,
                             )
                             .literal("EMAIL")
-                            .value("email", email)
+                            .value(
+                                "email",
+                                &::dynaschema::__private::Cased::lower(email),
+                            )
                             .finish(),
                     )
                     .and_then(|c| Ok(

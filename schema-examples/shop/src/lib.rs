@@ -178,10 +178,11 @@ pub async fn run(table: &shop::Table) -> dynaschema::Result<String> {
         user.iter().map(|u| format!("{} <{}>", u.name, u.email)),
     );
 
-    let by_email = table.user_by_email("alan@example.com").all().await?;
+    // The key lower-cases the address (`EMAIL#{email|lower}`), so any casing finds it.
+    let by_email = table.user_by_email("Alan@Example.com").all().await?;
     section(
         &mut out,
-        "user_by_email(\"alan@example.com\")",
+        "user_by_email(\"Alan@Example.com\")",
         by_email.iter().map(|u| u.name.clone()),
     );
 

@@ -47,7 +47,7 @@ async fn stored_items_carry_exactly_the_keys_of_their_templates() {
         expected.push(BTreeMap::from([
             ("pk", format!("USER#{}", user.user_id)),
             ("sk", "PROFILE".into()),
-            ("gsi1pk", format!("EMAIL#{}", user.email)),
+            ("gsi1pk", format!("EMAIL#{}", user.email.to_lowercase())),
             ("gsi1sk", "USER".into()),
             ("_et", "User".into()),
         ]));
@@ -125,6 +125,11 @@ async fn the_example_runs_every_pattern_and_gets_the_right_items() {
     assert_eq!(table.get_user("ada").await.unwrap().as_ref(), Some(ada));
     assert_eq!(
         table.user_by_email("alan@example.com").all().await.unwrap(),
+        vec![data.users[1].clone()]
+    );
+    // `EMAIL#{email|lower}`: the lookup does not depend on how the address is typed.
+    assert_eq!(
+        table.user_by_email("Alan@Example.COM").all().await.unwrap(),
         vec![data.users[1].clone()]
     );
     let mut newest_first = data.orders.clone();
