@@ -44,6 +44,7 @@ fn the_json_schema_knows_every_key_the_parser_reads() {
             "partition_key",
             "point_in_time_recovery",
             "replicas",
+            "schema_version_attribute",
             "sort_key",
             "stream",
             "table_class",

@@ -47,4 +47,26 @@ pub trait Entity: Sized + Send + Sync + 'static {
 
     /// This item's primary key.
     fn primary_key(&self) -> Key<Self>;
+
+    /// The schema version this struct writes on every item (`schema_version` of the
+    /// entity in the schema), if it declares one.
+    const SCHEMA_VERSION: Option<u32> = None;
+
+    /// The schema version stored on `item`, if any: read it before
+    /// [`from_item`](Self::from_item) to migrate items written by older code.
+    ///
+    /// ```
+    /// # use dynaschema::{Entity, Item};
+    /// # fn migrate<E: Entity>(item: Item) -> Result<E, dynaschema::DecodeError> {
+    /// match E::stored_schema_version(&item) {
+    ///     Some(v) if Some(v) < E::SCHEMA_VERSION => { /* upgrade `item` first */ }
+    ///     _ => {}
+    /// }
+    /// E::from_item(item)
+    /// # }
+    /// ```
+    fn stored_schema_version(item: &Item) -> Option<u32> {
+        let _ = item;
+        None
+    }
 }

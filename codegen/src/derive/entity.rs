@@ -195,8 +195,14 @@ impl Context<'_> {
                 }
             }
         }
-        let mut reserved: Vec<(&str, &str)> =
-            vec![(&self.schema.table.entity_attribute, "the entity attribute")];
+        let mut reserved: Vec<(&str, &str)> = Vec::new();
+        if self.entity.schema_version.is_some() {
+            reserved.push((
+                &self.schema.table.schema_version_attribute,
+                "the schema version attribute",
+            ));
+        }
+        reserved.push((&self.schema.table.entity_attribute, "the entity attribute"));
         for keys in &self.entity.keys {
             let index = &self.schema.indexes[keys.index];
             reserved.push((&index.partition_key, "a key attribute"));
@@ -244,10 +250,35 @@ impl Context<'_> {
         let key_attributes = self.entity.keys.iter().map(|keys| self.item_keys(keys));
         let encode = encode_fields(name, self.fields);
         let decode = decode_fields(name, self.fields);
-        let capacity = self.fields.len() + 1 + 2 * self.entity.keys.len();
+        let capacity = self.fields.len() + 2 + 2 * self.entity.keys.len();
         let primary_key =
             self.key_expression(self.entity.primary(), &|f| self.field_access(&f.name));
         let key_functions = self.entity.keys.iter().map(|keys| self.key_function(keys));
+        let (schema_version_write, schema_version_items) = match self.entity.schema_version {
+            None => (TokenStream::new(), TokenStream::new()),
+            Some(version) => {
+                let attribute = &self.schema.table.schema_version_attribute;
+                let text = version.to_string();
+                (
+                    quote! {
+                        item.insert(
+                            ::std::string::String::from(#attribute),
+                            ::dynaschema::__private::AttributeValue::N(::std::string::String::from(#text)),
+                        );
+                    },
+                    quote! {
+                        const SCHEMA_VERSION: ::core::option::Option<u32> = ::core::option::Option::Some(#version);
+
+                        fn stored_schema_version(item: &::dynaschema::__private::Item) -> ::core::option::Option<u32> {
+                            match item.get(#attribute) {
+                                ::core::option::Option::Some(::dynaschema::__private::AttributeValue::N(n)) => n.parse().ok(),
+                                _ => ::core::option::Option::None,
+                            }
+                        }
+                    },
+                )
+            }
+        };
         let field_links = self.field_links();
         let filter_links = self.filter_links();
 
@@ -262,10 +293,13 @@ impl Context<'_> {
                         ::std::string::String::from(#entity_attribute),
                         ::dynaschema::__private::AttributeValue::S(::std::string::String::from(#name)),
                     );
+                    #schema_version_write
                     #(#key_attributes)*
                     #(#encode)*
                     Ok(item)
                 }
+
+                #schema_version_items
 
                 fn from_item(
                     mut item: ::dynaschema::__private::Item,

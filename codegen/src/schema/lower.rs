@@ -104,9 +104,31 @@ impl Lowering<'_> {
             None => "_et".to_owned(),
         };
         let options = self.table_options(t, &entity_attribute);
+        let schema_version_attribute = match &t.schema_version_attribute {
+            Some(attr) => {
+                self.attribute_name("the schema version attribute", attr);
+                let keys = [Some(&t.partition_key), t.sort_key.as_ref()];
+                if keys.iter().flatten().any(|k| k.get_ref() == attr.get_ref())
+                    || attr.get_ref() == &entity_attribute
+                {
+                    self.error(Diagnostic::error(
+                        "schema::schema-version-attribute",
+                        format!(
+                            "`{}` is a key or the entity attribute already",
+                            attr.get_ref()
+                        ),
+                        attr.span(),
+                        "choose another attribute",
+                    ));
+                }
+                attr.get_ref().clone()
+            }
+            None => "_sv".to_owned(),
+        };
         Table {
             name: name.clone(),
             entity_attribute,
+            schema_version_attribute,
             options,
             span: raw.span(),
         }
@@ -537,9 +559,25 @@ impl Lowering<'_> {
             }
             // Keep the entity only when its primary key lowered: generators rely on it.
             if keys.first().is_some_and(|k| k.index == 0) {
+                let schema_version = match &e.schema_version {
+                    None => None,
+                    Some(v) => match u32::try_from(*v.get_ref()) {
+                        Ok(v) if v >= 1 => Some(v),
+                        _ => {
+                            self.error(Diagnostic::error(
+                                "schema::schema-version",
+                                "a schema version is a whole number from 1",
+                                v.span(),
+                                "not a version",
+                            ));
+                            None
+                        }
+                    },
+                };
                 entities.push(Entity {
                     name: name.clone(),
                     description: e.description.as_ref().map(|d| d.get_ref().clone()),
+                    schema_version,
                     keys,
                     span,
                 });

@@ -32,6 +32,8 @@ pub struct Table {
     pub name: String,
     /// The attribute storing each item's entity name.
     pub entity_attribute: String,
+    /// The attribute storing the schema version of entities that declare one.
+    pub schema_version_attribute: String,
     /// TTL, streams, backups, billing and the rest.
     pub options: TableOptions,
     /// Where `[table]` is.
@@ -118,6 +120,8 @@ pub struct Entity {
     pub name: String,
     /// What it is, if the schema says.
     pub description: Option<String>,
+    /// The schema version stored on each item, if declared.
+    pub schema_version: Option<u32>,
     /// Its key templates, one entry per index it appears in; the primary first.
     pub keys: Vec<EntityKeys>,
     /// Where it is declared.

@@ -49,6 +49,10 @@ pub struct RawTable {
     /// Discriminator attribute (default `_et`).
     #[schemars(with = "Option<String>")]
     pub entity_attribute: Option<Spanned<String>>,
+    /// The attribute holding the schema version of entities that declare one
+    /// (default `_sv`).
+    #[schemars(with = "Option<String>")]
+    pub schema_version_attribute: Option<Spanned<String>>,
     /// The attribute holding each item's expiry time (epoch seconds); DynamoDB deletes
     /// items after it.
     #[schemars(with = "Option<String>")]
@@ -165,6 +169,8 @@ pub struct RawIndex {
 pub struct RawEntity {
     /// What it is for.
     pub description: Option<Spanned<String>>,
+    /// The entity's schema version, stored on each item.
+    pub schema_version: Option<Spanned<i64>>,
     /// Key templates by index name.
     pub keys: Vec<(String, Spanned<RawKeys>)>,
 }
@@ -187,6 +193,8 @@ impl<'de> Deserialize<'de> for RawEntity {
                 while let Some(key) = map.next_key::<String>()? {
                     if key == "description" {
                         entity.description = Some(map.next_value()?);
+                    } else if key == "schema_version" {
+                        entity.schema_version = Some(map.next_value()?);
                     } else {
                         entity.keys.push((key, map.next_value()?));
                     }
@@ -295,6 +303,7 @@ impl JsonSchema for RawEntity {
             "type": "object",
             "properties": {
                 "description": { "type": "string", "description": "What the entity is." },
+                "schema_version": { "type": "integer", "minimum": 1, "description": "The entity's schema version, stored on each item for migrations." },
                 "primary": keys,
             },
             "required": ["primary"],

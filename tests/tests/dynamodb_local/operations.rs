@@ -118,3 +118,55 @@ async fn delete_if_exists_refuses_an_item_of_another_entity_at_the_key() {
     );
     assert_eq!(table.get(Note::key("d5", &1)).await.unwrap(), Some(note));
 }
+
+#[tokio::test]
+async fn a_schema_version_is_stored_on_each_item_and_readable_before_decoding() {
+    use dynaschema::Entity as _;
+    use dynaschema::aws_sdk_dynamodb::types::AttributeValue;
+    let table = testbed_table().await;
+    let note = Note {
+        doc_id: "d".into(),
+        note_id: 1,
+        text: "versioned".into(),
+    };
+    table.put(&note).await.unwrap();
+    let read = |sk: &'static str| {
+        let table = &table;
+        async move {
+            table
+                .client()
+                .get_item()
+                .table_name(table.name())
+                .key("pk", AttributeValue::S("DOC#d".into()))
+                .key("sk", AttributeValue::S(sk.into()))
+                .send()
+                .await
+                .unwrap()
+                .item
+                .unwrap()
+        }
+    };
+    let item = read("NOTE#0000000001").await;
+    assert_eq!(item["_sv"], AttributeValue::N("3".into()));
+    assert_eq!(Note::SCHEMA_VERSION, Some(3));
+    assert_eq!(Note::stored_schema_version(&item), Some(3));
+
+    // An item written before versions existed has none, and still decodes.
+    let mut old = item.clone();
+    old.remove("_sv");
+    old.insert("sk".into(), AttributeValue::S("NOTE#0000000002".into()));
+    old.insert("note_id".into(), AttributeValue::N("2".into()));
+    table
+        .client()
+        .put_item()
+        .table_name(table.name())
+        .set_item(Some(old))
+        .send()
+        .await
+        .unwrap();
+    let old = read("NOTE#0000000002").await;
+    assert_eq!(Note::stored_schema_version(&old), None);
+    assert_eq!(Note::from_item(old).unwrap().note_id, 2);
+    // Entities without a declared version report none.
+    assert_eq!(Document::SCHEMA_VERSION, None);
+}
