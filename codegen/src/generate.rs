@@ -258,6 +258,7 @@ impl Generator<'_> {
                 index,
                 order,
                 filter,
+                fetch_items,
             } => {
                 let entity = &self.schema.entities[*entity];
                 let ty = self.entity_type(entity);
@@ -266,6 +267,7 @@ impl Generator<'_> {
                 let (filter_params, filter) = self.filter(entity, filter.as_ref());
                 params.extend(filter_params);
                 let apply_filter = filter.map(|f| quote!(.filter(#f)));
+                let fetch = fetch_items.then(|| quote!(.fetch_items()));
                 let condition = self.key_condition(entity, keys, &by_name, true);
                 let index_name = self.index_name(*index);
                 let entity_name = &entity.name;
@@ -291,6 +293,7 @@ impl Generator<'_> {
                         )
                         .ascending(#ascending)
                         #apply_filter
+                        #fetch
                     }
                 }
             }
@@ -525,6 +528,13 @@ impl Generator<'_> {
         let entity_name = &entity.name;
         let index_name = self.index_name(keys.index);
         let ascending = order == Order::Ascending;
+        let fetch_items = matches!(
+            pattern.kind,
+            PatternKind::Query {
+                fetch_items: true,
+                ..
+            }
+        );
         let filter = match self.filter(entity, self.pattern_filter(pattern)).1 {
             Some(filter) => quote!(::core::option::Option::Some(#filter)),
             None => quote!(::core::option::Option::None),
@@ -532,6 +542,7 @@ impl Generator<'_> {
         quote! {
             ::dynaschema::__private::PatternQuery {
                 filter: #filter,
+                fetch_items: #fetch_items,
                 table: &self.inner,
                 pattern: #name,
                 entity: #entity_name,

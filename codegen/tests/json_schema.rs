@@ -58,6 +58,7 @@ fn the_json_schema_knows_every_key_the_parser_reads() {
         [
             "collection",
             "description",
+            "fetch",
             "filter",
             "get",
             "index",

@@ -56,6 +56,17 @@ pub enum Error {
     /// DynamoDB (or the connection to it) reported an error.
     #[error(transparent)]
     Service(#[from] ServiceError),
+    /// A batch request left keys unprocessed after every retry; nothing is silently
+    /// dropped: the keys are listed.
+    #[error("{operation}: {} key(s) still unprocessed after {attempts} attempts", keys.len())]
+    Unprocessed {
+        /// The operation, e.g. `BatchGetItem`.
+        operation: &'static str,
+        /// How many requests were sent.
+        attempts: u32,
+        /// The keys DynamoDB did not process.
+        keys: Vec<crate::Item>,
+    },
 }
 
 /// An item attribute whose stored value does not fit the Rust field it decodes into.

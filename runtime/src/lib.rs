@@ -94,6 +94,7 @@
 #![allow(clippy::needless_doctest_main)]
 
 pub mod attribute;
+pub mod batch;
 pub mod cursor;
 pub mod entity;
 pub mod error;

@@ -125,6 +125,8 @@ pub struct PatternQuery<'t, T> {
     pub decode: Decoder<T>,
     /// The pattern's filter.
     pub filter: Option<Filter>,
+    /// Whether pages are completed with `BatchGetItem` (`fetch = "items"`).
+    pub fetch_items: bool,
 }
 
 impl<'t, T: Send + 't> PatternQuery<'t, T> {
@@ -150,6 +152,11 @@ impl<'t, T: Send + 't> PatternQuery<'t, T> {
             self.decode,
         )
         .ascending(self.ascending);
+        let query = if self.fetch_items {
+            query.fetch_items()
+        } else {
+            query
+        };
         match self.filter {
             Some(filter) => query.filter(filter),
             None => query,
@@ -197,6 +204,7 @@ pub struct Query<'t, T> {
     limit: Option<usize>,
     consistent: bool,
     filter: Option<Filter>,
+    fetch_items: bool,
     decode: Decoder<T>,
 }
 
@@ -235,8 +243,17 @@ impl<'t, T: Send + 't> Query<'t, T> {
             limit: None,
             consistent: false,
             filter: None,
+            fetch_items: false,
             decode,
         }
+    }
+
+    /// Reads the full items of a page with `BatchGetItem`, for indexes that project
+    /// only some attributes (`fetch = "items"` in the schema).
+    #[doc(hidden)]
+    pub fn fetch_items(mut self) -> Self {
+        self.fetch_items = true;
+        self
     }
 
     /// Applies the pattern's filter.
@@ -338,11 +355,18 @@ impl<'t, T: Send + 't> Query<'t, T> {
             ))
             .await
             .map_err(|e| from_sdk("Query", self.entity, e))?;
-        let mut items = Vec::with_capacity(output.items.as_ref().map_or(0, Vec::len));
+        let mut raw_items = output.items.unwrap_or_default();
+        if self.fetch_items {
+            // The index holds only some attributes: read the items themselves, one
+            // BatchGetItem per page. Index reads cannot be consistent, item reads can.
+            raw_items =
+                crate::batch::get_full_items(self.table, self.entity, raw_items, false).await?;
+        }
+        let mut items = Vec::with_capacity(raw_items.len());
         let excluded = condition
             .excluded()
             .zip(condition.sort.as_ref().map(|(attribute, _)| *attribute));
-        for item in output.items.unwrap_or_default() {
+        for item in raw_items {
             if let Some((value, attribute)) = excluded
                 && matches!(item.get(attribute), Some(AttributeValue::S(sk)) if sk == value)
             {

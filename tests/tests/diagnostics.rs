@@ -321,3 +321,57 @@ fn an_unknown_placeholder_modifier_suggests_the_valid_ones() {
     );
     assert_eq!(d.help.as_deref(), Some("did you mean `lower`?"));
 }
+
+#[test]
+fn partial_projections_need_fetch_and_only_queries_can() {
+    let text = r#"[table]
+name = "App"
+partition_key = "pk"
+sort_key = "sk"
+
+[indexes.keys]
+partition_key = "gsi1pk"
+sort_key = "gsi1sk"
+projection = "keys_only"
+
+[indexes.full]
+partition_key = "gsi2pk"
+sort_key = "gsi2sk"
+
+[entities.User]
+primary = { pk = "USER#{id}", sk = "PROFILE" }
+keys = { pk = "ALL#{team}", sk = "USER#{id}" }
+full = { pk = "TEAM#{team}", sk = "USER#{id}" }
+
+[entities.Team]
+primary = { pk = "TEAM#{team}", sk = "TEAM" }
+keys = { pk = "ALL#{team}", sk = "TEAM" }
+full = { pk = "TEAM#{team}", sk = "TEAM" }
+
+[patterns.without_fetch]
+query = "User"
+index = "keys"
+
+[patterns.needless_fetch]
+query = "User"
+index = "full"
+fetch = "items"
+
+[patterns.team_members]
+collection = ["Team", "User"]
+index = "keys"
+"#;
+    let diagnostics = check("projection.toml", text);
+    let found: Vec<(String, &str)> = diagnostics
+        .items()
+        .iter()
+        .map(|d| (diagnostics.location(d), d.code))
+        .collect();
+    let expected = [
+        ("projection.toml:27:9", "schema::partial-projection"),
+        ("projection.toml:32:9", "schema::fetch"),
+        ("projection.toml:36:9", "schema::partial-projection"),
+    ];
+    let expected: Vec<(String, &str)> = expected.iter().map(|(l, c)| (l.to_string(), *c)).collect();
+    assert_eq!(found, expected, "\n{}", diagnostics.to_plain());
+}

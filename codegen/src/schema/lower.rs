@@ -716,6 +716,12 @@ impl Lowering<'_> {
                 };
                 let filter = self.filter(p);
                 match (entity, index, segments, filter) {
+                    (Some(_), Some(index), Some(_), Some(_))
+                        if indexes[index].projection != Projection::All =>
+                    {
+                        self.partial_index(name, p, &indexes[index]);
+                        None
+                    }
                     (Some(entity), Some(index), Some(segments), Some(filter)) => {
                         if entities[entity].keys_on(index).is_none() {
                             self.error(Diagnostic::error(
@@ -765,8 +771,37 @@ impl Lowering<'_> {
                     },
                 };
                 let filter = self.filter(p);
-                match (entity, index, order, filter) {
-                    (Some(entity), Some(index), Some(order), Some(filter)) => {
+                let fetch_items = match &p.fetch {
+                    None => Some(false),
+                    Some(f) if f.get_ref() == "items" => Some(true),
+                    Some(f) => {
+                        self.error(
+                            Diagnostic::error(
+                                "schema::fetch",
+                                format!("`{}` is not something to fetch", f.get_ref()),
+                                f.span(),
+                                "unknown",
+                            )
+                            .suggest(f.get_ref(), ["items"]),
+                        );
+                        None
+                    }
+                };
+                match (entity, index, order, filter, fetch_items) {
+                    (Some(entity), Some(index), Some(order), Some(filter), Some(fetch_items))
+                        if !self.projection_fits(
+                            name,
+                            p,
+                            &indexes[index],
+                            &entities[entity].name,
+                            fetch_items,
+                            filter.is_some(),
+                        ) =>
+                    {
+                        let _ = (entity, order);
+                        None
+                    }
+                    (Some(entity), Some(index), Some(order), Some(filter), Some(fetch_items)) => {
                         if entities[entity].keys_on(index).is_none() {
                             self.error(Diagnostic::error(
                                 "schema::entity-not-on-index",
@@ -784,6 +819,7 @@ impl Lowering<'_> {
                                 index,
                                 order,
                                 filter,
+                                fetch_items,
                             })
                         }
                     }
@@ -833,6 +869,10 @@ impl Lowering<'_> {
                     );
                 }
                 match index {
+                    Some(index) if indexes[index].projection != Projection::All => {
+                        self.partial_index(name, p, &indexes[index]);
+                        None
+                    }
                     Some(index)
                         if resolved.len() == members.get_ref().len() && resolved.len() >= 2 =>
                     {
@@ -856,6 +896,65 @@ impl Lowering<'_> {
         patterns
     }
 
+    /// Whether a query on `index` can return full items: the index projects every
+    /// attribute, or the pattern reads the items themselves (`fetch = "items"`).
+    /// Reports what does not fit.
+    fn projection_fits(
+        &mut self,
+        name: &str,
+        p: &RawPattern,
+        index: &Index,
+        entity: &str,
+        fetch_items: bool,
+        has_filter: bool,
+    ) -> bool {
+        let span = p.index.as_ref().map_or(0..0, |i| i.span());
+        let partial = index.projection != Projection::All;
+        let problem = match (partial, fetch_items) {
+            (true, false) => Some(Diagnostic::error(
+                "schema::partial-projection",
+                format!("index `{}` projects only some attributes, so pattern `{name}` cannot return full `{entity}` items", index.name),
+                span,
+                "partial projection",
+            )
+            .with_help("add `fetch = \"items\"` to read each page's items with one BatchGetItem, or project `all`")),
+            (false, true) => Some(Diagnostic::error(
+                "schema::fetch",
+                format!("index `{}` projects every attribute: pattern `{name}` needs no `fetch`", index.name),
+                p.fetch.as_ref().map_or(span, |f| f.span()),
+                "remove this",
+            )),
+            (true, true) if has_filter => Some(Diagnostic::error(
+                "schema::fetch",
+                format!("pattern `{name}` filters on index `{}`, which holds only some attributes", index.name),
+                p.filter.as_ref().map_or(span, |f| f.span()),
+                "a filter sees the index's projection only",
+            )),
+            _ => None,
+        };
+        match problem {
+            Some(d) => {
+                self.error(d);
+                false
+            }
+            None => true,
+        }
+    }
+
+    /// A collection or scan on an index that holds only some attributes cannot decode
+    /// full items; only queries can `fetch` them.
+    fn partial_index(&mut self, name: &str, p: &RawPattern, index: &Index) {
+        self.error(
+            Diagnostic::error(
+                "schema::partial-projection",
+                format!("index `{}` projects only some attributes, so pattern `{name}` cannot return full items", index.name),
+                p.index.as_ref().map_or(0..0, |i| i.span()),
+                "partial projection",
+            )
+            .with_help("project `all` on this index, or read it with a `query` pattern with `fetch = \"items\"`"),
+        );
+    }
+
     /// The pattern's filter: `Some(None)` without one, `None` if it does not parse.
     fn filter(&mut self, p: &RawPattern) -> Option<Option<crate::schema::filter::Filter>> {
         match &p.filter {
@@ -875,6 +974,14 @@ impl Lowering<'_> {
     }
 
     fn no_order(&mut self, name: &str, p: &RawPattern) {
+        if let Some(fetch) = &p.fetch {
+            self.error(Diagnostic::error(
+                "schema::fetch",
+                format!("pattern `{name}` is not a `query`, so it takes no `fetch`"),
+                fetch.span(),
+                "remove this",
+            ));
+        }
         if let Some(segments) = &p.segments {
             self.error(Diagnostic::error(
                 "schema::segments",

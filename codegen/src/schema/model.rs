@@ -175,6 +175,9 @@ pub enum PatternKind {
         order: Order,
         /// A filter on the items the key condition selects.
         filter: Option<crate::schema::filter::Filter>,
+        /// Whether each page's full items are read with `BatchGetItem` (the index
+        /// projects only some attributes).
+        fetch_items: bool,
     },
     /// A `Scan` of one entity's items across the table or an index.
     Scan {

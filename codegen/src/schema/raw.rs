@@ -229,6 +229,10 @@ pub struct RawPattern {
     /// `Query` of this entity.
     #[schemars(with = "Option<String>")]
     pub query: Option<Spanned<String>>,
+    /// `"items"`: on an index projecting only some attributes, read each page's full
+    /// items with one `BatchGetItem`.
+    #[schemars(with = "Option<FetchSchema>")]
+    pub fetch: Option<Spanned<String>>,
     /// A `Scan` of the whole table (or `index`) for this entity: the only way to read
     /// across partitions, so it is never implied.
     #[schemars(with = "Option<String>")]
@@ -274,6 +278,15 @@ enum ProjectionSchema {
 enum NamedProjection {
     All,
     KeysOnly,
+}
+
+/// What a query on a partially projected index returns.
+#[derive(JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[allow(dead_code)]
+enum FetchSchema {
+    /// The full items, read with one `BatchGetItem` per page.
+    Items,
 }
 
 /// A query's order.

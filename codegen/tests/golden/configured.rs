@@ -65,6 +65,7 @@ impl Table {
         SessionsOfUserQuery {
             base: ::dynaschema::__private::PatternQuery {
                 filter: ::core::option::Option::None,
+                fetch_items: false,
                 table: &self.inner,
                 pattern: "sessions_of_user",
                 entity: "Session",

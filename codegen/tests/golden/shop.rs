@@ -179,6 +179,7 @@ impl Table {
         ProductsByCategoryQuery {
             base: ::dynaschema::__private::PatternQuery {
                 filter: ::core::option::Option::None,
+                fetch_items: false,
                 table: &self.inner,
                 pattern: "products_by_category",
                 entity: "Product",
@@ -226,6 +227,7 @@ impl Table {
                         )
                         .value("Product", ":f0", "min_price", min_price),
                 ),
+                fetch_items: false,
                 table: &self.inner,
                 pattern: "products_by_category_min_price",
                 entity: "Product",
@@ -308,6 +310,7 @@ impl Table {
         UserOrdersQuery {
             base: ::dynaschema::__private::PatternQuery {
                 filter: ::core::option::Option::None,
+                fetch_items: false,
                 table: &self.inner,
                 pattern: "user_orders",
                 entity: "Order",

@@ -16,6 +16,14 @@ pub static DEFINITION: ::dynaschema::__private::TableDefinition = ::dynaschema::
             local: false,
         },
         ::dynaschema::__private::IndexDefinition {
+            name: "by_pages",
+            partition_key: "gsi3pk",
+            sort_key: ::core::option::Option::Some("gsi3sk"),
+            projection: ::dynaschema::__private::Projection::KeysOnly,
+            capacity: ::core::option::Option::None,
+            local: false,
+        },
+        ::dynaschema::__private::IndexDefinition {
             name: "by_tag",
             partition_key: "gsi2pk",
             sort_key: ::core::option::Option::Some("gsi2sk"),
@@ -148,6 +156,7 @@ impl Table {
         DocumentNotesQuery {
             base: ::dynaschema::__private::PatternQuery {
                 filter: ::core::option::Option::None,
+                fetch_items: false,
                 table: &self.inner,
                 pattern: "document_notes",
                 entity: "Note",
@@ -181,6 +190,7 @@ impl Table {
         DocumentNotesByTextQuery {
             base: ::dynaschema::__private::PatternQuery {
                 filter: ::core::option::Option::None,
+                fetch_items: false,
                 table: &self.inner,
                 pattern: "document_notes_by_text",
                 entity: "Note",
@@ -284,6 +294,7 @@ impl Table {
         DocumentsByOwnerQuery {
             base: ::dynaschema::__private::PatternQuery {
                 filter: ::core::option::Option::None,
+                fetch_items: false,
                 table: &self.inner,
                 pattern: "documents_by_owner",
                 entity: "Document",
@@ -306,6 +317,39 @@ impl Table {
                 .literal("DOC"),
         }
     }
+    /// Access pattern `documents_by_pages`: `Query` of `Document` items on `by_pages` (partition `PAGES#{owner}`). Narrow it by sort key with the
+    /// methods of [`DocumentsByPagesQuery`], or run it as it is.
+    pub fn documents_by_pages(
+        &self,
+        owner: &<super::Document as ::dynaschema::__private::KeyField<
+            12002927925776846068u64,
+        >>::Arg,
+    ) -> DocumentsByPagesQuery<'_> {
+        DocumentsByPagesQuery {
+            base: ::dynaschema::__private::PatternQuery {
+                filter: ::core::option::Option::None,
+                fetch_items: true,
+                table: &self.inner,
+                pattern: "documents_by_pages",
+                entity: "Document",
+                index: ::core::option::Option::Some("by_pages"),
+                partition: ::dynaschema::__private::partition_condition(
+                    "gsi3pk",
+                    ::dynaschema::__private::KeyWriter::new(
+                            "Document",
+                            "gsi3pk",
+                            ::dynaschema::__private::KeyRole::Partition,
+                        )
+                        .literal("PAGES")
+                        .value("owner", owner)
+                        .finish(),
+                ),
+                ascending: true,
+                decode: ::dynaschema::__private::decode_entity::<super::Document>,
+            },
+            sort: ::dynaschema::__private::SortKeyPrefix::new("Document", "gsi3sk"),
+        }
+    }
     /// Access pattern `documents_by_tag`: `Query` of `Document` items on `by_tag` (partition `TAG#{tag}`). Narrow it by sort key with the
     /// methods of [`DocumentsByTagQuery`], or run it as it is.
     pub fn documents_by_tag(
@@ -317,6 +361,7 @@ impl Table {
         DocumentsByTagQuery {
             base: ::dynaschema::__private::PatternQuery {
                 filter: ::core::option::Option::None,
+                fetch_items: false,
                 table: &self.inner,
                 pattern: "documents_by_tag",
                 entity: "Document",
@@ -474,6 +519,7 @@ impl Table {
                         .value("Document", ":f6", "keyword_count", &keyword_count)
                         .value("Document", ":f7", "not_tiny", not_tiny),
                 ),
+                fetch_items: false,
                 table: &self.inner,
                 pattern: "owner_documents_matching",
                 entity: "Document",
@@ -507,6 +553,7 @@ impl Table {
         ReadingsQuery {
             base: ::dynaschema::__private::PatternQuery {
                 filter: ::core::option::Option::None,
+                fetch_items: false,
                 table: &self.inner,
                 pattern: "readings",
                 entity: "Reading",
@@ -539,6 +586,7 @@ impl Table {
         RevisionsQuery {
             base: ::dynaschema::__private::PatternQuery {
                 filter: ::core::option::Option::None,
+                fetch_items: false,
                 table: &self.inner,
                 pattern: "revisions",
                 entity: "Revision",
@@ -1231,6 +1279,274 @@ pub struct DocumentsByOwnerQueryByCreatedAt<'t> {
     sort: ::dynaschema::__private::SortKeyPrefix,
 }
 impl<'t> DocumentsByOwnerQueryByCreatedAt<'t> {
+    /// Only items with this `doc_id`.
+    pub fn doc_id(
+        self,
+        doc_id: &<super::Document as ::dynaschema::__private::KeyField<
+            5989311785065432611u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Document> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .equals("doc_id", doc_id, &[])
+            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `doc_id` is less than `value`.
+    pub fn doc_id_lt(
+        self,
+        value: &<super::Document as ::dynaschema::__private::KeyField<
+            5989311785065432611u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Document> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .compare("doc_id", ::dynaschema::__private::Comparison::Below, value, true)
+            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `doc_id` is at most `value`.
+    pub fn doc_id_lte(
+        self,
+        value: &<super::Document as ::dynaschema::__private::KeyField<
+            5989311785065432611u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Document> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .compare("doc_id", ::dynaschema::__private::Comparison::AtMost, value, true)
+            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `doc_id` is greater than `value`.
+    pub fn doc_id_gt(
+        self,
+        value: &<super::Document as ::dynaschema::__private::KeyField<
+            5989311785065432611u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Document> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .compare("doc_id", ::dynaschema::__private::Comparison::Above, value, true)
+            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `doc_id` is at least `value`.
+    pub fn doc_id_gte(
+        self,
+        value: &<super::Document as ::dynaschema::__private::KeyField<
+            5989311785065432611u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Document> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .compare("doc_id", ::dynaschema::__private::Comparison::AtLeast, value, true)
+            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `doc_id` is between `low` and `high`, both included.
+    pub fn doc_id_between(
+        self,
+        low: &<super::Document as ::dynaschema::__private::KeyField<
+            5989311785065432611u64,
+        >>::Arg,
+        high: &<super::Document as ::dynaschema::__private::KeyField<
+            5989311785065432611u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Document> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .between("doc_id", low, high, true)
+            .map(|c| {
+                let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
+                (::core::option::Option::Some(c), ::core::option::Option::None)
+            });
+        self.base.finish(attribute, sort)
+    }
+    /// The query as narrowed so far: `begins_with` of the fixed segments.
+    pub fn query(self) -> ::dynaschema::Query<'t, super::Document> {
+        let attribute = self.sort.attribute();
+        let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
+        self.base.finish(attribute, sort)
+    }
+    /// See [`Query::limit`](::dynaschema::Query::limit).
+    pub fn limit(self, n: usize) -> ::dynaschema::Query<'t, super::Document> {
+        self.query().limit(n)
+    }
+    /// See [`Query::reverse`](::dynaschema::Query::reverse).
+    pub fn reverse(self) -> ::dynaschema::Query<'t, super::Document> {
+        self.query().reverse()
+    }
+    /// See [`Query::consistent`](::dynaschema::Query::consistent).
+    pub fn consistent(self) -> ::dynaschema::Query<'t, super::Document> {
+        self.query().consistent()
+    }
+    /// See [`Query::stream`](::dynaschema::Query::stream).
+    pub fn stream(
+        self,
+    ) -> impl ::dynaschema::__private::Stream<
+        Item = ::dynaschema::Result<super::Document>,
+    > + Send + 't {
+        self.query().stream()
+    }
+    /// See [`Query::page`](::dynaschema::Query::page).
+    pub async fn page(
+        self,
+        cursor: ::core::option::Option<&::dynaschema::Cursor>,
+    ) -> ::dynaschema::Result<::dynaschema::Page<super::Document>> {
+        self.query().page(cursor).await
+    }
+    /// See [`Query::all`](::dynaschema::Query::all).
+    pub async fn all(self) -> ::dynaschema::Result<::std::vec::Vec<super::Document>> {
+        self.query().all().await
+    }
+}
+/// The `documents_by_pages` query: narrow it by `pages`, or run it as it is.
+#[must_use = "a query does nothing until it is run"]
+pub struct DocumentsByPagesQuery<'t> {
+    base: ::dynaschema::__private::PatternQuery<'t, super::Document>,
+    sort: ::dynaschema::__private::SortKeyPrefix,
+}
+impl<'t> DocumentsByPagesQuery<'t> {
+    /// Only items with this `pages`.
+    pub fn pages(
+        self,
+        pages: &<super::Document as ::dynaschema::__private::KeyField<
+            12322370468039915167u64,
+        >>::Arg,
+    ) -> DocumentsByPagesQueryByPages<'t> {
+        DocumentsByPagesQueryByPages {
+            base: self.base,
+            sort: self.sort.value("pages", pages),
+        }
+    }
+    /// Only items whose `pages` is less than `value`.
+    pub fn pages_lt(
+        self,
+        value: &<super::Document as ::dynaschema::__private::KeyField<
+            12322370468039915167u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Document> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .compare("pages", ::dynaschema::__private::Comparison::Below, value, false)
+            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `pages` is at most `value`.
+    pub fn pages_lte(
+        self,
+        value: &<super::Document as ::dynaschema::__private::KeyField<
+            12322370468039915167u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Document> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .compare("pages", ::dynaschema::__private::Comparison::AtMost, value, false)
+            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `pages` is greater than `value`.
+    pub fn pages_gt(
+        self,
+        value: &<super::Document as ::dynaschema::__private::KeyField<
+            12322370468039915167u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Document> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .compare("pages", ::dynaschema::__private::Comparison::Above, value, false)
+            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `pages` is at least `value`.
+    pub fn pages_gte(
+        self,
+        value: &<super::Document as ::dynaschema::__private::KeyField<
+            12322370468039915167u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Document> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .compare("pages", ::dynaschema::__private::Comparison::AtLeast, value, false)
+            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `pages` is between `low` and `high`, both included.
+    pub fn pages_between(
+        self,
+        low: &<super::Document as ::dynaschema::__private::KeyField<
+            12322370468039915167u64,
+        >>::Arg,
+        high: &<super::Document as ::dynaschema::__private::KeyField<
+            12322370468039915167u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Document> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .between("pages", low, high, false)
+            .map(|c| {
+                let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
+                (::core::option::Option::Some(c), ::core::option::Option::None)
+            });
+        self.base.finish(attribute, sort)
+    }
+    /// The query as narrowed so far: `begins_with` of the fixed segments.
+    pub fn query(self) -> ::dynaschema::Query<'t, super::Document> {
+        let attribute = self.sort.attribute();
+        let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
+        self.base.finish(attribute, sort)
+    }
+    /// See [`Query::limit`](::dynaschema::Query::limit).
+    pub fn limit(self, n: usize) -> ::dynaschema::Query<'t, super::Document> {
+        self.query().limit(n)
+    }
+    /// See [`Query::reverse`](::dynaschema::Query::reverse).
+    pub fn reverse(self) -> ::dynaschema::Query<'t, super::Document> {
+        self.query().reverse()
+    }
+    /// See [`Query::consistent`](::dynaschema::Query::consistent).
+    pub fn consistent(self) -> ::dynaschema::Query<'t, super::Document> {
+        self.query().consistent()
+    }
+    /// See [`Query::stream`](::dynaschema::Query::stream).
+    pub fn stream(
+        self,
+    ) -> impl ::dynaschema::__private::Stream<
+        Item = ::dynaschema::Result<super::Document>,
+    > + Send + 't {
+        self.query().stream()
+    }
+    /// See [`Query::page`](::dynaschema::Query::page).
+    pub async fn page(
+        self,
+        cursor: ::core::option::Option<&::dynaschema::Cursor>,
+    ) -> ::dynaschema::Result<::dynaschema::Page<super::Document>> {
+        self.query().page(cursor).await
+    }
+    /// See [`Query::all`](::dynaschema::Query::all).
+    pub async fn all(self) -> ::dynaschema::Result<::std::vec::Vec<super::Document>> {
+        self.query().all().await
+    }
+}
+/// The `documents_by_pages` query with `pages` fixed: narrow it by `doc_id`, or run it.
+#[must_use = "a query does nothing until it is run"]
+pub struct DocumentsByPagesQueryByPages<'t> {
+    base: ::dynaschema::__private::PatternQuery<'t, super::Document>,
+    sort: ::dynaschema::__private::SortKeyPrefix,
+}
+impl<'t> DocumentsByPagesQueryByPages<'t> {
     /// Only items with this `doc_id`.
     pub fn doc_id(
         self,

@@ -7,6 +7,7 @@ mod example;
 mod filters;
 mod local_index;
 mod operations;
+mod projections;
 mod queries;
 mod scans;
 mod sort_conditions;
