@@ -47,3 +47,8 @@ fn test_bed() {
 fn configured_table() {
     check("tests/schemas/configured.toml", "configured.rs");
 }
+
+#[test]
+fn ecommerce_example() {
+    check("schema-examples/ecommerce/dynaschema.toml", "ecommerce.rs");
+}

@@ -114,10 +114,14 @@ collection = ["User"]
 }
 
 #[test]
-fn the_shop_example_has_no_findings() {
-    let checked =
-        schema::load("../schema-examples/shop/dynaschema.toml").unwrap_or_else(|e| panic!("{e}"));
-    assert!(checked.warnings.is_empty(), "{}", checked.warnings);
+fn the_examples_have_no_findings() {
+    for path in [
+        "../schema-examples/shop/dynaschema.toml",
+        "../schema-examples/ecommerce/dynaschema.toml",
+    ] {
+        let checked = schema::load(path).unwrap_or_else(|e| panic!("{e}"));
+        assert!(checked.warnings.is_empty(), "{path}: {}", checked.warnings);
+    }
 }
 
 #[test]

@@ -439,7 +439,7 @@ impl Context<'_> {
             )
         } else {
             (
-                format_ident!("{}_key", index.name),
+                format_ident!("{}_key", crate::names::snake_case(&index.name)),
                 quote!(::dynaschema::__private::Secondary),
                 format!(
                     "The `{}` index key of a `{}` item: {templates}.",
