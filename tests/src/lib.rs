@@ -134,6 +134,27 @@ pub fn unique_table_name(prefix: &str) -> String {
     )
 }
 
+/// The item at `pk`/`sk` of `table`, read with the plain SDK (no dynaschema
+/// decoding), to check what is stored.
+pub async fn raw_item(
+    client: &Client,
+    table: &str,
+    pk: &str,
+    sk: &str,
+) -> Option<dynaschema::Item> {
+    use dynaschema::aws_sdk_dynamodb::types::AttributeValue;
+    client
+        .get_item()
+        .table_name(table)
+        .key("pk", AttributeValue::S(pk.into()))
+        .key("sk", AttributeValue::S(sk.into()))
+        .consistent_read(true)
+        .send()
+        .await
+        .expect("GetItem")
+        .item
+}
+
 /// A new, empty test-bed table on DynamoDB Local.
 pub async fn testbed_table() -> testbed::Table {
     let table = testbed::Table::new(client(), unique_table_name("testbed"));

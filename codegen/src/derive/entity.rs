@@ -132,30 +132,18 @@ impl Context<'_> {
 
     /// The struct against the schema; every mismatch is reported.
     fn check(&self, errors: &mut darling::error::Accumulator) {
-        let field_names: Vec<String> = self.fields.iter().map(FieldInput::name).collect();
         for keys in &self.entity.keys {
             let index = &self.schema.indexes[keys.index];
             for (template, attr) in keys.templates().zip(["pk", "sk"]) {
                 for placeholder in template.fields() {
                     match self.field(&placeholder.name) {
-                        None => {
-                            let hint =
-                                closest(&placeholder.name, field_names.iter().map(String::as_str))
-                                    .map(|n| format!("; did you mean `{n}`?"))
-                                    .unwrap_or_default();
-                            errors.push(
-                                darling::Error::custom(format!(
-                                    "{}: the placeholder `{{{}}}` in `{}` (entity `{}`, `{}.{attr}`) names no field of `{}`{hint}",
-                                    self.location(&placeholder.span),
-                                    placeholder.name,
-                                    template.text,
-                                    self.entity.name,
-                                    index.name,
-                                    self.ident,
-                                ))
-                                .with_span(self.ident),
-                            );
-                        }
+                        None => errors.push(self.no_such_field(
+                            placeholder,
+                            &format!(
+                                "the placeholder `{{{}}}` in `{}` (entity `{}`, `{}.{attr}`) names",
+                                placeholder.name, template.text, self.entity.name, index.name
+                            ),
+                        )),
                         Some(field)
                             if index.kind == IndexKind::Primary
                                 && option_inner(&field.ty).is_some() =>
@@ -177,22 +165,18 @@ impl Context<'_> {
             }
         }
         for filter in self.filters() {
-            for field in &filter.fields {
-                if self.field(&field.name).is_none() {
-                    let hint = closest(&field.name, field_names.iter().map(String::as_str))
-                        .map(|n| format!("; did you mean `{n}`?"))
-                        .unwrap_or_default();
-                    errors.push(
-                        darling::Error::custom(format!(
-                            "{}: the filter `{}` reads `{}`, which is no field of `{}`{hint}",
-                            self.location(&field.span),
-                            filter.text,
-                            field.name,
-                            self.ident,
-                        ))
-                        .with_span(self.ident),
-                    );
-                }
+            for field in filter
+                .fields
+                .iter()
+                .filter(|f| self.field(&f.name).is_none())
+            {
+                errors.push(self.no_such_field(
+                    field,
+                    &format!(
+                        "the filter `{}` reads `{}`, which is",
+                        filter.text, field.name
+                    ),
+                ));
             }
         }
         let mut reserved: Vec<(&str, &str)> = Vec::new();
@@ -222,6 +206,24 @@ impl Context<'_> {
                 );
             }
         }
+    }
+
+    /// "`schema.toml:L:C`: <what> no field of `Struct`; did you mean `x`?", on the struct.
+    fn no_such_field(
+        &self,
+        field: &crate::schema::template::FieldRef,
+        what: &str,
+    ) -> darling::Error {
+        let names: Vec<String> = self.fields.iter().map(FieldInput::name).collect();
+        let hint = closest(&field.name, names.iter().map(String::as_str))
+            .map(|n| format!("; did you mean `{n}`?"))
+            .unwrap_or_default();
+        darling::Error::custom(format!(
+            "{}: {what} no field of `{}`{hint}",
+            self.location(&field.span),
+            self.ident
+        ))
+        .with_span(self.ident)
     }
 
     /// `&self.field`, spanned at the field's type so that a type error in the

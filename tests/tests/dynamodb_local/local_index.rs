@@ -1,6 +1,5 @@
 //! A local secondary index: the table's partition, another sort key.
 
-use dynaschema::aws_sdk_dynamodb::types::AttributeValue;
 use dynaschema_tests::{Note, testbed_table};
 
 #[tokio::test]
@@ -62,16 +61,8 @@ async fn a_local_index_orders_a_partition_by_another_key() {
     assert_eq!(texts(from_b), [("banana".into(), 3), ("cherry".into(), 1)]);
 
     // The item carries the local index's sort key, derived from its fields.
-    let raw = table
-        .client()
-        .get_item()
-        .table_name(table.name())
-        .key("pk", AttributeValue::S("DOC#d".into()))
-        .key("sk", AttributeValue::S("NOTE#0000000003".into()))
-        .send()
+    let raw = dynaschema_tests::raw_item(table.client(), table.name(), "DOC#d", "NOTE#0000000003")
         .await
-        .unwrap()
-        .item
         .unwrap();
     assert_eq!(raw["lsi1sk"].as_s().unwrap(), "TEXT#banana#0000000003");
 }

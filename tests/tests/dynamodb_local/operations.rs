@@ -133,16 +133,8 @@ async fn a_schema_version_is_stored_on_each_item_and_readable_before_decoding() 
     let read = |sk: &'static str| {
         let table = &table;
         async move {
-            table
-                .client()
-                .get_item()
-                .table_name(table.name())
-                .key("pk", AttributeValue::S("DOC#d".into()))
-                .key("sk", AttributeValue::S(sk.into()))
-                .send()
+            dynaschema_tests::raw_item(table.client(), table.name(), "DOC#d", sk)
                 .await
-                .unwrap()
-                .item
                 .unwrap()
         }
     };

@@ -53,16 +53,8 @@ async fn an_item_whose_index_field_is_none_is_not_in_the_sparse_index() {
     assert_eq!(in_index, vec![tagged]);
 
     // The untagged item carries no by_tag attributes at all.
-    let raw = table
-        .client()
-        .get_item()
-        .table_name(table.name())
-        .key("pk", AttributeValue::S("DOC#untagged".into()))
-        .key("sk", AttributeValue::S("DOC".into()))
-        .send()
+    let raw = dynaschema_tests::raw_item(table.client(), table.name(), "DOC#untagged", "DOC")
         .await
-        .unwrap()
-        .item
         .unwrap();
     assert!(
         !raw.contains_key("gsi2pk") && !raw.contains_key("gsi2sk"),
