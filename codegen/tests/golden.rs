@@ -52,3 +52,11 @@ fn configured_table() {
 fn ecommerce_example() {
     check("schema-examples/ecommerce/dynaschema.toml", "ecommerce.rs");
 }
+
+#[test]
+fn big_time_deals_example() {
+    check(
+        "schema-examples/big-time-deals/dynaschema.toml",
+        "big_time_deals.rs",
+    );
+}

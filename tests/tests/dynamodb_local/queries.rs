@@ -2,7 +2,6 @@
 //! collections, pagination.
 
 use chrono::{Duration, TimeZone, Utc};
-use dynaschema::aws_sdk_dynamodb::types::AttributeValue;
 use dynaschema::{Cursor, Error};
 use dynaschema_tests::{Document, Note, Reading, Revision, testbed_table};
 use futures::TryStreamExt as _;
