@@ -60,3 +60,11 @@ fn big_time_deals_example() {
         "big_time_deals.rs",
     );
 }
+
+#[test]
+fn version_control_example() {
+    check(
+        "schema-examples/version-control/dynaschema.toml",
+        "version_control.rs",
+    );
+}

@@ -14,3 +14,4 @@ mod queries;
 mod scans;
 mod sort_conditions;
 mod table_options;
+mod version_control;
