@@ -68,3 +68,11 @@ fn version_control_example() {
         "version_control.rs",
     );
 }
+
+#[test]
+fn online_shop_example() {
+    check(
+        "schema-examples/online-shop/dynaschema.toml",
+        "online_shop.rs",
+    );
+}

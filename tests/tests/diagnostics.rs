@@ -120,6 +120,7 @@ fn the_examples_have_no_findings() {
         "../schema-examples/ecommerce/dynaschema.toml",
         "../schema-examples/big-time-deals/dynaschema.toml",
         "../schema-examples/version-control/dynaschema.toml",
+        "../schema-examples/online-shop/dynaschema.toml",
     ] {
         let checked = schema::load(path).unwrap_or_else(|e| panic!("{e}"));
         assert!(checked.warnings.is_empty(), "{path}: {}", checked.warnings);
