@@ -1,6 +1,6 @@
 //! The compiler side of [dynaschema](https://docs.rs/dynaschema): reads a schema file
 //! into a validated model, checks it, and generates Rust from the model. One library
-//! shared by `build.rs` ([`Builder`]), the derive macros ([`derive`]) and the CLI.
+//! shared by `build.rs` ([`Builder`]), the derive macros ([`derive`](mod@derive)) and the CLI.
 //!
 //! The flow, for a schema file:
 //!

@@ -59,7 +59,7 @@ impl LocalServerError {
 #[cfg(feature = "local")]
 mod dynamodb_local;
 #[cfg(feature = "local")]
-pub use dynamodb_local::DynamoDbLocal;
+pub use dynamodb_local::{DynamoDbLocal, NPM_PACKAGE};
 
 #[cfg(feature = "embedded")]
 mod embedded;

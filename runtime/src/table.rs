@@ -434,7 +434,7 @@ impl Table {
 
     /// Reads one item by its primary key; `None` if there is none.
     ///
-    /// An item stored under that key by another entity is a [`Error::Decode`], never
+    /// An item stored under that key by another entity is a [`Error::Decode`](crate::Error::Decode), never
     /// a value of the wrong type.
     pub fn get<E: Entity>(&self, key: Key<E>) -> Get<'_, E> {
         Get {
@@ -536,7 +536,7 @@ pub struct Put<'a, E> {
 
 impl<E: Entity> Put<'_, E> {
     /// Writes only if no item has this primary key; otherwise the put fails with
-    /// [`Error::ConditionalCheckFailed`] and the stored item is left as it was.
+    /// [`Error::ConditionalCheckFailed`](crate::Error::ConditionalCheckFailed) and the stored item is left as it was.
     pub fn if_absent(mut self) -> Self {
         self.if_absent = true;
         self
@@ -587,7 +587,7 @@ pub struct Delete<'t, E> {
 
 impl<E: Entity> Delete<'_, E> {
     /// Deletes only if an item of this entity exists at the key; otherwise fails with
-    /// [`Error::ConditionalCheckFailed`].
+    /// [`Error::ConditionalCheckFailed`](crate::Error::ConditionalCheckFailed).
     pub fn if_exists(mut self) -> Self {
         self.if_exists = true;
         self
