@@ -51,12 +51,21 @@ pub fn module(schema: &Schema, options: &Options) -> TokenStream {
         .iter()
         .filter_map(|p| g.collection_struct(p));
     let builders = schema.patterns.iter().map(|p| g.query_builders(p));
+    let mut projections: Vec<(String, TokenStream)> = schema
+        .patterns
+        .iter()
+        .filter_map(|p| g.keys_projection(p))
+        .collect();
+    projections.sort_by(|a, b| a.0.cmp(&b.0));
+    projections.dedup_by(|a, b| a.0 == b.0);
+    let projections = projections.into_iter().map(|(_, tokens)| tokens);
     quote! {
         #definition
         #table
         #any_entity
         #(#collections)*
         #(#builders)*
+        #(#projections)*
     }
 }
 
@@ -261,7 +270,7 @@ impl Generator<'_> {
                 fetch_items,
             } => {
                 let entity = &self.schema.entities[*entity];
-                let ty = self.entity_type(entity);
+                let (ty, decoder) = self.query_output(pattern);
                 let keys = entity.keys_on(*index).expect("validated");
                 let mut params = self.params(entity, std::iter::once(&keys.partition));
                 let (filter_params, filter) = self.filter(entity, filter.as_ref());
@@ -289,7 +298,7 @@ impl Generator<'_> {
                             #entity_name,
                             #index_name,
                             #condition,
-                            ::dynaschema::__private::decode_entity::<#ty>,
+                            #decoder,
                         )
                         .ascending(#ascending)
                         #apply_filter
@@ -421,6 +430,131 @@ impl Generator<'_> {
         (entity, entity.keys_on(*index).expect("validated"), *order)
     }
 
+    /// Whether a query pattern returns the keys projection of its entity: its index
+    /// projects only keys and it does not fetch the items.
+    fn is_keys_projection(&self, pattern: &AccessPattern) -> bool {
+        match &pattern.kind {
+            PatternKind::Query {
+                index, fetch_items, ..
+            } => self.schema.indexes[*index].projection == Projection::KeysOnly && !fetch_items,
+            _ => false,
+        }
+    }
+
+    /// The projection type's name: `{Entity}{Index}Keys`.
+    fn keys_projection_name(&self, entity: &Entity, index: usize) -> syn::Ident {
+        let index = upper_camel(&snake_case(&self.schema.indexes[index].name));
+        format_ident!("{}{}Keys", entity.name, index)
+    }
+
+    /// The item type a query pattern yields and the decoder producing it.
+    fn query_output(&self, pattern: &AccessPattern) -> (TokenStream, TokenStream) {
+        let (entity, keys, _) = self.query_parts(pattern);
+        if self.is_keys_projection(pattern) {
+            let name = self.keys_projection_name(entity, keys.index);
+            (quote!(#name), quote!(#name::decode))
+        } else {
+            let ty = self.entity_type(entity);
+            (
+                ty.clone(),
+                quote!(::dynaschema::__private::decode_entity::<#ty>),
+            )
+        }
+    }
+
+    /// The struct of the fields a keys-only index holds for an entity: every field of
+    /// its primary and index key templates, decoded from the key strings. Items whose
+    /// keys do not have the entity's template shapes are skipped (the entity attribute
+    /// is not projected).
+    fn keys_projection(&self, pattern: &AccessPattern) -> Option<(String, TokenStream)> {
+        if !self.is_keys_projection(pattern) {
+            return None;
+        }
+        let (entity, keys, _) = self.query_parts(pattern);
+        let name = self.keys_projection_name(entity, keys.index);
+        let ty = self.entity_type(entity);
+        let entity_name = &entity.name;
+        let primary = entity.primary();
+        let index = &self.schema.indexes[keys.index];
+        let primary_index = self.schema.primary();
+        let mut templates: Vec<(&str, &KeyTemplate)> =
+            vec![(primary_index.partition_key.as_str(), &primary.partition)];
+        if let (Some(attr), Some(t)) = (&primary_index.sort_key, &primary.sort) {
+            templates.push((attr, t));
+        }
+        templates.push((index.partition_key.as_str(), &keys.partition));
+        if let (Some(attr), Some(t)) = (&index.sort_key, &keys.sort) {
+            templates.push((attr, t));
+        }
+        // Each field from its first template; the rest only check the shape.
+        let mut fields: Vec<(String, usize, usize)> = Vec::new();
+        let mut matches = Vec::new();
+        for (t, (attr, template)) in templates.iter().enumerate() {
+            let shape = template.segments.iter().map(|segment| match segment {
+                Segment::Literal(l) => quote!(::core::option::Option::Some(#l)),
+                Segment::Field(_) => quote!(::core::option::Option::None),
+            });
+            let local = format_ident!("__t{t}");
+            matches.push(quote! {
+                let ::core::option::Option::Some(#local) =
+                    ::dynaschema::__private::key_fields(&item, #attr, &[#(#shape),*])
+                else {
+                    return ::core::result::Result::Ok(::core::option::Option::None);
+                };
+            });
+            for (position, field) in template.fields().enumerate() {
+                if !fields.iter().any(|(f, _, _)| *f == field.name) {
+                    fields.push((field.name.clone(), t, position));
+                }
+            }
+        }
+        let field_type = |field: &str| {
+            let hash = field_hash(field);
+            quote!(<<#ty as ::dynaschema::__private::KeyField<#hash>>::Arg as ::dynaschema::__private::KeySegment>::Owned)
+        };
+        let declarations = fields.iter().map(|(field, _, _)| {
+            let ident = format_ident!("{}", field);
+            let ty = field_type(field);
+            let doc = doc(&format!("`{entity_name}::{field}`, read from the keys."));
+            quote!(#doc pub #ident: #ty,)
+        });
+        let initialisers = fields.iter().map(|(field, t, position)| {
+            let ident = format_ident!("{}", field);
+            let local = format_ident!("__t{t}");
+            let hash = field_hash(field);
+            quote! {
+                #ident: ::dynaschema::__private::decode_key_field::<
+                    <#ty as ::dynaschema::__private::KeyField<#hash>>::Arg,
+                >(#entity_name, #field, &#local[#position])?
+            }
+        });
+        let doc = doc(&format!(
+            "What index `{}` holds of a `{entity_name}` item: the fields of its key templates, read from the keys\n\
+             (the index projects only keys). Cased segments (`{{field|lower}}`) read back cased.",
+            index.name
+        ));
+        let tokens = quote! {
+            #doc
+            #[derive(Debug, Clone, PartialEq)]
+            #[non_exhaustive]
+            pub struct #name {
+                #(#declarations)*
+            }
+
+            impl #name {
+                /// Reads the key fields of an index item; `None` for items of other entities.
+                pub fn decode(
+                    item: ::dynaschema::__private::Item,
+                    _: &'static str,
+                ) -> ::dynaschema::Result<::core::option::Option<Self>> {
+                    #(#matches)*
+                    ::core::result::Result::Ok(::core::option::Option::Some(Self { #(#initialisers),* }))
+                }
+            }
+        };
+        Some((name.to_string(), tokens))
+    }
+
     /// The filter of a query pattern, if it has one.
     fn pattern_filter<'p>(&self, pattern: &'p AccessPattern) -> Option<&'p Filter> {
         match &pattern.kind {
@@ -520,7 +654,7 @@ impl Generator<'_> {
         arg: &dyn Fn(&FieldRef) -> TokenStream,
     ) -> TokenStream {
         let (entity, keys, order) = self.query_parts(pattern);
-        let ty = self.entity_type(entity);
+        let (_, decoder) = self.query_output(pattern);
         let index = &self.schema.indexes[keys.index];
         let pk_attr = &index.partition_key;
         let pk = key_value(&entity.name, pk_attr, Role::Partition, &keys.partition, arg);
@@ -549,7 +683,7 @@ impl Generator<'_> {
                 index: #index_name,
                 partition: ::dynaschema::__private::partition_condition(#pk_attr, #pk),
                 ascending: #ascending,
-                decode: ::dynaschema::__private::decode_entity::<#ty>,
+                decode: #decoder,
             }
         }
     }
@@ -562,7 +696,9 @@ impl Generator<'_> {
             return TokenStream::new();
         };
         let (entity, _, _) = self.query_parts(pattern);
-        let ty = self.entity_type(entity);
+        // Parameters are typed by the entity's fields; results by what the index returns.
+        let entity_ty = self.entity_type(entity);
+        let (ty, _) = self.query_output(pattern);
         let camel = upper_camel(&pattern.name);
         let name_after = |fixed: usize| {
             let by: String = steps[..fixed]
@@ -576,7 +712,7 @@ impl Generator<'_> {
             let this = name_after(k);
             let field = &step.field.name;
             let hash = field_hash(field);
-            let param_ty = quote!(&<#ty as ::dynaschema::__private::KeyField<#hash>>::Arg);
+            let param_ty = quote!(&<#entity_ty as ::dynaschema::__private::KeyField<#hash>>::Arg);
             let is_last_value = k + 1 == steps.len();
             // Nothing at all after this segment: it is compared as the end of the key.
             let ends_key = is_last_value && step.trailing.is_empty();

@@ -320,6 +320,49 @@ pub mod __private {
         }
     }
 
+    /// The segments of the key attribute `attribute` of `item` that fill the `None`
+    /// positions of `shape` (a template: `Some(literal)` or `None` for a field), still
+    /// encoded; `None` when the key does not have the template's shape (an item of
+    /// another entity).
+    pub fn key_fields(item: &Item, attribute: &str, shape: &[Option<&str>]) -> Option<Vec<String>> {
+        let Some(AttributeValue::S(key)) = item.get(attribute) else {
+            return None;
+        };
+        let segments: Vec<&str> = key.split(crate::key::DELIMITER).collect();
+        if segments.len() != shape.len() {
+            return None;
+        }
+        let mut fields = Vec::new();
+        for (segment, expected) in segments.iter().zip(shape) {
+            match expected {
+                Some(literal) if literal != segment => return None,
+                Some(_) => {}
+                None => fields.push((*segment).to_owned()),
+            }
+        }
+        Some(fields)
+    }
+
+    /// Decodes one key segment into a projection field, naming it on failure.
+    pub fn decode_key_field<T: KeySegment + ?Sized>(
+        entity: &'static str,
+        field: &'static str,
+        segment: &str,
+    ) -> Result<T::Owned, DecodeError> {
+        T::decode_segment(segment).map_err(|e| {
+            let reason = match e {
+                crate::key::SegmentError::Empty => "empty".to_owned(),
+                crate::key::SegmentError::Unencodable(m)
+                | crate::key::SegmentError::Malformed(m) => m,
+            };
+            DecodeError::new(
+                entity,
+                field,
+                AttributeError::invalid("a key segment", &reason),
+            )
+        })
+    }
+
     /// A partition or sort key as an `S` attribute value, for generated key conditions.
     pub fn partition_condition(
         attribute: &'static str,

@@ -339,7 +339,7 @@ sort_key = "sk"
 [indexes.keys]
 partition_key = "gsi1pk"
 sort_key = "gsi1sk"
-projection = "keys_only"
+projection = { include = ["name"] }
 
 [indexes.full]
 partition_key = "gsi2pk"

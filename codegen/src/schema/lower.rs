@@ -910,14 +910,23 @@ impl Lowering<'_> {
     ) -> bool {
         let span = p.index.as_ref().map_or(0..0, |i| i.span());
         let partial = index.projection != Projection::All;
+        let keys_only = index.projection == Projection::KeysOnly;
         let problem = match (partial, fetch_items) {
+            // A keys-only index yields the entity's key fields, read from the keys.
+            (true, false) if keys_only && has_filter => Some(Diagnostic::error(
+                "schema::fetch",
+                format!("pattern `{name}` filters on index `{}`, which holds only keys", index.name),
+                p.filter.as_ref().map_or(span.clone(), |f| f.span()),
+                "a filter sees the index's projection only",
+            )),
+            (true, false) if keys_only => None,
             (true, false) => Some(Diagnostic::error(
                 "schema::partial-projection",
                 format!("index `{}` projects only some attributes, so pattern `{name}` cannot return full `{entity}` items", index.name),
                 span,
                 "partial projection",
             )
-            .with_help("add `fetch = \"items\"` to read each page's items with one BatchGetItem, or project `all`")),
+            .with_help("add `fetch = \"items\"` to read each page's items with one BatchGetItem; or project `all`, or `keys_only` (its patterns return the key fields)")),
             (false, true) => Some(Diagnostic::error(
                 "schema::fetch",
                 format!("index `{}` projects every attribute: pattern `{name}` needs no `fetch`", index.name),

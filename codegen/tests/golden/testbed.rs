@@ -213,6 +213,39 @@ impl Table {
                 .literal("TEXT"),
         }
     }
+    /// Access pattern `document_page_keys`: `Query` of `Document` items on `by_pages` (partition `PAGES#{owner}`). Narrow it by sort key with the
+    /// methods of [`DocumentPageKeysQuery`], or run it as it is.
+    pub fn document_page_keys(
+        &self,
+        owner: &<super::Document as ::dynaschema::__private::KeyField<
+            12002927925776846068u64,
+        >>::Arg,
+    ) -> DocumentPageKeysQuery<'_> {
+        DocumentPageKeysQuery {
+            base: ::dynaschema::__private::PatternQuery {
+                filter: ::core::option::Option::None,
+                fetch_items: false,
+                table: &self.inner,
+                pattern: "document_page_keys",
+                entity: "Document",
+                index: ::core::option::Option::Some("by_pages"),
+                partition: ::dynaschema::__private::partition_condition(
+                    "gsi3pk",
+                    ::dynaschema::__private::KeyWriter::new(
+                            "Document",
+                            "gsi3pk",
+                            ::dynaschema::__private::KeyRole::Partition,
+                        )
+                        .literal("PAGES")
+                        .value("owner", owner)
+                        .finish(),
+                ),
+                ascending: true,
+                decode: DocumentByPagesKeys::decode,
+            },
+            sort: ::dynaschema::__private::SortKeyPrefix::new("Document", "gsi3sk"),
+        }
+    }
     /// Access pattern `document_with_notes`: one `Query` of partition `DOC#{doc_id}` on `primary`, every page, grouped into [`DocumentWithNotes`]: Document, Note.
     pub async fn document_with_notes(
         &self,
@@ -1116,6 +1149,278 @@ impl<'t> DocumentNotesByTextQueryByText<'t> {
     }
     /// See [`Query::all`](::dynaschema::Query::all).
     pub async fn all(self) -> ::dynaschema::Result<::std::vec::Vec<super::Note>> {
+        self.query().all().await
+    }
+}
+/// The `document_page_keys` query: narrow it by `pages`, or run it as it is.
+#[must_use = "a query does nothing until it is run"]
+pub struct DocumentPageKeysQuery<'t> {
+    base: ::dynaschema::__private::PatternQuery<'t, DocumentByPagesKeys>,
+    sort: ::dynaschema::__private::SortKeyPrefix,
+}
+impl<'t> DocumentPageKeysQuery<'t> {
+    /// Only items with this `pages`.
+    pub fn pages(
+        self,
+        pages: &<super::Document as ::dynaschema::__private::KeyField<
+            12322370468039915167u64,
+        >>::Arg,
+    ) -> DocumentPageKeysQueryByPages<'t> {
+        DocumentPageKeysQueryByPages {
+            base: self.base,
+            sort: self.sort.value("pages", pages),
+        }
+    }
+    /// Only items whose `pages` is less than `value`.
+    pub fn pages_lt(
+        self,
+        value: &<super::Document as ::dynaschema::__private::KeyField<
+            12322370468039915167u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, DocumentByPagesKeys> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .compare("pages", ::dynaschema::__private::Comparison::Below, value, false)
+            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `pages` is at most `value`.
+    pub fn pages_lte(
+        self,
+        value: &<super::Document as ::dynaschema::__private::KeyField<
+            12322370468039915167u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, DocumentByPagesKeys> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .compare("pages", ::dynaschema::__private::Comparison::AtMost, value, false)
+            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `pages` is greater than `value`.
+    pub fn pages_gt(
+        self,
+        value: &<super::Document as ::dynaschema::__private::KeyField<
+            12322370468039915167u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, DocumentByPagesKeys> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .compare("pages", ::dynaschema::__private::Comparison::Above, value, false)
+            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `pages` is at least `value`.
+    pub fn pages_gte(
+        self,
+        value: &<super::Document as ::dynaschema::__private::KeyField<
+            12322370468039915167u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, DocumentByPagesKeys> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .compare("pages", ::dynaschema::__private::Comparison::AtLeast, value, false)
+            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `pages` is between `low` and `high`, both included.
+    pub fn pages_between(
+        self,
+        low: &<super::Document as ::dynaschema::__private::KeyField<
+            12322370468039915167u64,
+        >>::Arg,
+        high: &<super::Document as ::dynaschema::__private::KeyField<
+            12322370468039915167u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, DocumentByPagesKeys> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .between("pages", low, high, false)
+            .map(|c| {
+                let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
+                (::core::option::Option::Some(c), ::core::option::Option::None)
+            });
+        self.base.finish(attribute, sort)
+    }
+    /// The query as narrowed so far: `begins_with` of the fixed segments.
+    pub fn query(self) -> ::dynaschema::Query<'t, DocumentByPagesKeys> {
+        let attribute = self.sort.attribute();
+        let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
+        self.base.finish(attribute, sort)
+    }
+    /// See [`Query::limit`](::dynaschema::Query::limit).
+    pub fn limit(self, n: usize) -> ::dynaschema::Query<'t, DocumentByPagesKeys> {
+        self.query().limit(n)
+    }
+    /// See [`Query::reverse`](::dynaschema::Query::reverse).
+    pub fn reverse(self) -> ::dynaschema::Query<'t, DocumentByPagesKeys> {
+        self.query().reverse()
+    }
+    /// See [`Query::consistent`](::dynaschema::Query::consistent).
+    pub fn consistent(self) -> ::dynaschema::Query<'t, DocumentByPagesKeys> {
+        self.query().consistent()
+    }
+    /// See [`Query::stream`](::dynaschema::Query::stream).
+    pub fn stream(
+        self,
+    ) -> impl ::dynaschema::__private::Stream<
+        Item = ::dynaschema::Result<DocumentByPagesKeys>,
+    > + Send + 't {
+        self.query().stream()
+    }
+    /// See [`Query::page`](::dynaschema::Query::page).
+    pub async fn page(
+        self,
+        cursor: ::core::option::Option<&::dynaschema::Cursor>,
+    ) -> ::dynaschema::Result<::dynaschema::Page<DocumentByPagesKeys>> {
+        self.query().page(cursor).await
+    }
+    /// See [`Query::all`](::dynaschema::Query::all).
+    pub async fn all(
+        self,
+    ) -> ::dynaschema::Result<::std::vec::Vec<DocumentByPagesKeys>> {
+        self.query().all().await
+    }
+}
+/// The `document_page_keys` query with `pages` fixed: narrow it by `doc_id`, or run it.
+#[must_use = "a query does nothing until it is run"]
+pub struct DocumentPageKeysQueryByPages<'t> {
+    base: ::dynaschema::__private::PatternQuery<'t, DocumentByPagesKeys>,
+    sort: ::dynaschema::__private::SortKeyPrefix,
+}
+impl<'t> DocumentPageKeysQueryByPages<'t> {
+    /// Only items with this `doc_id`.
+    pub fn doc_id(
+        self,
+        doc_id: &<super::Document as ::dynaschema::__private::KeyField<
+            5989311785065432611u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, DocumentByPagesKeys> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .equals("doc_id", doc_id, &[])
+            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `doc_id` is less than `value`.
+    pub fn doc_id_lt(
+        self,
+        value: &<super::Document as ::dynaschema::__private::KeyField<
+            5989311785065432611u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, DocumentByPagesKeys> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .compare("doc_id", ::dynaschema::__private::Comparison::Below, value, true)
+            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `doc_id` is at most `value`.
+    pub fn doc_id_lte(
+        self,
+        value: &<super::Document as ::dynaschema::__private::KeyField<
+            5989311785065432611u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, DocumentByPagesKeys> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .compare("doc_id", ::dynaschema::__private::Comparison::AtMost, value, true)
+            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `doc_id` is greater than `value`.
+    pub fn doc_id_gt(
+        self,
+        value: &<super::Document as ::dynaschema::__private::KeyField<
+            5989311785065432611u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, DocumentByPagesKeys> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .compare("doc_id", ::dynaschema::__private::Comparison::Above, value, true)
+            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `doc_id` is at least `value`.
+    pub fn doc_id_gte(
+        self,
+        value: &<super::Document as ::dynaschema::__private::KeyField<
+            5989311785065432611u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, DocumentByPagesKeys> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .compare("doc_id", ::dynaschema::__private::Comparison::AtLeast, value, true)
+            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `doc_id` is between `low` and `high`, both included.
+    pub fn doc_id_between(
+        self,
+        low: &<super::Document as ::dynaschema::__private::KeyField<
+            5989311785065432611u64,
+        >>::Arg,
+        high: &<super::Document as ::dynaschema::__private::KeyField<
+            5989311785065432611u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, DocumentByPagesKeys> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .between("doc_id", low, high, true)
+            .map(|c| {
+                let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
+                (::core::option::Option::Some(c), ::core::option::Option::None)
+            });
+        self.base.finish(attribute, sort)
+    }
+    /// The query as narrowed so far: `begins_with` of the fixed segments.
+    pub fn query(self) -> ::dynaschema::Query<'t, DocumentByPagesKeys> {
+        let attribute = self.sort.attribute();
+        let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
+        self.base.finish(attribute, sort)
+    }
+    /// See [`Query::limit`](::dynaschema::Query::limit).
+    pub fn limit(self, n: usize) -> ::dynaschema::Query<'t, DocumentByPagesKeys> {
+        self.query().limit(n)
+    }
+    /// See [`Query::reverse`](::dynaschema::Query::reverse).
+    pub fn reverse(self) -> ::dynaschema::Query<'t, DocumentByPagesKeys> {
+        self.query().reverse()
+    }
+    /// See [`Query::consistent`](::dynaschema::Query::consistent).
+    pub fn consistent(self) -> ::dynaschema::Query<'t, DocumentByPagesKeys> {
+        self.query().consistent()
+    }
+    /// See [`Query::stream`](::dynaschema::Query::stream).
+    pub fn stream(
+        self,
+    ) -> impl ::dynaschema::__private::Stream<
+        Item = ::dynaschema::Result<DocumentByPagesKeys>,
+    > + Send + 't {
+        self.query().stream()
+    }
+    /// See [`Query::page`](::dynaschema::Query::page).
+    pub async fn page(
+        self,
+        cursor: ::core::option::Option<&::dynaschema::Cursor>,
+    ) -> ::dynaschema::Result<::dynaschema::Page<DocumentByPagesKeys>> {
+        self.query().page(cursor).await
+    }
+    /// See [`Query::all`](::dynaschema::Query::all).
+    pub async fn all(
+        self,
+    ) -> ::dynaschema::Result<::std::vec::Vec<DocumentByPagesKeys>> {
         self.query().all().await
     }
 }
@@ -2529,5 +2834,78 @@ impl<'t> RevisionsQuery<'t> {
     /// See [`Query::all`](::dynaschema::Query::all).
     pub async fn all(self) -> ::dynaschema::Result<::std::vec::Vec<super::Revision>> {
         self.query().all().await
+    }
+}
+/// What index `by_pages` holds of a `Document` item: the fields of its key templates, read from the keys
+/// (the index projects only keys). Cased segments (`{field|lower}`) read back cased.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct DocumentByPagesKeys {
+    /// `Document::doc_id`, read from the keys.
+    pub doc_id: <<super::Document as ::dynaschema::__private::KeyField<
+        5989311785065432611u64,
+    >>::Arg as ::dynaschema::__private::KeySegment>::Owned,
+    /// `Document::owner`, read from the keys.
+    pub owner: <<super::Document as ::dynaschema::__private::KeyField<
+        12002927925776846068u64,
+    >>::Arg as ::dynaschema::__private::KeySegment>::Owned,
+    /// `Document::pages`, read from the keys.
+    pub pages: <<super::Document as ::dynaschema::__private::KeyField<
+        12322370468039915167u64,
+    >>::Arg as ::dynaschema::__private::KeySegment>::Owned,
+}
+impl DocumentByPagesKeys {
+    /// Reads the key fields of an index item; `None` for items of other entities.
+    pub fn decode(
+        item: ::dynaschema::__private::Item,
+        _: &'static str,
+    ) -> ::dynaschema::Result<::core::option::Option<Self>> {
+        let ::core::option::Option::Some(__t0) = ::dynaschema::__private::key_fields(
+            &item,
+            "pk",
+            &[::core::option::Option::Some("DOC"), ::core::option::Option::None],
+        ) else {
+            return ::core::result::Result::Ok(::core::option::Option::None);
+        };
+        let ::core::option::Option::Some(__t1) = ::dynaschema::__private::key_fields(
+            &item,
+            "sk",
+            &[::core::option::Option::Some("DOC")],
+        ) else {
+            return ::core::result::Result::Ok(::core::option::Option::None);
+        };
+        let ::core::option::Option::Some(__t2) = ::dynaschema::__private::key_fields(
+            &item,
+            "gsi3pk",
+            &[::core::option::Option::Some("PAGES"), ::core::option::Option::None],
+        ) else {
+            return ::core::result::Result::Ok(::core::option::Option::None);
+        };
+        let ::core::option::Option::Some(__t3) = ::dynaschema::__private::key_fields(
+            &item,
+            "gsi3sk",
+            &[::core::option::Option::None, ::core::option::Option::None],
+        ) else {
+            return ::core::result::Result::Ok(::core::option::Option::None);
+        };
+        ::core::result::Result::Ok(
+            ::core::option::Option::Some(Self {
+                doc_id: ::dynaschema::__private::decode_key_field::<
+                    <super::Document as ::dynaschema::__private::KeyField<
+                        5989311785065432611u64,
+                    >>::Arg,
+                >("Document", "doc_id", &__t0[0usize])?,
+                owner: ::dynaschema::__private::decode_key_field::<
+                    <super::Document as ::dynaschema::__private::KeyField<
+                        12002927925776846068u64,
+                    >>::Arg,
+                >("Document", "owner", &__t2[0usize])?,
+                pages: ::dynaschema::__private::decode_key_field::<
+                    <super::Document as ::dynaschema::__private::KeyField<
+                        12322370468039915167u64,
+                    >>::Arg,
+                >("Document", "pages", &__t3[0usize])?,
+            }),
+        )
     }
 }

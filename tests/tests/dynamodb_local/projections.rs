@@ -51,3 +51,30 @@ async fn a_keys_only_index_returns_full_items_in_index_order() {
         .unwrap();
     assert_eq!(all, by_pages);
 }
+
+#[tokio::test]
+async fn a_keys_only_pattern_returns_the_key_fields_without_reading_items() {
+    use dynaschema_tests::testbed::DocumentByPagesKeys;
+    let table = testbed_table().await;
+    let day = Utc.with_ymd_and_hms(2026, 3, 3, 0, 0, 0).unwrap();
+    for (id, pages) in [("b#1", 7_u32), ("a%2", 30)] {
+        let mut doc = Document::sample(id, "ada", day);
+        doc.pages = pages;
+        table.put(&doc).await.unwrap();
+    }
+    let keys: Vec<DocumentByPagesKeys> = table.document_page_keys("ada").all().await.unwrap();
+    let read: Vec<(&str, &str, u32)> = keys
+        .iter()
+        .map(|k| (k.doc_id.as_str(), k.owner.as_str(), k.pages))
+        .collect();
+    // Escaped values (`#`, `%`) and integers decode back to what was written.
+    assert_eq!(read, [("b#1", "ada", 7), ("a%2", "ada", 30)]);
+    let from_ten = table
+        .document_page_keys("ada")
+        .pages_gte(&10)
+        .all()
+        .await
+        .unwrap();
+    assert_eq!(from_ten.len(), 1);
+    assert_eq!(from_ten[0].doc_id, "a%2");
+}
