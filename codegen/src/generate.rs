@@ -766,6 +766,28 @@ impl Generator<'_> {
                     }
                 }
             });
+            let begins = format_ident!("{field}_begins_with");
+            let begins_doc = doc(&format!(
+                "Only items whose `{field}` starts with `text` (text fields only)."
+            ));
+            let text_expr = cased(&step.field, quote!(text.as_text()));
+            let begins_method = quote! {
+                #begins_doc
+                pub fn #begins<P>(self, text: &P) -> ::dynaschema::Query<'t, #ty>
+                where
+                    P: ?Sized
+                        + ::dynaschema::__private::TextPrefix<
+                            <#entity_ty as ::dynaschema::__private::KeyField<#hash>>::Arg,
+                        >,
+                {
+                    let attribute = self.sort.attribute();
+                    let sort = self
+                        .sort
+                        .begins_with_text(#field, #text_expr)
+                        .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
+                    self.base.finish(attribute, sort)
+                }
+            };
             let between = format_ident!("{field}_between");
             let between_doc = doc(&format!(
                 "Only items whose `{field}` is between `low` and `high`, both included."
@@ -796,6 +818,7 @@ impl Generator<'_> {
 
                 impl<'t> #this<'t> {
                     #fix_method
+                    #begins_method
                     #(#comparisons)*
                     #between_doc
                     pub fn #between(self, low: #param_ty, high: #param_ty) -> ::dynaschema::Query<'t, #ty> {

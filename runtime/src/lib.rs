@@ -205,7 +205,7 @@ pub mod __private {
     pub use crate::key::{Cased, Key, KeyRole, KeySegment, KeyWriter, Primary, Secondary};
     pub use crate::query::{KeyCondition, PatternQuery, Query, SortCondition, decode_entity};
     pub use crate::scan::Scan;
-    pub use crate::sort_key::{Comparison, SortKeyPrefix};
+    pub use crate::sort_key::{Comparison, SortKeyPrefix, TextPrefix};
     pub use crate::table::{
         Billing, Capacity, IndexDefinition, Projection, StreamView, Table, TableClass,
         TableDefinition, TableOptions,

@@ -105,6 +105,17 @@ impl SortKeyPrefix {
         Ok((!text.is_empty()).then_some(SortCondition::BeginsWith(text)))
     }
 
+    /// `begins_with` of the fixed segments followed by the start of the next segment's
+    /// text (`ORDER#STATUS#SHIP` for statuses starting with `SHIP`): a partial segment,
+    /// for text fields.
+    pub fn begins_with_text<T: KeySegment + ?Sized>(
+        &self,
+        field: &'static str,
+        text: &T,
+    ) -> Result<SortCondition, KeyError> {
+        Ok(SortCondition::BeginsWith(self.bound(field, text)?))
+    }
+
     /// `sk = prefix + value + trailing literals`: the last value segment fixed.
     pub fn equals<T: KeySegment + ?Sized>(
         &self,
@@ -191,5 +202,29 @@ impl SortKeyPrefix {
             (format!("{low}#"), format!("{high}$"))
         };
         Ok((low <= high).then_some(SortCondition::Between(low, high)))
+    }
+}
+
+/// Text that can start a text segment: implemented for `str` (and `String`) as a
+/// prefix of `str` segments only, so `{field}_begins_with` compiles for text fields and
+/// nowhere else.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot start a `{T}` segment",
+    note = "`_begins_with` takes the start of a text segment; other segments are compared with `_gte`/`_lt` or fixed"
+)]
+pub trait TextPrefix<T: ?Sized> {
+    /// The text.
+    fn as_text(&self) -> &str;
+}
+
+impl TextPrefix<str> for str {
+    fn as_text(&self) -> &str {
+        self
+    }
+}
+
+impl TextPrefix<str> for String {
+    fn as_text(&self) -> &str {
+        self
     }
 }

@@ -472,6 +472,23 @@ impl<'t> BrandDealsOfDayQuery<'t> {
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
+    /// Only items whose `deal_id` starts with `text` (text fields only).
+    pub fn deal_id_begins_with<P>(self, text: &P) -> ::dynaschema::Query<'t, super::Deal>
+    where
+        P: ?Sized
+            + ::dynaschema::__private::TextPrefix<
+                <super::Deal as ::dynaschema::__private::KeyField<
+                    10517015561476748269u64,
+                >>::Arg,
+            >,
+    {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .begins_with_text("deal_id", text.as_text())
+            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
+        self.base.finish(attribute, sort)
+    }
     /// Only items whose `deal_id` is less than `value`.
     pub fn deal_id_lt(
         self,
@@ -609,6 +626,23 @@ impl<'t> CategoryDealsOfDayQuery<'t> {
         let sort = self
             .sort
             .equals("deal_id", deal_id, &[])
+            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `deal_id` starts with `text` (text fields only).
+    pub fn deal_id_begins_with<P>(self, text: &P) -> ::dynaschema::Query<'t, super::Deal>
+    where
+        P: ?Sized
+            + ::dynaschema::__private::TextPrefix<
+                <super::Deal as ::dynaschema::__private::KeyField<
+                    10517015561476748269u64,
+                >>::Arg,
+            >,
+    {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .begins_with_text("deal_id", text.as_text())
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
@@ -752,6 +786,23 @@ impl<'t> DealsOfDayQuery<'t> {
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
+    /// Only items whose `deal_id` starts with `text` (text fields only).
+    pub fn deal_id_begins_with<P>(self, text: &P) -> ::dynaschema::Query<'t, super::Deal>
+    where
+        P: ?Sized
+            + ::dynaschema::__private::TextPrefix<
+                <super::Deal as ::dynaschema::__private::KeyField<
+                    10517015561476748269u64,
+                >>::Arg,
+            >,
+    {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .begins_with_text("deal_id", text.as_text())
+            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
+        self.base.finish(attribute, sort)
+    }
     /// Only items whose `deal_id` is less than `value`.
     pub fn deal_id_lt(
         self,
@@ -889,6 +940,26 @@ impl<'t> UnreadMessagesQuery<'t> {
         let sort = self
             .sort
             .equals("unread_id", unread_id, &[])
+            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `unread_id` starts with `text` (text fields only).
+    pub fn unread_id_begins_with<P>(
+        self,
+        text: &P,
+    ) -> ::dynaschema::Query<'t, super::Message>
+    where
+        P: ?Sized
+            + ::dynaschema::__private::TextPrefix<
+                <super::Message as ::dynaschema::__private::KeyField<
+                    12192336695343882794u64,
+                >>::Arg,
+            >,
+    {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .begins_with_text("unread_id", text.as_text())
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
@@ -1044,6 +1115,26 @@ impl<'t> UserMessagesQuery<'t> {
         let sort = self
             .sort
             .equals("message_id", message_id, &[])
+            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `message_id` starts with `text` (text fields only).
+    pub fn message_id_begins_with<P>(
+        self,
+        text: &P,
+    ) -> ::dynaschema::Query<'t, super::Message>
+    where
+        P: ?Sized
+            + ::dynaschema::__private::TextPrefix<
+                <super::Message as ::dynaschema::__private::KeyField<
+                    4128406787172899412u64,
+                >>::Arg,
+            >,
+    {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .begins_with_text("message_id", text.as_text())
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }

@@ -165,6 +165,23 @@ impl<'t> SessionsOfUserQuery<'t> {
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
+    /// Only items whose `id` starts with `text` (text fields only).
+    pub fn id_begins_with<P>(self, text: &P) -> ::dynaschema::Query<'t, super::Session>
+    where
+        P: ?Sized
+            + ::dynaschema::__private::TextPrefix<
+                <super::Session as ::dynaschema::__private::KeyField<
+                    628021283683842752u64,
+                >>::Arg,
+            >,
+    {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .begins_with_text("id", text.as_text())
+            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
+        self.base.finish(attribute, sort)
+    }
     /// Only items whose `id` is less than `value`.
     pub fn id_lt(
         self,

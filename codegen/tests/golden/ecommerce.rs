@@ -476,6 +476,26 @@ impl<'t> CustomerOrdersQuery<'t> {
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
+    /// Only items whose `order_id` starts with `text` (text fields only).
+    pub fn order_id_begins_with<P>(
+        self,
+        text: &P,
+    ) -> ::dynaschema::Query<'t, super::Order>
+    where
+        P: ?Sized
+            + ::dynaschema::__private::TextPrefix<
+                <super::Order as ::dynaschema::__private::KeyField<
+                    14621368872412283237u64,
+                >>::Arg,
+            >,
+    {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .begins_with_text("order_id", text.as_text())
+            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
+        self.base.finish(attribute, sort)
+    }
     /// Only items whose `order_id` is less than `value`.
     pub fn order_id_lt(
         self,

@@ -867,6 +867,26 @@ impl<'t> CustomerInvoicesQuery<'t> {
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
+    /// Only items whose `invoiced_at` starts with `text` (text fields only).
+    pub fn invoiced_at_begins_with<P>(
+        self,
+        text: &P,
+    ) -> ::dynaschema::Query<'t, super::Invoice>
+    where
+        P: ?Sized
+            + ::dynaschema::__private::TextPrefix<
+                <super::Invoice as ::dynaschema::__private::KeyField<
+                    3007498287420759924u64,
+                >>::Arg,
+            >,
+    {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .begins_with_text("invoiced_at", text.as_text())
+            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
+        self.base.finish(attribute, sort)
+    }
     /// Only items whose `invoiced_at` is less than `value`.
     pub fn invoiced_at_lt(
         self,
@@ -1019,6 +1039,26 @@ impl<'t> CustomerProductsQuery<'t> {
         let sort = self
             .sort
             .equals("ordered_at", ordered_at, &[])
+            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `ordered_at` starts with `text` (text fields only).
+    pub fn ordered_at_begins_with<P>(
+        self,
+        text: &P,
+    ) -> ::dynaschema::Query<'t, super::OrderItem>
+    where
+        P: ?Sized
+            + ::dynaschema::__private::TextPrefix<
+                <super::OrderItem as ::dynaschema::__private::KeyField<
+                    13649352864252506110u64,
+                >>::Arg,
+            >,
+    {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .begins_with_text("ordered_at", text.as_text())
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
@@ -1177,6 +1217,26 @@ impl<'t> InvoiceQuery<'t> {
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
+    /// Only items whose `invoice_id` starts with `text` (text fields only).
+    pub fn invoice_id_begins_with<P>(
+        self,
+        text: &P,
+    ) -> ::dynaschema::Query<'t, super::Invoice>
+    where
+        P: ?Sized
+            + ::dynaschema::__private::TextPrefix<
+                <super::Invoice as ::dynaschema::__private::KeyField<
+                    13124342915942595624u64,
+                >>::Arg,
+            >,
+    {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .begins_with_text("invoice_id", text.as_text())
+            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
+        self.base.finish(attribute, sort)
+    }
     /// Only items whose `invoice_id` is less than `value`.
     pub fn invoice_id_lt(
         self,
@@ -1329,6 +1389,26 @@ impl<'t> OrderInvoiceQuery<'t> {
         let sort = self
             .sort
             .equals("invoice_id", invoice_id, &[])
+            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `invoice_id` starts with `text` (text fields only).
+    pub fn invoice_id_begins_with<P>(
+        self,
+        text: &P,
+    ) -> ::dynaschema::Query<'t, super::Invoice>
+    where
+        P: ?Sized
+            + ::dynaschema::__private::TextPrefix<
+                <super::Invoice as ::dynaschema::__private::KeyField<
+                    13124342915942595624u64,
+                >>::Arg,
+            >,
+    {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .begins_with_text("invoice_id", text.as_text())
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
@@ -1487,6 +1567,26 @@ impl<'t> OrderProductsQuery<'t> {
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
+    /// Only items whose `product_id` starts with `text` (text fields only).
+    pub fn product_id_begins_with<P>(
+        self,
+        text: &P,
+    ) -> ::dynaschema::Query<'t, super::OrderItem>
+    where
+        P: ?Sized
+            + ::dynaschema::__private::TextPrefix<
+                <super::OrderItem as ::dynaschema::__private::KeyField<
+                    6114923932301279916u64,
+                >>::Arg,
+            >,
+    {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .begins_with_text("product_id", text.as_text())
+            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
+        self.base.finish(attribute, sort)
+    }
     /// Only items whose `product_id` is less than `value`.
     pub fn product_id_lt(
         self,
@@ -1642,6 +1742,26 @@ impl<'t> OrderShipmentsQuery<'t> {
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
+    /// Only items whose `shipment_id` starts with `text` (text fields only).
+    pub fn shipment_id_begins_with<P>(
+        self,
+        text: &P,
+    ) -> ::dynaschema::Query<'t, super::Shipment>
+    where
+        P: ?Sized
+            + ::dynaschema::__private::TextPrefix<
+                <super::Shipment as ::dynaschema::__private::KeyField<
+                    1100668356183543449u64,
+                >>::Arg,
+            >,
+    {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .begins_with_text("shipment_id", text.as_text())
+            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
+        self.base.finish(attribute, sort)
+    }
     /// Only items whose `shipment_id` is less than `value`.
     pub fn shipment_id_lt(
         self,
@@ -1794,6 +1914,26 @@ impl<'t> ProductInventoryQuery<'t> {
         let sort = self
             .sort
             .equals("warehouse_id", warehouse_id, &[])
+            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `warehouse_id` starts with `text` (text fields only).
+    pub fn warehouse_id_begins_with<P>(
+        self,
+        text: &P,
+    ) -> ::dynaschema::Query<'t, super::WarehouseItem>
+    where
+        P: ?Sized
+            + ::dynaschema::__private::TextPrefix<
+                <super::WarehouseItem as ::dynaschema::__private::KeyField<
+                    5067559717795902132u64,
+                >>::Arg,
+            >,
+    {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .begins_with_text("warehouse_id", text.as_text())
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
@@ -1954,6 +2094,26 @@ impl<'t> ProductOrdersQuery<'t> {
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
+    /// Only items whose `ordered_at` starts with `text` (text fields only).
+    pub fn ordered_at_begins_with<P>(
+        self,
+        text: &P,
+    ) -> ::dynaschema::Query<'t, super::OrderItem>
+    where
+        P: ?Sized
+            + ::dynaschema::__private::TextPrefix<
+                <super::OrderItem as ::dynaschema::__private::KeyField<
+                    13649352864252506110u64,
+                >>::Arg,
+            >,
+    {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .begins_with_text("ordered_at", text.as_text())
+            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
+        self.base.finish(attribute, sort)
+    }
     /// Only items whose `ordered_at` is less than `value`.
     pub fn ordered_at_lt(
         self,
@@ -2106,6 +2266,26 @@ impl<'t> WarehouseInventoryQuery<'t> {
         let sort = self
             .sort
             .equals("product_id", product_id, &[])
+            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `product_id` starts with `text` (text fields only).
+    pub fn product_id_begins_with<P>(
+        self,
+        text: &P,
+    ) -> ::dynaschema::Query<'t, super::WarehouseItem>
+    where
+        P: ?Sized
+            + ::dynaschema::__private::TextPrefix<
+                <super::WarehouseItem as ::dynaschema::__private::KeyField<
+                    6114923932301279916u64,
+                >>::Arg,
+            >,
+    {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .begins_with_text("product_id", text.as_text())
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
@@ -2263,6 +2443,26 @@ impl<'t> WarehouseShipmentsQuery<'t> {
         let sort = self
             .sort
             .equals("shipment_id", shipment_id, &[])
+            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `shipment_id` starts with `text` (text fields only).
+    pub fn shipment_id_begins_with<P>(
+        self,
+        text: &P,
+    ) -> ::dynaschema::Query<'t, super::Shipment>
+    where
+        P: ?Sized
+            + ::dynaschema::__private::TextPrefix<
+                <super::Shipment as ::dynaschema::__private::KeyField<
+                    1100668356183543449u64,
+                >>::Arg,
+            >,
+    {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .begins_with_text("shipment_id", text.as_text())
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }

@@ -511,6 +511,26 @@ impl<'t> ProductsByCategoryQuery<'t> {
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
+    /// Only items whose `product_id` starts with `text` (text fields only).
+    pub fn product_id_begins_with<P>(
+        self,
+        text: &P,
+    ) -> ::dynaschema::Query<'t, super::Product>
+    where
+        P: ?Sized
+            + ::dynaschema::__private::TextPrefix<
+                <super::Product as ::dynaschema::__private::KeyField<
+                    6114923932301279916u64,
+                >>::Arg,
+            >,
+    {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .begins_with_text("product_id", text.as_text())
+            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
+        self.base.finish(attribute, sort)
+    }
     /// Only items whose `product_id` is less than `value`.
     pub fn product_id_lt(
         self,
@@ -663,6 +683,26 @@ impl<'t> ProductsByCategoryMinPriceQuery<'t> {
         let sort = self
             .sort
             .equals("product_id", product_id, &[])
+            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `product_id` starts with `text` (text fields only).
+    pub fn product_id_begins_with<P>(
+        self,
+        text: &P,
+    ) -> ::dynaschema::Query<'t, super::Product>
+    where
+        P: ?Sized
+            + ::dynaschema::__private::TextPrefix<
+                <super::Product as ::dynaschema::__private::KeyField<
+                    6114923932301279916u64,
+                >>::Arg,
+            >,
+    {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .begins_with_text("product_id", text.as_text())
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
@@ -819,6 +859,26 @@ impl<'t> UserOrdersQuery<'t> {
             sort: self.sort.value("created_at", created_at),
         }
     }
+    /// Only items whose `created_at` starts with `text` (text fields only).
+    pub fn created_at_begins_with<P>(
+        self,
+        text: &P,
+    ) -> ::dynaschema::Query<'t, super::Order>
+    where
+        P: ?Sized
+            + ::dynaschema::__private::TextPrefix<
+                <super::Order as ::dynaschema::__private::KeyField<
+                    15305684345603307897u64,
+                >>::Arg,
+            >,
+    {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .begins_with_text("created_at", text.as_text())
+            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
+        self.base.finish(attribute, sort)
+    }
     /// Only items whose `created_at` is less than `value`.
     pub fn created_at_lt(
         self,
@@ -971,6 +1031,26 @@ impl<'t> UserOrdersQueryByCreatedAt<'t> {
         let sort = self
             .sort
             .equals("order_id", order_id, &[])
+            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `order_id` starts with `text` (text fields only).
+    pub fn order_id_begins_with<P>(
+        self,
+        text: &P,
+    ) -> ::dynaschema::Query<'t, super::Order>
+    where
+        P: ?Sized
+            + ::dynaschema::__private::TextPrefix<
+                <super::Order as ::dynaschema::__private::KeyField<
+                    14621368872412283237u64,
+                >>::Arg,
+            >,
+    {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .begins_with_text("order_id", text.as_text())
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }

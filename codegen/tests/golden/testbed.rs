@@ -760,6 +760,23 @@ impl<'t> DocumentNotesQuery<'t> {
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
+    /// Only items whose `note_id` starts with `text` (text fields only).
+    pub fn note_id_begins_with<P>(self, text: &P) -> ::dynaschema::Query<'t, super::Note>
+    where
+        P: ?Sized
+            + ::dynaschema::__private::TextPrefix<
+                <super::Note as ::dynaschema::__private::KeyField<
+                    17179036072046643707u64,
+                >>::Arg,
+            >,
+    {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .begins_with_text("note_id", text.as_text())
+            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
+        self.base.finish(attribute, sort)
+    }
     /// Only items whose `note_id` is less than `value`.
     pub fn note_id_lt(
         self,
@@ -898,6 +915,23 @@ impl<'t> DocumentNotesByTextQuery<'t> {
             sort: self.sort.value("text", text),
         }
     }
+    /// Only items whose `text` starts with `text` (text fields only).
+    pub fn text_begins_with<P>(self, text: &P) -> ::dynaschema::Query<'t, super::Note>
+    where
+        P: ?Sized
+            + ::dynaschema::__private::TextPrefix<
+                <super::Note as ::dynaschema::__private::KeyField<
+                    18015793717152399486u64,
+                >>::Arg,
+            >,
+    {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .begins_with_text("text", text.as_text())
+            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
+        self.base.finish(attribute, sort)
+    }
     /// Only items whose `text` is less than `value`.
     pub fn text_lt(
         self,
@@ -1030,6 +1064,23 @@ impl<'t> DocumentNotesByTextQueryByText<'t> {
         let sort = self
             .sort
             .equals("note_id", note_id, &[])
+            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `note_id` starts with `text` (text fields only).
+    pub fn note_id_begins_with<P>(self, text: &P) -> ::dynaschema::Query<'t, super::Note>
+    where
+        P: ?Sized
+            + ::dynaschema::__private::TextPrefix<
+                <super::Note as ::dynaschema::__private::KeyField<
+                    17179036072046643707u64,
+                >>::Arg,
+            >,
+    {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .begins_with_text("note_id", text.as_text())
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
@@ -1171,6 +1222,26 @@ impl<'t> DocumentPageKeysQuery<'t> {
             sort: self.sort.value("pages", pages),
         }
     }
+    /// Only items whose `pages` starts with `text` (text fields only).
+    pub fn pages_begins_with<P>(
+        self,
+        text: &P,
+    ) -> ::dynaschema::Query<'t, DocumentByPagesKeys>
+    where
+        P: ?Sized
+            + ::dynaschema::__private::TextPrefix<
+                <super::Document as ::dynaschema::__private::KeyField<
+                    12322370468039915167u64,
+                >>::Arg,
+            >,
+    {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .begins_with_text("pages", text.as_text())
+            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
+        self.base.finish(attribute, sort)
+    }
     /// Only items whose `pages` is less than `value`.
     pub fn pages_lt(
         self,
@@ -1308,6 +1379,26 @@ impl<'t> DocumentPageKeysQueryByPages<'t> {
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
+    /// Only items whose `doc_id` starts with `text` (text fields only).
+    pub fn doc_id_begins_with<P>(
+        self,
+        text: &P,
+    ) -> ::dynaschema::Query<'t, DocumentByPagesKeys>
+    where
+        P: ?Sized
+            + ::dynaschema::__private::TextPrefix<
+                <super::Document as ::dynaschema::__private::KeyField<
+                    5989311785065432611u64,
+                >>::Arg,
+            >,
+    {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .begins_with_text("doc_id", text.as_text())
+            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
+        self.base.finish(attribute, sort)
+    }
     /// Only items whose `doc_id` is less than `value`.
     pub fn doc_id_lt(
         self,
@@ -1442,6 +1533,26 @@ impl<'t> DocumentsByOwnerQuery<'t> {
             base: self.base,
             sort: self.sort.value("created_at", created_at),
         }
+    }
+    /// Only items whose `created_at` starts with `text` (text fields only).
+    pub fn created_at_begins_with<P>(
+        self,
+        text: &P,
+    ) -> ::dynaschema::Query<'t, super::Document>
+    where
+        P: ?Sized
+            + ::dynaschema::__private::TextPrefix<
+                <super::Document as ::dynaschema::__private::KeyField<
+                    15305684345603307897u64,
+                >>::Arg,
+            >,
+    {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .begins_with_text("created_at", text.as_text())
+            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
+        self.base.finish(attribute, sort)
     }
     /// Only items whose `created_at` is less than `value`.
     pub fn created_at_lt(
@@ -1598,6 +1709,26 @@ impl<'t> DocumentsByOwnerQueryByCreatedAt<'t> {
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
+    /// Only items whose `doc_id` starts with `text` (text fields only).
+    pub fn doc_id_begins_with<P>(
+        self,
+        text: &P,
+    ) -> ::dynaschema::Query<'t, super::Document>
+    where
+        P: ?Sized
+            + ::dynaschema::__private::TextPrefix<
+                <super::Document as ::dynaschema::__private::KeyField<
+                    5989311785065432611u64,
+                >>::Arg,
+            >,
+    {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .begins_with_text("doc_id", text.as_text())
+            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
+        self.base.finish(attribute, sort)
+    }
     /// Only items whose `doc_id` is less than `value`.
     pub fn doc_id_lt(
         self,
@@ -1731,6 +1862,26 @@ impl<'t> DocumentsByPagesQuery<'t> {
             sort: self.sort.value("pages", pages),
         }
     }
+    /// Only items whose `pages` starts with `text` (text fields only).
+    pub fn pages_begins_with<P>(
+        self,
+        text: &P,
+    ) -> ::dynaschema::Query<'t, super::Document>
+    where
+        P: ?Sized
+            + ::dynaschema::__private::TextPrefix<
+                <super::Document as ::dynaschema::__private::KeyField<
+                    12322370468039915167u64,
+                >>::Arg,
+            >,
+    {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .begins_with_text("pages", text.as_text())
+            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
+        self.base.finish(attribute, sort)
+    }
     /// Only items whose `pages` is less than `value`.
     pub fn pages_lt(
         self,
@@ -1863,6 +2014,26 @@ impl<'t> DocumentsByPagesQueryByPages<'t> {
         let sort = self
             .sort
             .equals("doc_id", doc_id, &[])
+            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `doc_id` starts with `text` (text fields only).
+    pub fn doc_id_begins_with<P>(
+        self,
+        text: &P,
+    ) -> ::dynaschema::Query<'t, super::Document>
+    where
+        P: ?Sized
+            + ::dynaschema::__private::TextPrefix<
+                <super::Document as ::dynaschema::__private::KeyField<
+                    5989311785065432611u64,
+                >>::Arg,
+            >,
+    {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .begins_with_text("doc_id", text.as_text())
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
@@ -2001,6 +2172,26 @@ impl<'t> DocumentsByTagQuery<'t> {
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
+    /// Only items whose `doc_id` starts with `text` (text fields only).
+    pub fn doc_id_begins_with<P>(
+        self,
+        text: &P,
+    ) -> ::dynaschema::Query<'t, super::Document>
+    where
+        P: ?Sized
+            + ::dynaschema::__private::TextPrefix<
+                <super::Document as ::dynaschema::__private::KeyField<
+                    5989311785065432611u64,
+                >>::Arg,
+            >,
+    {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .begins_with_text("doc_id", text.as_text())
+            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
+        self.base.finish(attribute, sort)
+    }
     /// Only items whose `doc_id` is less than `value`.
     pub fn doc_id_lt(
         self,
@@ -2133,6 +2324,26 @@ impl<'t> OwnerDocumentsMatchingQuery<'t> {
             base: self.base,
             sort: self.sort.value("created_at", created_at),
         }
+    }
+    /// Only items whose `created_at` starts with `text` (text fields only).
+    pub fn created_at_begins_with<P>(
+        self,
+        text: &P,
+    ) -> ::dynaschema::Query<'t, super::Document>
+    where
+        P: ?Sized
+            + ::dynaschema::__private::TextPrefix<
+                <super::Document as ::dynaschema::__private::KeyField<
+                    15305684345603307897u64,
+                >>::Arg,
+            >,
+    {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .begins_with_text("created_at", text.as_text())
+            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
+        self.base.finish(attribute, sort)
     }
     /// Only items whose `created_at` is less than `value`.
     pub fn created_at_lt(
@@ -2289,6 +2500,26 @@ impl<'t> OwnerDocumentsMatchingQueryByCreatedAt<'t> {
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
+    /// Only items whose `doc_id` starts with `text` (text fields only).
+    pub fn doc_id_begins_with<P>(
+        self,
+        text: &P,
+    ) -> ::dynaschema::Query<'t, super::Document>
+    where
+        P: ?Sized
+            + ::dynaschema::__private::TextPrefix<
+                <super::Document as ::dynaschema::__private::KeyField<
+                    5989311785065432611u64,
+                >>::Arg,
+            >,
+    {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .begins_with_text("doc_id", text.as_text())
+            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
+        self.base.finish(attribute, sort)
+    }
     /// Only items whose `doc_id` is less than `value`.
     pub fn doc_id_lt(
         self,
@@ -2422,6 +2653,26 @@ impl<'t> ReadingsQuery<'t> {
             sort: self.sort.value("value", value),
         }
     }
+    /// Only items whose `value` starts with `text` (text fields only).
+    pub fn value_begins_with<P>(
+        self,
+        text: &P,
+    ) -> ::dynaschema::Query<'t, super::Reading>
+    where
+        P: ?Sized
+            + ::dynaschema::__private::TextPrefix<
+                <super::Reading as ::dynaschema::__private::KeyField<
+                    8999596768310594794u64,
+                >>::Arg,
+            >,
+    {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .begins_with_text("value", text.as_text())
+            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
+        self.base.finish(attribute, sort)
+    }
     /// Only items whose `value` is less than `value`.
     pub fn value_lt(
         self,
@@ -2554,6 +2805,26 @@ impl<'t> ReadingsQueryByValue<'t> {
         let sort = self
             .sort
             .equals("reading_id", reading_id, &[])
+            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `reading_id` starts with `text` (text fields only).
+    pub fn reading_id_begins_with<P>(
+        self,
+        text: &P,
+    ) -> ::dynaschema::Query<'t, super::Reading>
+    where
+        P: ?Sized
+            + ::dynaschema::__private::TextPrefix<
+                <super::Reading as ::dynaschema::__private::KeyField<
+                    14812989868422991873u64,
+                >>::Arg,
+            >,
+    {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .begins_with_text("reading_id", text.as_text())
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
@@ -2709,6 +2980,26 @@ impl<'t> RevisionsQuery<'t> {
         let sort = self
             .sort
             .equals("revision", revision, &[])
+            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `revision` starts with `text` (text fields only).
+    pub fn revision_begins_with<P>(
+        self,
+        text: &P,
+    ) -> ::dynaschema::Query<'t, super::Revision>
+    where
+        P: ?Sized
+            + ::dynaschema::__private::TextPrefix<
+                <super::Revision as ::dynaschema::__private::KeyField<
+                    15466728656978478680u64,
+                >>::Arg,
+            >,
+    {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .begins_with_text("revision", text.as_text())
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }

@@ -555,6 +555,26 @@ impl<'t> AccountReposQuery<'t> {
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
+    /// Only items whose `updated_at` starts with `text` (text fields only).
+    pub fn updated_at_begins_with<P>(
+        self,
+        text: &P,
+    ) -> ::dynaschema::Query<'t, super::Repo>
+    where
+        P: ?Sized
+            + ::dynaschema::__private::TextPrefix<
+                <super::Repo as ::dynaschema::__private::KeyField<
+                    14614507796457288928u64,
+                >>::Arg,
+            >,
+    {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .begins_with_text("updated_at", text.as_text())
+            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
+        self.base.finish(attribute, sort)
+    }
     /// Only items whose `updated_at` is less than `value`.
     pub fn updated_at_lt(
         self,
@@ -709,6 +729,26 @@ impl<'t> IssuesByStatusQuery<'t> {
                 .sort
                 .value("status", &::dynaschema::__private::Cased::upper(status)),
         }
+    }
+    /// Only items whose `status` starts with `text` (text fields only).
+    pub fn status_begins_with<P>(self, text: &P) -> ::dynaschema::Query<'t, super::Issue>
+    where
+        P: ?Sized
+            + ::dynaschema::__private::TextPrefix<
+                <super::Issue as ::dynaschema::__private::KeyField<
+                    14183358520170196015u64,
+                >>::Arg,
+            >,
+    {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .begins_with_text(
+                "status",
+                &::dynaschema::__private::Cased::upper(text.as_text()),
+            )
+            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
+        self.base.finish(attribute, sort)
     }
     /// Only items whose `status` is less than `value`.
     pub fn status_lt(
@@ -870,6 +910,23 @@ impl<'t> IssuesByStatusQueryByStatus<'t> {
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
+    /// Only items whose `number` starts with `text` (text fields only).
+    pub fn number_begins_with<P>(self, text: &P) -> ::dynaschema::Query<'t, super::Issue>
+    where
+        P: ?Sized
+            + ::dynaschema::__private::TextPrefix<
+                <super::Issue as ::dynaschema::__private::KeyField<
+                    9237349086447201248u64,
+                >>::Arg,
+            >,
+    {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .begins_with_text("number", text.as_text())
+            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
+        self.base.finish(attribute, sort)
+    }
     /// Only items whose `number` is less than `value`.
     pub fn number_lt(
         self,
@@ -1004,6 +1061,29 @@ impl<'t> PullsByStatusQuery<'t> {
                 .sort
                 .value("status", &::dynaschema::__private::Cased::upper(status)),
         }
+    }
+    /// Only items whose `status` starts with `text` (text fields only).
+    pub fn status_begins_with<P>(
+        self,
+        text: &P,
+    ) -> ::dynaschema::Query<'t, super::PullRequest>
+    where
+        P: ?Sized
+            + ::dynaschema::__private::TextPrefix<
+                <super::PullRequest as ::dynaschema::__private::KeyField<
+                    14183358520170196015u64,
+                >>::Arg,
+            >,
+    {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .begins_with_text(
+                "status",
+                &::dynaschema::__private::Cased::upper(text.as_text()),
+            )
+            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
+        self.base.finish(attribute, sort)
     }
     /// Only items whose `status` is less than `value`.
     pub fn status_lt(
@@ -1165,6 +1245,26 @@ impl<'t> PullsByStatusQueryByStatus<'t> {
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
+    /// Only items whose `number` starts with `text` (text fields only).
+    pub fn number_begins_with<P>(
+        self,
+        text: &P,
+    ) -> ::dynaschema::Query<'t, super::PullRequest>
+    where
+        P: ?Sized
+            + ::dynaschema::__private::TextPrefix<
+                <super::PullRequest as ::dynaschema::__private::KeyField<
+                    9237349086447201248u64,
+                >>::Arg,
+            >,
+    {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .begins_with_text("number", text.as_text())
+            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
+        self.base.finish(attribute, sort)
+    }
     /// Only items whose `number` is less than `value`.
     pub fn number_lt(
         self,
@@ -1300,6 +1400,23 @@ impl<'t> RepoIssuesQuery<'t> {
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
+    /// Only items whose `number` starts with `text` (text fields only).
+    pub fn number_begins_with<P>(self, text: &P) -> ::dynaschema::Query<'t, super::Issue>
+    where
+        P: ?Sized
+            + ::dynaschema::__private::TextPrefix<
+                <super::Issue as ::dynaschema::__private::KeyField<
+                    9237349086447201248u64,
+                >>::Arg,
+            >,
+    {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .begins_with_text("number", text.as_text())
+            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
+        self.base.finish(attribute, sort)
+    }
     /// Only items whose `number` is less than `value`.
     pub fn number_lt(
         self,
@@ -1432,6 +1549,26 @@ impl<'t> StargazersQuery<'t> {
         let sort = self
             .sort
             .equals("username", username, &[])
+            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `username` starts with `text` (text fields only).
+    pub fn username_begins_with<P>(
+        self,
+        text: &P,
+    ) -> ::dynaschema::Query<'t, super::Star>
+    where
+        P: ?Sized
+            + ::dynaschema::__private::TextPrefix<
+                <super::Star as ::dynaschema::__private::KeyField<
+                    10711324311694083449u64,
+                >>::Arg,
+            >,
+    {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .begins_with_text("username", text.as_text())
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
@@ -1578,6 +1715,23 @@ impl<'t> StarredByQuery<'t> {
             sort: self.sort.value("owner", owner),
         }
     }
+    /// Only items whose `owner` starts with `text` (text fields only).
+    pub fn owner_begins_with<P>(self, text: &P) -> ::dynaschema::Query<'t, super::Star>
+    where
+        P: ?Sized
+            + ::dynaschema::__private::TextPrefix<
+                <super::Star as ::dynaschema::__private::KeyField<
+                    12002927925776846068u64,
+                >>::Arg,
+            >,
+    {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .begins_with_text("owner", text.as_text())
+            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
+        self.base.finish(attribute, sort)
+    }
     /// Only items whose `owner` is less than `value`.
     pub fn owner_lt(
         self,
@@ -1710,6 +1864,23 @@ impl<'t> StarredByQueryByOwner<'t> {
         let sort = self
             .sort
             .equals("repo", repo, &[])
+            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `repo` starts with `text` (text fields only).
+    pub fn repo_begins_with<P>(self, text: &P) -> ::dynaschema::Query<'t, super::Star>
+    where
+        P: ?Sized
+            + ::dynaschema::__private::TextPrefix<
+                <super::Star as ::dynaschema::__private::KeyField<
+                    5524887736259733053u64,
+                >>::Arg,
+            >,
+    {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .begins_with_text("repo", text.as_text())
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }

@@ -66,3 +66,43 @@ async fn a_local_index_orders_a_partition_by_another_key() {
         .unwrap();
     assert_eq!(raw["lsi1sk"].as_s().unwrap(), "TEXT#banana#0000000003");
 }
+
+#[tokio::test]
+async fn a_text_segment_can_be_matched_by_its_start() {
+    let table = testbed_table().await;
+    for (note_id, text) in [(1, "banana"), (2, "band"), (3, "apple"), (4, "ban#ner")] {
+        table
+            .put(&Note {
+                doc_id: "d".into(),
+                note_id,
+                text: text.into(),
+            })
+            .await
+            .unwrap();
+    }
+    let texts = |notes: Vec<Note>| notes.into_iter().map(|n| n.text).collect::<Vec<_>>();
+    let ban = table
+        .document_notes_by_text("d")
+        .text_begins_with("ban")
+        .all()
+        .await
+        .unwrap();
+    assert_eq!(texts(ban), ["ban#ner", "banana", "band"]);
+    // A `#` in the prefix is escaped like the stored text: it never ends the segment.
+    let escaped = table
+        .document_notes_by_text("d")
+        .text_begins_with("ban#")
+        .all()
+        .await
+        .unwrap();
+    assert_eq!(texts(escaped), ["ban#ner"]);
+    assert!(
+        table
+            .document_notes_by_text("d")
+            .text_begins_with("cherry")
+            .all()
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
