@@ -788,7 +788,7 @@ impl Lowering<'_> {
                     }
                 };
                 match (entity, index, order, filter, fetch_items) {
-                    (Some(entity), Some(index), Some(order), Some(filter), Some(fetch_items))
+                    (Some(entity), Some(index), Some(_), Some(filter), Some(fetch_items))
                         if !self.projection_fits(
                             name,
                             p,
@@ -798,7 +798,6 @@ impl Lowering<'_> {
                             filter.is_some(),
                         ) =>
                     {
-                        let _ = (entity, order);
                         None
                     }
                     (Some(entity), Some(index), Some(order), Some(filter), Some(fetch_items)) => {
