@@ -1,0 +1,291 @@
+//! Query patterns whose sort key has value segments: a type-state builder per
+//! number of fixed segments, offering exactly the conditions the segment order allows.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::{Generator, doc};
+use crate::keys::{Role, cased, key_value};
+use crate::names::{field_hash, upper_camel};
+use crate::schema::template::{FieldRef, Segment};
+use crate::schema::{AccessPattern, Entity, EntityKeys, Order, PatternKind};
+
+/// A value segment of a sort key and the literal segments after it.
+pub(super) struct SortStep {
+    pub(super) field: FieldRef,
+    pub(super) trailing: Vec<String>,
+}
+
+impl Generator<'_> {
+    /// The entity, its keys on the pattern's index, and the order, of a query pattern.
+    pub(super) fn query_parts(&self, pattern: &AccessPattern) -> (&Entity, &EntityKeys, Order) {
+        let PatternKind::Query {
+            entity,
+            index,
+            order,
+            ..
+        } = &pattern.kind
+        else {
+            unreachable!("a query pattern")
+        };
+        let entity = &self.schema.entities[*entity];
+        (entity, entity.keys_on(*index).expect("validated"), *order)
+    }
+
+    /// The value segments of a query pattern's sort key after its literal prefix,
+    /// each with the literals that follow it; `None` when there are none (the sort
+    /// key is then fixed by the entity, or absent).
+    pub(super) fn sort_steps(&self, pattern: &AccessPattern) -> Option<Vec<SortStep>> {
+        if !matches!(pattern.kind, PatternKind::Query { .. }) {
+            return None;
+        }
+        let (_, keys, _) = self.query_parts(pattern);
+        let template = keys.sort.as_ref()?;
+        let rest = &template.segments[template.literal_prefix().len()..];
+        let mut steps: Vec<SortStep> = Vec::new();
+        for segment in rest {
+            match segment {
+                Segment::Field(field) => steps.push(SortStep {
+                    field: field.clone(),
+                    trailing: Vec::new(),
+                }),
+                Segment::Literal(literal) => steps
+                    .last_mut()
+                    .expect("the rest starts with a field")
+                    .trailing
+                    .push(literal.clone()),
+            }
+        }
+        (!steps.is_empty()).then_some(steps)
+    }
+
+    /// `PatternQuery { .. }` of a query pattern, its partition built from `arg`.
+    pub(super) fn pattern_query(
+        &self,
+        pattern: &AccessPattern,
+        arg: &dyn Fn(&FieldRef) -> TokenStream,
+    ) -> TokenStream {
+        let (entity, keys, order) = self.query_parts(pattern);
+        let (_, decoder) = self.query_output(pattern);
+        let index = &self.schema.indexes[keys.index];
+        let pk_attr = &index.partition_key;
+        let pk = key_value(&entity.name, pk_attr, Role::Partition, &keys.partition, arg);
+        let name = &pattern.name;
+        let entity_name = &entity.name;
+        let index_name = self.index_name(keys.index);
+        let ascending = order == Order::Ascending;
+        let fetch_items = matches!(
+            pattern.kind,
+            PatternKind::Query {
+                fetch_items: true,
+                ..
+            }
+        );
+        let filter = match self.filter(entity, self.pattern_filter(pattern)).1 {
+            Some(filter) => quote!(::core::option::Option::Some(#filter)),
+            None => quote!(::core::option::Option::None),
+        };
+        quote! {
+            ::dynaschema::__private::PatternQuery {
+                filter: #filter,
+                fetch_items: #fetch_items,
+                table: &self.inner,
+                pattern: #name,
+                entity: #entity_name,
+                index: #index_name,
+                partition: ::dynaschema::__private::partition_condition(#pk_attr, #pk),
+                ascending: #ascending,
+                decode: #decoder,
+            }
+        }
+    }
+
+    /// The builders of a query pattern whose sort key has value segments: one struct
+    /// per number of fixed segments, each offering exactly the conditions that the
+    /// template's segment order allows on the next segment.
+    pub(super) fn query_builders(&self, pattern: &AccessPattern) -> TokenStream {
+        let Some(steps) = self.sort_steps(pattern) else {
+            return TokenStream::new();
+        };
+        let (entity, _, _) = self.query_parts(pattern);
+        // Parameters are typed by the entity's fields; results by what the index returns.
+        let entity_ty = self.entity_type(entity);
+        let (ty, _) = self.query_output(pattern);
+        let camel = upper_camel(&pattern.name);
+        let name_after = |fixed: usize| {
+            let by: String = steps[..fixed]
+                .iter()
+                .map(|s| upper_camel(&s.field.name))
+                .collect();
+            format_ident!("{camel}Query{}{by}", if fixed == 0 { "" } else { "By" })
+        };
+        let mut out = TokenStream::new();
+        for (k, step) in steps.iter().enumerate() {
+            let this = name_after(k);
+            let field = &step.field.name;
+            let hash = field_hash(field);
+            let param_ty = quote!(&<#entity_ty as ::dynaschema::__private::KeyField<#hash>>::Arg);
+            let is_last_value = k + 1 == steps.len();
+            // Nothing at all after this segment: it is compared as the end of the key.
+            let ends_key = is_last_value && step.trailing.is_empty();
+            let trailing = &step.trailing;
+            let fix = format_ident!("{}", field);
+            let fix_value = cased(&step.field, quote!(#fix));
+            let value_expr = cased(&step.field, quote!(value));
+            let low_expr = cased(&step.field, quote!(low));
+            let high_expr = cased(&step.field, quote!(high));
+            let fix_doc = doc(&format!("Only items with this `{field}`."));
+            let fix_method = if is_last_value {
+                quote! {
+                    #fix_doc
+                    pub fn #fix(self, #fix: #param_ty) -> ::dynaschema::Query<'t, #ty> {
+                        let attribute = self.sort.attribute();
+                        let sort = self
+                            .sort
+                            .equals(#field, #fix_value, &[#(#trailing),*])
+                            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
+                        self.base.finish(attribute, sort)
+                    }
+                }
+            } else {
+                let next = name_after(k + 1);
+                quote! {
+                    #fix_doc
+                    pub fn #fix(self, #fix: #param_ty) -> #next<'t> {
+                        #next { base: self.base, sort: self.sort.value(#field, #fix_value) #(.literal(#trailing))* }
+                    }
+                }
+            };
+            let comparisons = [
+                ("lt", "Below", "less than"),
+                ("lte", "AtMost", "at most"),
+                ("gt", "Above", "greater than"),
+                ("gte", "AtLeast", "at least"),
+            ]
+            .map(|(suffix, variant, words)| {
+                let method = format_ident!("{field}_{suffix}");
+                let variant = format_ident!("{variant}");
+                let doc = doc(&format!("Only items whose `{field}` is {words} `value`."));
+                quote! {
+                    #doc
+                    pub fn #method(self, value: #param_ty) -> ::dynaschema::Query<'t, #ty> {
+                        let attribute = self.sort.attribute();
+                        let sort = self
+                            .sort
+                            .compare(#field, ::dynaschema::__private::Comparison::#variant, #value_expr, #ends_key)
+                            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
+                        self.base.finish(attribute, sort)
+                    }
+                }
+            });
+            let begins = format_ident!("{field}_begins_with");
+            let begins_doc = doc(&format!(
+                "Only items whose `{field}` starts with `text` (text fields only)."
+            ));
+            let text_expr = cased(&step.field, quote!(text.as_text()));
+            let begins_method = quote! {
+                #begins_doc
+                pub fn #begins<P>(self, text: &P) -> ::dynaschema::Query<'t, #ty>
+                where
+                    P: ?Sized
+                        + ::dynaschema::__private::TextPrefix<
+                            <#entity_ty as ::dynaschema::__private::KeyField<#hash>>::Arg,
+                        >,
+                {
+                    let attribute = self.sort.attribute();
+                    let sort = self
+                        .sort
+                        .begins_with_text(#field, #text_expr)
+                        .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
+                    self.base.finish(attribute, sort)
+                }
+            };
+            let between = format_ident!("{field}_between");
+            let between_doc = doc(&format!(
+                "Only items whose `{field}` is between `low` and `high`, both included."
+            ));
+            let struct_doc = doc(&if k == 0 {
+                format!(
+                    "The `{}` query: narrow it by `{field}`, or run it as it is.",
+                    pattern.name
+                )
+            } else {
+                let fixed: Vec<String> = steps[..k]
+                    .iter()
+                    .map(|s| format!("`{}`", s.field.name))
+                    .collect();
+                format!(
+                    "The `{}` query with {} fixed: narrow it by `{field}`, or run it.",
+                    pattern.name,
+                    fixed.join(", ")
+                )
+            });
+            out.extend(quote! {
+                #struct_doc
+                #[must_use = "a query does nothing until it is run"]
+                pub struct #this<'t> {
+                    base: ::dynaschema::__private::PatternQuery<'t, #ty>,
+                    sort: ::dynaschema::__private::SortKeyPrefix,
+                }
+
+                impl<'t> #this<'t> {
+                    #fix_method
+                    #begins_method
+                    #(#comparisons)*
+                    #between_doc
+                    pub fn #between(self, low: #param_ty, high: #param_ty) -> ::dynaschema::Query<'t, #ty> {
+                        let attribute = self.sort.attribute();
+                        let sort = self.sort.between(#field, #low_expr, #high_expr, #ends_key).map(|c| {
+                            let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
+                            (::core::option::Option::Some(c), ::core::option::Option::None)
+                        });
+                        self.base.finish(attribute, sort)
+                    }
+
+                    /// The query as narrowed so far: `begins_with` of the fixed segments.
+                    pub fn query(self) -> ::dynaschema::Query<'t, #ty> {
+                        let attribute = self.sort.attribute();
+                        let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
+                        self.base.finish(attribute, sort)
+                    }
+
+                    /// See [`Query::limit`](::dynaschema::Query::limit).
+                    pub fn limit(self, n: usize) -> ::dynaschema::Query<'t, #ty> {
+                        self.query().limit(n)
+                    }
+
+                    /// See [`Query::reverse`](::dynaschema::Query::reverse).
+                    pub fn reverse(self) -> ::dynaschema::Query<'t, #ty> {
+                        self.query().reverse()
+                    }
+
+                    /// See [`Query::consistent`](::dynaschema::Query::consistent).
+                    pub fn consistent(self) -> ::dynaschema::Query<'t, #ty> {
+                        self.query().consistent()
+                    }
+
+                    /// See [`Query::stream`](::dynaschema::Query::stream).
+                    pub fn stream(
+                        self,
+                    ) -> impl ::dynaschema::__private::Stream<Item = ::dynaschema::Result<#ty>> + Send + 't {
+                        self.query().stream()
+                    }
+
+                    /// See [`Query::page`](::dynaschema::Query::page).
+                    pub async fn page(
+                        self,
+                        cursor: ::core::option::Option<&::dynaschema::Cursor>,
+                    ) -> ::dynaschema::Result<::dynaschema::Page<#ty>> {
+                        self.query().page(cursor).await
+                    }
+
+                    /// See [`Query::all`](::dynaschema::Query::all).
+                    pub async fn all(self) -> ::dynaschema::Result<::std::vec::Vec<#ty>> {
+                        self.query().all().await
+                    }
+                }
+            });
+        }
+        out
+    }
+}
