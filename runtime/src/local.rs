@@ -64,4 +64,4 @@ pub use dynamodb_local::{DynamoDbLocal, NPM_PACKAGE};
 #[cfg(feature = "embedded")]
 mod embedded;
 #[cfg(feature = "embedded")]
-pub use embedded::Embedded;
+pub use embedded::{Embedded, EndpointOrEmbedded};

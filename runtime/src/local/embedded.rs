@@ -110,3 +110,56 @@ impl Drop for Embedded {
         }
     }
 }
+
+/// The server a demo or a local tool should use: the one the `DYNAMODB_ENDPOINT`
+/// environment variable names, or else an [`Embedded`] server started for it.
+///
+/// ```no_run
+/// // In a demo's `main`: `DYNAMODB_ENDPOINT=http://127.0.0.1:8000` to use that server.
+/// let server = dynaschema::local::EndpointOrEmbedded::from_env()?;
+/// if server.is_embedded() {
+///     println!("embedded DynamoDB-API server at {}", server.endpoint());
+/// }
+/// let client = server.client();
+/// # let _ = client;
+/// # Ok::<(), dynaschema::local::LocalServerError>(())
+/// ```
+#[derive(Debug)]
+pub struct EndpointOrEmbedded {
+    endpoint: String,
+    embedded: Option<Embedded>,
+}
+
+impl EndpointOrEmbedded {
+    /// Reads `DYNAMODB_ENDPOINT`; starts an embedded server if it is not set.
+    pub fn from_env() -> Result<Self, LocalServerError> {
+        match std::env::var("DYNAMODB_ENDPOINT") {
+            Ok(endpoint) => Ok(Self {
+                endpoint,
+                embedded: None,
+            }),
+            Err(_) => {
+                let server = Embedded::start()?;
+                Ok(Self {
+                    endpoint: server.endpoint().to_owned(),
+                    embedded: Some(server),
+                })
+            }
+        }
+    }
+
+    /// The endpoint URL.
+    pub fn endpoint(&self) -> &str {
+        &self.endpoint
+    }
+
+    /// Whether the server is the embedded one (it stops when this value is dropped).
+    pub fn is_embedded(&self) -> bool {
+        self.embedded.is_some()
+    }
+
+    /// A client for the server (see [`client`](super::client)).
+    pub fn client(&self) -> aws_sdk_dynamodb::Client {
+        super::client(&self.endpoint)
+    }
+}

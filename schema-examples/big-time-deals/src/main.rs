@@ -5,18 +5,13 @@ use std::collections::BTreeSet;
 
 use big_time_deals_example::{Brand, Category, Deal, Message, big_time_deals, day_of};
 use chrono::{Duration, TimeZone, Utc};
-use dynaschema::local::{Embedded, client};
+use dynaschema::local::EndpointOrEmbedded;
 use ulid::Ulid;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let (client, _embedded) = match std::env::var("DYNAMODB_ENDPOINT") {
-        Ok(endpoint) => (client(&endpoint), None),
-        Err(_) => {
-            let server = Embedded::start()?;
-            (server.client(), Some(server))
-        }
-    };
+    let server = EndpointOrEmbedded::from_env()?;
+    let client = server.client();
     let table = big_time_deals::Table::new(
         client,
         format!("deals-{}", Ulid::new().to_string().to_lowercase()),

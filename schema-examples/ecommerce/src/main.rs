@@ -4,19 +4,14 @@
 use std::collections::BTreeMap;
 
 use chrono::{TimeZone, Utc};
-use dynaschema::local::{Embedded, client};
+use dynaschema::local::EndpointOrEmbedded;
 use ecommerce_example::{Address, Customer, Order, OrderItem, ecommerce, place_order, sign_up};
 use ulid::Ulid;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let (client, _embedded) = match std::env::var("DYNAMODB_ENDPOINT") {
-        Ok(endpoint) => (client(&endpoint), None),
-        Err(_) => {
-            let server = Embedded::start()?;
-            (server.client(), Some(server))
-        }
-    };
+    let server = EndpointOrEmbedded::from_env()?;
+    let client = server.client();
     let table = ecommerce::Table::new(
         client,
         format!("ecommerce-{}", Ulid::new().to_string().to_lowercase()),

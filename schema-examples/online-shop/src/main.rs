@@ -4,18 +4,13 @@
 use std::collections::BTreeMap;
 
 use chrono::{Duration, TimeZone, Utc};
-use dynaschema::local::{Embedded, client};
+use dynaschema::local::EndpointOrEmbedded;
 use online_shop_example::*;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let (client, _embedded) = match std::env::var("DYNAMODB_ENDPOINT") {
-        Ok(endpoint) => (client(&endpoint), None),
-        Err(_) => {
-            let server = Embedded::start()?;
-            (server.client(), Some(server))
-        }
-    };
+    let server = EndpointOrEmbedded::from_env()?;
+    let client = server.client();
     let table = online_shop::Table::new(
         client,
         format!(

@@ -3,24 +3,20 @@
 //! With `DYNAMODB_ENDPOINT` set (e.g. `http://127.0.0.1:8000`) it uses that server;
 //! otherwise it starts an embedded DynamoDB-API server in the process.
 
-use dynaschema::local::{Embedded, client};
+use dynaschema::local::EndpointOrEmbedded;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let (client, _embedded) = match std::env::var("DYNAMODB_ENDPOINT") {
-        Ok(endpoint) => {
-            println!("Using the DynamoDB endpoint {endpoint}");
-            (client(&endpoint), None)
-        }
-        Err(_) => {
-            let server = Embedded::start()?;
-            println!(
-                "Started an embedded DynamoDB server at {} (set DYNAMODB_ENDPOINT to use another)",
-                server.endpoint()
-            );
-            (server.client(), Some(server))
-        }
-    };
+    let server = EndpointOrEmbedded::from_env()?;
+    if server.is_embedded() {
+        println!(
+            "Started an embedded DynamoDB server at {} (set DYNAMODB_ENDPOINT to use another)",
+            server.endpoint()
+        );
+    } else {
+        println!("Using the DynamoDB endpoint {}", server.endpoint());
+    }
+    let client = server.client();
     let table_name = format!(
         "shop-example-{}",
         ulid::Ulid::new().to_string().to_lowercase()

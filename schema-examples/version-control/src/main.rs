@@ -2,19 +2,14 @@
 //! every access pattern, on the embedded server (or `DYNAMODB_ENDPOINT`).
 
 use chrono::{Duration, TimeZone, Utc};
-use dynaschema::local::{Embedded, client};
+use dynaschema::local::EndpointOrEmbedded;
 use ulid::Ulid;
 use version_control_example::{Account, Issue, PullRequest, Repo, Star, version_control};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let (client, _embedded) = match std::env::var("DYNAMODB_ENDPOINT") {
-        Ok(endpoint) => (client(&endpoint), None),
-        Err(_) => {
-            let server = Embedded::start()?;
-            (server.client(), Some(server))
-        }
-    };
+    let server = EndpointOrEmbedded::from_env()?;
+    let client = server.client();
     let table = version_control::Table::new(
         client,
         format!("vcs-{}", Ulid::new().to_string().to_lowercase()),
