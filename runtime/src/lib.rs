@@ -195,6 +195,50 @@ macro_rules! include_schema {
     };
 }
 
+/// The methods every generated sort-key builder forwards to its
+/// [`Query`](crate::Query), written once here instead of in each builder;
+/// generated code only.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __query_builder_methods {
+    ($t:lifetime, $item:ty) => {
+        /// See [`Query::limit`](::dynaschema::Query::limit).
+        pub fn limit(self, n: usize) -> ::dynaschema::Query<$t, $item> {
+            self.query().limit(n)
+        }
+
+        /// See [`Query::reverse`](::dynaschema::Query::reverse).
+        pub fn reverse(self) -> ::dynaschema::Query<$t, $item> {
+            self.query().reverse()
+        }
+
+        /// See [`Query::consistent`](::dynaschema::Query::consistent).
+        pub fn consistent(self) -> ::dynaschema::Query<$t, $item> {
+            self.query().consistent()
+        }
+
+        /// See [`Query::stream`](::dynaschema::Query::stream).
+        pub fn stream(
+            self,
+        ) -> impl ::dynaschema::__private::Stream<Item = ::dynaschema::Result<$item>> + Send + $t {
+            self.query().stream()
+        }
+
+        /// See [`Query::page`](::dynaschema::Query::page).
+        pub async fn page(
+            self,
+            cursor: ::core::option::Option<&::dynaschema::Cursor>,
+        ) -> ::dynaschema::Result<::dynaschema::Page<$item>> {
+            self.query().page(cursor).await
+        }
+
+        /// See [`Query::all`](::dynaschema::Query::all).
+        pub async fn all(self) -> ::dynaschema::Result<::std::vec::Vec<$item>> {
+            self.query().all().await
+        }
+    };
+}
+
 /// What generated code needs; not a public API.
 #[doc(hidden)]
 pub mod __private {

@@ -249,40 +249,7 @@ impl Generator<'_> {
                         self.base.finish(attribute, sort)
                     }
 
-                    /// See [`Query::limit`](::dynaschema::Query::limit).
-                    pub fn limit(self, n: usize) -> ::dynaschema::Query<'t, #ty> {
-                        self.query().limit(n)
-                    }
-
-                    /// See [`Query::reverse`](::dynaschema::Query::reverse).
-                    pub fn reverse(self) -> ::dynaschema::Query<'t, #ty> {
-                        self.query().reverse()
-                    }
-
-                    /// See [`Query::consistent`](::dynaschema::Query::consistent).
-                    pub fn consistent(self) -> ::dynaschema::Query<'t, #ty> {
-                        self.query().consistent()
-                    }
-
-                    /// See [`Query::stream`](::dynaschema::Query::stream).
-                    pub fn stream(
-                        self,
-                    ) -> impl ::dynaschema::__private::Stream<Item = ::dynaschema::Result<#ty>> + Send + 't {
-                        self.query().stream()
-                    }
-
-                    /// See [`Query::page`](::dynaschema::Query::page).
-                    pub async fn page(
-                        self,
-                        cursor: ::core::option::Option<&::dynaschema::Cursor>,
-                    ) -> ::dynaschema::Result<::dynaschema::Page<#ty>> {
-                        self.query().page(cursor).await
-                    }
-
-                    /// See [`Query::all`](::dynaschema::Query::all).
-                    pub async fn all(self) -> ::dynaschema::Result<::std::vec::Vec<#ty>> {
-                        self.query().all().await
-                    }
+                    ::dynaschema::__query_builder_methods!('t, #ty);
                 }
             });
         }

@@ -576,37 +576,7 @@ impl<'t> BrandDealsOfDayQuery<'t> {
         let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
-    /// See [`Query::limit`](::dynaschema::Query::limit).
-    pub fn limit(self, n: usize) -> ::dynaschema::Query<'t, super::Deal> {
-        self.query().limit(n)
-    }
-    /// See [`Query::reverse`](::dynaschema::Query::reverse).
-    pub fn reverse(self) -> ::dynaschema::Query<'t, super::Deal> {
-        self.query().reverse()
-    }
-    /// See [`Query::consistent`](::dynaschema::Query::consistent).
-    pub fn consistent(self) -> ::dynaschema::Query<'t, super::Deal> {
-        self.query().consistent()
-    }
-    /// See [`Query::stream`](::dynaschema::Query::stream).
-    pub fn stream(
-        self,
-    ) -> impl ::dynaschema::__private::Stream<
-        Item = ::dynaschema::Result<super::Deal>,
-    > + Send + 't {
-        self.query().stream()
-    }
-    /// See [`Query::page`](::dynaschema::Query::page).
-    pub async fn page(
-        self,
-        cursor: ::core::option::Option<&::dynaschema::Cursor>,
-    ) -> ::dynaschema::Result<::dynaschema::Page<super::Deal>> {
-        self.query().page(cursor).await
-    }
-    /// See [`Query::all`](::dynaschema::Query::all).
-    pub async fn all(self) -> ::dynaschema::Result<::std::vec::Vec<super::Deal>> {
-        self.query().all().await
-    }
+    ::dynaschema::__query_builder_methods!('t, super::Deal);
 }
 /// The `category_deals_of_day` query: narrow it by `deal_id`, or run it as it is.
 #[must_use = "a query does nothing until it is run"]
@@ -733,37 +703,7 @@ impl<'t> CategoryDealsOfDayQuery<'t> {
         let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
-    /// See [`Query::limit`](::dynaschema::Query::limit).
-    pub fn limit(self, n: usize) -> ::dynaschema::Query<'t, super::Deal> {
-        self.query().limit(n)
-    }
-    /// See [`Query::reverse`](::dynaschema::Query::reverse).
-    pub fn reverse(self) -> ::dynaschema::Query<'t, super::Deal> {
-        self.query().reverse()
-    }
-    /// See [`Query::consistent`](::dynaschema::Query::consistent).
-    pub fn consistent(self) -> ::dynaschema::Query<'t, super::Deal> {
-        self.query().consistent()
-    }
-    /// See [`Query::stream`](::dynaschema::Query::stream).
-    pub fn stream(
-        self,
-    ) -> impl ::dynaschema::__private::Stream<
-        Item = ::dynaschema::Result<super::Deal>,
-    > + Send + 't {
-        self.query().stream()
-    }
-    /// See [`Query::page`](::dynaschema::Query::page).
-    pub async fn page(
-        self,
-        cursor: ::core::option::Option<&::dynaschema::Cursor>,
-    ) -> ::dynaschema::Result<::dynaschema::Page<super::Deal>> {
-        self.query().page(cursor).await
-    }
-    /// See [`Query::all`](::dynaschema::Query::all).
-    pub async fn all(self) -> ::dynaschema::Result<::std::vec::Vec<super::Deal>> {
-        self.query().all().await
-    }
+    ::dynaschema::__query_builder_methods!('t, super::Deal);
 }
 /// The `deals_of_day` query: narrow it by `deal_id`, or run it as it is.
 #[must_use = "a query does nothing until it is run"]
@@ -890,37 +830,7 @@ impl<'t> DealsOfDayQuery<'t> {
         let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
-    /// See [`Query::limit`](::dynaschema::Query::limit).
-    pub fn limit(self, n: usize) -> ::dynaschema::Query<'t, super::Deal> {
-        self.query().limit(n)
-    }
-    /// See [`Query::reverse`](::dynaschema::Query::reverse).
-    pub fn reverse(self) -> ::dynaschema::Query<'t, super::Deal> {
-        self.query().reverse()
-    }
-    /// See [`Query::consistent`](::dynaschema::Query::consistent).
-    pub fn consistent(self) -> ::dynaschema::Query<'t, super::Deal> {
-        self.query().consistent()
-    }
-    /// See [`Query::stream`](::dynaschema::Query::stream).
-    pub fn stream(
-        self,
-    ) -> impl ::dynaschema::__private::Stream<
-        Item = ::dynaschema::Result<super::Deal>,
-    > + Send + 't {
-        self.query().stream()
-    }
-    /// See [`Query::page`](::dynaschema::Query::page).
-    pub async fn page(
-        self,
-        cursor: ::core::option::Option<&::dynaschema::Cursor>,
-    ) -> ::dynaschema::Result<::dynaschema::Page<super::Deal>> {
-        self.query().page(cursor).await
-    }
-    /// See [`Query::all`](::dynaschema::Query::all).
-    pub async fn all(self) -> ::dynaschema::Result<::std::vec::Vec<super::Deal>> {
-        self.query().all().await
-    }
+    ::dynaschema::__query_builder_methods!('t, super::Deal);
 }
 /// The `unread_messages` query: narrow it by `unread_id`, or run it as it is.
 #[must_use = "a query does nothing until it is run"]
@@ -1065,37 +975,7 @@ impl<'t> UnreadMessagesQuery<'t> {
         let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
-    /// See [`Query::limit`](::dynaschema::Query::limit).
-    pub fn limit(self, n: usize) -> ::dynaschema::Query<'t, super::Message> {
-        self.query().limit(n)
-    }
-    /// See [`Query::reverse`](::dynaschema::Query::reverse).
-    pub fn reverse(self) -> ::dynaschema::Query<'t, super::Message> {
-        self.query().reverse()
-    }
-    /// See [`Query::consistent`](::dynaschema::Query::consistent).
-    pub fn consistent(self) -> ::dynaschema::Query<'t, super::Message> {
-        self.query().consistent()
-    }
-    /// See [`Query::stream`](::dynaschema::Query::stream).
-    pub fn stream(
-        self,
-    ) -> impl ::dynaschema::__private::Stream<
-        Item = ::dynaschema::Result<super::Message>,
-    > + Send + 't {
-        self.query().stream()
-    }
-    /// See [`Query::page`](::dynaschema::Query::page).
-    pub async fn page(
-        self,
-        cursor: ::core::option::Option<&::dynaschema::Cursor>,
-    ) -> ::dynaschema::Result<::dynaschema::Page<super::Message>> {
-        self.query().page(cursor).await
-    }
-    /// See [`Query::all`](::dynaschema::Query::all).
-    pub async fn all(self) -> ::dynaschema::Result<::std::vec::Vec<super::Message>> {
-        self.query().all().await
-    }
+    ::dynaschema::__query_builder_methods!('t, super::Message);
 }
 /// The `user_messages` query: narrow it by `message_id`, or run it as it is.
 #[must_use = "a query does nothing until it is run"]
@@ -1240,35 +1120,5 @@ impl<'t> UserMessagesQuery<'t> {
         let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
-    /// See [`Query::limit`](::dynaschema::Query::limit).
-    pub fn limit(self, n: usize) -> ::dynaschema::Query<'t, super::Message> {
-        self.query().limit(n)
-    }
-    /// See [`Query::reverse`](::dynaschema::Query::reverse).
-    pub fn reverse(self) -> ::dynaschema::Query<'t, super::Message> {
-        self.query().reverse()
-    }
-    /// See [`Query::consistent`](::dynaschema::Query::consistent).
-    pub fn consistent(self) -> ::dynaschema::Query<'t, super::Message> {
-        self.query().consistent()
-    }
-    /// See [`Query::stream`](::dynaschema::Query::stream).
-    pub fn stream(
-        self,
-    ) -> impl ::dynaschema::__private::Stream<
-        Item = ::dynaschema::Result<super::Message>,
-    > + Send + 't {
-        self.query().stream()
-    }
-    /// See [`Query::page`](::dynaschema::Query::page).
-    pub async fn page(
-        self,
-        cursor: ::core::option::Option<&::dynaschema::Cursor>,
-    ) -> ::dynaschema::Result<::dynaschema::Page<super::Message>> {
-        self.query().page(cursor).await
-    }
-    /// See [`Query::all`](::dynaschema::Query::all).
-    pub async fn all(self) -> ::dynaschema::Result<::std::vec::Vec<super::Message>> {
-        self.query().all().await
-    }
+    ::dynaschema::__query_builder_methods!('t, super::Message);
 }

@@ -264,35 +264,5 @@ impl<'t> SessionsOfUserQuery<'t> {
         let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
-    /// See [`Query::limit`](::dynaschema::Query::limit).
-    pub fn limit(self, n: usize) -> ::dynaschema::Query<'t, super::Session> {
-        self.query().limit(n)
-    }
-    /// See [`Query::reverse`](::dynaschema::Query::reverse).
-    pub fn reverse(self) -> ::dynaschema::Query<'t, super::Session> {
-        self.query().reverse()
-    }
-    /// See [`Query::consistent`](::dynaschema::Query::consistent).
-    pub fn consistent(self) -> ::dynaschema::Query<'t, super::Session> {
-        self.query().consistent()
-    }
-    /// See [`Query::stream`](::dynaschema::Query::stream).
-    pub fn stream(
-        self,
-    ) -> impl ::dynaschema::__private::Stream<
-        Item = ::dynaschema::Result<super::Session>,
-    > + Send + 't {
-        self.query().stream()
-    }
-    /// See [`Query::page`](::dynaschema::Query::page).
-    pub async fn page(
-        self,
-        cursor: ::core::option::Option<&::dynaschema::Cursor>,
-    ) -> ::dynaschema::Result<::dynaschema::Page<super::Session>> {
-        self.query().page(cursor).await
-    }
-    /// See [`Query::all`](::dynaschema::Query::all).
-    pub async fn all(self) -> ::dynaschema::Result<::std::vec::Vec<super::Session>> {
-        self.query().all().await
-    }
+    ::dynaschema::__query_builder_methods!('t, super::Session);
 }

@@ -989,37 +989,7 @@ impl<'t> CustomerInvoicesQuery<'t> {
         let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
-    /// See [`Query::limit`](::dynaschema::Query::limit).
-    pub fn limit(self, n: usize) -> ::dynaschema::Query<'t, super::Invoice> {
-        self.query().limit(n)
-    }
-    /// See [`Query::reverse`](::dynaschema::Query::reverse).
-    pub fn reverse(self) -> ::dynaschema::Query<'t, super::Invoice> {
-        self.query().reverse()
-    }
-    /// See [`Query::consistent`](::dynaschema::Query::consistent).
-    pub fn consistent(self) -> ::dynaschema::Query<'t, super::Invoice> {
-        self.query().consistent()
-    }
-    /// See [`Query::stream`](::dynaschema::Query::stream).
-    pub fn stream(
-        self,
-    ) -> impl ::dynaschema::__private::Stream<
-        Item = ::dynaschema::Result<super::Invoice>,
-    > + Send + 't {
-        self.query().stream()
-    }
-    /// See [`Query::page`](::dynaschema::Query::page).
-    pub async fn page(
-        self,
-        cursor: ::core::option::Option<&::dynaschema::Cursor>,
-    ) -> ::dynaschema::Result<::dynaschema::Page<super::Invoice>> {
-        self.query().page(cursor).await
-    }
-    /// See [`Query::all`](::dynaschema::Query::all).
-    pub async fn all(self) -> ::dynaschema::Result<::std::vec::Vec<super::Invoice>> {
-        self.query().all().await
-    }
+    ::dynaschema::__query_builder_methods!('t, super::Invoice);
 }
 /// The `customer_products` query: narrow it by `ordered_at`, or run it as it is.
 #[must_use = "a query does nothing until it is run"]
@@ -1164,37 +1134,7 @@ impl<'t> CustomerProductsQuery<'t> {
         let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
-    /// See [`Query::limit`](::dynaschema::Query::limit).
-    pub fn limit(self, n: usize) -> ::dynaschema::Query<'t, super::OrderItem> {
-        self.query().limit(n)
-    }
-    /// See [`Query::reverse`](::dynaschema::Query::reverse).
-    pub fn reverse(self) -> ::dynaschema::Query<'t, super::OrderItem> {
-        self.query().reverse()
-    }
-    /// See [`Query::consistent`](::dynaschema::Query::consistent).
-    pub fn consistent(self) -> ::dynaschema::Query<'t, super::OrderItem> {
-        self.query().consistent()
-    }
-    /// See [`Query::stream`](::dynaschema::Query::stream).
-    pub fn stream(
-        self,
-    ) -> impl ::dynaschema::__private::Stream<
-        Item = ::dynaschema::Result<super::OrderItem>,
-    > + Send + 't {
-        self.query().stream()
-    }
-    /// See [`Query::page`](::dynaschema::Query::page).
-    pub async fn page(
-        self,
-        cursor: ::core::option::Option<&::dynaschema::Cursor>,
-    ) -> ::dynaschema::Result<::dynaschema::Page<super::OrderItem>> {
-        self.query().page(cursor).await
-    }
-    /// See [`Query::all`](::dynaschema::Query::all).
-    pub async fn all(self) -> ::dynaschema::Result<::std::vec::Vec<super::OrderItem>> {
-        self.query().all().await
-    }
+    ::dynaschema::__query_builder_methods!('t, super::OrderItem);
 }
 /// The `invoice` query: narrow it by `invoice_id`, or run it as it is.
 #[must_use = "a query does nothing until it is run"]
@@ -1339,37 +1279,7 @@ impl<'t> InvoiceQuery<'t> {
         let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
-    /// See [`Query::limit`](::dynaschema::Query::limit).
-    pub fn limit(self, n: usize) -> ::dynaschema::Query<'t, super::Invoice> {
-        self.query().limit(n)
-    }
-    /// See [`Query::reverse`](::dynaschema::Query::reverse).
-    pub fn reverse(self) -> ::dynaschema::Query<'t, super::Invoice> {
-        self.query().reverse()
-    }
-    /// See [`Query::consistent`](::dynaschema::Query::consistent).
-    pub fn consistent(self) -> ::dynaschema::Query<'t, super::Invoice> {
-        self.query().consistent()
-    }
-    /// See [`Query::stream`](::dynaschema::Query::stream).
-    pub fn stream(
-        self,
-    ) -> impl ::dynaschema::__private::Stream<
-        Item = ::dynaschema::Result<super::Invoice>,
-    > + Send + 't {
-        self.query().stream()
-    }
-    /// See [`Query::page`](::dynaschema::Query::page).
-    pub async fn page(
-        self,
-        cursor: ::core::option::Option<&::dynaschema::Cursor>,
-    ) -> ::dynaschema::Result<::dynaschema::Page<super::Invoice>> {
-        self.query().page(cursor).await
-    }
-    /// See [`Query::all`](::dynaschema::Query::all).
-    pub async fn all(self) -> ::dynaschema::Result<::std::vec::Vec<super::Invoice>> {
-        self.query().all().await
-    }
+    ::dynaschema::__query_builder_methods!('t, super::Invoice);
 }
 /// The `order_invoice` query: narrow it by `invoice_id`, or run it as it is.
 #[must_use = "a query does nothing until it is run"]
@@ -1514,37 +1424,7 @@ impl<'t> OrderInvoiceQuery<'t> {
         let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
-    /// See [`Query::limit`](::dynaschema::Query::limit).
-    pub fn limit(self, n: usize) -> ::dynaschema::Query<'t, super::Invoice> {
-        self.query().limit(n)
-    }
-    /// See [`Query::reverse`](::dynaschema::Query::reverse).
-    pub fn reverse(self) -> ::dynaschema::Query<'t, super::Invoice> {
-        self.query().reverse()
-    }
-    /// See [`Query::consistent`](::dynaschema::Query::consistent).
-    pub fn consistent(self) -> ::dynaschema::Query<'t, super::Invoice> {
-        self.query().consistent()
-    }
-    /// See [`Query::stream`](::dynaschema::Query::stream).
-    pub fn stream(
-        self,
-    ) -> impl ::dynaschema::__private::Stream<
-        Item = ::dynaschema::Result<super::Invoice>,
-    > + Send + 't {
-        self.query().stream()
-    }
-    /// See [`Query::page`](::dynaschema::Query::page).
-    pub async fn page(
-        self,
-        cursor: ::core::option::Option<&::dynaschema::Cursor>,
-    ) -> ::dynaschema::Result<::dynaschema::Page<super::Invoice>> {
-        self.query().page(cursor).await
-    }
-    /// See [`Query::all`](::dynaschema::Query::all).
-    pub async fn all(self) -> ::dynaschema::Result<::std::vec::Vec<super::Invoice>> {
-        self.query().all().await
-    }
+    ::dynaschema::__query_builder_methods!('t, super::Invoice);
 }
 /// The `order_products` query: narrow it by `product_id`, or run it as it is.
 #[must_use = "a query does nothing until it is run"]
@@ -1689,37 +1569,7 @@ impl<'t> OrderProductsQuery<'t> {
         let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
-    /// See [`Query::limit`](::dynaschema::Query::limit).
-    pub fn limit(self, n: usize) -> ::dynaschema::Query<'t, super::OrderItem> {
-        self.query().limit(n)
-    }
-    /// See [`Query::reverse`](::dynaschema::Query::reverse).
-    pub fn reverse(self) -> ::dynaschema::Query<'t, super::OrderItem> {
-        self.query().reverse()
-    }
-    /// See [`Query::consistent`](::dynaschema::Query::consistent).
-    pub fn consistent(self) -> ::dynaschema::Query<'t, super::OrderItem> {
-        self.query().consistent()
-    }
-    /// See [`Query::stream`](::dynaschema::Query::stream).
-    pub fn stream(
-        self,
-    ) -> impl ::dynaschema::__private::Stream<
-        Item = ::dynaschema::Result<super::OrderItem>,
-    > + Send + 't {
-        self.query().stream()
-    }
-    /// See [`Query::page`](::dynaschema::Query::page).
-    pub async fn page(
-        self,
-        cursor: ::core::option::Option<&::dynaschema::Cursor>,
-    ) -> ::dynaschema::Result<::dynaschema::Page<super::OrderItem>> {
-        self.query().page(cursor).await
-    }
-    /// See [`Query::all`](::dynaschema::Query::all).
-    pub async fn all(self) -> ::dynaschema::Result<::std::vec::Vec<super::OrderItem>> {
-        self.query().all().await
-    }
+    ::dynaschema::__query_builder_methods!('t, super::OrderItem);
 }
 /// The `order_shipments` query: narrow it by `shipment_id`, or run it as it is.
 #[must_use = "a query does nothing until it is run"]
@@ -1864,37 +1714,7 @@ impl<'t> OrderShipmentsQuery<'t> {
         let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
-    /// See [`Query::limit`](::dynaschema::Query::limit).
-    pub fn limit(self, n: usize) -> ::dynaschema::Query<'t, super::Shipment> {
-        self.query().limit(n)
-    }
-    /// See [`Query::reverse`](::dynaschema::Query::reverse).
-    pub fn reverse(self) -> ::dynaschema::Query<'t, super::Shipment> {
-        self.query().reverse()
-    }
-    /// See [`Query::consistent`](::dynaschema::Query::consistent).
-    pub fn consistent(self) -> ::dynaschema::Query<'t, super::Shipment> {
-        self.query().consistent()
-    }
-    /// See [`Query::stream`](::dynaschema::Query::stream).
-    pub fn stream(
-        self,
-    ) -> impl ::dynaschema::__private::Stream<
-        Item = ::dynaschema::Result<super::Shipment>,
-    > + Send + 't {
-        self.query().stream()
-    }
-    /// See [`Query::page`](::dynaschema::Query::page).
-    pub async fn page(
-        self,
-        cursor: ::core::option::Option<&::dynaschema::Cursor>,
-    ) -> ::dynaschema::Result<::dynaschema::Page<super::Shipment>> {
-        self.query().page(cursor).await
-    }
-    /// See [`Query::all`](::dynaschema::Query::all).
-    pub async fn all(self) -> ::dynaschema::Result<::std::vec::Vec<super::Shipment>> {
-        self.query().all().await
-    }
+    ::dynaschema::__query_builder_methods!('t, super::Shipment);
 }
 /// The `product_inventory` query: narrow it by `warehouse_id`, or run it as it is.
 #[must_use = "a query does nothing until it is run"]
@@ -2039,39 +1859,7 @@ impl<'t> ProductInventoryQuery<'t> {
         let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
-    /// See [`Query::limit`](::dynaschema::Query::limit).
-    pub fn limit(self, n: usize) -> ::dynaschema::Query<'t, super::WarehouseItem> {
-        self.query().limit(n)
-    }
-    /// See [`Query::reverse`](::dynaschema::Query::reverse).
-    pub fn reverse(self) -> ::dynaschema::Query<'t, super::WarehouseItem> {
-        self.query().reverse()
-    }
-    /// See [`Query::consistent`](::dynaschema::Query::consistent).
-    pub fn consistent(self) -> ::dynaschema::Query<'t, super::WarehouseItem> {
-        self.query().consistent()
-    }
-    /// See [`Query::stream`](::dynaschema::Query::stream).
-    pub fn stream(
-        self,
-    ) -> impl ::dynaschema::__private::Stream<
-        Item = ::dynaschema::Result<super::WarehouseItem>,
-    > + Send + 't {
-        self.query().stream()
-    }
-    /// See [`Query::page`](::dynaschema::Query::page).
-    pub async fn page(
-        self,
-        cursor: ::core::option::Option<&::dynaschema::Cursor>,
-    ) -> ::dynaschema::Result<::dynaschema::Page<super::WarehouseItem>> {
-        self.query().page(cursor).await
-    }
-    /// See [`Query::all`](::dynaschema::Query::all).
-    pub async fn all(
-        self,
-    ) -> ::dynaschema::Result<::std::vec::Vec<super::WarehouseItem>> {
-        self.query().all().await
-    }
+    ::dynaschema::__query_builder_methods!('t, super::WarehouseItem);
 }
 /// The `product_orders` query: narrow it by `ordered_at`, or run it as it is.
 #[must_use = "a query does nothing until it is run"]
@@ -2216,37 +2004,7 @@ impl<'t> ProductOrdersQuery<'t> {
         let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
-    /// See [`Query::limit`](::dynaschema::Query::limit).
-    pub fn limit(self, n: usize) -> ::dynaschema::Query<'t, super::OrderItem> {
-        self.query().limit(n)
-    }
-    /// See [`Query::reverse`](::dynaschema::Query::reverse).
-    pub fn reverse(self) -> ::dynaschema::Query<'t, super::OrderItem> {
-        self.query().reverse()
-    }
-    /// See [`Query::consistent`](::dynaschema::Query::consistent).
-    pub fn consistent(self) -> ::dynaschema::Query<'t, super::OrderItem> {
-        self.query().consistent()
-    }
-    /// See [`Query::stream`](::dynaschema::Query::stream).
-    pub fn stream(
-        self,
-    ) -> impl ::dynaschema::__private::Stream<
-        Item = ::dynaschema::Result<super::OrderItem>,
-    > + Send + 't {
-        self.query().stream()
-    }
-    /// See [`Query::page`](::dynaschema::Query::page).
-    pub async fn page(
-        self,
-        cursor: ::core::option::Option<&::dynaschema::Cursor>,
-    ) -> ::dynaschema::Result<::dynaschema::Page<super::OrderItem>> {
-        self.query().page(cursor).await
-    }
-    /// See [`Query::all`](::dynaschema::Query::all).
-    pub async fn all(self) -> ::dynaschema::Result<::std::vec::Vec<super::OrderItem>> {
-        self.query().all().await
-    }
+    ::dynaschema::__query_builder_methods!('t, super::OrderItem);
 }
 /// The `warehouse_inventory` query: narrow it by `product_id`, or run it as it is.
 #[must_use = "a query does nothing until it is run"]
@@ -2391,39 +2149,7 @@ impl<'t> WarehouseInventoryQuery<'t> {
         let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
-    /// See [`Query::limit`](::dynaschema::Query::limit).
-    pub fn limit(self, n: usize) -> ::dynaschema::Query<'t, super::WarehouseItem> {
-        self.query().limit(n)
-    }
-    /// See [`Query::reverse`](::dynaschema::Query::reverse).
-    pub fn reverse(self) -> ::dynaschema::Query<'t, super::WarehouseItem> {
-        self.query().reverse()
-    }
-    /// See [`Query::consistent`](::dynaschema::Query::consistent).
-    pub fn consistent(self) -> ::dynaschema::Query<'t, super::WarehouseItem> {
-        self.query().consistent()
-    }
-    /// See [`Query::stream`](::dynaschema::Query::stream).
-    pub fn stream(
-        self,
-    ) -> impl ::dynaschema::__private::Stream<
-        Item = ::dynaschema::Result<super::WarehouseItem>,
-    > + Send + 't {
-        self.query().stream()
-    }
-    /// See [`Query::page`](::dynaschema::Query::page).
-    pub async fn page(
-        self,
-        cursor: ::core::option::Option<&::dynaschema::Cursor>,
-    ) -> ::dynaschema::Result<::dynaschema::Page<super::WarehouseItem>> {
-        self.query().page(cursor).await
-    }
-    /// See [`Query::all`](::dynaschema::Query::all).
-    pub async fn all(
-        self,
-    ) -> ::dynaschema::Result<::std::vec::Vec<super::WarehouseItem>> {
-        self.query().all().await
-    }
+    ::dynaschema::__query_builder_methods!('t, super::WarehouseItem);
 }
 /// The `warehouse_shipments` query: narrow it by `shipment_id`, or run it as it is.
 #[must_use = "a query does nothing until it is run"]
@@ -2568,35 +2294,5 @@ impl<'t> WarehouseShipmentsQuery<'t> {
         let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
-    /// See [`Query::limit`](::dynaschema::Query::limit).
-    pub fn limit(self, n: usize) -> ::dynaschema::Query<'t, super::Shipment> {
-        self.query().limit(n)
-    }
-    /// See [`Query::reverse`](::dynaschema::Query::reverse).
-    pub fn reverse(self) -> ::dynaschema::Query<'t, super::Shipment> {
-        self.query().reverse()
-    }
-    /// See [`Query::consistent`](::dynaschema::Query::consistent).
-    pub fn consistent(self) -> ::dynaschema::Query<'t, super::Shipment> {
-        self.query().consistent()
-    }
-    /// See [`Query::stream`](::dynaschema::Query::stream).
-    pub fn stream(
-        self,
-    ) -> impl ::dynaschema::__private::Stream<
-        Item = ::dynaschema::Result<super::Shipment>,
-    > + Send + 't {
-        self.query().stream()
-    }
-    /// See [`Query::page`](::dynaschema::Query::page).
-    pub async fn page(
-        self,
-        cursor: ::core::option::Option<&::dynaschema::Cursor>,
-    ) -> ::dynaschema::Result<::dynaschema::Page<super::Shipment>> {
-        self.query().page(cursor).await
-    }
-    /// See [`Query::all`](::dynaschema::Query::all).
-    pub async fn all(self) -> ::dynaschema::Result<::std::vec::Vec<super::Shipment>> {
-        self.query().all().await
-    }
+    ::dynaschema::__query_builder_methods!('t, super::Shipment);
 }

@@ -864,37 +864,7 @@ impl<'t> DocumentNotesQuery<'t> {
         let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
-    /// See [`Query::limit`](::dynaschema::Query::limit).
-    pub fn limit(self, n: usize) -> ::dynaschema::Query<'t, super::Note> {
-        self.query().limit(n)
-    }
-    /// See [`Query::reverse`](::dynaschema::Query::reverse).
-    pub fn reverse(self) -> ::dynaschema::Query<'t, super::Note> {
-        self.query().reverse()
-    }
-    /// See [`Query::consistent`](::dynaschema::Query::consistent).
-    pub fn consistent(self) -> ::dynaschema::Query<'t, super::Note> {
-        self.query().consistent()
-    }
-    /// See [`Query::stream`](::dynaschema::Query::stream).
-    pub fn stream(
-        self,
-    ) -> impl ::dynaschema::__private::Stream<
-        Item = ::dynaschema::Result<super::Note>,
-    > + Send + 't {
-        self.query().stream()
-    }
-    /// See [`Query::page`](::dynaschema::Query::page).
-    pub async fn page(
-        self,
-        cursor: ::core::option::Option<&::dynaschema::Cursor>,
-    ) -> ::dynaschema::Result<::dynaschema::Page<super::Note>> {
-        self.query().page(cursor).await
-    }
-    /// See [`Query::all`](::dynaschema::Query::all).
-    pub async fn all(self) -> ::dynaschema::Result<::std::vec::Vec<super::Note>> {
-        self.query().all().await
-    }
+    ::dynaschema::__query_builder_methods!('t, super::Note);
 }
 /// The `document_notes_by_text` query: narrow it by `text`, or run it as it is.
 #[must_use = "a query does nothing until it is run"]
@@ -1014,37 +984,7 @@ impl<'t> DocumentNotesByTextQuery<'t> {
         let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
-    /// See [`Query::limit`](::dynaschema::Query::limit).
-    pub fn limit(self, n: usize) -> ::dynaschema::Query<'t, super::Note> {
-        self.query().limit(n)
-    }
-    /// See [`Query::reverse`](::dynaschema::Query::reverse).
-    pub fn reverse(self) -> ::dynaschema::Query<'t, super::Note> {
-        self.query().reverse()
-    }
-    /// See [`Query::consistent`](::dynaschema::Query::consistent).
-    pub fn consistent(self) -> ::dynaschema::Query<'t, super::Note> {
-        self.query().consistent()
-    }
-    /// See [`Query::stream`](::dynaschema::Query::stream).
-    pub fn stream(
-        self,
-    ) -> impl ::dynaschema::__private::Stream<
-        Item = ::dynaschema::Result<super::Note>,
-    > + Send + 't {
-        self.query().stream()
-    }
-    /// See [`Query::page`](::dynaschema::Query::page).
-    pub async fn page(
-        self,
-        cursor: ::core::option::Option<&::dynaschema::Cursor>,
-    ) -> ::dynaschema::Result<::dynaschema::Page<super::Note>> {
-        self.query().page(cursor).await
-    }
-    /// See [`Query::all`](::dynaschema::Query::all).
-    pub async fn all(self) -> ::dynaschema::Result<::std::vec::Vec<super::Note>> {
-        self.query().all().await
-    }
+    ::dynaschema::__query_builder_methods!('t, super::Note);
 }
 /// The `document_notes_by_text` query with `text` fixed: narrow it by `note_id`, or run it.
 #[must_use = "a query does nothing until it is run"]
@@ -1171,37 +1111,7 @@ impl<'t> DocumentNotesByTextQueryByText<'t> {
         let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
-    /// See [`Query::limit`](::dynaschema::Query::limit).
-    pub fn limit(self, n: usize) -> ::dynaschema::Query<'t, super::Note> {
-        self.query().limit(n)
-    }
-    /// See [`Query::reverse`](::dynaschema::Query::reverse).
-    pub fn reverse(self) -> ::dynaschema::Query<'t, super::Note> {
-        self.query().reverse()
-    }
-    /// See [`Query::consistent`](::dynaschema::Query::consistent).
-    pub fn consistent(self) -> ::dynaschema::Query<'t, super::Note> {
-        self.query().consistent()
-    }
-    /// See [`Query::stream`](::dynaschema::Query::stream).
-    pub fn stream(
-        self,
-    ) -> impl ::dynaschema::__private::Stream<
-        Item = ::dynaschema::Result<super::Note>,
-    > + Send + 't {
-        self.query().stream()
-    }
-    /// See [`Query::page`](::dynaschema::Query::page).
-    pub async fn page(
-        self,
-        cursor: ::core::option::Option<&::dynaschema::Cursor>,
-    ) -> ::dynaschema::Result<::dynaschema::Page<super::Note>> {
-        self.query().page(cursor).await
-    }
-    /// See [`Query::all`](::dynaschema::Query::all).
-    pub async fn all(self) -> ::dynaschema::Result<::std::vec::Vec<super::Note>> {
-        self.query().all().await
-    }
+    ::dynaschema::__query_builder_methods!('t, super::Note);
 }
 /// The `document_page_keys` query: narrow it by `pages`, or run it as it is.
 #[must_use = "a query does nothing until it is run"]
@@ -1324,39 +1234,7 @@ impl<'t> DocumentPageKeysQuery<'t> {
         let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
-    /// See [`Query::limit`](::dynaschema::Query::limit).
-    pub fn limit(self, n: usize) -> ::dynaschema::Query<'t, DocumentByPagesKeys> {
-        self.query().limit(n)
-    }
-    /// See [`Query::reverse`](::dynaschema::Query::reverse).
-    pub fn reverse(self) -> ::dynaschema::Query<'t, DocumentByPagesKeys> {
-        self.query().reverse()
-    }
-    /// See [`Query::consistent`](::dynaschema::Query::consistent).
-    pub fn consistent(self) -> ::dynaschema::Query<'t, DocumentByPagesKeys> {
-        self.query().consistent()
-    }
-    /// See [`Query::stream`](::dynaschema::Query::stream).
-    pub fn stream(
-        self,
-    ) -> impl ::dynaschema::__private::Stream<
-        Item = ::dynaschema::Result<DocumentByPagesKeys>,
-    > + Send + 't {
-        self.query().stream()
-    }
-    /// See [`Query::page`](::dynaschema::Query::page).
-    pub async fn page(
-        self,
-        cursor: ::core::option::Option<&::dynaschema::Cursor>,
-    ) -> ::dynaschema::Result<::dynaschema::Page<DocumentByPagesKeys>> {
-        self.query().page(cursor).await
-    }
-    /// See [`Query::all`](::dynaschema::Query::all).
-    pub async fn all(
-        self,
-    ) -> ::dynaschema::Result<::std::vec::Vec<DocumentByPagesKeys>> {
-        self.query().all().await
-    }
+    ::dynaschema::__query_builder_methods!('t, DocumentByPagesKeys);
 }
 /// The `document_page_keys` query with `pages` fixed: narrow it by `doc_id`, or run it.
 #[must_use = "a query does nothing until it is run"]
@@ -1481,39 +1359,7 @@ impl<'t> DocumentPageKeysQueryByPages<'t> {
         let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
-    /// See [`Query::limit`](::dynaschema::Query::limit).
-    pub fn limit(self, n: usize) -> ::dynaschema::Query<'t, DocumentByPagesKeys> {
-        self.query().limit(n)
-    }
-    /// See [`Query::reverse`](::dynaschema::Query::reverse).
-    pub fn reverse(self) -> ::dynaschema::Query<'t, DocumentByPagesKeys> {
-        self.query().reverse()
-    }
-    /// See [`Query::consistent`](::dynaschema::Query::consistent).
-    pub fn consistent(self) -> ::dynaschema::Query<'t, DocumentByPagesKeys> {
-        self.query().consistent()
-    }
-    /// See [`Query::stream`](::dynaschema::Query::stream).
-    pub fn stream(
-        self,
-    ) -> impl ::dynaschema::__private::Stream<
-        Item = ::dynaschema::Result<DocumentByPagesKeys>,
-    > + Send + 't {
-        self.query().stream()
-    }
-    /// See [`Query::page`](::dynaschema::Query::page).
-    pub async fn page(
-        self,
-        cursor: ::core::option::Option<&::dynaschema::Cursor>,
-    ) -> ::dynaschema::Result<::dynaschema::Page<DocumentByPagesKeys>> {
-        self.query().page(cursor).await
-    }
-    /// See [`Query::all`](::dynaschema::Query::all).
-    pub async fn all(
-        self,
-    ) -> ::dynaschema::Result<::std::vec::Vec<DocumentByPagesKeys>> {
-        self.query().all().await
-    }
+    ::dynaschema::__query_builder_methods!('t, DocumentByPagesKeys);
 }
 /// The `documents_by_owner` query: narrow it by `created_at`, or run it as it is.
 #[must_use = "a query does nothing until it is run"]
@@ -1656,37 +1502,7 @@ impl<'t> DocumentsByOwnerQuery<'t> {
         let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
-    /// See [`Query::limit`](::dynaschema::Query::limit).
-    pub fn limit(self, n: usize) -> ::dynaschema::Query<'t, super::Document> {
-        self.query().limit(n)
-    }
-    /// See [`Query::reverse`](::dynaschema::Query::reverse).
-    pub fn reverse(self) -> ::dynaschema::Query<'t, super::Document> {
-        self.query().reverse()
-    }
-    /// See [`Query::consistent`](::dynaschema::Query::consistent).
-    pub fn consistent(self) -> ::dynaschema::Query<'t, super::Document> {
-        self.query().consistent()
-    }
-    /// See [`Query::stream`](::dynaschema::Query::stream).
-    pub fn stream(
-        self,
-    ) -> impl ::dynaschema::__private::Stream<
-        Item = ::dynaschema::Result<super::Document>,
-    > + Send + 't {
-        self.query().stream()
-    }
-    /// See [`Query::page`](::dynaschema::Query::page).
-    pub async fn page(
-        self,
-        cursor: ::core::option::Option<&::dynaschema::Cursor>,
-    ) -> ::dynaschema::Result<::dynaschema::Page<super::Document>> {
-        self.query().page(cursor).await
-    }
-    /// See [`Query::all`](::dynaschema::Query::all).
-    pub async fn all(self) -> ::dynaschema::Result<::std::vec::Vec<super::Document>> {
-        self.query().all().await
-    }
+    ::dynaschema::__query_builder_methods!('t, super::Document);
 }
 /// The `documents_by_owner` query with `created_at` fixed: narrow it by `doc_id`, or run it.
 #[must_use = "a query does nothing until it is run"]
@@ -1811,37 +1627,7 @@ impl<'t> DocumentsByOwnerQueryByCreatedAt<'t> {
         let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
-    /// See [`Query::limit`](::dynaschema::Query::limit).
-    pub fn limit(self, n: usize) -> ::dynaschema::Query<'t, super::Document> {
-        self.query().limit(n)
-    }
-    /// See [`Query::reverse`](::dynaschema::Query::reverse).
-    pub fn reverse(self) -> ::dynaschema::Query<'t, super::Document> {
-        self.query().reverse()
-    }
-    /// See [`Query::consistent`](::dynaschema::Query::consistent).
-    pub fn consistent(self) -> ::dynaschema::Query<'t, super::Document> {
-        self.query().consistent()
-    }
-    /// See [`Query::stream`](::dynaschema::Query::stream).
-    pub fn stream(
-        self,
-    ) -> impl ::dynaschema::__private::Stream<
-        Item = ::dynaschema::Result<super::Document>,
-    > + Send + 't {
-        self.query().stream()
-    }
-    /// See [`Query::page`](::dynaschema::Query::page).
-    pub async fn page(
-        self,
-        cursor: ::core::option::Option<&::dynaschema::Cursor>,
-    ) -> ::dynaschema::Result<::dynaschema::Page<super::Document>> {
-        self.query().page(cursor).await
-    }
-    /// See [`Query::all`](::dynaschema::Query::all).
-    pub async fn all(self) -> ::dynaschema::Result<::std::vec::Vec<super::Document>> {
-        self.query().all().await
-    }
+    ::dynaschema::__query_builder_methods!('t, super::Document);
 }
 /// The `documents_by_pages` query: narrow it by `pages`, or run it as it is.
 #[must_use = "a query does nothing until it is run"]
@@ -1964,37 +1750,7 @@ impl<'t> DocumentsByPagesQuery<'t> {
         let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
-    /// See [`Query::limit`](::dynaschema::Query::limit).
-    pub fn limit(self, n: usize) -> ::dynaschema::Query<'t, super::Document> {
-        self.query().limit(n)
-    }
-    /// See [`Query::reverse`](::dynaschema::Query::reverse).
-    pub fn reverse(self) -> ::dynaschema::Query<'t, super::Document> {
-        self.query().reverse()
-    }
-    /// See [`Query::consistent`](::dynaschema::Query::consistent).
-    pub fn consistent(self) -> ::dynaschema::Query<'t, super::Document> {
-        self.query().consistent()
-    }
-    /// See [`Query::stream`](::dynaschema::Query::stream).
-    pub fn stream(
-        self,
-    ) -> impl ::dynaschema::__private::Stream<
-        Item = ::dynaschema::Result<super::Document>,
-    > + Send + 't {
-        self.query().stream()
-    }
-    /// See [`Query::page`](::dynaschema::Query::page).
-    pub async fn page(
-        self,
-        cursor: ::core::option::Option<&::dynaschema::Cursor>,
-    ) -> ::dynaschema::Result<::dynaschema::Page<super::Document>> {
-        self.query().page(cursor).await
-    }
-    /// See [`Query::all`](::dynaschema::Query::all).
-    pub async fn all(self) -> ::dynaschema::Result<::std::vec::Vec<super::Document>> {
-        self.query().all().await
-    }
+    ::dynaschema::__query_builder_methods!('t, super::Document);
 }
 /// The `documents_by_pages` query with `pages` fixed: narrow it by `doc_id`, or run it.
 #[must_use = "a query does nothing until it is run"]
@@ -2119,37 +1875,7 @@ impl<'t> DocumentsByPagesQueryByPages<'t> {
         let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
-    /// See [`Query::limit`](::dynaschema::Query::limit).
-    pub fn limit(self, n: usize) -> ::dynaschema::Query<'t, super::Document> {
-        self.query().limit(n)
-    }
-    /// See [`Query::reverse`](::dynaschema::Query::reverse).
-    pub fn reverse(self) -> ::dynaschema::Query<'t, super::Document> {
-        self.query().reverse()
-    }
-    /// See [`Query::consistent`](::dynaschema::Query::consistent).
-    pub fn consistent(self) -> ::dynaschema::Query<'t, super::Document> {
-        self.query().consistent()
-    }
-    /// See [`Query::stream`](::dynaschema::Query::stream).
-    pub fn stream(
-        self,
-    ) -> impl ::dynaschema::__private::Stream<
-        Item = ::dynaschema::Result<super::Document>,
-    > + Send + 't {
-        self.query().stream()
-    }
-    /// See [`Query::page`](::dynaschema::Query::page).
-    pub async fn page(
-        self,
-        cursor: ::core::option::Option<&::dynaschema::Cursor>,
-    ) -> ::dynaschema::Result<::dynaschema::Page<super::Document>> {
-        self.query().page(cursor).await
-    }
-    /// See [`Query::all`](::dynaschema::Query::all).
-    pub async fn all(self) -> ::dynaschema::Result<::std::vec::Vec<super::Document>> {
-        self.query().all().await
-    }
+    ::dynaschema::__query_builder_methods!('t, super::Document);
 }
 /// The `documents_by_tag` query: narrow it by `doc_id`, or run it as it is.
 #[must_use = "a query does nothing until it is run"]
@@ -2274,37 +2000,7 @@ impl<'t> DocumentsByTagQuery<'t> {
         let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
-    /// See [`Query::limit`](::dynaschema::Query::limit).
-    pub fn limit(self, n: usize) -> ::dynaschema::Query<'t, super::Document> {
-        self.query().limit(n)
-    }
-    /// See [`Query::reverse`](::dynaschema::Query::reverse).
-    pub fn reverse(self) -> ::dynaschema::Query<'t, super::Document> {
-        self.query().reverse()
-    }
-    /// See [`Query::consistent`](::dynaschema::Query::consistent).
-    pub fn consistent(self) -> ::dynaschema::Query<'t, super::Document> {
-        self.query().consistent()
-    }
-    /// See [`Query::stream`](::dynaschema::Query::stream).
-    pub fn stream(
-        self,
-    ) -> impl ::dynaschema::__private::Stream<
-        Item = ::dynaschema::Result<super::Document>,
-    > + Send + 't {
-        self.query().stream()
-    }
-    /// See [`Query::page`](::dynaschema::Query::page).
-    pub async fn page(
-        self,
-        cursor: ::core::option::Option<&::dynaschema::Cursor>,
-    ) -> ::dynaschema::Result<::dynaschema::Page<super::Document>> {
-        self.query().page(cursor).await
-    }
-    /// See [`Query::all`](::dynaschema::Query::all).
-    pub async fn all(self) -> ::dynaschema::Result<::std::vec::Vec<super::Document>> {
-        self.query().all().await
-    }
+    ::dynaschema::__query_builder_methods!('t, super::Document);
 }
 /// The `owner_documents_matching` query: narrow it by `created_at`, or run it as it is.
 #[must_use = "a query does nothing until it is run"]
@@ -2447,37 +2143,7 @@ impl<'t> OwnerDocumentsMatchingQuery<'t> {
         let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
-    /// See [`Query::limit`](::dynaschema::Query::limit).
-    pub fn limit(self, n: usize) -> ::dynaschema::Query<'t, super::Document> {
-        self.query().limit(n)
-    }
-    /// See [`Query::reverse`](::dynaschema::Query::reverse).
-    pub fn reverse(self) -> ::dynaschema::Query<'t, super::Document> {
-        self.query().reverse()
-    }
-    /// See [`Query::consistent`](::dynaschema::Query::consistent).
-    pub fn consistent(self) -> ::dynaschema::Query<'t, super::Document> {
-        self.query().consistent()
-    }
-    /// See [`Query::stream`](::dynaschema::Query::stream).
-    pub fn stream(
-        self,
-    ) -> impl ::dynaschema::__private::Stream<
-        Item = ::dynaschema::Result<super::Document>,
-    > + Send + 't {
-        self.query().stream()
-    }
-    /// See [`Query::page`](::dynaschema::Query::page).
-    pub async fn page(
-        self,
-        cursor: ::core::option::Option<&::dynaschema::Cursor>,
-    ) -> ::dynaschema::Result<::dynaschema::Page<super::Document>> {
-        self.query().page(cursor).await
-    }
-    /// See [`Query::all`](::dynaschema::Query::all).
-    pub async fn all(self) -> ::dynaschema::Result<::std::vec::Vec<super::Document>> {
-        self.query().all().await
-    }
+    ::dynaschema::__query_builder_methods!('t, super::Document);
 }
 /// The `owner_documents_matching` query with `created_at` fixed: narrow it by `doc_id`, or run it.
 #[must_use = "a query does nothing until it is run"]
@@ -2602,37 +2268,7 @@ impl<'t> OwnerDocumentsMatchingQueryByCreatedAt<'t> {
         let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
-    /// See [`Query::limit`](::dynaschema::Query::limit).
-    pub fn limit(self, n: usize) -> ::dynaschema::Query<'t, super::Document> {
-        self.query().limit(n)
-    }
-    /// See [`Query::reverse`](::dynaschema::Query::reverse).
-    pub fn reverse(self) -> ::dynaschema::Query<'t, super::Document> {
-        self.query().reverse()
-    }
-    /// See [`Query::consistent`](::dynaschema::Query::consistent).
-    pub fn consistent(self) -> ::dynaschema::Query<'t, super::Document> {
-        self.query().consistent()
-    }
-    /// See [`Query::stream`](::dynaschema::Query::stream).
-    pub fn stream(
-        self,
-    ) -> impl ::dynaschema::__private::Stream<
-        Item = ::dynaschema::Result<super::Document>,
-    > + Send + 't {
-        self.query().stream()
-    }
-    /// See [`Query::page`](::dynaschema::Query::page).
-    pub async fn page(
-        self,
-        cursor: ::core::option::Option<&::dynaschema::Cursor>,
-    ) -> ::dynaschema::Result<::dynaschema::Page<super::Document>> {
-        self.query().page(cursor).await
-    }
-    /// See [`Query::all`](::dynaschema::Query::all).
-    pub async fn all(self) -> ::dynaschema::Result<::std::vec::Vec<super::Document>> {
-        self.query().all().await
-    }
+    ::dynaschema::__query_builder_methods!('t, super::Document);
 }
 /// The `readings` query: narrow it by `value`, or run it as it is.
 #[must_use = "a query does nothing until it is run"]
@@ -2755,37 +2391,7 @@ impl<'t> ReadingsQuery<'t> {
         let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
-    /// See [`Query::limit`](::dynaschema::Query::limit).
-    pub fn limit(self, n: usize) -> ::dynaschema::Query<'t, super::Reading> {
-        self.query().limit(n)
-    }
-    /// See [`Query::reverse`](::dynaschema::Query::reverse).
-    pub fn reverse(self) -> ::dynaschema::Query<'t, super::Reading> {
-        self.query().reverse()
-    }
-    /// See [`Query::consistent`](::dynaschema::Query::consistent).
-    pub fn consistent(self) -> ::dynaschema::Query<'t, super::Reading> {
-        self.query().consistent()
-    }
-    /// See [`Query::stream`](::dynaschema::Query::stream).
-    pub fn stream(
-        self,
-    ) -> impl ::dynaschema::__private::Stream<
-        Item = ::dynaschema::Result<super::Reading>,
-    > + Send + 't {
-        self.query().stream()
-    }
-    /// See [`Query::page`](::dynaschema::Query::page).
-    pub async fn page(
-        self,
-        cursor: ::core::option::Option<&::dynaschema::Cursor>,
-    ) -> ::dynaschema::Result<::dynaschema::Page<super::Reading>> {
-        self.query().page(cursor).await
-    }
-    /// See [`Query::all`](::dynaschema::Query::all).
-    pub async fn all(self) -> ::dynaschema::Result<::std::vec::Vec<super::Reading>> {
-        self.query().all().await
-    }
+    ::dynaschema::__query_builder_methods!('t, super::Reading);
 }
 /// The `readings` query with `value` fixed: narrow it by `reading_id`, or run it.
 #[must_use = "a query does nothing until it is run"]
@@ -2930,37 +2536,7 @@ impl<'t> ReadingsQueryByValue<'t> {
         let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
-    /// See [`Query::limit`](::dynaschema::Query::limit).
-    pub fn limit(self, n: usize) -> ::dynaschema::Query<'t, super::Reading> {
-        self.query().limit(n)
-    }
-    /// See [`Query::reverse`](::dynaschema::Query::reverse).
-    pub fn reverse(self) -> ::dynaschema::Query<'t, super::Reading> {
-        self.query().reverse()
-    }
-    /// See [`Query::consistent`](::dynaschema::Query::consistent).
-    pub fn consistent(self) -> ::dynaschema::Query<'t, super::Reading> {
-        self.query().consistent()
-    }
-    /// See [`Query::stream`](::dynaschema::Query::stream).
-    pub fn stream(
-        self,
-    ) -> impl ::dynaschema::__private::Stream<
-        Item = ::dynaschema::Result<super::Reading>,
-    > + Send + 't {
-        self.query().stream()
-    }
-    /// See [`Query::page`](::dynaschema::Query::page).
-    pub async fn page(
-        self,
-        cursor: ::core::option::Option<&::dynaschema::Cursor>,
-    ) -> ::dynaschema::Result<::dynaschema::Page<super::Reading>> {
-        self.query().page(cursor).await
-    }
-    /// See [`Query::all`](::dynaschema::Query::all).
-    pub async fn all(self) -> ::dynaschema::Result<::std::vec::Vec<super::Reading>> {
-        self.query().all().await
-    }
+    ::dynaschema::__query_builder_methods!('t, super::Reading);
 }
 /// The `revisions` query: narrow it by `revision`, or run it as it is.
 #[must_use = "a query does nothing until it is run"]
@@ -3095,37 +2671,7 @@ impl<'t> RevisionsQuery<'t> {
         let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
-    /// See [`Query::limit`](::dynaschema::Query::limit).
-    pub fn limit(self, n: usize) -> ::dynaschema::Query<'t, super::Revision> {
-        self.query().limit(n)
-    }
-    /// See [`Query::reverse`](::dynaschema::Query::reverse).
-    pub fn reverse(self) -> ::dynaschema::Query<'t, super::Revision> {
-        self.query().reverse()
-    }
-    /// See [`Query::consistent`](::dynaschema::Query::consistent).
-    pub fn consistent(self) -> ::dynaschema::Query<'t, super::Revision> {
-        self.query().consistent()
-    }
-    /// See [`Query::stream`](::dynaschema::Query::stream).
-    pub fn stream(
-        self,
-    ) -> impl ::dynaschema::__private::Stream<
-        Item = ::dynaschema::Result<super::Revision>,
-    > + Send + 't {
-        self.query().stream()
-    }
-    /// See [`Query::page`](::dynaschema::Query::page).
-    pub async fn page(
-        self,
-        cursor: ::core::option::Option<&::dynaschema::Cursor>,
-    ) -> ::dynaschema::Result<::dynaschema::Page<super::Revision>> {
-        self.query().page(cursor).await
-    }
-    /// See [`Query::all`](::dynaschema::Query::all).
-    pub async fn all(self) -> ::dynaschema::Result<::std::vec::Vec<super::Revision>> {
-        self.query().all().await
-    }
+    ::dynaschema::__query_builder_methods!('t, super::Revision);
 }
 /// What index `by_pages` holds of a `Document` item: the fields of its key templates, read from the keys
 /// (the index projects only keys). Cased segments (`{field|lower}`) read back cased.

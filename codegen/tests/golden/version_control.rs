@@ -677,37 +677,7 @@ impl<'t> AccountReposQuery<'t> {
         let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
-    /// See [`Query::limit`](::dynaschema::Query::limit).
-    pub fn limit(self, n: usize) -> ::dynaschema::Query<'t, super::Repo> {
-        self.query().limit(n)
-    }
-    /// See [`Query::reverse`](::dynaschema::Query::reverse).
-    pub fn reverse(self) -> ::dynaschema::Query<'t, super::Repo> {
-        self.query().reverse()
-    }
-    /// See [`Query::consistent`](::dynaschema::Query::consistent).
-    pub fn consistent(self) -> ::dynaschema::Query<'t, super::Repo> {
-        self.query().consistent()
-    }
-    /// See [`Query::stream`](::dynaschema::Query::stream).
-    pub fn stream(
-        self,
-    ) -> impl ::dynaschema::__private::Stream<
-        Item = ::dynaschema::Result<super::Repo>,
-    > + Send + 't {
-        self.query().stream()
-    }
-    /// See [`Query::page`](::dynaschema::Query::page).
-    pub async fn page(
-        self,
-        cursor: ::core::option::Option<&::dynaschema::Cursor>,
-    ) -> ::dynaschema::Result<::dynaschema::Page<super::Repo>> {
-        self.query().page(cursor).await
-    }
-    /// See [`Query::all`](::dynaschema::Query::all).
-    pub async fn all(self) -> ::dynaschema::Result<::std::vec::Vec<super::Repo>> {
-        self.query().all().await
-    }
+    ::dynaschema::__query_builder_methods!('t, super::Repo);
 }
 /// The `issues_by_status` query: narrow it by `status`, or run it as it is.
 #[must_use = "a query does nothing until it is run"]
@@ -857,37 +827,7 @@ impl<'t> IssuesByStatusQuery<'t> {
         let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
-    /// See [`Query::limit`](::dynaschema::Query::limit).
-    pub fn limit(self, n: usize) -> ::dynaschema::Query<'t, super::Issue> {
-        self.query().limit(n)
-    }
-    /// See [`Query::reverse`](::dynaschema::Query::reverse).
-    pub fn reverse(self) -> ::dynaschema::Query<'t, super::Issue> {
-        self.query().reverse()
-    }
-    /// See [`Query::consistent`](::dynaschema::Query::consistent).
-    pub fn consistent(self) -> ::dynaschema::Query<'t, super::Issue> {
-        self.query().consistent()
-    }
-    /// See [`Query::stream`](::dynaschema::Query::stream).
-    pub fn stream(
-        self,
-    ) -> impl ::dynaschema::__private::Stream<
-        Item = ::dynaschema::Result<super::Issue>,
-    > + Send + 't {
-        self.query().stream()
-    }
-    /// See [`Query::page`](::dynaschema::Query::page).
-    pub async fn page(
-        self,
-        cursor: ::core::option::Option<&::dynaschema::Cursor>,
-    ) -> ::dynaschema::Result<::dynaschema::Page<super::Issue>> {
-        self.query().page(cursor).await
-    }
-    /// See [`Query::all`](::dynaschema::Query::all).
-    pub async fn all(self) -> ::dynaschema::Result<::std::vec::Vec<super::Issue>> {
-        self.query().all().await
-    }
+    ::dynaschema::__query_builder_methods!('t, super::Issue);
 }
 /// The `issues_by_status` query with `status` fixed: narrow it by `number`, or run it.
 #[must_use = "a query does nothing until it is run"]
@@ -1009,37 +949,7 @@ impl<'t> IssuesByStatusQueryByStatus<'t> {
         let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
-    /// See [`Query::limit`](::dynaschema::Query::limit).
-    pub fn limit(self, n: usize) -> ::dynaschema::Query<'t, super::Issue> {
-        self.query().limit(n)
-    }
-    /// See [`Query::reverse`](::dynaschema::Query::reverse).
-    pub fn reverse(self) -> ::dynaschema::Query<'t, super::Issue> {
-        self.query().reverse()
-    }
-    /// See [`Query::consistent`](::dynaschema::Query::consistent).
-    pub fn consistent(self) -> ::dynaschema::Query<'t, super::Issue> {
-        self.query().consistent()
-    }
-    /// See [`Query::stream`](::dynaschema::Query::stream).
-    pub fn stream(
-        self,
-    ) -> impl ::dynaschema::__private::Stream<
-        Item = ::dynaschema::Result<super::Issue>,
-    > + Send + 't {
-        self.query().stream()
-    }
-    /// See [`Query::page`](::dynaschema::Query::page).
-    pub async fn page(
-        self,
-        cursor: ::core::option::Option<&::dynaschema::Cursor>,
-    ) -> ::dynaschema::Result<::dynaschema::Page<super::Issue>> {
-        self.query().page(cursor).await
-    }
-    /// See [`Query::all`](::dynaschema::Query::all).
-    pub async fn all(self) -> ::dynaschema::Result<::std::vec::Vec<super::Issue>> {
-        self.query().all().await
-    }
+    ::dynaschema::__query_builder_methods!('t, super::Issue);
 }
 /// The `pulls_by_status` query: narrow it by `status`, or run it as it is.
 #[must_use = "a query does nothing until it is run"]
@@ -1192,37 +1102,7 @@ impl<'t> PullsByStatusQuery<'t> {
         let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
-    /// See [`Query::limit`](::dynaschema::Query::limit).
-    pub fn limit(self, n: usize) -> ::dynaschema::Query<'t, super::PullRequest> {
-        self.query().limit(n)
-    }
-    /// See [`Query::reverse`](::dynaschema::Query::reverse).
-    pub fn reverse(self) -> ::dynaschema::Query<'t, super::PullRequest> {
-        self.query().reverse()
-    }
-    /// See [`Query::consistent`](::dynaschema::Query::consistent).
-    pub fn consistent(self) -> ::dynaschema::Query<'t, super::PullRequest> {
-        self.query().consistent()
-    }
-    /// See [`Query::stream`](::dynaschema::Query::stream).
-    pub fn stream(
-        self,
-    ) -> impl ::dynaschema::__private::Stream<
-        Item = ::dynaschema::Result<super::PullRequest>,
-    > + Send + 't {
-        self.query().stream()
-    }
-    /// See [`Query::page`](::dynaschema::Query::page).
-    pub async fn page(
-        self,
-        cursor: ::core::option::Option<&::dynaschema::Cursor>,
-    ) -> ::dynaschema::Result<::dynaschema::Page<super::PullRequest>> {
-        self.query().page(cursor).await
-    }
-    /// See [`Query::all`](::dynaschema::Query::all).
-    pub async fn all(self) -> ::dynaschema::Result<::std::vec::Vec<super::PullRequest>> {
-        self.query().all().await
-    }
+    ::dynaschema::__query_builder_methods!('t, super::PullRequest);
 }
 /// The `pulls_by_status` query with `status` fixed: narrow it by `number`, or run it.
 #[must_use = "a query does nothing until it is run"]
@@ -1347,37 +1227,7 @@ impl<'t> PullsByStatusQueryByStatus<'t> {
         let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
-    /// See [`Query::limit`](::dynaschema::Query::limit).
-    pub fn limit(self, n: usize) -> ::dynaschema::Query<'t, super::PullRequest> {
-        self.query().limit(n)
-    }
-    /// See [`Query::reverse`](::dynaschema::Query::reverse).
-    pub fn reverse(self) -> ::dynaschema::Query<'t, super::PullRequest> {
-        self.query().reverse()
-    }
-    /// See [`Query::consistent`](::dynaschema::Query::consistent).
-    pub fn consistent(self) -> ::dynaschema::Query<'t, super::PullRequest> {
-        self.query().consistent()
-    }
-    /// See [`Query::stream`](::dynaschema::Query::stream).
-    pub fn stream(
-        self,
-    ) -> impl ::dynaschema::__private::Stream<
-        Item = ::dynaschema::Result<super::PullRequest>,
-    > + Send + 't {
-        self.query().stream()
-    }
-    /// See [`Query::page`](::dynaschema::Query::page).
-    pub async fn page(
-        self,
-        cursor: ::core::option::Option<&::dynaschema::Cursor>,
-    ) -> ::dynaschema::Result<::dynaschema::Page<super::PullRequest>> {
-        self.query().page(cursor).await
-    }
-    /// See [`Query::all`](::dynaschema::Query::all).
-    pub async fn all(self) -> ::dynaschema::Result<::std::vec::Vec<super::PullRequest>> {
-        self.query().all().await
-    }
+    ::dynaschema::__query_builder_methods!('t, super::PullRequest);
 }
 /// The `repo_issues` query: narrow it by `number`, or run it as it is.
 #[must_use = "a query does nothing until it is run"]
@@ -1499,37 +1349,7 @@ impl<'t> RepoIssuesQuery<'t> {
         let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
-    /// See [`Query::limit`](::dynaschema::Query::limit).
-    pub fn limit(self, n: usize) -> ::dynaschema::Query<'t, super::Issue> {
-        self.query().limit(n)
-    }
-    /// See [`Query::reverse`](::dynaschema::Query::reverse).
-    pub fn reverse(self) -> ::dynaschema::Query<'t, super::Issue> {
-        self.query().reverse()
-    }
-    /// See [`Query::consistent`](::dynaschema::Query::consistent).
-    pub fn consistent(self) -> ::dynaschema::Query<'t, super::Issue> {
-        self.query().consistent()
-    }
-    /// See [`Query::stream`](::dynaschema::Query::stream).
-    pub fn stream(
-        self,
-    ) -> impl ::dynaschema::__private::Stream<
-        Item = ::dynaschema::Result<super::Issue>,
-    > + Send + 't {
-        self.query().stream()
-    }
-    /// See [`Query::page`](::dynaschema::Query::page).
-    pub async fn page(
-        self,
-        cursor: ::core::option::Option<&::dynaschema::Cursor>,
-    ) -> ::dynaschema::Result<::dynaschema::Page<super::Issue>> {
-        self.query().page(cursor).await
-    }
-    /// See [`Query::all`](::dynaschema::Query::all).
-    pub async fn all(self) -> ::dynaschema::Result<::std::vec::Vec<super::Issue>> {
-        self.query().all().await
-    }
+    ::dynaschema::__query_builder_methods!('t, super::Issue);
 }
 /// The `stargazers` query: narrow it by `username`, or run it as it is.
 #[must_use = "a query does nothing until it is run"]
@@ -1664,37 +1484,7 @@ impl<'t> StargazersQuery<'t> {
         let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
-    /// See [`Query::limit`](::dynaschema::Query::limit).
-    pub fn limit(self, n: usize) -> ::dynaschema::Query<'t, super::Star> {
-        self.query().limit(n)
-    }
-    /// See [`Query::reverse`](::dynaschema::Query::reverse).
-    pub fn reverse(self) -> ::dynaschema::Query<'t, super::Star> {
-        self.query().reverse()
-    }
-    /// See [`Query::consistent`](::dynaschema::Query::consistent).
-    pub fn consistent(self) -> ::dynaschema::Query<'t, super::Star> {
-        self.query().consistent()
-    }
-    /// See [`Query::stream`](::dynaschema::Query::stream).
-    pub fn stream(
-        self,
-    ) -> impl ::dynaschema::__private::Stream<
-        Item = ::dynaschema::Result<super::Star>,
-    > + Send + 't {
-        self.query().stream()
-    }
-    /// See [`Query::page`](::dynaschema::Query::page).
-    pub async fn page(
-        self,
-        cursor: ::core::option::Option<&::dynaschema::Cursor>,
-    ) -> ::dynaschema::Result<::dynaschema::Page<super::Star>> {
-        self.query().page(cursor).await
-    }
-    /// See [`Query::all`](::dynaschema::Query::all).
-    pub async fn all(self) -> ::dynaschema::Result<::std::vec::Vec<super::Star>> {
-        self.query().all().await
-    }
+    ::dynaschema::__query_builder_methods!('t, super::Star);
 }
 /// The `starred_by` query: narrow it by `owner`, or run it as it is.
 #[must_use = "a query does nothing until it is run"]
@@ -1814,37 +1604,7 @@ impl<'t> StarredByQuery<'t> {
         let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
-    /// See [`Query::limit`](::dynaschema::Query::limit).
-    pub fn limit(self, n: usize) -> ::dynaschema::Query<'t, super::Star> {
-        self.query().limit(n)
-    }
-    /// See [`Query::reverse`](::dynaschema::Query::reverse).
-    pub fn reverse(self) -> ::dynaschema::Query<'t, super::Star> {
-        self.query().reverse()
-    }
-    /// See [`Query::consistent`](::dynaschema::Query::consistent).
-    pub fn consistent(self) -> ::dynaschema::Query<'t, super::Star> {
-        self.query().consistent()
-    }
-    /// See [`Query::stream`](::dynaschema::Query::stream).
-    pub fn stream(
-        self,
-    ) -> impl ::dynaschema::__private::Stream<
-        Item = ::dynaschema::Result<super::Star>,
-    > + Send + 't {
-        self.query().stream()
-    }
-    /// See [`Query::page`](::dynaschema::Query::page).
-    pub async fn page(
-        self,
-        cursor: ::core::option::Option<&::dynaschema::Cursor>,
-    ) -> ::dynaschema::Result<::dynaschema::Page<super::Star>> {
-        self.query().page(cursor).await
-    }
-    /// See [`Query::all`](::dynaschema::Query::all).
-    pub async fn all(self) -> ::dynaschema::Result<::std::vec::Vec<super::Star>> {
-        self.query().all().await
-    }
+    ::dynaschema::__query_builder_methods!('t, super::Star);
 }
 /// The `starred_by` query with `owner` fixed: narrow it by `repo`, or run it.
 #[must_use = "a query does nothing until it is run"]
@@ -1966,35 +1726,5 @@ impl<'t> StarredByQueryByOwner<'t> {
         let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
-    /// See [`Query::limit`](::dynaschema::Query::limit).
-    pub fn limit(self, n: usize) -> ::dynaschema::Query<'t, super::Star> {
-        self.query().limit(n)
-    }
-    /// See [`Query::reverse`](::dynaschema::Query::reverse).
-    pub fn reverse(self) -> ::dynaschema::Query<'t, super::Star> {
-        self.query().reverse()
-    }
-    /// See [`Query::consistent`](::dynaschema::Query::consistent).
-    pub fn consistent(self) -> ::dynaschema::Query<'t, super::Star> {
-        self.query().consistent()
-    }
-    /// See [`Query::stream`](::dynaschema::Query::stream).
-    pub fn stream(
-        self,
-    ) -> impl ::dynaschema::__private::Stream<
-        Item = ::dynaschema::Result<super::Star>,
-    > + Send + 't {
-        self.query().stream()
-    }
-    /// See [`Query::page`](::dynaschema::Query::page).
-    pub async fn page(
-        self,
-        cursor: ::core::option::Option<&::dynaschema::Cursor>,
-    ) -> ::dynaschema::Result<::dynaschema::Page<super::Star>> {
-        self.query().page(cursor).await
-    }
-    /// See [`Query::all`](::dynaschema::Query::all).
-    pub async fn all(self) -> ::dynaschema::Result<::std::vec::Vec<super::Star>> {
-        self.query().all().await
-    }
+    ::dynaschema::__query_builder_methods!('t, super::Star);
 }
