@@ -5,4 +5,7 @@ fn main() {
     dynaschema_codegen::Builder::new()
         .compile("schemas/configured.toml")
         .unwrap_or_else(|e| panic!("{e}"));
+    dynaschema_codegen::Builder::new()
+        .compile("schemas/tournament.toml")
+        .unwrap_or_else(|e| panic!("{e}"));
 }

@@ -13,6 +13,7 @@ pub fn run(schema: &Schema, diagnostics: &mut Diagnostics) {
     collection_members_share_partition(schema, diagnostics);
     keys_can_collide(schema, diagnostics);
     entity_attribute_is_not_a_key(schema, diagnostics);
+    key_attribute_types_agree(schema, diagnostics);
     index_limits(schema, diagnostics);
     if diagnostics.has_errors() {
         return;
@@ -57,12 +58,16 @@ fn pair_can_collide(a: &EntityKeys, b: &EntityKeys) -> Option<Vec<String>> {
 
 /// A collection is one `Query` on one partition: every member's partition template
 /// on the index must be the same, or some members live in other partitions and the
-/// query silently misses them.
+/// query silently misses them. (On a multi-attribute index the partition is the
+/// attributes themselves, whichever fields fill them: members always share it.)
 fn collection_members_share_partition(schema: &Schema, diagnostics: &mut Diagnostics) {
     for pattern in &schema.patterns {
         let PatternKind::Collection { entities, index } = &pattern.kind else {
             continue;
         };
+        if schema.indexes[*index].native.is_some() {
+            continue;
+        }
         let first = &schema.entities[entities[0]];
         let Some(reference) = first.keys_on(*index) else {
             continue;
@@ -117,6 +122,11 @@ fn keys_can_collide(schema: &Schema, diagnostics: &mut Diagnostics) {
                     continue;
                 };
                 let index = &schema.indexes[kb.index];
+                if index.native.is_some() {
+                    // Fields only, no literals: entities always share the key space.
+                    // Legal on a GSI; `prefix_matches_other_entities` warns per pattern.
+                    continue;
+                }
                 let primary = index.kind == IndexKind::Primary;
                 let diagnostic = if needs.is_empty() && primary {
                     Diagnostic::error(
@@ -161,7 +171,7 @@ fn keys_can_collide(schema: &Schema, diagnostics: &mut Diagnostics) {
 fn entity_attribute_is_not_a_key(schema: &Schema, diagnostics: &mut Diagnostics) {
     let attr = &schema.table.entity_attribute;
     for index in &schema.indexes {
-        if &index.partition_key == attr || index.sort_key.as_ref() == Some(attr) {
+        if index.key_attributes().iter().any(|k| &k.name == attr) {
             diagnostics.push(Diagnostic {
                 severity: Severity::Error,
                 code: "check::entity-attribute-is-key",
@@ -174,6 +184,64 @@ fn entity_attribute_is_not_a_key(schema: &Schema, diagnostics: &mut Diagnostics)
                 help: None,
             });
         }
+    }
+}
+
+/// `CreateTable` declares each key attribute once with one type, and every item
+/// must store it with that type. A multi-attribute key attribute also holds entity
+/// field values, so it cannot be one of the attributes dynaschema writes itself.
+fn key_attribute_types_agree(schema: &Schema, diagnostics: &mut Diagnostics) {
+    let mut seen: Vec<(crate::schema::KeyAttribute, &str)> = Vec::new();
+    let table = &schema.table;
+    let primary = schema.primary();
+    let reserved = [
+        Some(&primary.partition_key),
+        primary.sort_key.as_ref(),
+        Some(&table.schema_version_attribute),
+    ];
+    for index in &schema.indexes {
+        if let Some(native) = &index.native {
+            for attribute in native.partition.iter().chain(&native.sort) {
+                if reserved.iter().flatten().any(|r| **r == attribute.name) {
+                    diagnostics.push(Diagnostic::error(
+                        "check::key-attribute-type",
+                        format!(
+                            "`{}` is written by dynaschema itself, so it cannot hold field values in `{}`'s key",
+                            attribute.name, index.name
+                        ),
+                        index.span.clone(),
+                        "choose another attribute",
+                    ));
+                }
+            }
+        }
+        for attribute in index.key_attributes() {
+            match seen.iter().find(|(a, _)| a.name == attribute.name) {
+                Some((other, other_index)) if other.kind != attribute.kind => {
+                    diagnostics.push(Diagnostic::error(
+                        "check::key-attribute-type",
+                        format!(
+                            "`{}` is a {} in `{}`'s key but a {} in `{other_index}`'s",
+                            attribute.name,
+                            kind_name(attribute.kind),
+                            index.name,
+                            kind_name(other.kind)
+                        ),
+                        index.span.clone(),
+                        "conflicting attribute type",
+                    ));
+                }
+                Some(_) => {}
+                None => seen.push((attribute, &index.name)),
+            }
+        }
+    }
+}
+
+fn kind_name(kind: crate::schema::ScalarKind) -> &'static str {
+    match kind {
+        crate::schema::ScalarKind::String => "string",
+        crate::schema::ScalarKind::Number => "number",
     }
 }
 
@@ -227,6 +295,10 @@ fn prefix_matches_other_entities(schema: &Schema, diagnostics: &mut Diagnostics)
             if reached {
                 let constant = keys.sort.as_ref().is_some_and(KeyTemplate::is_constant);
                 let what = match &prefix {
+                    None if schema.indexes[index].native.is_some() => {
+                        "reads every item with its key values on this multi-attribute index"
+                            .to_owned()
+                    }
                     None => {
                         "reads the whole partition (its sort key starts with a field)".to_owned()
                     }
@@ -240,10 +312,17 @@ fn prefix_matches_other_entities(schema: &Schema, diagnostics: &mut Diagnostics)
                         pattern.span.clone(),
                         format!("also reads `{}` items, which are skipped", other.name),
                     )
-                    .with_help(format!(
-                        "start `{}`'s sort key with a literal no other entity in the partition uses, or make this a collection",
-                        schema.entities[entity].name
-                    )),
+                    .with_help(if schema.indexes[index].native.is_some() {
+                        format!(
+                            "a multi-attribute key has no literal to tell entities apart: give `{}` an index of its own, or make this a collection",
+                            schema.entities[entity].name
+                        )
+                    } else {
+                        format!(
+                            "start `{}`'s sort key with a literal no other entity in the partition uses, or make this a collection",
+                            schema.entities[entity].name
+                        )
+                    }),
                 );
             }
         }

@@ -76,3 +76,8 @@ fn online_shop_example() {
         "online_shop.rs",
     );
 }
+
+#[test]
+fn multi_attribute_keys() {
+    check("tests/schemas/tournament.toml", "tournament.rs");
+}

@@ -101,6 +101,7 @@ pub mod error;
 pub mod filter;
 pub mod key;
 pub mod local;
+pub mod native_key;
 pub mod query;
 pub mod scan;
 pub mod sort_key;
@@ -247,6 +248,7 @@ pub mod __private {
     pub use crate::error::{AttributeError, DecodeError, EncodeError, Error, KeyError, Result};
     pub use crate::filter::{Filter, FilterValue};
     pub use crate::key::{Cased, Key, KeyRole, KeySegment, KeyWriter, Primary, Secondary};
+    pub use crate::native_key::{KeyAttribute, NativeKey, NativePartition, NativeSort, ScalarType};
     pub use crate::query::{KeyCondition, PatternQuery, Query, SortCondition, decode_entity};
     pub use crate::scan::Scan;
     pub use crate::sort_key::{Comparison, SortKeyPrefix, TextPrefix};
@@ -264,6 +266,43 @@ pub mod __private {
     pub trait KeyField<const H: u64> {
         /// The argument type.
         type Arg: ?Sized + KeySegment;
+    }
+
+    /// The type of the field called by the name that hashes to `H`, as it is passed to
+    /// queries of a multi-attribute index key (`str` for `String`).
+    pub trait NativeKeyField<const H: u64> {
+        /// The argument type.
+        type Arg: ?Sized + NativeKey + PartialOrd;
+    }
+
+    /// Reads a multi-attribute key attribute into a projection field, naming it on
+    /// failure; `None` when the item does not have it.
+    pub fn decode_native_field<T: NativeKey + ?Sized>(
+        entity: &'static str,
+        field: &'static str,
+        attribute: &str,
+        item: &Item,
+    ) -> Option<Result<T::Owned, DecodeError>> {
+        let value = item.get(attribute)?.clone();
+        Some(T::from_key_value(value).map_err(|reason| DecodeError::new(entity, field, reason)))
+    }
+
+    /// A multi-attribute key attribute's value, checked as DynamoDB checks keys.
+    pub fn native_key_value<T: NativeKey + ?Sized>(
+        entity: &'static str,
+        attribute: &'static str,
+        partition: bool,
+        value: &T,
+    ) -> Result<AttributeValue, KeyError> {
+        crate::native_key::key_value(entity, attribute, partition, value)
+    }
+
+    /// Fails to compile (with `message`) unless `T` is stored as `expected`: a field of
+    /// a multi-attribute key attribute must have the type the schema declares for it.
+    pub const fn assert_key_type<T: NativeKey + ?Sized>(expected: ScalarType, message: &str) {
+        if T::TYPE as u8 != expected as u8 {
+            panic!("{}", message);
+        }
     }
 
     /// The attribute name and parameter type of the field called by the name that

@@ -11,52 +11,127 @@ use crate::error::{Error, KeyError, Result, from_sdk};
 use crate::filter::Filter;
 use crate::table::Table;
 
-/// The key condition of a query: a partition key value and an optional sort key
-/// condition. Expression strings depend only on this structure, never on values:
-/// names and values always travel as placeholders.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The key condition of a query: equality on the partition key attribute(s) and
+/// conditions on the sort key attribute(s). Expression strings depend only on this
+/// structure, never on values: names and values always travel as placeholders.
+///
+/// A template (synthetic string) key has one partition and at most one sort
+/// condition; a [multi-attribute key](crate::native_key) has one equality per
+/// partition attribute, then equalities on leading sort attributes and at most one
+/// other condition on the next.
+#[derive(Debug, Clone, PartialEq)]
 pub struct KeyCondition {
-    partition: (&'static str, String),
-    sort: Option<(&'static str, SortCondition)>,
+    partition: Vec<(&'static str, AttributeValue)>,
+    sort: Vec<(&'static str, SortCondition<AttributeValue>)>,
     excluded: Option<String>,
 }
 
-/// A condition on the sort key. Built by generated pattern methods from typed
-/// values; see [`crate::sort_key`] for how comparisons of segments are encoded.
+/// A condition on a sort key attribute. Built by generated pattern methods from typed
+/// values; see [`crate::sort_key`] for how comparisons of template segments are
+/// encoded. `V` is the compared value: the key text for template keys, an
+/// [`AttributeValue`] for multi-attribute keys.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
-pub enum SortCondition {
+pub enum SortCondition<V = String> {
     /// `sk = value`
-    Equals(String),
+    Equals(V),
     /// `begins_with(sk, prefix)`; prefixes built by dynaschema end at a segment boundary.
-    BeginsWith(String),
+    BeginsWith(V),
     /// `sk BETWEEN low AND high` (inclusive).
-    Between(String, String),
+    Between(V, V),
     /// `sk < value`
-    Less(String),
+    Less(V),
     /// `sk <= value`
-    LessOrEqual(String),
+    LessOrEqual(V),
     /// `sk > value`
-    Greater(String),
+    Greater(V),
     /// `sk >= value`
-    GreaterOrEqual(String),
+    GreaterOrEqual(V),
     /// Nothing can match (e.g. `between(high, low)`); no request is sent.
     Nothing,
 }
 
+impl<V> SortCondition<V> {
+    /// The same condition on converted values.
+    pub fn map<W>(self, mut f: impl FnMut(V) -> W) -> SortCondition<W> {
+        match self {
+            SortCondition::Equals(v) => SortCondition::Equals(f(v)),
+            SortCondition::BeginsWith(v) => SortCondition::BeginsWith(f(v)),
+            SortCondition::Between(low, high) => SortCondition::Between(f(low), f(high)),
+            SortCondition::Less(v) => SortCondition::Less(f(v)),
+            SortCondition::LessOrEqual(v) => SortCondition::LessOrEqual(f(v)),
+            SortCondition::Greater(v) => SortCondition::Greater(f(v)),
+            SortCondition::GreaterOrEqual(v) => SortCondition::GreaterOrEqual(f(v)),
+            SortCondition::Nothing => SortCondition::Nothing,
+        }
+    }
+
+    /// The condition's text with `name` and `value` placeholders (`high` is the upper
+    /// bound of `BETWEEN`).
+    fn write(&self, out: &mut String, name: &str, value: &str, high: &str) {
+        use std::fmt::Write as _;
+        let _ = match self {
+            SortCondition::Equals(_) | SortCondition::Nothing => write!(out, "{name} = {value}"),
+            SortCondition::BeginsWith(_) => write!(out, "begins_with({name}, {value})"),
+            SortCondition::Between(..) => write!(out, "{name} BETWEEN {value} AND {high}"),
+            SortCondition::Less(_) => write!(out, "{name} < {value}"),
+            SortCondition::LessOrEqual(_) => write!(out, "{name} <= {value}"),
+            SortCondition::Greater(_) => write!(out, "{name} > {value}"),
+            SortCondition::GreaterOrEqual(_) => write!(out, "{name} >= {value}"),
+        };
+    }
+
+    fn values(&self) -> impl Iterator<Item = &V> {
+        let (first, second) = match self {
+            SortCondition::Between(low, high) => (Some(low), Some(high)),
+            SortCondition::Equals(v)
+            | SortCondition::BeginsWith(v)
+            | SortCondition::Less(v)
+            | SortCondition::LessOrEqual(v)
+            | SortCondition::Greater(v)
+            | SortCondition::GreaterOrEqual(v) => (Some(v), None),
+            SortCondition::Nothing => (None, None),
+        };
+        first.into_iter().chain(second)
+    }
+}
+
 impl KeyCondition {
-    /// `partition_attribute = value`.
+    /// `partition_attribute = value`, for a template key.
     pub fn partition(attribute: &'static str, value: String) -> Self {
+        Self::native().and_partition(attribute, AttributeValue::S(value))
+    }
+
+    /// No condition yet: add one equality per partition attribute with
+    /// [`and_partition`](Self::and_partition).
+    pub fn native() -> Self {
         Self {
-            partition: (attribute, value),
-            sort: None,
+            partition: Vec::new(),
+            sort: Vec::new(),
             excluded: None,
         }
     }
 
-    /// Adds a sort key condition.
+    /// Adds `attribute = value` on a partition key attribute.
+    pub fn and_partition(mut self, attribute: &'static str, value: AttributeValue) -> Self {
+        self.partition.push((attribute, value));
+        self
+    }
+
+    /// Adds a condition on a template sort key.
     pub fn sort(mut self, attribute: &'static str, condition: SortCondition) -> Self {
-        self.sort = Some((attribute, condition));
+        self.sort
+            .push((attribute, condition.map(AttributeValue::S)));
+        self
+    }
+
+    /// Adds conditions on the attributes of a multi-attribute sort key, left to
+    /// right: equalities, then at most one other condition.
+    pub fn sort_native(
+        mut self,
+        conditions: impl IntoIterator<Item = (&'static str, SortCondition<AttributeValue>)>,
+    ) -> Self {
+        self.sort.extend(conditions);
         self
     }
 
@@ -73,23 +148,73 @@ impl KeyCondition {
         self.excluded.as_deref()
     }
 
-    fn expression(&self) -> &'static str {
-        match &self.sort {
-            None | Some((_, SortCondition::Nothing)) => "#pk = :pk",
-            Some((_, SortCondition::Equals(_))) => "#pk = :pk AND #sk = :sk",
-            Some((_, SortCondition::BeginsWith(_))) => "#pk = :pk AND begins_with(#sk, :sk)",
-            Some((_, SortCondition::Between(..))) => "#pk = :pk AND #sk BETWEEN :sk AND :sk2",
-            Some((_, SortCondition::Less(_))) => "#pk = :pk AND #sk < :sk",
-            Some((_, SortCondition::LessOrEqual(_))) => "#pk = :pk AND #sk <= :sk",
-            Some((_, SortCondition::Greater(_))) => "#pk = :pk AND #sk > :sk",
-            Some((_, SortCondition::GreaterOrEqual(_))) => "#pk = :pk AND #sk >= :sk",
+    /// The `KeyConditionExpression`: `#pk = :pk`, `#pk1 = :pk1`, ... for the
+    /// partition attributes, then `#sk`, `#sk1`, ... for the sort attributes.
+    pub fn expression(&self) -> String {
+        let mut out = String::new();
+        for i in 0..self.partition.len() {
+            if i > 0 {
+                out.push_str(" AND ");
+            }
+            let n = suffix(i);
+            out.push_str(&format!("#pk{n} = :pk{n}"));
         }
+        for (j, (_, condition)) in self.sort.iter().enumerate() {
+            let n = suffix(j);
+            out.push_str(" AND ");
+            condition.write(
+                &mut out,
+                &format!("#sk{n}"),
+                &format!(":sk{n}"),
+                &format!(":skhi{n}"),
+            );
+        }
+        out
+    }
+
+    /// The name and value placeholders of [`expression`](Self::expression).
+    fn placeholders(&self) -> Placeholders {
+        let mut names = Vec::new();
+        let mut values = Vec::new();
+        for (i, (attribute, value)) in self.partition.iter().enumerate() {
+            let n = suffix(i);
+            names.push((format!("#pk{n}"), *attribute));
+            values.push((format!(":pk{n}"), value.clone()));
+        }
+        for (j, (attribute, condition)) in self.sort.iter().enumerate() {
+            let n = suffix(j);
+            names.push((format!("#sk{n}"), *attribute));
+            for (k, value) in condition.values().enumerate() {
+                let placeholder = if k == 0 {
+                    format!(":sk{n}")
+                } else {
+                    format!(":skhi{n}")
+                };
+                values.push((placeholder, value.clone()));
+            }
+        }
+        (names, values)
     }
 
     /// Whether the condition can match nothing, so no request is needed.
     fn is_empty(&self) -> bool {
-        matches!(self.sort, Some((_, SortCondition::Nothing)))
+        self.sort
+            .iter()
+            .any(|(_, c)| matches!(c, SortCondition::Nothing))
     }
+
+    /// The attribute of the last sort condition, where an excluded value applies.
+    fn last_sort_attribute(&self) -> Option<&'static str> {
+        self.sort.last().map(|(attribute, _)| *attribute)
+    }
+}
+
+/// Name placeholders with their attributes, value placeholders with their values.
+type Placeholders = (Vec<(String, &'static str)>, Vec<(String, AttributeValue)>);
+
+/// `""` for the first placeholder of a kind, then `1`, `2`, ...
+fn suffix(i: usize) -> String {
+    if i == 0 { String::new() } else { i.to_string() }
 }
 
 /// Turns one raw item of a query page into a result, or skips it (`Ok(None)`) when it
@@ -136,13 +261,29 @@ impl<'t, T: Send + 't> PatternQuery<'t, T> {
         attribute: &'static str,
         sort: std::result::Result<(Option<SortCondition>, Option<String>), KeyError>,
     ) -> Query<'t, T> {
-        let condition = self.partition.and_then(|partition| {
+        let condition = self.partition.clone().and_then(|partition| {
             let (condition, excluded) = sort?;
             Ok(match condition {
                 Some(condition) => partition.sort(attribute, condition).excluding(excluded),
                 None => partition,
             })
         });
+        self.into_query(condition)
+    }
+
+    /// The query with conditions on the attributes of a multi-attribute sort key.
+    pub fn finish_native(
+        self,
+        sort: std::result::Result<Vec<(&'static str, SortCondition<AttributeValue>)>, KeyError>,
+    ) -> Query<'t, T> {
+        let condition = self
+            .partition
+            .clone()
+            .and_then(|partition| Ok(partition.sort_native(sort?)));
+        self.into_query(condition)
+    }
+
+    fn into_query(self, condition: std::result::Result<KeyCondition, KeyError>) -> Query<'t, T> {
         let query = Query::new(
             self.table,
             self.pattern,
@@ -305,8 +446,6 @@ impl<'t, T: Send + 't> Query<'t, T> {
             .table_name(self.table.name())
             .set_index_name(self.index.map(str::to_owned))
             .key_condition_expression(condition.expression())
-            .expression_attribute_names("#pk", condition.partition.0)
-            .expression_attribute_values(":pk", AttributeValue::S(condition.partition.1.clone()))
             .scan_index_forward(self.ascending)
             .consistent_read(self.consistent)
             .set_exclusive_start_key(start)
@@ -326,24 +465,12 @@ impl<'t, T: Send + 't> Query<'t, T> {
                 request = request.expression_attribute_values(*placeholder, value.clone());
             }
         }
-        if let Some((attribute, sort)) = &condition.sort {
-            let (value, second) = match sort {
-                SortCondition::Between(low, high) => (low, Some(high)),
-                SortCondition::Equals(v)
-                | SortCondition::BeginsWith(v)
-                | SortCondition::Less(v)
-                | SortCondition::LessOrEqual(v)
-                | SortCondition::Greater(v)
-                | SortCondition::GreaterOrEqual(v) => (v, None),
-                SortCondition::Nothing => unreachable!("returned above"),
-            };
-            request = request
-                .expression_attribute_names("#sk", *attribute)
-                .expression_attribute_values(":sk", AttributeValue::S(value.clone()));
-            if let Some(high) = second {
-                request =
-                    request.expression_attribute_values(":sk2", AttributeValue::S(high.clone()));
-            }
+        let (names, values) = condition.placeholders();
+        for (placeholder, attribute) in names {
+            request = request.expression_attribute_names(placeholder, attribute);
+        }
+        for (placeholder, value) in values {
+            request = request.expression_attribute_values(placeholder, value);
         }
         let output = request
             .send()
@@ -363,9 +490,7 @@ impl<'t, T: Send + 't> Query<'t, T> {
                 crate::batch::get_full_items(self.table, self.entity, raw_items, false).await?;
         }
         let mut items = Vec::with_capacity(raw_items.len());
-        let excluded = condition
-            .excluded()
-            .zip(condition.sort.as_ref().map(|(attribute, _)| *attribute));
+        let excluded = condition.excluded().zip(condition.last_sort_attribute());
         for item in raw_items {
             if let Some((value, attribute)) = excluded
                 && matches!(item.get(attribute), Some(AttributeValue::S(sk)) if sk == value)

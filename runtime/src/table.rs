@@ -9,13 +9,14 @@ use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::ProvideErrorMetadata as _;
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, GlobalSecondaryIndex, KeySchemaElement, KeyType,
-    Projection as SdkProjection, ProjectionType, ScalarAttributeType,
+    Projection as SdkProjection, ProjectionType,
 };
 use tracing::Instrument as _;
 
 use crate::entity::Entity;
 use crate::error::{Result, from_sdk};
 use crate::key::Key;
+use crate::native_key::KeyAttribute;
 
 /// What [`Table::create_table`] did.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -33,6 +34,7 @@ pub struct CreatedTable {
 ///
 /// ```
 /// use dynaschema::{IndexDefinition, Projection, TableDefinition, TableOptions};
+/// use dynaschema::native_key::KeyAttribute;
 ///
 /// static APP: TableDefinition = TableDefinition {
 ///     name: "App",
@@ -41,8 +43,8 @@ pub struct CreatedTable {
 ///     entity_attribute: "_et",
 ///     indexes: &[IndexDefinition {
 ///         name: "gsi1",
-///         partition_key: "gsi1pk",
-///         sort_key: Some("gsi1sk"),
+///         partition_key: &[KeyAttribute::string("gsi1pk")],
+///         sort_key: &[KeyAttribute::string("gsi1sk")],
 ///         projection: Projection::All,
 ///         capacity: None,
 ///         local: false,
@@ -50,7 +52,7 @@ pub struct CreatedTable {
 ///     entities: &["User", "Order"],
 ///     options: TableOptions::DEFAULT,
 /// };
-/// assert_eq!(APP.index("gsi1").unwrap().partition_key, "gsi1pk");
+/// assert_eq!(APP.index("gsi1").unwrap().partition_key[0].name, "gsi1pk");
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TableDefinition {
@@ -160,10 +162,12 @@ fn throughput(capacity: Capacity) -> aws_sdk_dynamodb::types::ProvisionedThrough
 pub struct IndexDefinition {
     /// The index name, as DynamoDB knows it.
     pub name: &'static str,
-    /// The index's partition key attribute.
-    pub partition_key: &'static str,
-    /// The index's sort key attribute, if it has one.
-    pub sort_key: Option<&'static str>,
+    /// The index's partition key attributes: one string attribute for a template
+    /// key, up to four typed attributes for a [multi-attribute key](crate::native_key).
+    pub partition_key: &'static [KeyAttribute],
+    /// The index's sort key attributes: none, one string attribute for a template
+    /// key, or up to four typed attributes.
+    pub sort_key: &'static [KeyAttribute],
     /// Which attributes the index holds.
     pub projection: Projection,
     /// Provisioned capacity (GSIs of provisioned tables).
@@ -190,7 +194,10 @@ impl TableDefinition {
     }
 }
 
-fn key_schema(partition: &str, sort: Option<&str>) -> Vec<KeySchemaElement> {
+fn key_schema<'a>(
+    partition: impl IntoIterator<Item = &'a str>,
+    sort: impl IntoIterator<Item = &'a str>,
+) -> Vec<KeySchemaElement> {
     let element = |name: &str, key_type| {
         KeySchemaElement::builder()
             .attribute_name(name)
@@ -198,8 +205,10 @@ fn key_schema(partition: &str, sort: Option<&str>) -> Vec<KeySchemaElement> {
             .build()
             .expect("name and key type are set")
     };
-    std::iter::once(element(partition, KeyType::Hash))
-        .chain(sort.map(|s| element(s, KeyType::Range)))
+    partition
+        .into_iter()
+        .map(|p| element(p, KeyType::Hash))
+        .chain(sort.into_iter().map(|s| element(s, KeyType::Range)))
         .collect()
 }
 
@@ -261,20 +270,20 @@ impl Table {
     /// point-in-time recovery) is listed in [`CreatedTable::unsupported`], not an error.
     pub async fn create_table(&self) -> Result<CreatedTable> {
         let def = self.definition;
-        let mut attributes: Vec<&str> = vec![def.partition_key];
-        attributes.extend(def.sort_key);
+        let mut attributes: Vec<KeyAttribute> = vec![KeyAttribute::string(def.partition_key)];
+        attributes.extend(def.sort_key.map(KeyAttribute::string));
         for index in def.indexes {
-            attributes.push(index.partition_key);
+            attributes.extend(index.partition_key);
             attributes.extend(index.sort_key);
         }
-        attributes.sort_unstable();
-        attributes.dedup();
+        attributes.sort_unstable_by_key(|a| a.name);
+        attributes.dedup_by_key(|a| a.name);
         let options = &def.options;
         let mut request = self
             .client
             .create_table()
             .table_name(self.name.as_ref())
-            .set_key_schema(Some(key_schema(def.partition_key, def.sort_key)));
+            .set_key_schema(Some(key_schema([def.partition_key], def.sort_key)));
         request = match options.billing {
             Billing::OnDemand => {
                 request.billing_mode(aws_sdk_dynamodb::types::BillingMode::PayPerRequest)
@@ -315,11 +324,11 @@ impl Table {
                     .expect("key and value are set"),
             );
         }
-        for name in attributes {
+        for attribute in attributes {
             request = request.attribute_definitions(
                 AttributeDefinition::builder()
-                    .attribute_name(name)
-                    .attribute_type(ScalarAttributeType::S)
+                    .attribute_name(attribute.name)
+                    .attribute_type(attribute.kind.sdk())
                     .build()
                     .expect("name and type are set"),
             );
@@ -339,7 +348,10 @@ impl Table {
                 request = request.local_secondary_indexes(
                     aws_sdk_dynamodb::types::LocalSecondaryIndex::builder()
                         .index_name(index.name)
-                        .set_key_schema(Some(key_schema(index.partition_key, index.sort_key)))
+                        .set_key_schema(Some(key_schema(
+                            index.partition_key.iter().map(|a| a.name),
+                            index.sort_key.iter().map(|a| a.name),
+                        )))
                         .projection(projection.build())
                         .build()
                         .expect("name, key schema and projection are set"),
@@ -349,7 +361,10 @@ impl Table {
             request = request.global_secondary_indexes(
                 GlobalSecondaryIndex::builder()
                     .index_name(index.name)
-                    .set_key_schema(Some(key_schema(index.partition_key, index.sort_key)))
+                    .set_key_schema(Some(key_schema(
+                        index.partition_key.iter().map(|a| a.name),
+                        index.sort_key.iter().map(|a| a.name),
+                    )))
                     .projection(projection.build())
                     .set_provisioned_throughput(index.capacity.map(throughput))
                     .build()

@@ -187,15 +187,28 @@ impl Context<'_> {
             ));
         }
         reserved.push((&self.schema.table.entity_attribute, "the entity attribute"));
-        for keys in &self.entity.keys {
-            let index = &self.schema.indexes[keys.index];
-            reserved.push((&index.partition_key, "a key attribute"));
-            if let Some(sk) = &index.sort_key {
-                reserved.push((sk, "a key attribute"));
+        // Fields stored under a multi-attribute key attribute they fill: those are the
+        // key, not a clash with it.
+        let mut own: Vec<(String, String)> = Vec::new();
+        let key_attributes: Vec<Vec<crate::schema::KeyAttribute>> = self
+            .entity
+            .keys
+            .iter()
+            .map(|keys| self.schema.indexes[keys.index].key_attributes())
+            .collect();
+        for (keys, attributes) in self.entity.keys.iter().zip(&key_attributes) {
+            for attribute in attributes {
+                reserved.push((&attribute.name, "a key attribute"));
+            }
+            for (attribute, field) in self.native_fields(keys) {
+                own.push((attribute.name.clone(), field.name.clone()));
             }
         }
         for field in self.fields {
             let attribute = field.attribute();
+            if own.contains(&(attribute.clone(), field.name())) {
+                continue;
+            }
             if let Some((_, what)) = reserved.iter().find(|(name, _)| *name == attribute) {
                 errors.push(
                     darling::Error::custom(format!(
@@ -255,7 +268,14 @@ impl Context<'_> {
         let capacity = self.fields.len() + 2 + 2 * self.entity.keys.len();
         let primary_key =
             self.key_expression(self.entity.primary(), &|f| self.field_access(&f.name));
-        let key_functions = self.entity.keys.iter().map(|keys| self.key_function(keys));
+        // A multi-attribute key is the fields themselves: no key function.
+        let key_functions = self
+            .entity
+            .keys
+            .iter()
+            .filter(|keys| self.schema.indexes[keys.index].native.is_none())
+            .map(|keys| self.key_function(keys));
+        let native_type_checks = self.native_type_checks();
         let (schema_version_write, schema_version_items) = match self.entity.schema_version {
             None => (TokenStream::new(), TokenStream::new()),
             Some(version) => {
@@ -322,6 +342,7 @@ impl Context<'_> {
 
             #(#field_links)*
             #(#filter_links)*
+            #(#native_type_checks)*
         }
     }
 
@@ -344,6 +365,9 @@ impl Context<'_> {
     fn item_keys(&self, keys: &EntityKeys) -> TokenStream {
         let index = &self.schema.indexes[keys.index];
         let name = &self.entity.name;
+        if index.native.is_some() {
+            return self.native_item_keys(keys);
+        }
         let optional: BTreeSet<&str> = keys
             .templates()
             .flat_map(|t| t.fields())
@@ -401,6 +425,100 @@ impl Context<'_> {
                 }
             }
         }
+    }
+
+    /// The attributes of a multi-attribute key with the fields filling them, in
+    /// order (partition, then sort); empty for a template key.
+    fn native_fields<'k>(
+        &'k self,
+        keys: &'k EntityKeys,
+    ) -> Vec<(
+        &'k crate::schema::KeyAttribute,
+        &'k crate::schema::template::FieldRef,
+    )> {
+        let Some(native) = &self.schema.indexes[keys.index].native else {
+            return Vec::new();
+        };
+        native
+            .partition
+            .iter()
+            .zip(keys.partition.fields())
+            .chain(
+                native
+                    .sort
+                    .iter()
+                    .zip(keys.sort.iter().flat_map(|t| t.fields())),
+            )
+            .collect()
+    }
+
+    /// A multi-attribute key: each attribute holds its field's own value. A field
+    /// stored under that attribute already writes it; other fields are copied. Every
+    /// value is checked as DynamoDB checks keys (non-empty, size) before sending.
+    fn native_item_keys(&self, keys: &EntityKeys) -> TokenStream {
+        let name = &self.entity.name;
+        let native = self.schema.indexes[keys.index]
+            .native
+            .as_ref()
+            .expect("a multi-attribute index");
+        let statements = self.native_fields(keys).into_iter().map(|(attribute, f)| {
+            let field = self.field(&f.name).expect("checked");
+            let ident = &field.ident;
+            let attr = &attribute.name;
+            let partition = native.partition.contains(attribute);
+            let (bind, value) = if option_inner(&field.ty).is_some() {
+                (
+                    quote!(if let ::core::option::Option::Some(value) = self.#ident.as_ref()),
+                    quote!(value),
+                )
+            } else {
+                (quote!(), quote!(&self.#ident))
+            };
+            let value = quote_spanned!(field.ty.span()=> ::dynaschema::__private::native_key_value(#name, #attr, #partition, #value)?);
+            let store = if field.attribute() == *attr {
+                // Written by the field itself; only checked here.
+                quote!(let _ = #value;)
+            } else {
+                quote!(item.insert(::std::string::String::from(#attr), #value);)
+            };
+            quote!(#bind { #store })
+        });
+        quote!(#(#statements)*)
+    }
+
+    /// Compile-time checks that each field of a multi-attribute key has the type the
+    /// schema declares for its attribute, reported on the field's type.
+    fn native_type_checks(&self) -> Vec<TokenStream> {
+        let mut out = Vec::new();
+        for keys in &self.entity.keys {
+            let index = &self.schema.indexes[keys.index];
+            for (attribute, f) in self.native_fields(keys) {
+                let Some(field) = self.field(&f.name) else {
+                    continue;
+                };
+                let ty = Self::arg_type(field);
+                let (kind, expected) = match attribute.kind {
+                    crate::schema::ScalarKind::String => (quote!(String), "string"),
+                    crate::schema::ScalarKind::Number => (quote!(Number), "number"),
+                };
+                let message = format!(
+                    "`{}::{}` fills attribute `{}` of index `{}`, declared a {expected}: its type is not stored as a {expected} (see `attribute_types` in {})",
+                    self.ident,
+                    field.name(),
+                    attribute.name,
+                    index.name,
+                    self.location(&index.span)
+                );
+                let span = option_inner(&field.ty).unwrap_or(&field.ty).span();
+                out.push(quote_spanned! {span=>
+                    const _: () = ::dynaschema::__private::assert_key_type::<#ty>(
+                        ::dynaschema::__private::ScalarType::#kind,
+                        #message,
+                    );
+                });
+            }
+        }
+        out
     }
 
     /// `pub fn key(..)` (primary) or `pub fn gsi1_key(..)`.
@@ -518,6 +636,13 @@ impl Context<'_> {
     /// segment is reported on the field.
     fn field_links(&self) -> Vec<TokenStream> {
         let ident = self.ident;
+        let natives: BTreeSet<&str> = self
+            .entity
+            .keys
+            .iter()
+            .flat_map(|k| self.native_fields(k))
+            .map(|(_, f)| f.name.as_str())
+            .collect();
         let names: BTreeSet<&str> = self
             .entity
             .keys
@@ -534,12 +659,22 @@ impl Context<'_> {
                 let ty = Self::arg_type(field);
                 let span = option_inner(&field.ty).unwrap_or(&field.ty).span();
                 let assoc = quote_spanned!(span=> type Arg = #ty;);
+                let native = natives.contains(name).then(|| {
+                    quote! {
+                        #[automatically_derived]
+                        #[doc(hidden)]
+                        impl ::dynaschema::__private::NativeKeyField<#hash> for #ident {
+                            #assoc
+                        }
+                    }
+                });
                 quote! {
                     #[automatically_derived]
                     #[doc(hidden)]
                     impl ::dynaschema::__private::KeyField<#hash> for #ident {
                         #assoc
                     }
+                    #native
                 }
             })
             .collect()

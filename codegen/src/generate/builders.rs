@@ -8,7 +8,9 @@ use super::{Generator, doc};
 use crate::keys::{Role, cased, key_value};
 use crate::names::{field_hash, upper_camel};
 use crate::schema::template::{FieldRef, Segment};
-use crate::schema::{AccessPattern, Entity, EntityKeys, Order, PatternKind};
+use crate::schema::{
+    AccessPattern, Entity, EntityKeys, KeyAttribute, Order, PatternKind, ScalarKind,
+};
 
 /// A value segment of a sort key and the literal segments after it.
 pub(super) struct SortStep {
@@ -40,6 +42,9 @@ impl Generator<'_> {
             return None;
         }
         let (_, keys, _) = self.query_parts(pattern);
+        if self.schema.indexes[keys.index].native.is_some() {
+            return None;
+        }
         let template = keys.sort.as_ref()?;
         let rest = &template.segments[template.literal_prefix().len()..];
         let mut steps: Vec<SortStep> = Vec::new();
@@ -67,9 +72,7 @@ impl Generator<'_> {
     ) -> TokenStream {
         let (entity, keys, order) = self.query_parts(pattern);
         let (_, decoder) = self.query_output(pattern);
-        let index = &self.schema.indexes[keys.index];
-        let pk_attr = &index.partition_key;
-        let pk = key_value(&entity.name, pk_attr, Role::Partition, &keys.partition, arg);
+        let partition = self.partition_condition(entity, keys, arg);
         let name = &pattern.name;
         let entity_name = &entity.name;
         let index_name = self.index_name(keys.index);
@@ -93,7 +96,7 @@ impl Generator<'_> {
                 pattern: #name,
                 entity: #entity_name,
                 index: #index_name,
-                partition: ::dynaschema::__private::partition_condition(#pk_attr, #pk),
+                partition: #partition,
                 ascending: #ascending,
                 decode: #decoder,
             }
@@ -104,6 +107,9 @@ impl Generator<'_> {
     /// per number of fixed segments, each offering exactly the conditions that the
     /// template's segment order allows on the next segment.
     pub(super) fn query_builders(&self, pattern: &AccessPattern) -> TokenStream {
+        if let Some(attributes) = self.native_sort(pattern) {
+            return self.native_query_builders(pattern, &attributes);
+        }
         let Some(steps) = self.sort_steps(pattern) else {
             return TokenStream::new();
         };
@@ -247,6 +253,194 @@ impl Generator<'_> {
                         let attribute = self.sort.attribute();
                         let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
                         self.base.finish(attribute, sort)
+                    }
+
+                    ::dynaschema::__query_builder_methods!('t, #ty);
+                }
+            });
+        }
+        out
+    }
+
+    /// `Result<KeyCondition, KeyError>` of a query's partition: the template's key
+    /// value, or one equality per attribute of a multi-attribute key.
+    pub(super) fn partition_condition(
+        &self,
+        entity: &Entity,
+        keys: &EntityKeys,
+        arg: &dyn Fn(&FieldRef) -> TokenStream,
+    ) -> TokenStream {
+        let index = &self.schema.indexes[keys.index];
+        let entity_name = &entity.name;
+        match &index.native {
+            Some(native) => {
+                let values = native
+                    .partition
+                    .iter()
+                    .zip(keys.partition.fields())
+                    .map(|(a, f)| {
+                        let attr = &a.name;
+                        let value = arg(f);
+                        quote!(.value(#attr, #value))
+                    });
+                quote!(::dynaschema::__private::NativePartition::new(#entity_name) #(#values)* .finish())
+            }
+            None => {
+                let pk_attr = &index.partition_key;
+                let pk = key_value(entity_name, pk_attr, Role::Partition, &keys.partition, arg);
+                quote!(::dynaschema::__private::partition_condition(#pk_attr, #pk))
+            }
+        }
+    }
+
+    /// The sort attributes of a query pattern on a multi-attribute index, each with
+    /// the field filling it; `None` for other patterns.
+    pub(super) fn native_sort(
+        &self,
+        pattern: &AccessPattern,
+    ) -> Option<Vec<(KeyAttribute, FieldRef)>> {
+        if !matches!(pattern.kind, PatternKind::Query { .. }) {
+            return None;
+        }
+        let (_, keys, _) = self.query_parts(pattern);
+        let native = self.schema.indexes[keys.index].native.as_ref()?;
+        Some(
+            native
+                .sort
+                .iter()
+                .cloned()
+                .zip(keys.sort.iter().flat_map(|t| t.fields()).cloned())
+                .collect(),
+        )
+    }
+
+    /// The builders of a query on a multi-attribute index with sort attributes: one
+    /// struct per number of attributes fixed by equality, each offering equality or
+    /// one comparison on the next attribute, as DynamoDB allows (left to right).
+    fn native_query_builders(
+        &self,
+        pattern: &AccessPattern,
+        attributes: &[(KeyAttribute, FieldRef)],
+    ) -> TokenStream {
+        if attributes.is_empty() {
+            return TokenStream::new();
+        }
+        let (entity, _, _) = self.query_parts(pattern);
+        let entity_ty = self.entity_type(entity);
+        let (ty, _) = self.query_output(pattern);
+        let camel = upper_camel(&pattern.name);
+        let name_after = |fixed: usize| {
+            let by: String = attributes[..fixed]
+                .iter()
+                .map(|(_, f)| upper_camel(&f.name))
+                .collect();
+            format_ident!("{camel}Query{}{by}", if fixed == 0 { "" } else { "By" })
+        };
+        let mut out = TokenStream::new();
+        for (k, (attribute, field)) in attributes.iter().enumerate() {
+            let this = name_after(k);
+            let name = &field.name;
+            let attr = &attribute.name;
+            let hash = field_hash(name);
+            let arg_ty =
+                quote!(<#entity_ty as ::dynaschema::__private::NativeKeyField<#hash>>::Arg);
+            let param_ty = quote!(&#arg_ty);
+            let fix = format_ident!("{}", name);
+            let fix_doc = doc(&format!(
+                "Only items with this `{name}` (attribute `{attr}`)."
+            ));
+            let fix_method = if k + 1 == attributes.len() {
+                quote! {
+                    #fix_doc
+                    pub fn #fix(self, #fix: #param_ty) -> ::dynaschema::Query<'t, #ty> {
+                        self.base.finish_native(self.sort.equals(#attr, #fix))
+                    }
+                }
+            } else {
+                let next = name_after(k + 1);
+                quote! {
+                    #fix_doc
+                    pub fn #fix(self, #fix: #param_ty) -> #next<'t> {
+                        #next { base: self.base, sort: self.sort.fix(#attr, #fix) }
+                    }
+                }
+            };
+            let comparisons = [
+                ("lt", "Below", "less than"),
+                ("lte", "AtMost", "at most"),
+                ("gt", "Above", "greater than"),
+                ("gte", "AtLeast", "at least"),
+            ]
+            .map(|(suffix, variant, words)| {
+                let method = format_ident!("{name}_{suffix}");
+                let variant = format_ident!("{variant}");
+                let doc = doc(&format!("Only items whose `{name}` is {words} `value`."));
+                quote! {
+                    #doc
+                    pub fn #method(self, value: #param_ty) -> ::dynaschema::Query<'t, #ty> {
+                        self.base.finish_native(self.sort.compare(
+                            #attr,
+                            ::dynaschema::__private::Comparison::#variant,
+                            value,
+                        ))
+                    }
+                }
+            });
+            let begins_method = (attribute.kind == ScalarKind::String).then(|| {
+                let begins = format_ident!("{name}_begins_with");
+                let begins_doc = doc(&format!(
+                    "Only items whose `{name}` starts with `text` (text fields only)."
+                ));
+                quote! {
+                    #begins_doc
+                    pub fn #begins<P>(self, text: &P) -> ::dynaschema::Query<'t, #ty>
+                    where
+                        P: ?Sized + ::dynaschema::__private::TextPrefix<#arg_ty>,
+                    {
+                        self.base.finish_native(self.sort.begins_with(#attr, text.as_text()))
+                    }
+                }
+            });
+            let between = format_ident!("{name}_between");
+            let between_doc = doc(&format!(
+                "Only items whose `{name}` is between `low` and `high`, both included."
+            ));
+            let struct_doc = doc(&if k == 0 {
+                format!(
+                    "The `{}` query: narrow it by `{name}`, or run it as it is.",
+                    pattern.name
+                )
+            } else {
+                let fixed: Vec<String> = attributes[..k]
+                    .iter()
+                    .map(|(_, f)| format!("`{}`", f.name))
+                    .collect();
+                format!(
+                    "The `{}` query with {} fixed: narrow it by `{name}`, or run it.",
+                    pattern.name,
+                    fixed.join(", ")
+                )
+            });
+            out.extend(quote! {
+                #struct_doc
+                #[must_use = "a query does nothing until it is run"]
+                pub struct #this<'t> {
+                    base: ::dynaschema::__private::PatternQuery<'t, #ty>,
+                    sort: ::dynaschema::__private::NativeSort,
+                }
+
+                impl<'t> #this<'t> {
+                    #fix_method
+                    #begins_method
+                    #(#comparisons)*
+                    #between_doc
+                    pub fn #between(self, low: #param_ty, high: #param_ty) -> ::dynaschema::Query<'t, #ty> {
+                        self.base.finish_native(self.sort.between(#attr, low, high))
+                    }
+
+                    /// The query as narrowed so far: equality on the fixed attributes.
+                    pub fn query(self) -> ::dynaschema::Query<'t, #ty> {
+                        self.base.finish_native(self.sort.finish())
                     }
 
                     ::dynaschema::__query_builder_methods!('t, #ty);

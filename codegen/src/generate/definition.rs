@@ -21,8 +21,28 @@ impl Generator<'_> {
             .map(|i| {
                 let local = i.kind == IndexKind::Local;
                 let name = &i.name;
-                let pk = &i.partition_key;
-                let sk = option_str(i.sort_key.as_deref());
+                let attribute = |a: crate::schema::KeyAttribute| {
+                    let name = &a.name;
+                    match a.kind {
+                        crate::schema::ScalarKind::String => {
+                            quote!(::dynaschema::__private::KeyAttribute::string(#name))
+                        }
+                        crate::schema::ScalarKind::Number => {
+                            quote!(::dynaschema::__private::KeyAttribute::number(#name))
+                        }
+                    }
+                };
+                let (pk, sk): (Vec<_>, Vec<_>) = match &i.native {
+                    Some(native) => (
+                        native.partition.iter().cloned().map(attribute).collect(),
+                        native.sort.iter().cloned().map(attribute).collect(),
+                    ),
+                    None => {
+                        let mut keys = i.key_attributes().into_iter().map(attribute);
+                        (keys.next().into_iter().collect(), keys.collect())
+                    }
+                };
+                let (pk, sk) = (quote!(&[#(#pk),*]), quote!(&[#(#sk),*]));
                 let projection = match &i.projection {
                     Projection::All => quote!(::dynaschema::__private::Projection::All),
                     Projection::KeysOnly => quote!(::dynaschema::__private::Projection::KeysOnly),

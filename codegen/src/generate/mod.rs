@@ -139,6 +139,88 @@ impl Generator<'_> {
             .collect()
     }
 
+    /// The parameters filling a multi-attribute key's fields, typed through
+    /// `NativeKeyField`.
+    fn native_params(&self, entity: &Entity, template: &KeyTemplate) -> Vec<TokenStream> {
+        let ty = self.entity_type(entity);
+        template
+            .fields()
+            .map(|f| {
+                let ident = format_ident!("{}", f.name);
+                let hash = field_hash(&f.name);
+                quote!(#ident: &<#ty as ::dynaschema::__private::NativeKeyField<#hash>>::Arg)
+            })
+            .collect()
+    }
+
+    /// A query pattern on a multi-attribute index: one parameter per partition
+    /// attribute; a builder over the sort attributes when there are any.
+    fn native_query_method(&self, pattern: &AccessPattern) -> TokenStream {
+        let method = format_ident!("{}", pattern.name);
+        let (entity, keys, order) = self.query_parts(pattern);
+        let index = &self.schema.indexes[keys.index];
+        let mut params = self.native_params(entity, &keys.partition);
+        params.extend(self.filter(entity, self.pattern_filter(pattern)).0);
+        let by_name = |f: &FieldRef| {
+            let ident = format_ident!("{}", f.name);
+            quote!(#ident)
+        };
+        let base = self.pattern_query(pattern, &by_name);
+        let (ty, _) = self.query_output(pattern);
+        let attributes: Vec<String> = index
+            .native
+            .as_ref()
+            .expect("a multi-attribute index")
+            .partition
+            .iter()
+            .map(|a| format!("`{}`", a.name))
+            .collect();
+        let order = if order == Order::Ascending {
+            "ascending"
+        } else {
+            "descending"
+        };
+        let sorted = self.native_sort(pattern).unwrap_or_default();
+        if sorted.is_empty() {
+            let doc = self.pattern_doc(
+                pattern,
+                format!(
+                    "`Query` of `{}` items on `{}` for given {}.",
+                    entity.name,
+                    index.name,
+                    attributes.join(", ")
+                ),
+            );
+            return quote! {
+                #doc
+                pub fn #method(&self, #(#params),*) -> ::dynaschema::Query<'_, #ty> {
+                    #base.finish_native(::core::result::Result::Ok(::std::vec::Vec::new()))
+                }
+            };
+        }
+        let builder = format_ident!("{}Query", upper_camel(&pattern.name));
+        let entity_name = &entity.name;
+        let doc = self.pattern_doc(
+            pattern,
+            format!(
+                "`Query` of `{}` items on `{}` for given {}, {order} by its sort attributes.\n\
+                 Narrow it with the methods of [`{builder}`], or run it as it is.",
+                entity.name,
+                index.name,
+                attributes.join(", ")
+            ),
+        );
+        quote! {
+            #doc
+            pub fn #method(&self, #(#params),*) -> #builder<'_> {
+                #builder {
+                    base: #base,
+                    sort: ::dynaschema::__private::NativeSort::new(#entity_name),
+                }
+            }
+        }
+    }
+
     fn pattern_doc(&self, pattern: &AccessPattern, what: String) -> TokenStream {
         let mut text = format!("Access pattern `{}`: {what}", pattern.name);
         if let Some(description) = &pattern.description {
@@ -176,6 +258,9 @@ impl Generator<'_> {
                         self.inner.get(#key).pattern(#name)
                     }
                 }
+            }
+            PatternKind::Query { index, .. } if self.schema.indexes[*index].native.is_some() => {
+                self.native_query_method(pattern)
             }
             PatternKind::Query { .. } if self.sort_steps(pattern).is_some() => {
                 let (entity, keys, _) = self.query_parts(pattern);
@@ -294,7 +379,11 @@ impl Generator<'_> {
             PatternKind::Collection { entities, index } => {
                 let first = &self.schema.entities[entities[0]];
                 let keys = first.keys_on(*index).expect("validated");
-                let params = self.params(first, std::iter::once(&keys.partition));
+                let params = if self.schema.indexes[*index].native.is_some() {
+                    self.native_params(first, &keys.partition)
+                } else {
+                    self.params(first, std::iter::once(&keys.partition))
+                };
                 let condition = self.key_condition(first, keys, &by_name, false);
                 let index_name = self.index_name(*index);
                 let result = format_ident!("{}", upper_camel(&pattern.name));
@@ -388,9 +477,11 @@ impl Generator<'_> {
     ) -> TokenStream {
         let index = &self.schema.indexes[keys.index];
         let name = &entity.name;
-        let pk_attr = &index.partition_key;
-        let pk = key_value(name, pk_attr, Role::Partition, &keys.partition, arg);
-        let base = quote!(::dynaschema::__private::partition_condition(#pk_attr, #pk));
+        let base = self.partition_condition(entity, keys, arg);
+        if index.native.is_some() {
+            // Entities on a multi-attribute index are told apart by their discriminator.
+            return base;
+        }
         let (Some(template), Some(attr), true) = (&keys.sort, &index.sort_key, narrow_sort) else {
             return base;
         };

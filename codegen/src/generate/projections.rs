@@ -62,9 +62,11 @@ impl Generator<'_> {
         if let (Some(attr), Some(t)) = (&primary_index.sort_key, &primary.sort) {
             templates.push((attr, t));
         }
-        templates.push((index.partition_key.as_str(), &keys.partition));
-        if let (Some(attr), Some(t)) = (&index.sort_key, &keys.sort) {
-            templates.push((attr, t));
+        if index.native.is_none() {
+            templates.push((index.partition_key.as_str(), &keys.partition));
+            if let (Some(attr), Some(t)) = (&index.sort_key, &keys.sort) {
+                templates.push((attr, t));
+            }
         }
         // Each field from its first template; the rest only check the shape.
         let mut fields: Vec<(String, usize, usize)> = Vec::new();
@@ -88,6 +90,33 @@ impl Generator<'_> {
                 }
             }
         }
+        // Fields only a multi-attribute key holds, read from their own attributes.
+        let native: Vec<(String, String)> = index
+            .native
+            .iter()
+            .flat_map(|n| n.partition.iter().chain(&n.sort))
+            .zip(keys.templates().flat_map(|t| t.fields()))
+            .filter(|(_, f)| !fields.iter().any(|(name, _, _)| *name == f.name))
+            .map(|(a, f)| (f.name.clone(), a.name.clone()))
+            .collect();
+        let native_declarations = native.iter().map(|(field, attribute)| {
+            let ident = format_ident!("{}", field);
+            let hash = field_hash(field);
+            let doc = doc(&format!("`{entity_name}::{field}`, read from attribute `{attribute}`."));
+            quote!(#doc pub #ident: <<#ty as ::dynaschema::__private::NativeKeyField<#hash>>::Arg as ::dynaschema::__private::NativeKey>::Owned,)
+        });
+        let native_initialisers = native.iter().map(|(field, attribute)| {
+            let ident = format_ident!("{}", field);
+            let hash = field_hash(field);
+            quote! {
+                #ident: match ::dynaschema::__private::decode_native_field::<
+                    <#ty as ::dynaschema::__private::NativeKeyField<#hash>>::Arg,
+                >(#entity_name, #field, #attribute, &item) {
+                    ::core::option::Option::Some(value) => value?,
+                    ::core::option::Option::None => return ::core::result::Result::Ok(::core::option::Option::None),
+                }
+            }
+        });
         let field_type = |field: &str| {
             let hash = field_hash(field);
             quote!(<<#ty as ::dynaschema::__private::KeyField<#hash>>::Arg as ::dynaschema::__private::KeySegment>::Owned)
@@ -119,6 +148,7 @@ impl Generator<'_> {
             #[non_exhaustive]
             pub struct #name {
                 #(#declarations)*
+                #(#native_declarations)*
             }
 
             impl #name {
@@ -128,7 +158,10 @@ impl Generator<'_> {
                     _: &'static str,
                 ) -> ::dynaschema::Result<::core::option::Option<Self>> {
                     #(#matches)*
-                    ::core::result::Result::Ok(::core::option::Option::Some(Self { #(#initialisers),* }))
+                    ::core::result::Result::Ok(::core::option::Option::Some(Self {
+                        #(#initialisers,)*
+                        #(#native_initialisers,)*
+                    }))
                 }
             }
         };

@@ -6,7 +6,7 @@ use toml::Spanned;
 use crate::diagnostics::{Diagnostic, Diagnostics, Span};
 use crate::schema::model::*;
 use crate::schema::raw::*;
-use crate::schema::template::{KeyTemplate, is_identifier};
+use crate::schema::template::{KeyTemplate, Segment, is_identifier};
 
 /// Lowers `raw`; problems go to `diagnostics`. Returns the model even when there are
 /// errors (with the bad parts left out), so later checks can still run.
@@ -28,6 +28,12 @@ pub fn lower(raw: RawSchema, diagnostics: &mut Diagnostics) -> Schema {
         entities,
         patterns,
     }
+}
+
+/// An index's key as written: one attribute, or a list.
+enum KeySpec {
+    One(Spanned<String>),
+    Many(Vec<Spanned<String>>, Span),
 }
 
 struct Lowering<'a> {
@@ -238,6 +244,7 @@ impl Lowering<'_> {
             kind: IndexKind::Primary,
             partition_key: t.partition_key.get_ref().clone(),
             sort_key: t.sort_key.as_ref().map(|s| s.get_ref().clone()),
+            native: None,
             projection: Projection::All,
             capacity: None,
             span: table.span(),
@@ -277,9 +284,81 @@ impl Lowering<'_> {
             }
             let i = index.get_ref();
             let local = i.kind == Some(RawIndexKind::Local);
-            let partition_key = match (&i.partition_key, local) {
+            let pk_spec = i.partition_key.as_ref().and_then(|v| self.key_spec(v));
+            let sk_spec = i.sort_key.as_ref().and_then(|v| self.key_spec(v));
+            if i.partition_key.is_some() != pk_spec.is_some()
+                || i.sort_key.is_some() != sk_spec.is_some()
+            {
+                continue;
+            }
+            let native = match (&pk_spec, &sk_spec) {
+                (Some(KeySpec::Many(..)), _) if local => {
+                    self.error(Diagnostic::error(
+                        "schema::key-attributes",
+                        format!("local index `{name}` cannot have a multi-attribute key"),
+                        span.clone(),
+                        "multi-attribute keys are for global indexes",
+                    ));
+                    continue;
+                }
+                (Some(KeySpec::Many(partition, _)), sort) => {
+                    let sort = match sort {
+                        None => Vec::new(),
+                        Some(KeySpec::One(one)) => vec![one.clone()],
+                        Some(KeySpec::Many(many, _)) => many.clone(),
+                    };
+                    match self.native_key(
+                        name,
+                        partition,
+                        &sort,
+                        i.attribute_types.as_ref(),
+                        span.clone(),
+                    ) {
+                        Some(native) => Some(native),
+                        None => continue,
+                    }
+                }
+                (_, Some(KeySpec::Many(_, sk_span))) => {
+                    self.error(
+                        Diagnostic::error(
+                            "schema::key-attributes",
+                            format!("index `{name}` has a list of sort key attributes but one partition key attribute"),
+                            sk_span.clone(),
+                            "a multi-attribute sort key",
+                        )
+                        .with_help("write the partition key as a list too, e.g. `partition_key = [\"tenant_id\"]`: its attributes then hold the entities' own values"),
+                    );
+                    continue;
+                }
+                _ => {
+                    if let Some(types) = &i.attribute_types {
+                        self.error(Diagnostic::error(
+                            "schema::attribute-types",
+                            format!(
+                                "index `{name}` has a template key: its attributes are strings"
+                            ),
+                            types.span(),
+                            "`attribute_types` is for multi-attribute keys",
+                        ));
+                    }
+                    None
+                }
+            };
+            let pk_one = match &pk_spec {
+                Some(KeySpec::One(one)) => Some(one.clone()),
+                Some(KeySpec::Many(many, _)) => Some(many[0].clone()),
+                None => None,
+            };
+            let sk_one = match &sk_spec {
+                Some(KeySpec::One(one)) => Some(one.clone()),
+                Some(KeySpec::Many(many, _)) => Some(many[0].clone()),
+                None => None,
+            };
+            let partition_key = match (&pk_one, local) {
                 (Some(pk), false) => {
-                    self.attribute_name("the index partition key attribute", pk);
+                    if native.is_none() {
+                        self.attribute_name("the index partition key attribute", pk);
+                    }
                     pk.get_ref().clone()
                 }
                 (None, true) => t.partition_key.get_ref().clone(),
@@ -311,13 +390,13 @@ impl Lowering<'_> {
                     continue;
                 }
             };
-            if let Some(sk) = &i.sort_key {
+            if let (Some(sk), None) = (&sk_one, &native) {
                 self.attribute_name("the index sort key attribute", sk);
             }
             if local {
                 let problem = if t.sort_key.is_none() {
                     Some("a local index needs a table with a sort key")
-                } else if i.sort_key.is_none() {
+                } else if sk_one.is_none() {
                     Some("a local index needs a `sort_key`: it is what it adds to the table")
                 } else if i.capacity.is_some() {
                     Some("a local index has no capacity of its own: it uses the table's")
@@ -378,13 +457,112 @@ impl Lowering<'_> {
                     IndexKind::Global
                 },
                 partition_key,
-                sort_key: i.sort_key.as_ref().map(|s| s.get_ref().clone()),
+                sort_key: sk_one.as_ref().map(|s| s.get_ref().clone()),
+                native,
                 projection,
                 capacity,
                 span,
             });
         }
         indexes
+    }
+
+    /// An index's `partition_key` or `sort_key`: one attribute name, or a list of
+    /// 1 to 4 (a multi-attribute key).
+    fn key_spec(&mut self, raw: &Spanned<toml::Value>) -> Option<KeySpec> {
+        let span = raw.span();
+        match raw.get_ref() {
+            toml::Value::String(s) => Some(KeySpec::One(Spanned::new(span, s.clone()))),
+            toml::Value::Array(items)
+                if (1..=4).contains(&items.len()) && items.iter().all(toml::Value::is_str) =>
+            {
+                let names = items
+                    .iter()
+                    .filter_map(|v| v.as_str())
+                    .map(|s| Spanned::new(span.clone(), s.to_owned()))
+                    .collect();
+                Some(KeySpec::Many(names, span))
+            }
+            _ => {
+                self.error(
+                    Diagnostic::error(
+                        "schema::key-attributes",
+                        "a key is one attribute name or a list of 1 to 4 attribute names",
+                        span,
+                        "not a key",
+                    )
+                    .with_help(r#"write `"gsi1pk"` (a template key) or `["tenant_id", "region"]` (a multi-attribute key)"#),
+                );
+                None
+            }
+        }
+    }
+
+    /// The typed attributes of a multi-attribute key.
+    fn native_key(
+        &mut self,
+        index: &str,
+        partition: &[Spanned<String>],
+        sort: &[Spanned<String>],
+        types: Option<&Spanned<std::collections::BTreeMap<String, ScalarKind>>>,
+        span: Span,
+    ) -> Option<NativeKey> {
+        let mut ok = true;
+        let mut seen = std::collections::BTreeSet::new();
+        for name in partition.iter().chain(sort) {
+            self.attribute_name("a key attribute", name);
+            if !seen.insert(name.get_ref().as_str()) {
+                self.error(Diagnostic::error(
+                    "schema::key-attributes",
+                    format!(
+                        "index `{index}` names `{}` twice in its key",
+                        name.get_ref()
+                    ),
+                    name.span(),
+                    "each key attribute once",
+                ));
+                ok = false;
+            }
+        }
+        if sort.len() > 4 {
+            self.error(Diagnostic::error(
+                "schema::key-attributes",
+                format!(
+                    "index `{index}` has {} sort key attributes; DynamoDB allows 4",
+                    sort.len()
+                ),
+                span,
+                "too many attributes",
+            ));
+            ok = false;
+        }
+        let empty = Default::default();
+        let types_map = types.map_or(&empty, |t| t.get_ref());
+        for name in types_map.keys() {
+            if !seen.contains(name.as_str()) {
+                self.error(
+                    Diagnostic::error(
+                        "schema::attribute-types",
+                        format!("`{name}` is not a key attribute of index `{index}`"),
+                        types.map(|t| t.span()).unwrap_or_default(),
+                        "unknown key attribute",
+                    )
+                    .suggest(name, seen.iter().copied()),
+                );
+                ok = false;
+            }
+        }
+        let attribute = |name: &Spanned<String>| KeyAttribute {
+            name: name.get_ref().clone(),
+            kind: types_map
+                .get(name.get_ref())
+                .copied()
+                .unwrap_or(ScalarKind::String),
+        };
+        ok.then(|| NativeKey {
+            partition: partition.iter().map(attribute).collect(),
+            sort: sort.iter().map(attribute).collect(),
+        })
     }
 
     fn projection(&mut self, raw: &Spanned<toml::Value>) -> Projection {
@@ -434,6 +612,99 @@ impl Lowering<'_> {
         }
     }
 
+    /// An entity's `pk` or `sk` on one index: a template, or on a multi-attribute
+    /// index one `"{field}"` per key attribute (kept as a template of field segments).
+    fn entity_key(
+        &mut self,
+        entity: &str,
+        index: &str,
+        raw: &Spanned<toml::Value>,
+        native: Option<&[KeyAttribute]>,
+    ) -> Option<KeyTemplate> {
+        let span = raw.span();
+        match (raw.get_ref(), native) {
+            (toml::Value::String(text), None) => self.template(&Spanned::new(span, text.clone())),
+            (toml::Value::String(text), Some([_])) => {
+                self.native_template(entity, index, &[text.as_str()], span)
+            }
+            (toml::Value::Array(items), Some(attributes))
+                if items.len() == attributes.len() && items.iter().all(toml::Value::is_str) =>
+            {
+                let texts: Vec<&str> = items.iter().filter_map(toml::Value::as_str).collect();
+                self.native_template(entity, index, &texts, span)
+            }
+            (_, None) => {
+                self.error(Diagnostic::error(
+                    "schema::key-attributes",
+                    format!(
+                        "`{index}` has a template key: entity `{entity}` gives one template string"
+                    ),
+                    span,
+                    "expected a template such as \"USER#{user_id}\"",
+                ));
+                None
+            }
+            (_, Some(attributes)) => {
+                let names: Vec<String> = attributes
+                    .iter()
+                    .map(|a| format!("\"{{{}}}\"", a.name))
+                    .collect();
+                self.error(
+                    Diagnostic::error(
+                        "schema::key-attributes",
+                        format!(
+                            "`{index}` has a multi-attribute key of {} attribute(s): entity `{entity}` gives one `\"{{field}}\"` for each",
+                            attributes.len()
+                        ),
+                        span,
+                        "not one field per key attribute",
+                    )
+                    .with_help(format!("e.g. `[{}]`", names.join(", "))),
+                );
+                None
+            }
+        }
+    }
+
+    /// The fields filling a multi-attribute key, as a template of field segments.
+    fn native_template(
+        &mut self,
+        entity: &str,
+        index: &str,
+        texts: &[&str],
+        span: Span,
+    ) -> Option<KeyTemplate> {
+        let mut segments = Vec::new();
+        for text in texts {
+            let field = KeyTemplate::parse(text, span.clone(), None)
+                .ok()
+                .and_then(|t| match &t.segments[..] {
+                    [Segment::Field(f)] if f.case.is_none() => Some(f.clone()),
+                    _ => None,
+                });
+            match field {
+                Some(field) => segments.push(Segment::Field(field)),
+                None => {
+                    self.error(
+                        Diagnostic::error(
+                            "schema::native-key-field",
+                            format!("`{text}`: each attribute of `{index}`'s multi-attribute key holds one field of `{entity}` as it is"),
+                            span.clone(),
+                            "expected one `{field}`",
+                        )
+                        .with_help("write `\"{field}\"`: no literal text, no casing (the value is stored with its own type)"),
+                    );
+                    return None;
+                }
+            }
+        }
+        Some(KeyTemplate {
+            text: format!("[{}]", texts.join(", ")),
+            segments,
+            span,
+        })
+    }
+
     fn entities(
         &mut self,
         raw: &std::collections::BTreeMap<String, Spanned<RawEntity>>,
@@ -467,8 +738,11 @@ impl Lowering<'_> {
                 };
                 let p = pair.get_ref();
                 let local = indexes[index].kind == IndexKind::Local;
+                let native = indexes[index].native.as_ref();
                 let partition = match (&p.pk, local) {
-                    (Some(pk), false) => self.template(pk),
+                    (Some(pk), false) => {
+                        self.entity_key(name, index_name, pk, native.map(|n| &n.partition[..]))
+                    }
                     // Filled in from the primary template below.
                     (None, true) => Some(KeyTemplate {
                         text: String::new(),
@@ -495,7 +769,9 @@ impl Lowering<'_> {
                     }
                 };
                 let sort = match (&p.sk, &indexes[index].sort_key) {
-                    (Some(sk), Some(_)) => self.template(sk),
+                    (Some(sk), Some(_)) => {
+                        self.entity_key(name, index_name, sk, native.map(|n| &n.sort[..]))
+                    }
                     (None, None) => None,
                     (Some(sk), None) => {
                         self.error(Diagnostic::error(

@@ -101,16 +101,61 @@ pub struct Index {
     pub name: String,
     /// Primary or global.
     pub kind: IndexKind,
-    /// Partition key attribute.
+    /// Partition key attribute (of a multi-attribute key: the first one; see
+    /// [`native`](Self::native)).
     pub partition_key: String,
-    /// Sort key attribute.
+    /// Sort key attribute (of a multi-attribute key: the first one).
     pub sort_key: Option<String>,
+    /// The typed attributes of a multi-attribute key; `None` for a template key.
+    pub native: Option<NativeKey>,
     /// Projection (always `All` for the primary index).
     pub projection: Projection,
     /// Provisioned capacity (GSIs of provisioned tables).
     pub capacity: Option<Capacity>,
     /// Where it is declared.
     pub span: Span,
+}
+
+/// A multi-attribute (native) index key: attributes holding the entities' own
+/// typed values, compared by DynamoDB as numbers or strings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NativeKey {
+    /// Partition key attributes (1 to 4).
+    pub partition: Vec<KeyAttribute>,
+    /// Sort key attributes (0 to 4), compared left to right.
+    pub sort: Vec<KeyAttribute>,
+}
+
+/// One attribute of a multi-attribute key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyAttribute {
+    /// Its name.
+    pub name: String,
+    /// Its type.
+    pub kind: ScalarKind,
+}
+
+pub use crate::schema::raw::ScalarKind;
+
+impl Index {
+    /// Every key attribute with its type: template keys are strings.
+    pub fn key_attributes(&self) -> Vec<KeyAttribute> {
+        match &self.native {
+            Some(native) => native
+                .partition
+                .iter()
+                .chain(&native.sort)
+                .cloned()
+                .collect(),
+            None => std::iter::once(&self.partition_key)
+                .chain(&self.sort_key)
+                .map(|name| KeyAttribute {
+                    name: name.clone(),
+                    kind: ScalarKind::String,
+                })
+                .collect(),
+        }
+    }
 }
 
 /// `[entities.NAME]`.
@@ -133,9 +178,11 @@ pub struct Entity {
 pub struct EntityKeys {
     /// Position of the index in [`Schema::indexes`].
     pub index: usize,
-    /// The partition key template.
+    /// The partition key template. On a multi-attribute index, one `{field}`
+    /// segment per partition attribute, in order.
     pub partition: KeyTemplate,
-    /// The sort key template (present exactly when the index has a sort key).
+    /// The sort key template (present exactly when the index has a sort key). On a
+    /// multi-attribute index, one `{field}` segment per sort attribute.
     pub sort: Option<KeyTemplate>,
     /// Where the pair is declared.
     pub span: Span,

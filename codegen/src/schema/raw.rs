@@ -148,12 +148,19 @@ pub struct RawIndex {
     /// `"global"` (default): its own partition key; `"local"`: the table's partition
     /// key with another sort key, created with the table.
     pub kind: Option<RawIndexKind>,
-    /// Partition key attribute name (global indexes only).
-    #[schemars(with = "Option<String>")]
-    pub partition_key: Option<Spanned<String>>,
-    /// Sort key attribute name.
-    #[schemars(with = "Option<String>")]
-    pub sort_key: Option<Spanned<String>>,
+    /// Partition key (global indexes only): one attribute name, whose string values
+    /// entities build from key templates; or a list of 1 to 4 attribute names, a
+    /// multi-attribute key whose values are the entities' own fields.
+    #[schemars(with = "Option<KeyAttributesSchema>")]
+    pub partition_key: Option<Spanned<toml::Value>>,
+    /// Sort key: one attribute name (a template key), or with a multi-attribute
+    /// partition key, 1 to 4 attribute names compared left to right.
+    #[schemars(with = "Option<KeyAttributesSchema>")]
+    pub sort_key: Option<Spanned<toml::Value>>,
+    /// Types of multi-attribute key attributes that are not strings, e.g.
+    /// `{ round = "number" }`.
+    #[schemars(with = "Option<BTreeMap<String, ScalarKind>>")]
+    pub attribute_types: Option<Spanned<BTreeMap<String, ScalarKind>>>,
     /// `"all"`, `"keys_only"` or `{ include = [..] }`; read in lowering so that a wrong
     /// shape gets a specific message.
     #[schemars(with = "Option<ProjectionSchema>")]
@@ -207,16 +214,38 @@ impl<'de> Deserialize<'de> for RawEntity {
 }
 
 /// An entity's key templates on one index, e.g. `{ pk = "USER#{user_id}", sk = "PROFILE" }`:
-/// `#`-separated segments, each a literal or one `{field}`.
+/// `#`-separated segments, each a literal or one `{field}`. On a multi-attribute
+/// index, one `"{field}"` per key attribute: `{ pk = ["{tenant}", "{region}"] }`.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[schemars(deny_unknown_fields)]
 pub struct RawKeys {
     /// Partition key template (omitted on local indexes: they share the primary one).
-    #[schemars(with = "Option<String>")]
-    pub pk: Option<Spanned<String>>,
+    #[schemars(with = "Option<KeyAttributesSchema>")]
+    pub pk: Option<Spanned<toml::Value>>,
     /// Sort key template.
-    #[schemars(with = "Option<String>")]
-    pub sk: Option<Spanned<String>>,
+    #[schemars(with = "Option<KeyAttributesSchema>")]
+    pub sk: Option<Spanned<toml::Value>>,
+}
+
+/// The type of a multi-attribute key attribute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ScalarKind {
+    /// `S` (the default): compared as UTF-8 bytes.
+    String,
+    /// `N`: compared as numbers.
+    Number,
+}
+
+/// One string, or a list of 1 to 4 strings.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code)] // Describes the file for the JSON Schema only.
+enum KeyAttributesSchema {
+    /// One attribute (a template key) or one template.
+    One(String),
+    /// The attributes of a multi-attribute key, or their `"{field}"`s.
+    Many(#[schemars(length(min = 1, max = 4))] Vec<String>),
 }
 
 /// An access pattern: exactly one of `get`, `query`, `collection`, `scan`.

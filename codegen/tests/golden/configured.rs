@@ -9,8 +9,8 @@ pub static DEFINITION: ::dynaschema::__private::TableDefinition = ::dynaschema::
     indexes: &[
         ::dynaschema::__private::IndexDefinition {
             name: "by_user",
-            partition_key: "gsi1pk",
-            sort_key: ::core::option::Option::Some("gsi1sk"),
+            partition_key: &[::dynaschema::__private::KeyAttribute::string("gsi1pk")],
+            sort_key: &[::dynaschema::__private::KeyAttribute::string("gsi1sk")],
             projection: ::dynaschema::__private::Projection::All,
             capacity: ::core::option::Option::Some(::dynaschema::__private::Capacity {
                 read: 2u64,

@@ -9,8 +9,8 @@ pub static DEFINITION: ::dynaschema::__private::TableDefinition = ::dynaschema::
     indexes: &[
         ::dynaschema::__private::IndexDefinition {
             name: "GSI1",
-            partition_key: "GSI1PK",
-            sort_key: ::core::option::Option::Some("GSI1SK"),
+            partition_key: &[::dynaschema::__private::KeyAttribute::string("GSI1PK")],
+            sort_key: &[::dynaschema::__private::KeyAttribute::string("GSI1SK")],
             projection: ::dynaschema::__private::Projection::All,
             capacity: ::core::option::Option::None,
             local: false,

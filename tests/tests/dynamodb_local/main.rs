@@ -8,6 +8,7 @@ mod errors;
 mod example;
 mod filters;
 mod local_index;
+mod native_keys;
 mod online_shop;
 mod operations;
 mod projections;
