@@ -6,7 +6,7 @@ use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
 
 use crate::schema::template::{FieldRef, KeyTemplate, Segment};
-use crate::schema::{EntityKeys, Index};
+use crate::schema::{Entity, EntityKeys, Index, Schema};
 
 /// Which key attribute of an index a template fills.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -109,4 +109,112 @@ pub fn cased(field: &FieldRef, value: TokenStream) -> TokenStream {
             quote!(&::dynaschema::__private::Cased::upper(#value))
         }
     }
+}
+
+/// Code reading an entity's key fields back from an index item: every field of its
+/// primary templates and of its templates on the index (decoded from the key strings),
+/// and the fields of a multi-attribute key (read from their own attributes).
+pub struct KeyFieldsDecoder {
+    /// The fields, in order: `(name, where it is read from)`.
+    pub fields: Vec<String>,
+    /// `pub field: Type,` per field, documented.
+    pub declarations: Vec<TokenStream>,
+    /// Statements over `item: Item` that return `Ok(None)` from the enclosing
+    /// function when a key does not have the entity's template shape (an item of
+    /// another entity).
+    pub statements: Vec<TokenStream>,
+    /// `field: value` per field, after the statements.
+    pub initialisers: Vec<TokenStream>,
+}
+
+/// The [`KeyFieldsDecoder`] of `entity` on the index of `keys`; `ty` names the entity
+/// struct (its `KeyField` / `NativeKeyField` impls type the fields).
+pub fn key_fields_decoder(
+    schema: &Schema,
+    entity: &Entity,
+    keys: &EntityKeys,
+    ty: &TokenStream,
+) -> KeyFieldsDecoder {
+    let entity_name = &entity.name;
+    let primary = entity.primary();
+    let index = &schema.indexes[keys.index];
+    let primary_index = schema.primary();
+    let mut templates: Vec<(&str, &KeyTemplate)> =
+        vec![(primary_index.partition_key.as_str(), &primary.partition)];
+    if let (Some(attr), Some(t)) = (&primary_index.sort_key, &primary.sort) {
+        templates.push((attr, t));
+    }
+    if index.native.is_none() && index.kind != crate::schema::IndexKind::Primary {
+        templates.push((index.partition_key.as_str(), &keys.partition));
+        if let (Some(attr), Some(t)) = (&index.sort_key, &keys.sort) {
+            templates.push((attr, t));
+        }
+    }
+    let mut out = KeyFieldsDecoder {
+        fields: Vec::new(),
+        declarations: Vec::new(),
+        statements: Vec::new(),
+        initialisers: Vec::new(),
+    };
+    // Each field from its first template; the rest only check the shape.
+    for (t, (attr, template)) in templates.iter().enumerate() {
+        let shape = template.segments.iter().map(|segment| match segment {
+            Segment::Literal(l) => quote!(::core::option::Option::Some(#l)),
+            Segment::Field(_) => quote!(::core::option::Option::None),
+        });
+        let local = quote::format_ident!("__t{t}");
+        out.statements.push(quote! {
+            let ::core::option::Option::Some(#local) =
+                ::dynaschema::__private::key_fields(&item, #attr, &[#(#shape),*])
+            else {
+                return ::core::result::Result::Ok(::core::option::Option::None);
+            };
+        });
+        for (position, field) in template.fields().enumerate() {
+            if out.fields.contains(&field.name) {
+                continue;
+            }
+            let name = &field.name;
+            let ident = quote::format_ident!("{}", name);
+            let hash = crate::names::field_hash(name);
+            let arg = quote!(<#ty as ::dynaschema::__private::KeyField<#hash>>::Arg);
+            let doc =
+                crate::generate::doc(&format!("`{entity_name}::{name}`, read from the keys."));
+            out.declarations.push(
+                quote!(#doc pub #ident: <#arg as ::dynaschema::__private::KeySegment>::Owned,),
+            );
+            out.initialisers.push(quote! {
+                #ident: ::dynaschema::__private::decode_key_field::<#arg>(#entity_name, #name, &#local[#position])?
+            });
+            out.fields.push(name.clone());
+        }
+    }
+    // Fields only a multi-attribute key holds, read from their own attributes.
+    let native = index
+        .native
+        .iter()
+        .flat_map(|n| n.partition.iter().chain(&n.sort));
+    for (attribute, field) in native.zip(keys.templates().flat_map(|t| t.fields())) {
+        if out.fields.contains(&field.name) {
+            continue;
+        }
+        let name = &field.name;
+        let attr = &attribute.name;
+        let ident = quote::format_ident!("{}", name);
+        let hash = crate::names::field_hash(name);
+        let arg = quote!(<#ty as ::dynaschema::__private::NativeKeyField<#hash>>::Arg);
+        let doc = crate::generate::doc(&format!(
+            "`{entity_name}::{name}`, read from attribute `{attr}`."
+        ));
+        out.declarations
+            .push(quote!(#doc pub #ident: <#arg as ::dynaschema::__private::NativeKey>::Owned,));
+        out.initialisers.push(quote! {
+            #ident: match ::dynaschema::__private::decode_native_field::<#arg>(#entity_name, #name, #attr, &item) {
+                ::core::option::Option::Some(value) => value?,
+                ::core::option::Option::None => return ::core::result::Result::Ok(::core::option::Option::None),
+            }
+        });
+        out.fields.push(name.clone());
+    }
+    out
 }

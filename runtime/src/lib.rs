@@ -305,6 +305,19 @@ pub mod __private {
         }
     }
 
+    /// What the index whose name hashes to `H` (an `include` index) holds of this
+    /// entity: a projection struct the derive emits next to the entity, since only it
+    /// knows which included attributes are fields and their types.
+    pub trait Projected<const H: u64> {
+        /// The projection struct.
+        type Projection;
+        /// Reads an index item; `None` for items of other entities.
+        fn decode_projection(
+            item: Item,
+            entity_attribute: &'static str,
+        ) -> Result<Option<Self::Projection>, Error>;
+    }
+
     /// The attribute name and parameter type of the field called by the name that
     /// hashes to `H`, for fields a schema filter reads.
     pub trait FilterField<const H: u64> {

@@ -55,7 +55,7 @@ fn cases() -> Vec<(&'static str, String)> {
         ("schema::missing-sort-key", t("[entities.User]\nprimary = { pk = \"USER#{id}\" }\n")),
         ("schema::order", u("[patterns.users]\nquery = \"User\"\norder = \"sideways\"\n")),
         ("schema::order-without-query", u("[patterns.user]\nget = \"User\"\norder = \"descending\"\n")),
-        ("schema::partial-projection", t("[indexes.keys]\npartition_key = \"gsi1pk\"\nsort_key = \"gsi1sk\"\nprojection = { include = [\"name\"] }\n[entities.User]\nprimary = { pk = \"USER#{id}\", sk = \"P\" }\nkeys = { pk = \"ALL#{team}\", sk = \"U#{id}\" }\n[patterns.team]\nquery = \"User\"\nindex = \"keys\"\n")),
+        ("schema::partial-projection", t("[indexes.keys]\npartition_key = \"gsi1pk\"\nsort_key = \"gsi1sk\"\nprojection = { include = [\"name\"] }\n[entities.User]\nprimary = { pk = \"USER#{id}\", sk = \"P\" }\nkeys = { pk = \"ALL#{team}\", sk = \"U#{id}\" }\n[patterns.team]\ncollection = [\"User\"]\nindex = \"keys\"\n")),
         ("schema::pattern-kind", u("[patterns.nothing]\ndescription = \"does what?\"\n")),
         ("schema::pattern-name", u("[patterns.BadName]\nget = \"User\"\n")),
         ("schema::attribute-types", u("[indexes.by_score]\npartition_key = [\"team\"]\nsort_key = [\"score\"]\nattribute_types = { scores = \"number\" }\n")),

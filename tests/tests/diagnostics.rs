@@ -330,7 +330,7 @@ fn an_unknown_placeholder_modifier_suggests_the_valid_ones() {
 }
 
 #[test]
-fn partial_projections_need_fetch_and_only_queries_can() {
+fn partial_projections_serve_queries_but_no_filters_or_collections() {
     let text = r#"[table]
 name = "App"
 partition_key = "pk"
@@ -355,9 +355,10 @@ primary = { pk = "TEAM#{team}", sk = "TEAM" }
 keys = { pk = "ALL#{team}", sk = "TEAM" }
 full = { pk = "TEAM#{team}", sk = "TEAM" }
 
-[patterns.without_fetch]
+[patterns.filtered_projection]
 query = "User"
 index = "keys"
+filter = "name = {name}"
 
 [patterns.needless_fetch]
 query = "User"
@@ -375,9 +376,10 @@ index = "keys"
         .map(|d| (diagnostics.location(d), d.code))
         .collect();
     let expected = [
-        ("projection.toml:27:9", "schema::partial-projection"),
-        ("projection.toml:32:9", "schema::fetch"),
-        ("projection.toml:36:9", "schema::partial-projection"),
+        // A filter sees only the projection: refused without `fetch` (and with it).
+        ("projection.toml:28:10", "schema::fetch"),
+        ("projection.toml:33:9", "schema::fetch"),
+        ("projection.toml:37:9", "schema::partial-projection"),
     ];
     let expected: Vec<(String, &str)> = expected.iter().map(|(l, c)| (l.to_string(), *c)).collect();
     assert_eq!(found, expected, "\n{}", diagnostics.to_plain());

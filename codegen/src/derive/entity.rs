@@ -12,6 +12,7 @@ use super::input::{EntityInput, FieldInput, is_string, option_inner};
 use crate::diagnostics::closest;
 use crate::keys::{Role, key_from_parts, key_value};
 use crate::names::field_hash;
+use crate::schema::Projection;
 use crate::schema::{Entity, EntityKeys, IndexKind, PatternKind, Schema};
 
 pub(crate) fn expand(input: &EntityInput) -> TokenStream {
@@ -82,11 +83,38 @@ pub(crate) fn expand(input: &EntityInput) -> TokenStream {
     }
     let schema_path = loaded.path.display().to_string();
     let body = context.expand();
+    let projections = context.include_projections(input);
     quote! {
         #body
+        #(#projections)*
         // Rebuild when the schema changes.
         const _: &str = include_str!(#schema_path);
     }
+}
+
+/// The name of an entity's projection struct on an `include` index:
+/// `{Entity}{Index}Projection`.
+pub(crate) fn projection_name(entity: &str, index: &str) -> syn::Ident {
+    format_ident!(
+        "{entity}{}Projection",
+        crate::names::upper_camel(&crate::names::snake_case(index))
+    )
+}
+
+/// Those of `wanted` that `attrs` (`#[derive(..)]` attributes) derive.
+fn derived_traits(attrs: &[syn::Attribute], wanted: &[&str]) -> Vec<syn::Ident> {
+    let mut found = Vec::new();
+    for attr in attrs.iter().filter(|a| a.path().is_ident("derive")) {
+        let _ = attr.parse_nested_meta(|meta| {
+            if let Some(last) = meta.path.segments.last()
+                && wanted.contains(&last.ident.to_string().as_str())
+            {
+                found.push(last.ident.clone());
+            }
+            Ok(())
+        });
+    }
+    found
 }
 
 /// A minimal impl emitted next to errors, so uses of the entity elsewhere do not
@@ -517,6 +545,85 @@ impl Context<'_> {
                     );
                 });
             }
+        }
+        out
+    }
+
+    /// For each `include` index the entity is on: a struct of what the index holds of
+    /// it (key fields, read from the keys, and the included attributes that are
+    /// fields), and the `Projected` impl through which generated patterns name it.
+    fn include_projections(&self, input: &EntityInput) -> Vec<TokenStream> {
+        let ident = self.ident;
+        let name = &self.entity.name;
+        let vis = &input.vis;
+        let derives = derived_traits(&input.attrs, &["Debug", "Clone", "PartialEq"]);
+        let mut out = Vec::new();
+        for keys in &self.entity.keys {
+            let index = &self.schema.indexes[keys.index];
+            let Projection::Include(included) = &index.projection else {
+                continue;
+            };
+            let projection = projection_name(&self.entity.name, &index.name);
+            let crate::keys::KeyFieldsDecoder {
+                fields: key_fields,
+                mut declarations,
+                statements,
+                mut initialisers,
+            } = crate::keys::key_fields_decoder(self.schema, self.entity, keys, &quote!(#ident));
+            let mut listed = Vec::new();
+            for field in self.fields {
+                let attribute = field.attribute();
+                if !included.contains(&attribute) || key_fields.contains(&field.name()) {
+                    continue;
+                }
+                let field_ident = &field.ident;
+                let ty = &field.ty;
+                let doc = crate::generate::doc(&format!(
+                    "`{ident}::{}`, projected as `{attribute}`.",
+                    field.name()
+                ));
+                declarations.push(quote!(#doc pub #field_ident: #ty,));
+                initialisers.push(quote! {
+                    #field_ident: ::dynaschema::__private::decode_field::<#ty>(#name, #attribute, &mut item)?
+                });
+                listed.push(format!("`{}`", field.name()));
+            }
+            let doc = crate::generate::doc(&format!(
+                "What index `{}` holds of a [`{ident}`]: its key fields (read from the keys){}.\n\n\
+                 Returned by the schema's patterns on `{}`; other fields are not projected there.",
+                index.name,
+                if listed.is_empty() {
+                    String::new()
+                } else {
+                    format!(" and the included {}", listed.join(", "))
+                },
+                index.name
+            ));
+            let hash = field_hash(&index.name);
+            out.push(quote! {
+                #doc
+                #[derive(#(#derives),*)]
+                #[non_exhaustive]
+                #vis struct #projection {
+                    #(#declarations)*
+                }
+
+                #[automatically_derived]
+                #[doc(hidden)]
+                impl ::dynaschema::__private::Projected<#hash> for #ident {
+                    type Projection = #projection;
+
+                    fn decode_projection(
+                        #[allow(unused_mut)] mut item: ::dynaschema::__private::Item,
+                        _: &'static str,
+                    ) -> ::core::result::Result<::core::option::Option<#projection>, ::dynaschema::__private::Error> {
+                        #(#statements)*
+                        ::core::result::Result::Ok(::core::option::Option::Some(#projection {
+                            #(#initialisers,)*
+                        }))
+                    }
+                }
+            });
         }
         out
     }

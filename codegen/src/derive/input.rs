@@ -6,10 +6,15 @@ use syn::{GenericArgument, Ident, PathArguments, Type};
 
 /// `#[derive(Entity)] #[entity(name = "..", schema = "..")] struct X { .. }`
 #[derive(Debug, FromDeriveInput)]
-#[darling(attributes(entity), supports(struct_named))]
+#[darling(attributes(entity), supports(struct_named), forward_attrs(derive))]
 pub struct EntityInput {
     /// The struct.
     pub ident: Ident,
+    /// Its visibility, given to the projection structs emitted next to it.
+    pub vis: syn::Visibility,
+    /// Its `#[derive(..)]` attributes: projection structs derive the same of
+    /// `Debug`, `Clone` and `PartialEq`.
+    pub attrs: Vec<syn::Attribute>,
     /// Its generics (refused: entities are concrete types).
     pub generics: syn::Generics,
     /// Its fields.

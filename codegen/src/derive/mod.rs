@@ -2,6 +2,8 @@
 //! schema, expand. The proc-macro crate only calls [`entity`] and [`attribute`].
 
 mod entity;
+
+pub(crate) use entity::projection_name;
 mod fields;
 pub mod input;
 

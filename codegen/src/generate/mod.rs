@@ -56,7 +56,10 @@ pub fn module(schema: &Schema, options: &Options) -> TokenStream {
     let mut projections: Vec<(String, TokenStream)> = schema
         .patterns
         .iter()
-        .filter_map(|p| g.keys_projection(p))
+        .filter_map(|p| {
+            g.keys_projection(p)
+                .or_else(|| g.include_projection_alias(p))
+        })
         .collect();
     projections.sort_by(|a, b| a.0.cmp(&b.0));
     projections.dedup_by(|a, b| a.0 == b.0);

@@ -1064,12 +1064,11 @@ impl Lowering<'_> {
                     }
                 };
                 match (entity, index, order, filter, fetch_items) {
-                    (Some(entity), Some(index), Some(_), Some(filter), Some(fetch_items))
+                    (Some(_), Some(index), Some(_), Some(filter), Some(fetch_items))
                         if !self.projection_fits(
                             name,
                             p,
                             &indexes[index],
-                            &entities[entity].name,
                             fetch_items,
                             filter.is_some(),
                         ) =>
@@ -1171,15 +1170,15 @@ impl Lowering<'_> {
         patterns
     }
 
-    /// Whether a query on `index` can return full items: the index projects every
-    /// attribute, or the pattern reads the items themselves (`fetch = "items"`).
+    /// Whether a query on `index` fits its projection: full items where every
+    /// attribute is projected or the pattern reads the items (`fetch = "items"`), a
+    /// projection type otherwise, and no filter on what the index does not hold.
     /// Reports what does not fit.
     fn projection_fits(
         &mut self,
         name: &str,
         p: &RawPattern,
         index: &Index,
-        entity: &str,
         fetch_items: bool,
         has_filter: bool,
     ) -> bool {
@@ -1187,30 +1186,34 @@ impl Lowering<'_> {
         let partial = index.projection != Projection::All;
         let keys_only = index.projection == Projection::KeysOnly;
         let problem = match (partial, fetch_items) {
-            // A keys-only index yields the entity's key fields, read from the keys.
-            (true, false) if keys_only && has_filter => Some(Diagnostic::error(
+            (true, false) if has_filter => Some(Diagnostic::error(
                 "schema::fetch",
-                format!("pattern `{name}` filters on index `{}`, which holds only keys", index.name),
+                format!(
+                    "pattern `{name}` filters on index `{}`, which holds only {}",
+                    index.name,
+                    if keys_only { "keys" } else { "some attributes" }
+                ),
                 p.filter.as_ref().map_or(span.clone(), |f| f.span()),
                 "a filter sees the index's projection only",
             )),
-            (true, false) if keys_only => None,
-            (true, false) => Some(Diagnostic::error(
-                "schema::partial-projection",
-                format!("index `{}` projects only some attributes, so pattern `{name}` cannot return full `{entity}` items", index.name),
-                span,
-                "partial projection",
-            )
-            .with_help("add `fetch = \"items\"` to read each page's items with one BatchGetItem; or project `all`, or `keys_only` (its patterns return the key fields)")),
+            // A keys-only or include index yields a projection type: the key fields,
+            // and on an include index the included fields the entity has.
+            (true, false) => None,
             (false, true) => Some(Diagnostic::error(
                 "schema::fetch",
-                format!("index `{}` projects every attribute: pattern `{name}` needs no `fetch`", index.name),
+                format!(
+                    "index `{}` projects every attribute: pattern `{name}` needs no `fetch`",
+                    index.name
+                ),
                 p.fetch.as_ref().map_or(span, |f| f.span()),
                 "remove this",
             )),
             (true, true) if has_filter => Some(Diagnostic::error(
                 "schema::fetch",
-                format!("pattern `{name}` filters on index `{}`, which holds only some attributes", index.name),
+                format!(
+                    "pattern `{name}` filters on index `{}`, which holds only some attributes",
+                    index.name
+                ),
                 p.filter.as_ref().map_or(span, |f| f.span()),
                 "a filter sees the index's projection only",
             )),

@@ -39,6 +39,16 @@ pub static DEFINITION: ::dynaschema::__private::TableDefinition = ::dynaschema::
             capacity: ::core::option::Option::None,
             local: true,
         },
+        ::dynaschema::__private::IndexDefinition {
+            name: "by_title",
+            partition_key: &[::dynaschema::__private::KeyAttribute::string("gsi4pk")],
+            sort_key: &[::dynaschema::__private::KeyAttribute::string("gsi4sk")],
+            projection: ::dynaschema::__private::Projection::Include(
+                &["title", "body_text", "labels", "reviewer", "summary"],
+            ),
+            capacity: ::core::option::Option::None,
+            local: false,
+        },
     ],
     entities: &["Document", "Note", "Reading", "Revision"],
     options: ::dynaschema::__private::TableOptions {
@@ -246,6 +256,41 @@ impl Table {
             sort: ::dynaschema::__private::SortKeyPrefix::new("Document", "gsi3sk"),
         }
     }
+    /// Access pattern `document_titles`: `Query` of `Document` items on `by_title` (partition `TITLES#{owner}`). Narrow it by sort key with the
+    /// methods of [`DocumentTitlesQuery`], or run it as it is.
+    pub fn document_titles(
+        &self,
+        owner: &<super::Document as ::dynaschema::__private::KeyField<
+            12002927925776846068u64,
+        >>::Arg,
+    ) -> DocumentTitlesQuery<'_> {
+        DocumentTitlesQuery {
+            base: ::dynaschema::__private::PatternQuery {
+                filter: ::core::option::Option::None,
+                fetch_items: false,
+                table: &self.inner,
+                pattern: "document_titles",
+                entity: "Document",
+                index: ::core::option::Option::Some("by_title"),
+                partition: ::dynaschema::__private::partition_condition(
+                    "gsi4pk",
+                    ::dynaschema::__private::KeyWriter::new(
+                            "Document",
+                            "gsi4pk",
+                            ::dynaschema::__private::KeyRole::Partition,
+                        )
+                        .literal("TITLES")
+                        .value("owner", owner)
+                        .finish(),
+                ),
+                ascending: true,
+                decode: <super::Document as ::dynaschema::__private::Projected<
+                    7214340722128489245u64,
+                >>::decode_projection,
+            },
+            sort: ::dynaschema::__private::SortKeyPrefix::new("Document", "gsi4sk"),
+        }
+    }
     /// Access pattern `document_with_notes`: one `Query` of partition `DOC#{doc_id}` on `primary`, every page, grouped into [`DocumentWithNotes`]: Document, Note.
     pub async fn document_with_notes(
         &self,
@@ -415,6 +460,39 @@ impl Table {
             },
             sort: ::dynaschema::__private::SortKeyPrefix::new("Document", "gsi2sk")
                 .literal("DOC"),
+        }
+    }
+    /// Access pattern `documents_by_title`: `Query` of `Document` items on `by_title` (partition `TITLES#{owner}`). Narrow it by sort key with the
+    /// methods of [`DocumentsByTitleQuery`], or run it as it is.
+    pub fn documents_by_title(
+        &self,
+        owner: &<super::Document as ::dynaschema::__private::KeyField<
+            12002927925776846068u64,
+        >>::Arg,
+    ) -> DocumentsByTitleQuery<'_> {
+        DocumentsByTitleQuery {
+            base: ::dynaschema::__private::PatternQuery {
+                filter: ::core::option::Option::None,
+                fetch_items: true,
+                table: &self.inner,
+                pattern: "documents_by_title",
+                entity: "Document",
+                index: ::core::option::Option::Some("by_title"),
+                partition: ::dynaschema::__private::partition_condition(
+                    "gsi4pk",
+                    ::dynaschema::__private::KeyWriter::new(
+                            "Document",
+                            "gsi4pk",
+                            ::dynaschema::__private::KeyRole::Partition,
+                        )
+                        .literal("TITLES")
+                        .value("owner", owner)
+                        .finish(),
+                ),
+                ascending: true,
+                decode: ::dynaschema::__private::decode_entity::<super::Document>,
+            },
+            sort: ::dynaschema::__private::SortKeyPrefix::new("Document", "gsi4sk"),
         }
     }
     /// Access pattern `get_document`: `GetItem` of one `Document` by its primary key.
@@ -1361,6 +1439,254 @@ impl<'t> DocumentPageKeysQueryByPages<'t> {
     }
     ::dynaschema::__query_builder_methods!('t, DocumentByPagesKeys);
 }
+/// The `document_titles` query: narrow it by `title`, or run it as it is.
+#[must_use = "a query does nothing until it is run"]
+pub struct DocumentTitlesQuery<'t> {
+    base: ::dynaschema::__private::PatternQuery<'t, DocumentByTitleProjection>,
+    sort: ::dynaschema::__private::SortKeyPrefix,
+}
+impl<'t> DocumentTitlesQuery<'t> {
+    /// Only items with this `title`.
+    pub fn title(
+        self,
+        title: &<super::Document as ::dynaschema::__private::KeyField<
+            15722393318163439657u64,
+        >>::Arg,
+    ) -> DocumentTitlesQueryByTitle<'t> {
+        DocumentTitlesQueryByTitle {
+            base: self.base,
+            sort: self.sort.value("title", title),
+        }
+    }
+    /// Only items whose `title` starts with `text` (text fields only).
+    pub fn title_begins_with<P>(
+        self,
+        text: &P,
+    ) -> ::dynaschema::Query<'t, DocumentByTitleProjection>
+    where
+        P: ?Sized
+            + ::dynaschema::__private::TextPrefix<
+                <super::Document as ::dynaschema::__private::KeyField<
+                    15722393318163439657u64,
+                >>::Arg,
+            >,
+    {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .begins_with_text("title", text.as_text())
+            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `title` is less than `value`.
+    pub fn title_lt(
+        self,
+        value: &<super::Document as ::dynaschema::__private::KeyField<
+            15722393318163439657u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, DocumentByTitleProjection> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .compare("title", ::dynaschema::__private::Comparison::Below, value, false)
+            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `title` is at most `value`.
+    pub fn title_lte(
+        self,
+        value: &<super::Document as ::dynaschema::__private::KeyField<
+            15722393318163439657u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, DocumentByTitleProjection> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .compare("title", ::dynaschema::__private::Comparison::AtMost, value, false)
+            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `title` is greater than `value`.
+    pub fn title_gt(
+        self,
+        value: &<super::Document as ::dynaschema::__private::KeyField<
+            15722393318163439657u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, DocumentByTitleProjection> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .compare("title", ::dynaschema::__private::Comparison::Above, value, false)
+            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `title` is at least `value`.
+    pub fn title_gte(
+        self,
+        value: &<super::Document as ::dynaschema::__private::KeyField<
+            15722393318163439657u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, DocumentByTitleProjection> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .compare("title", ::dynaschema::__private::Comparison::AtLeast, value, false)
+            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `title` is between `low` and `high`, both included.
+    pub fn title_between(
+        self,
+        low: &<super::Document as ::dynaschema::__private::KeyField<
+            15722393318163439657u64,
+        >>::Arg,
+        high: &<super::Document as ::dynaschema::__private::KeyField<
+            15722393318163439657u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, DocumentByTitleProjection> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .between("title", low, high, false)
+            .map(|c| {
+                let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
+                (::core::option::Option::Some(c), ::core::option::Option::None)
+            });
+        self.base.finish(attribute, sort)
+    }
+    /// The query as narrowed so far: `begins_with` of the fixed segments.
+    pub fn query(self) -> ::dynaschema::Query<'t, DocumentByTitleProjection> {
+        let attribute = self.sort.attribute();
+        let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
+        self.base.finish(attribute, sort)
+    }
+    ::dynaschema::__query_builder_methods!('t, DocumentByTitleProjection);
+}
+/// The `document_titles` query with `title` fixed: narrow it by `doc_id`, or run it.
+#[must_use = "a query does nothing until it is run"]
+pub struct DocumentTitlesQueryByTitle<'t> {
+    base: ::dynaschema::__private::PatternQuery<'t, DocumentByTitleProjection>,
+    sort: ::dynaschema::__private::SortKeyPrefix,
+}
+impl<'t> DocumentTitlesQueryByTitle<'t> {
+    /// Only items with this `doc_id`.
+    pub fn doc_id(
+        self,
+        doc_id: &<super::Document as ::dynaschema::__private::KeyField<
+            5989311785065432611u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, DocumentByTitleProjection> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .equals("doc_id", doc_id, &[])
+            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `doc_id` starts with `text` (text fields only).
+    pub fn doc_id_begins_with<P>(
+        self,
+        text: &P,
+    ) -> ::dynaschema::Query<'t, DocumentByTitleProjection>
+    where
+        P: ?Sized
+            + ::dynaschema::__private::TextPrefix<
+                <super::Document as ::dynaschema::__private::KeyField<
+                    5989311785065432611u64,
+                >>::Arg,
+            >,
+    {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .begins_with_text("doc_id", text.as_text())
+            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `doc_id` is less than `value`.
+    pub fn doc_id_lt(
+        self,
+        value: &<super::Document as ::dynaschema::__private::KeyField<
+            5989311785065432611u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, DocumentByTitleProjection> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .compare("doc_id", ::dynaschema::__private::Comparison::Below, value, true)
+            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `doc_id` is at most `value`.
+    pub fn doc_id_lte(
+        self,
+        value: &<super::Document as ::dynaschema::__private::KeyField<
+            5989311785065432611u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, DocumentByTitleProjection> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .compare("doc_id", ::dynaschema::__private::Comparison::AtMost, value, true)
+            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `doc_id` is greater than `value`.
+    pub fn doc_id_gt(
+        self,
+        value: &<super::Document as ::dynaschema::__private::KeyField<
+            5989311785065432611u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, DocumentByTitleProjection> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .compare("doc_id", ::dynaschema::__private::Comparison::Above, value, true)
+            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `doc_id` is at least `value`.
+    pub fn doc_id_gte(
+        self,
+        value: &<super::Document as ::dynaschema::__private::KeyField<
+            5989311785065432611u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, DocumentByTitleProjection> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .compare("doc_id", ::dynaschema::__private::Comparison::AtLeast, value, true)
+            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `doc_id` is between `low` and `high`, both included.
+    pub fn doc_id_between(
+        self,
+        low: &<super::Document as ::dynaschema::__private::KeyField<
+            5989311785065432611u64,
+        >>::Arg,
+        high: &<super::Document as ::dynaschema::__private::KeyField<
+            5989311785065432611u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, DocumentByTitleProjection> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .between("doc_id", low, high, true)
+            .map(|c| {
+                let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
+                (::core::option::Option::Some(c), ::core::option::Option::None)
+            });
+        self.base.finish(attribute, sort)
+    }
+    /// The query as narrowed so far: `begins_with` of the fixed segments.
+    pub fn query(self) -> ::dynaschema::Query<'t, DocumentByTitleProjection> {
+        let attribute = self.sort.attribute();
+        let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
+        self.base.finish(attribute, sort)
+    }
+    ::dynaschema::__query_builder_methods!('t, DocumentByTitleProjection);
+}
 /// The `documents_by_owner` query: narrow it by `created_at`, or run it as it is.
 #[must_use = "a query does nothing until it is run"]
 pub struct DocumentsByOwnerQuery<'t> {
@@ -1884,6 +2210,254 @@ pub struct DocumentsByTagQuery<'t> {
     sort: ::dynaschema::__private::SortKeyPrefix,
 }
 impl<'t> DocumentsByTagQuery<'t> {
+    /// Only items with this `doc_id`.
+    pub fn doc_id(
+        self,
+        doc_id: &<super::Document as ::dynaschema::__private::KeyField<
+            5989311785065432611u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Document> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .equals("doc_id", doc_id, &[])
+            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `doc_id` starts with `text` (text fields only).
+    pub fn doc_id_begins_with<P>(
+        self,
+        text: &P,
+    ) -> ::dynaschema::Query<'t, super::Document>
+    where
+        P: ?Sized
+            + ::dynaschema::__private::TextPrefix<
+                <super::Document as ::dynaschema::__private::KeyField<
+                    5989311785065432611u64,
+                >>::Arg,
+            >,
+    {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .begins_with_text("doc_id", text.as_text())
+            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `doc_id` is less than `value`.
+    pub fn doc_id_lt(
+        self,
+        value: &<super::Document as ::dynaschema::__private::KeyField<
+            5989311785065432611u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Document> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .compare("doc_id", ::dynaschema::__private::Comparison::Below, value, true)
+            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `doc_id` is at most `value`.
+    pub fn doc_id_lte(
+        self,
+        value: &<super::Document as ::dynaschema::__private::KeyField<
+            5989311785065432611u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Document> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .compare("doc_id", ::dynaschema::__private::Comparison::AtMost, value, true)
+            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `doc_id` is greater than `value`.
+    pub fn doc_id_gt(
+        self,
+        value: &<super::Document as ::dynaschema::__private::KeyField<
+            5989311785065432611u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Document> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .compare("doc_id", ::dynaschema::__private::Comparison::Above, value, true)
+            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `doc_id` is at least `value`.
+    pub fn doc_id_gte(
+        self,
+        value: &<super::Document as ::dynaschema::__private::KeyField<
+            5989311785065432611u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Document> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .compare("doc_id", ::dynaschema::__private::Comparison::AtLeast, value, true)
+            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `doc_id` is between `low` and `high`, both included.
+    pub fn doc_id_between(
+        self,
+        low: &<super::Document as ::dynaschema::__private::KeyField<
+            5989311785065432611u64,
+        >>::Arg,
+        high: &<super::Document as ::dynaschema::__private::KeyField<
+            5989311785065432611u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Document> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .between("doc_id", low, high, true)
+            .map(|c| {
+                let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
+                (::core::option::Option::Some(c), ::core::option::Option::None)
+            });
+        self.base.finish(attribute, sort)
+    }
+    /// The query as narrowed so far: `begins_with` of the fixed segments.
+    pub fn query(self) -> ::dynaschema::Query<'t, super::Document> {
+        let attribute = self.sort.attribute();
+        let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
+        self.base.finish(attribute, sort)
+    }
+    ::dynaschema::__query_builder_methods!('t, super::Document);
+}
+/// The `documents_by_title` query: narrow it by `title`, or run it as it is.
+#[must_use = "a query does nothing until it is run"]
+pub struct DocumentsByTitleQuery<'t> {
+    base: ::dynaschema::__private::PatternQuery<'t, super::Document>,
+    sort: ::dynaschema::__private::SortKeyPrefix,
+}
+impl<'t> DocumentsByTitleQuery<'t> {
+    /// Only items with this `title`.
+    pub fn title(
+        self,
+        title: &<super::Document as ::dynaschema::__private::KeyField<
+            15722393318163439657u64,
+        >>::Arg,
+    ) -> DocumentsByTitleQueryByTitle<'t> {
+        DocumentsByTitleQueryByTitle {
+            base: self.base,
+            sort: self.sort.value("title", title),
+        }
+    }
+    /// Only items whose `title` starts with `text` (text fields only).
+    pub fn title_begins_with<P>(
+        self,
+        text: &P,
+    ) -> ::dynaschema::Query<'t, super::Document>
+    where
+        P: ?Sized
+            + ::dynaschema::__private::TextPrefix<
+                <super::Document as ::dynaschema::__private::KeyField<
+                    15722393318163439657u64,
+                >>::Arg,
+            >,
+    {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .begins_with_text("title", text.as_text())
+            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `title` is less than `value`.
+    pub fn title_lt(
+        self,
+        value: &<super::Document as ::dynaschema::__private::KeyField<
+            15722393318163439657u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Document> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .compare("title", ::dynaschema::__private::Comparison::Below, value, false)
+            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `title` is at most `value`.
+    pub fn title_lte(
+        self,
+        value: &<super::Document as ::dynaschema::__private::KeyField<
+            15722393318163439657u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Document> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .compare("title", ::dynaschema::__private::Comparison::AtMost, value, false)
+            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `title` is greater than `value`.
+    pub fn title_gt(
+        self,
+        value: &<super::Document as ::dynaschema::__private::KeyField<
+            15722393318163439657u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Document> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .compare("title", ::dynaschema::__private::Comparison::Above, value, false)
+            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `title` is at least `value`.
+    pub fn title_gte(
+        self,
+        value: &<super::Document as ::dynaschema::__private::KeyField<
+            15722393318163439657u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Document> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .compare("title", ::dynaschema::__private::Comparison::AtLeast, value, false)
+            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
+        self.base.finish(attribute, sort)
+    }
+    /// Only items whose `title` is between `low` and `high`, both included.
+    pub fn title_between(
+        self,
+        low: &<super::Document as ::dynaschema::__private::KeyField<
+            15722393318163439657u64,
+        >>::Arg,
+        high: &<super::Document as ::dynaschema::__private::KeyField<
+            15722393318163439657u64,
+        >>::Arg,
+    ) -> ::dynaschema::Query<'t, super::Document> {
+        let attribute = self.sort.attribute();
+        let sort = self
+            .sort
+            .between("title", low, high, false)
+            .map(|c| {
+                let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
+                (::core::option::Option::Some(c), ::core::option::Option::None)
+            });
+        self.base.finish(attribute, sort)
+    }
+    /// The query as narrowed so far: `begins_with` of the fixed segments.
+    pub fn query(self) -> ::dynaschema::Query<'t, super::Document> {
+        let attribute = self.sort.attribute();
+        let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
+        self.base.finish(attribute, sort)
+    }
+    ::dynaschema::__query_builder_methods!('t, super::Document);
+}
+/// The `documents_by_title` query with `title` fixed: narrow it by `doc_id`, or run it.
+#[must_use = "a query does nothing until it is run"]
+pub struct DocumentsByTitleQueryByTitle<'t> {
+    base: ::dynaschema::__private::PatternQuery<'t, super::Document>,
+    sort: ::dynaschema::__private::SortKeyPrefix,
+}
+impl<'t> DocumentsByTitleQueryByTitle<'t> {
     /// Only items with this `doc_id`.
     pub fn doc_id(
         self,
@@ -2746,3 +3320,8 @@ impl DocumentByPagesKeys {
         )
     }
 }
+/// What index `by_title` holds of a `Document` item: its key fields and the included attributes it has
+/// (the struct is emitted by `#[derive(Entity)]` next to the entity).
+pub type DocumentByTitleProjection = <super::Document as ::dynaschema::__private::Projected<
+    7214340722128489245u64,
+>>::Projection;

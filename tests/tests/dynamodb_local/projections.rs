@@ -78,3 +78,46 @@ async fn a_keys_only_pattern_returns_the_key_fields_without_reading_items() {
     assert_eq!(from_ten.len(), 1);
     assert_eq!(from_ten[0].doc_id, "a%2");
 }
+
+#[tokio::test]
+async fn an_include_pattern_returns_the_key_fields_and_the_included_fields() {
+    use dynaschema_tests::testbed::DocumentByTitleProjection;
+    let table = testbed_table().await;
+    let day = Utc.with_ymd_and_hms(2026, 3, 3, 0, 0, 0).unwrap();
+    let mut b = Document::sample("d2", "ada", day);
+    b.title = "Beta".into();
+    b.body = None;
+    let mut a = Document::sample("d1", "ada", day);
+    a.title = "Alpha".into();
+    for doc in [&b, &a, &Document::sample("x", "alan", day)] {
+        table.put(doc).await.unwrap();
+    }
+    let got: Vec<DocumentByTitleProjection> = table.document_titles("ada").all().await.unwrap();
+    assert_eq!(got.len(), 2);
+    // Key fields from the keys, in index order (title, then id)...
+    let keys: Vec<(&str, &str, &str)> = got
+        .iter()
+        .map(|p| (p.title.as_str(), p.doc_id.as_str(), p.owner.as_str()))
+        .collect();
+    assert_eq!(keys, [("Alpha", "d1", "ada"), ("Beta", "d2", "ada")]);
+    // ...and the included attributes that are fields, with their own types: a renamed
+    // field (`body` stored as `body_text`), a set, a nested map, an absent option.
+    assert_eq!(got[0].body, a.body);
+    assert_eq!(got[0].labels, a.labels);
+    assert_eq!(got[0].reviewer, a.reviewer);
+    assert_eq!(got[1].body, None);
+    // Sort conditions work as on any pattern of the template.
+    let from_b = table
+        .document_titles("ada")
+        .title_begins_with("B")
+        .all()
+        .await
+        .unwrap();
+    assert_eq!(from_b.len(), 1);
+    assert_eq!(from_b[0].doc_id, "d2");
+    // `fetch = "items"` on the same index reads the whole documents.
+    assert_eq!(
+        table.documents_by_title("ada").all().await.unwrap(),
+        [a.clone(), b.clone()]
+    );
+}
