@@ -21,6 +21,7 @@ pub fn run(schema: &Schema, diagnostics: &mut Diagnostics) {
     prefix_matches_other_entities(schema, diagnostics);
     unused_index(schema, diagnostics);
     constant_gsi_partition(schema, diagnostics);
+    low_cardinality_gsi_partition(schema, diagnostics);
     filter_is_the_only_narrowing(schema, diagnostics);
 }
 
@@ -383,6 +384,74 @@ fn constant_gsi_partition(schema: &Schema, diagnostics: &mut Diagnostics) {
                     )),
                 );
             }
+        }
+    }
+}
+
+/// Field names that by convention hold a handful of values: a status, a type, a flag.
+/// A GSI partitioned only by such fields puts a large share of the entity's writes in
+/// each partition, like a constant does, just split a few ways.
+fn is_low_cardinality_name(field: &str) -> bool {
+    const NAMES: &[&str] = &[
+        "status",
+        "state",
+        "type",
+        "kind",
+        "flag",
+        "enabled",
+        "active",
+        "deleted",
+        "archived",
+        "gender",
+        "priority",
+        "level",
+        "role",
+        "visibility",
+    ];
+    const SUFFIXES: &[&str] = &["_status", "_state", "_type", "_kind", "_flag"];
+    const PREFIXES: &[&str] = &["is_", "has_"];
+    NAMES.contains(&field)
+        || SUFFIXES.iter().any(|s| field.ends_with(s))
+        || PREFIXES.iter().any(|p| field.starts_with(p))
+}
+
+/// A GSI partition key built only from low-cardinality fields (a status, a type, a
+/// boolean) has a few partitions, each taking a large share of the entity's writes:
+/// the hot-partition problem of a constant key, divided by the number of values.
+fn low_cardinality_gsi_partition(schema: &Schema, diagnostics: &mut Diagnostics) {
+    for entity in &schema.entities {
+        for keys in &entity.keys {
+            let index = &schema.indexes[keys.index];
+            let fields: Vec<&str> = keys.partition.fields().map(|f| f.name.as_str()).collect();
+            if index.kind != IndexKind::Global
+                || fields.is_empty()
+                || !fields.iter().all(|f| is_low_cardinality_name(f))
+            {
+                continue;
+            }
+            let names: Vec<String> = fields.iter().map(|f| format!("`{f}`")).collect();
+            diagnostics.push(
+                Diagnostic::warning(
+                    "check::hot-partition",
+                    format!(
+                        "`{}`'s `{}` partition key `{}` takes only the values of {}, which are few",
+                        entity.name,
+                        index.name,
+                        keys.partition.text,
+                        names.join(" and ")
+                    ),
+                    keys.partition.span.clone(),
+                    "low-cardinality partition",
+                )
+                .with_help(if index.native.is_some() {
+                    "add a high-cardinality attribute to the partition key (e.g. a `shard` field = hash(id) % N, queried N times), or a time bucket".to_owned()
+                } else {
+                    format!(
+                        "shard writes: add a field to the partition key, e.g. `{}#{{shard}}` with `shard` = hash(id) % N, and query the N shards; or a time bucket such as `#{{day}}`",
+                        keys.partition.text
+                    )
+                }),
+            );
         }
     }
 }

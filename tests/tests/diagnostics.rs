@@ -227,6 +227,7 @@ fn design_warnings_are_reported_once_the_errors_are_fixed() {
         ("design-mistakes.toml:23:11", "check::key-collision"),
         ("design-mistakes.toml:29:1", "check::prefix-overlap"),
         ("design-mistakes.toml:32:1", "check::filter-only"),
+        ("design-mistakes.toml:40:15", "check::hot-partition"),
     ];
     let expected: Vec<(String, &str)> = expected.iter().map(|(l, c)| (l.to_string(), *c)).collect();
     assert_eq!(found, expected, "\n{}", checked.warnings.to_plain());
