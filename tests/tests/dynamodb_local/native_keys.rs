@@ -348,3 +348,40 @@ async fn empty_key_values_are_refused_before_sending() {
         "{err:?}"
     );
 }
+
+/// The embedded server (dynoxide, what the example binaries run on by default)
+/// implements multi-attribute keys too: the same table, items and conditions.
+#[tokio::test]
+async fn the_embedded_server_serves_multi_attribute_keys_too() {
+    let server = dynaschema::local::Embedded::start().expect("start the embedded server");
+    let table = tournament::Table::new(server.client(), "tournament");
+    table.create_table().await.unwrap();
+    for g in [
+        game("m1", "eu", 10, "upper", Some("ana")),
+        game("m2", "eu", 2, "upper", Some("ana")),
+        game("m3", "eu", 2, "lower", None),
+        game("m4", "na", 2, "upper", None),
+    ] {
+        table.put(&g).await.unwrap();
+    }
+    let all = table.region_matches("worlds", "eu").all().await.unwrap();
+    assert_eq!(ids(&all), ["m3", "m2", "m1"]);
+    let upper = table
+        .region_matches("worlds", "eu")
+        .round(&2)
+        .bracket("upper")
+        .all()
+        .await
+        .unwrap();
+    assert_eq!(ids(&upper), ["m2"]);
+    let late = table
+        .region_matches("worlds", "eu")
+        .round_gt(&2)
+        .all()
+        .await
+        .unwrap();
+    assert_eq!(ids(&late), ["m1"]);
+    let wins = table.wins("ana").all().await.unwrap();
+    let won: Vec<&str> = wins.iter().map(|w| w.match_id.as_str()).collect();
+    assert_eq!(won, ["m1", "m2"]);
+}
