@@ -48,6 +48,40 @@ pub trait Entity: Sized + Send + Sync + 'static {
     /// This item's primary key.
     fn primary_key(&self) -> Key<Self>;
 
+    /// Attribute names of the fields the primary key is built from.
+    const PRIMARY_KEY_FIELDS: &'static [&'static str] = &[];
+
+    /// Attribute names of the fields secondary index keys are built from.
+    const INDEX_KEY_FIELDS: &'static [&'static str] = &[];
+
+    /// The version attribute of an entity with `#[entity(version)]`: checked and bumped
+    /// by every write.
+    const VERSION_ATTRIBUTE: Option<&'static str> = None;
+
+    /// The item's version, for a versioned entity.
+    fn version(&self) -> Option<u64> {
+        None
+    }
+
+    /// The derived index key attributes an update must write, given the item's
+    /// primary key (`key`: its fields are read from there), the new values of the key
+    /// fields it sets (`values`, by attribute name) and the optional key fields it
+    /// removes: `Some` to set an attribute, `None` to remove it (the item leaves a
+    /// sparse index). Refuses an update that sets only part of a key.
+    fn index_keys_for_update(
+        key: &Item,
+        values: &Item,
+        removed: &[&'static str],
+    ) -> crate::Result<
+        Vec<(
+            &'static str,
+            Option<aws_sdk_dynamodb::types::AttributeValue>,
+        )>,
+    > {
+        let _ = (key, values, removed);
+        Ok(Vec::new())
+    }
+
     /// The schema version this struct writes on every item (`schema_version` of the
     /// entity in the schema), if it declares one.
     const SCHEMA_VERSION: Option<u32> = None;

@@ -37,7 +37,17 @@ pub enum Error {
         entity: &'static str,
         /// The operation, e.g. `PutItem`.
         operation: &'static str,
+        /// The item as it was when the condition failed (DynamoDB's
+        /// `ReturnValuesOnConditionCheckFailure = ALL_OLD`), if there was one; read it
+        /// as the entity with [`Error::old_item`].
+        old: Option<Box<crate::Item>>,
     },
+    /// An update that cannot be applied as asked; nothing was sent.
+    #[error(transparent)]
+    Update(#[from] UpdateError),
+    /// A request over one of DynamoDB's limits; nothing was sent.
+    #[error(transparent)]
+    Limit(#[from] LimitError),
     /// An item read from DynamoDB does not fit its Rust type.
     #[error(transparent)]
     Decode(#[from] DecodeError),
@@ -67,6 +77,111 @@ pub enum Error {
         /// The keys DynamoDB did not process.
         keys: Vec<crate::Item>,
     },
+}
+
+impl Error {
+    /// The item a failed condition found, read as `E`: `None` when there was no item
+    /// (or the error is another one).
+    ///
+    /// ```no_run
+    /// # use dynaschema::{Entity, Error};
+    /// # fn demo<E: Entity>(err: Error) {
+    /// if let Some(Ok(current)) = err.old_item::<E>() {
+    ///     // Somebody else's write won: `current` is what is stored now.
+    /// }
+    /// # }
+    /// ```
+    pub fn old_item<E: crate::Entity>(&self) -> Option<Result<E, DecodeError>> {
+        match self {
+            Error::ConditionalCheckFailed {
+                old: Some(item), ..
+            } => Some(E::from_item((**item).clone())),
+            _ => None,
+        }
+    }
+}
+
+/// Why an update was refused before sending.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum UpdateError {
+    /// The update changes a field of the primary key: that moves the item.
+    #[error(
+        "update of {entity}: `{field}` is part of the primary key; write the item under its new key and delete the old one (in a transaction)"
+    )]
+    PrimaryKeyField {
+        /// The entity.
+        entity: &'static str,
+        /// The field's attribute.
+        field: String,
+    },
+    /// The update changes a field that an index key is built from, but not every field
+    /// of that key, so the new key cannot be computed.
+    #[error("update of {entity}: `{field}` is part of index `{index}`'s key, which also needs {}; set them too", missing.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", "))]
+    IncompleteIndexKey {
+        /// The entity.
+        entity: &'static str,
+        /// The index.
+        index: &'static str,
+        /// The field set.
+        field: String,
+        /// The other fields of the key.
+        missing: Vec<&'static str>,
+    },
+    /// The update changes a key field by arithmetic or in part, so its new value (and
+    /// the key built from it) is unknown before the write.
+    #[error(
+        "update of {entity}: `{field}` is part of an index key; `set` it to its new value instead"
+    )]
+    KeyFieldNotSet {
+        /// The entity.
+        entity: &'static str,
+        /// The field's attribute.
+        field: String,
+    },
+    /// The version attribute is maintained by dynaschema.
+    #[error(
+        "update of {entity}: `{field}` is the version attribute; it is checked with `if_version` and bumped on every write"
+    )]
+    VersionField {
+        /// The entity.
+        entity: &'static str,
+        /// The attribute.
+        field: String,
+    },
+    /// Two actions of one update touch the same path, or one a part of the other;
+    /// DynamoDB refuses that.
+    #[error(
+        "update of {entity}: `{first}` and `{second}` overlap; one update can change a path once"
+    )]
+    OverlappingPaths {
+        /// The entity.
+        entity: &'static str,
+        /// One path.
+        first: String,
+        /// The other.
+        second: String,
+    },
+    /// An update with no action.
+    #[error("update of {entity}: nothing to update")]
+    Empty {
+        /// The entity.
+        entity: &'static str,
+    },
+}
+
+/// A request over one of DynamoDB's limits, refused before sending.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{entity}: {what} is {size} bytes; DynamoDB allows {limit}")]
+pub struct LimitError {
+    /// The entity.
+    pub entity: &'static str,
+    /// What is over the limit, e.g. `the condition expression`.
+    pub what: String,
+    /// Its size.
+    pub size: usize,
+    /// DynamoDB's limit.
+    pub limit: usize,
 }
 
 /// An item attribute whose stored value does not fit the Rust field it decodes into.
@@ -242,6 +357,20 @@ impl ServiceError {
     }
 }
 
+/// Attaches the item a failed condition found (`ALL_OLD`) to the error.
+pub(crate) fn with_old_item(err: Error, item: Option<crate::Item>) -> Error {
+    match err {
+        Error::ConditionalCheckFailed {
+            entity, operation, ..
+        } => Error::ConditionalCheckFailed {
+            entity,
+            operation,
+            old: item.map(Box::new),
+        },
+        other => other,
+    }
+}
+
 /// Maps an SDK error to [`Error`], turning `ConditionalCheckFailedException` into
 /// [`Error::ConditionalCheckFailed`].
 pub(crate) fn from_sdk<E, R>(
@@ -255,7 +384,11 @@ where
 {
     let code = err.code().map(str::to_owned);
     if code.as_deref() == Some("ConditionalCheckFailedException") {
-        return Error::ConditionalCheckFailed { entity, operation };
+        return Error::ConditionalCheckFailed {
+            entity,
+            operation,
+            old: None,
+        };
     }
     let message = err.message().map(str::to_owned);
     Error::Service(ServiceError {

@@ -98,6 +98,7 @@ pub mod batch;
 pub mod cursor;
 pub mod entity;
 pub mod error;
+pub mod expr;
 pub mod filter;
 pub mod key;
 pub mod local;
@@ -106,13 +107,16 @@ pub mod query;
 pub mod scan;
 pub mod sort_key;
 pub mod table;
+pub mod update;
 
 pub use attribute::{Attribute, Item};
 pub use cursor::Cursor;
 pub use entity::Entity;
 pub use error::{
-    AttributeError, DecodeError, EncodeError, Error, KeyError, KeyErrorReason, Result, ServiceError,
+    AttributeError, DecodeError, EncodeError, Error, KeyError, KeyErrorReason, LimitError, Result,
+    ServiceError, UpdateError,
 };
+pub use expr::{Condition, Path};
 pub use key::{Key, KeySegment};
 pub use query::{Page, Query};
 pub use scan::Scan;
@@ -120,6 +124,7 @@ pub use table::{
     Billing, Capacity, CreatedTable, Delete, Get, IndexDefinition, Projection, Put, StreamView,
     Table, TableClass, TableDefinition, TableOptions,
 };
+pub use update::Update;
 
 /// Derives [`Entity`] for a struct declared as an entity of the schema.
 ///
@@ -285,6 +290,15 @@ pub mod __private {
     ) -> Option<Result<T::Owned, DecodeError>> {
         let value = item.get(attribute)?.clone();
         Some(T::from_key_value(value).map_err(|reason| DecodeError::new(entity, field, reason)))
+    }
+
+    /// The error for a key that does not have the entity's template shape.
+    pub fn key_shape_error(entity: &'static str, attribute: &'static str) -> DecodeError {
+        DecodeError::new(
+            entity,
+            attribute,
+            AttributeError::invalid("a key of this entity's template", "another shape"),
+        )
     }
 
     /// A multi-attribute key attribute's value, checked as DynamoDB checks keys.

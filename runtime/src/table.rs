@@ -1,7 +1,6 @@
 //! [`Table`]: a DynamoDB table described by a schema, and the single-item operations.
 
 use std::future::{Future, IntoFuture};
-use std::marker::PhantomData;
 use std::pin::Pin;
 use std::sync::Arc;
 
@@ -15,8 +14,10 @@ use tracing::Instrument as _;
 
 use crate::entity::Entity;
 use crate::error::{Result, from_sdk};
+use crate::expr::Condition;
 use crate::key::Key;
 use crate::native_key::KeyAttribute;
+use aws_sdk_dynamodb::types::AttributeValue;
 
 /// What [`Table::create_table`] did.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -467,7 +468,14 @@ impl Table {
             table: self,
             item,
             if_absent: false,
+            condition: None,
         }
+    }
+
+    /// Updates the item of `E` at `key` with typed actions (see [`Update`](crate::update::Update));
+    /// `.await` it for the item as stored after the update.
+    pub fn update<E: Entity>(&self, key: Key<E>) -> crate::update::Update<'_, E> {
+        crate::update::Update::new(self, key)
     }
 
     /// Deletes the item at `key` (a no-op if there is none, unless
@@ -477,12 +485,13 @@ impl Table {
             table: self,
             key,
             if_exists: false,
-            marker: PhantomData,
+            condition: None,
+            version: None,
         }
     }
 }
 
-type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+pub(crate) type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// A `GetItem` request; `.await` it.
 #[must_use = "a request does nothing until it is awaited"]
@@ -547,6 +556,7 @@ pub struct Put<'a, E> {
     table: &'a Table,
     item: &'a E,
     if_absent: bool,
+    condition: Option<Condition<E>>,
 }
 
 impl<E: Entity> Put<'_, E> {
@@ -557,28 +567,94 @@ impl<E: Entity> Put<'_, E> {
         self
     }
 
+    /// Writes only if `condition` holds on the stored item (an absent item has no
+    /// attributes); otherwise fails with
+    /// [`Error::ConditionalCheckFailed`](crate::Error::ConditionalCheckFailed)
+    /// carrying the stored item.
+    pub fn condition(mut self, condition: Condition<E>) -> Self {
+        self.condition = Some(match self.condition.take() {
+            Some(c) => c.and(condition),
+            None => condition,
+        });
+        self
+    }
+
     async fn send(self) -> Result<()> {
         // Fails with `Error::Key` for an unencodable key, before anything is sent.
-        let item = self.item.to_item()?;
+        let mut item = self.item.to_item()?;
+        let pk = self.table.definition.partition_key;
+        let mut condition = self.condition;
+        let mut and = |c: Condition<E>| {
+            condition = Some(match condition.take() {
+                Some(existing) => existing.and(c),
+                None => c,
+            });
+        };
+        if self.if_absent {
+            and(Condition::attribute_not_exists(pk));
+        }
+        // Optimistic locking: version 0 is a new item; version v replaces version v
+        // and stores v + 1.
+        if let (Some(attribute), Some(version)) = (E::VERSION_ATTRIBUTE, self.item.version()) {
+            and(if version == 0 {
+                Condition::attribute_not_exists(pk)
+            } else {
+                Condition::attribute_equals(attribute, AttributeValue::N(version.to_string()))
+            });
+            item.insert(
+                attribute.to_owned(),
+                AttributeValue::N((version + 1).to_string()),
+            );
+        }
         let mut request = self
             .table
             .client
             .put_item()
             .table_name(self.table.name.as_ref())
-            .set_item(Some(item));
-        if self.if_absent {
+            .set_item(Some(item.clone()));
+        if let Some(condition) = condition {
+            let mut placeholders = crate::expr::Placeholders::default();
+            let text = condition.render_into(&mut placeholders)?;
+            crate::update::check_expression::<E>("the condition expression", &text)?;
+            let (names, values) = placeholders.into_parts();
             request = request
-                .condition_expression("attribute_not_exists(#pk)")
-                .expression_attribute_names("#pk", self.table.definition.partition_key);
+                .condition_expression(text)
+                .set_expression_attribute_names(Some(names.into_iter().collect()))
+                .set_expression_attribute_values(
+                    (!values.is_empty()).then(|| values.into_iter().collect()),
+                )
+                .return_values_on_condition_check_failure(
+                    aws_sdk_dynamodb::types::ReturnValuesOnConditionCheckFailure::AllOld,
+                );
         }
-        request
+        let attempts = Attempts::default();
+        let result = request
+            .customize()
+            .interceptor(attempts.clone())
             .send()
             .instrument(
                 tracing::debug_span!("dynaschema.put", table = %self.table.name, entity = E::NAME),
             )
-            .await
-            .map_err(|e| from_sdk("PutItem", E::NAME, e))?;
-        Ok(())
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(e) => {
+                let old = e.as_service_error().and_then(|s| match s {
+                    aws_sdk_dynamodb::operation::put_item::PutItemError::ConditionalCheckFailedException(c) => c.item().cloned(),
+                    _ => None,
+                });
+                // A write the SDK retried (after a timeout or a 500) whose earlier
+                // attempt landed finds its own item: the write happened, the condition
+                // "failed" only against itself.
+                if attempts.count() > 1 && old.as_ref() == Some(&item) {
+                    return Ok(());
+                }
+                Err(crate::error::with_old_item(
+                    from_sdk("PutItem", E::NAME, e),
+                    old,
+                ))
+            }
+        }
     }
 }
 
@@ -597,7 +673,8 @@ pub struct Delete<'t, E> {
     table: &'t Table,
     key: Key<E>,
     if_exists: bool,
-    marker: PhantomData<fn() -> E>,
+    condition: Option<Condition<E>>,
+    version: Option<u64>,
 }
 
 impl<E: Entity> Delete<'_, E> {
@@ -608,28 +685,76 @@ impl<E: Entity> Delete<'_, E> {
         self
     }
 
+    /// Deletes only if `condition` holds on the stored item; otherwise fails with
+    /// [`Error::ConditionalCheckFailed`](crate::Error::ConditionalCheckFailed)
+    /// carrying it.
+    pub fn condition(mut self, condition: Condition<E>) -> Self {
+        self.condition = Some(match self.condition.take() {
+            Some(c) => c.and(condition),
+            None => condition,
+        });
+        self
+    }
+
+    /// For a versioned entity: deletes only if the stored version is `version`.
+    pub fn if_version(mut self, version: u64) -> Self {
+        self.version = Some(version);
+        self
+    }
+
     async fn send(self) -> Result<()> {
         let key = self.key.to_attributes()?;
+        let mut condition = self.condition;
+        let mut and = |c: Condition<E>| {
+            condition = Some(match condition.take() {
+                Some(existing) => existing.and(c),
+                None => c,
+            });
+        };
+        if self.if_exists {
+            and(Condition::attribute_equals(
+                self.table.definition.entity_attribute,
+                AttributeValue::S(E::NAME.into()),
+            ));
+        }
+        if let (Some(attribute), Some(version)) = (E::VERSION_ATTRIBUTE, self.version) {
+            and(Condition::attribute_equals(
+                attribute,
+                AttributeValue::N(version.to_string()),
+            ));
+        }
         let mut request = self
             .table
             .client
             .delete_item()
             .table_name(self.table.name.as_ref())
             .set_key(Some(key));
-        if self.if_exists {
+        if let Some(condition) = condition {
+            let mut placeholders = crate::expr::Placeholders::default();
+            let text = condition.render_into(&mut placeholders)?;
+            crate::update::check_expression::<E>("the condition expression", &text)?;
+            let (names, values) = placeholders.into_parts();
             request = request
-                .condition_expression("#et = :et")
-                .expression_attribute_names("#et", self.table.definition.entity_attribute)
-                .expression_attribute_values(
-                    ":et",
-                    aws_sdk_dynamodb::types::AttributeValue::S(E::NAME.into()),
+                .condition_expression(text)
+                .set_expression_attribute_names(Some(names.into_iter().collect()))
+                .set_expression_attribute_values(
+                    (!values.is_empty()).then(|| values.into_iter().collect()),
+                )
+                .return_values_on_condition_check_failure(
+                    aws_sdk_dynamodb::types::ReturnValuesOnConditionCheckFailure::AllOld,
                 );
         }
         request
             .send()
             .instrument(tracing::debug_span!("dynaschema.delete", table = %self.table.name, entity = E::NAME))
             .await
-            .map_err(|e| from_sdk("DeleteItem", E::NAME, e))?;
+            .map_err(|e| {
+                let old = e.as_service_error().and_then(|s| match s {
+                    aws_sdk_dynamodb::operation::delete_item::DeleteItemError::ConditionalCheckFailedException(c) => c.item().cloned(),
+                    _ => None,
+                });
+                crate::error::with_old_item(from_sdk("DeleteItem", E::NAME, e), old)
+            })?;
         Ok(())
     }
 }
@@ -640,5 +765,31 @@ impl<'t, E: Entity> IntoFuture for Delete<'t, E> {
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+/// Counts the attempts the SDK makes for one request (its retries included).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Attempts(Arc<std::sync::atomic::AtomicU32>);
+
+impl Attempts {
+    pub(crate) fn count(&self) -> u32 {
+        self.0.load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
+impl aws_sdk_dynamodb::config::Intercept for Attempts {
+    fn name(&self) -> &'static str {
+        "dynaschema::Attempts"
+    }
+
+    fn read_before_attempt(
+        &self,
+        _: &aws_sdk_dynamodb::config::interceptors::BeforeTransmitInterceptorContextRef<'_>,
+        _: &aws_sdk_dynamodb::config::RuntimeComponents,
+        _: &mut aws_sdk_dynamodb::config::ConfigBag,
+    ) -> std::result::Result<(), aws_sdk_dynamodb::error::BoxError> {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Ok(())
     }
 }

@@ -46,6 +46,24 @@ pub struct Document {
     pub ulid: ulid::Ulid,
 }
 
+/// An account with optimistic locking.
+#[derive(Entity, Clone, Debug, PartialEq)]
+pub struct Account {
+    pub account_id: String,
+    pub owner: String,
+    pub balance: i64,
+    /// 0 for an item never written; each write stores the next version.
+    #[entity(version)]
+    pub version: u64,
+}
+
+/// A counter without a version: concurrent read-modify-writes lose updates.
+#[derive(Entity, Clone, Debug, PartialEq)]
+pub struct Tally {
+    pub tally_id: String,
+    pub count: u64,
+}
+
 /// A nested map.
 #[derive(Attribute, Clone, Debug, PartialEq)]
 pub struct Person {

@@ -67,6 +67,7 @@ pub(crate) fn expand(input: &EntityInput) -> TokenStream {
 
     let context = Context {
         ident,
+        vis: &input.vis,
         schema,
         entity,
         fields: &fields,
@@ -143,6 +144,7 @@ fn fallback(ident: &syn::Ident, name: &str, errors: darling::error::Accumulator)
 
 struct Context<'a> {
     ident: &'a syn::Ident,
+    vis: &'a syn::Visibility,
     schema: &'a Schema,
     entity: &'a Entity,
     fields: &'a [FieldInput],
@@ -331,6 +333,40 @@ impl Context<'_> {
         };
         let field_links = self.field_links();
         let filter_links = self.filter_links();
+        let paths = super::fields::field_paths(ident, self.vis, self.fields, false);
+        let attributes_of = |index_kind: &dyn Fn(IndexKind) -> bool| {
+            let mut names: Vec<String> = Vec::new();
+            for keys in &self.entity.keys {
+                if !index_kind(self.schema.indexes[keys.index].kind) {
+                    continue;
+                }
+                for f in keys.templates().flat_map(|t| t.fields()) {
+                    let attribute = self.field(&f.name).expect("checked").attribute();
+                    if !names.contains(&attribute) {
+                        names.push(attribute);
+                    }
+                }
+            }
+            names
+        };
+        let primary_fields = attributes_of(&|k| k == IndexKind::Primary);
+        let index_fields = attributes_of(&|k| k != IndexKind::Primary);
+        let version_items = match self.fields.iter().find(|f| f.version) {
+            Some(field) => {
+                let attribute = field.attribute();
+                let ident = &field.ident;
+                let value = quote_spanned!(field.ty.span()=> self.#ident);
+                quote! {
+                    const VERSION_ATTRIBUTE: ::core::option::Option<&'static str> = ::core::option::Option::Some(#attribute);
+                    fn version(&self) -> ::core::option::Option<u64> {
+                        let version: u64 = #value;
+                        ::core::option::Option::Some(version)
+                    }
+                }
+            }
+            None => TokenStream::new(),
+        };
+        let update_keys = self.index_keys_for_update();
 
         quote! {
             #[automatically_derived]
@@ -361,7 +397,14 @@ impl Context<'_> {
                 fn primary_key(&self) -> ::dynaschema::__private::Key<Self> {
                     #primary_key
                 }
+
+                const PRIMARY_KEY_FIELDS: &'static [&'static str] = &[#(#primary_fields),*];
+                const INDEX_KEY_FIELDS: &'static [&'static str] = &[#(#index_fields),*];
+                #version_items
+                #update_keys
             }
+
+            #paths
 
             #[automatically_derived]
             impl #ident {
@@ -512,6 +555,192 @@ impl Context<'_> {
             quote!(#bind { #store })
         });
         quote!(#(#statements)*)
+    }
+
+    /// `index_keys_for_update`: for each secondary index whose key fields an update
+    /// sets, the new key attributes, computed by the same code as `to_item`'s.
+    fn index_keys_for_update(&self) -> TokenStream {
+        let name = &self.entity.name;
+        let mut blocks = Vec::new();
+        for keys in self.entity.keys.iter().filter(|k| k.index != 0) {
+            let index = &self.schema.indexes[keys.index];
+            let index_name = &index.name;
+            let mut seen = BTreeSet::new();
+            let fields: Vec<&FieldInput> = keys
+                .templates()
+                .flat_map(|t| t.fields())
+                .filter(|f| seen.insert(f.name.clone()))
+                .map(|f| self.field(&f.name).expect("checked"))
+                .collect();
+            let local = |f: &FieldInput| format_ident!("__{}", f.name());
+            // Where a primary key field sits: (key attribute, template shape, position
+            // among the template's fields). Its value comes from the key updated.
+            let primary_index = self.schema.primary();
+            let primary = self.entity.primary();
+            let in_primary = |field: &str| {
+                let templates = std::iter::once((&primary_index.partition_key, &primary.partition))
+                    .chain(primary_index.sort_key.as_ref().zip(primary.sort.as_ref()));
+                for (attr, template) in templates {
+                    if let Some(position) = template.fields().position(|f| f.name == field) {
+                        return Some((attr.clone(), template, position));
+                    }
+                }
+                None
+            };
+            let decode: Vec<TokenStream> = fields
+                .iter()
+                .map(|f| {
+                    let ty = &f.ty;
+                    let attribute = f.attribute();
+                    let local = local(f);
+                    match in_primary(&f.name()) {
+                        Some((attr, template, position)) => {
+                            let shape = template.segments.iter().map(|segment| match segment {
+                                crate::schema::template::Segment::Literal(l) => quote!(::core::option::Option::Some(#l)),
+                                crate::schema::template::Segment::Field(_) => quote!(::core::option::Option::None),
+                            });
+                            let hash = field_hash(&f.name());
+                            let field_name = f.name();
+                            quote! {
+                                let #local = {
+                                    let segments = ::dynaschema::__private::key_fields(key, #attr, &[#(#shape),*])
+                                        .ok_or_else(|| ::dynaschema::__private::key_shape_error(#name, #attr))?;
+                                    ::dynaschema::__private::decode_key_field::<
+                                        <Self as ::dynaschema::__private::KeyField<#hash>>::Arg,
+                                    >(#name, #field_name, &segments[#position])?
+                                };
+                            }
+                        }
+                        None => quote! {
+                            let #local: #ty = ::dynaschema::__private::decode_field::<#ty>(#name, #attribute, &mut values)?;
+                        },
+                    }
+                })
+                .collect();
+            let attributes: Vec<String> = fields
+                .iter()
+                .filter(|f| in_primary(&f.name()).is_none())
+                .map(|f| f.attribute())
+                .collect();
+            if let Some(native) = &index.native {
+                // Each attribute on its own: a copied field's attribute follows it.
+                let copies = native
+                    .partition
+                    .iter()
+                    .chain(&native.sort)
+                    .zip(keys.templates().flat_map(|t| t.fields()))
+                    .filter_map(|(attribute, f)| {
+                        let field = self.field(&f.name).expect("checked");
+                        let field_attribute = field.attribute();
+                        if field_attribute == attribute.name {
+                            return None;
+                        }
+                        let attr = &attribute.name;
+                        let partition = native.partition.contains(attribute);
+                        let ty = &field.ty;
+                        let value = if option_inner(ty).is_some() {
+                            quote! {
+                                match value.as_ref() {
+                                    ::core::option::Option::Some(v) => ::core::option::Option::Some(::dynaschema::__private::native_key_value(#name, #attr, #partition, v)?),
+                                    ::core::option::Option::None => ::core::option::Option::None,
+                                }
+                            }
+                        } else {
+                            quote!(::core::option::Option::Some(::dynaschema::__private::native_key_value(#name, #attr, #partition, &value)?))
+                        };
+                        Some(quote! {
+                            if values.contains_key(#field_attribute) || removed.contains(&#field_attribute) {
+                                let mut values = values.clone();
+                                let value: #ty = ::dynaschema::__private::decode_field::<#ty>(#name, #field_attribute, &mut values)?;
+                                out.push((#attr, #value));
+                            }
+                        })
+                    });
+                blocks.push(quote!(#(#copies)*));
+                continue;
+            }
+            let optional: Vec<&&FieldInput> = fields
+                .iter()
+                .filter(|f| option_inner(&f.ty).is_some())
+                .collect();
+            let arg = |f: &crate::schema::template::FieldRef| {
+                let field = self.field(&f.name).expect("checked");
+                let local = local(field);
+                if option_inner(&field.ty).is_some() {
+                    let inner = format_ident!("{}_value", local);
+                    quote!(#inner)
+                } else {
+                    quote!(&#local)
+                }
+            };
+            let mut sets = Vec::new();
+            let mut attrs = Vec::new();
+            if index.kind != IndexKind::Local {
+                let pk = &index.partition_key;
+                let value = key_value(name, pk, Role::Partition, &keys.partition, &arg);
+                sets.push(quote!(out.push((#pk, ::core::option::Option::Some(::dynaschema::__private::AttributeValue::S(#value?))));));
+                attrs.push(pk.clone());
+            }
+            if let (Some(template), Some(sk)) = (&keys.sort, &index.sort_key) {
+                let value = key_value(name, sk, Role::Sort, template, &arg);
+                sets.push(quote!(out.push((#sk, ::core::option::Option::Some(::dynaschema::__private::AttributeValue::S(#value?))));));
+                attrs.push(sk.clone());
+            }
+            let body = if optional.is_empty() {
+                quote!(#(#sets)*)
+            } else {
+                let values = optional.iter().map(|f| format_ident!("{}_value", local(f)));
+                let sources = optional.iter().map(|f| {
+                    let local = local(f);
+                    quote!(#local.as_ref())
+                });
+                quote! {
+                    if let (#(::core::option::Option::Some(#values),)*) = (#(#sources,)*) {
+                        #(#sets)*
+                    } else {
+                        // A `None` field takes the item out of this sparse index.
+                        #(out.push((#attrs, ::core::option::Option::None));)*
+                    }
+                }
+            };
+            blocks.push(quote! {
+                {
+                    const FIELDS: &[&str] = &[#(#attributes),*];
+                    let touched: ::std::vec::Vec<&str> = FIELDS
+                        .iter()
+                        .copied()
+                        .filter(|f| values.contains_key(*f) || removed.contains(f))
+                        .collect();
+                    if !touched.is_empty() {
+                        if touched.len() < FIELDS.len() {
+                            return ::core::result::Result::Err(::dynaschema::UpdateError::IncompleteIndexKey {
+                                entity: #name,
+                                index: #index_name,
+                                field: touched[0].to_owned(),
+                                missing: FIELDS.iter().copied().filter(|f| !touched.contains(f)).collect(),
+                            }.into());
+                        }
+                        let mut values = values.clone();
+                        #(#decode)*
+                        #body
+                    }
+                }
+            });
+        }
+        if blocks.is_empty() {
+            return TokenStream::new();
+        }
+        quote! {
+            fn index_keys_for_update(
+                key: &::dynaschema::__private::Item,
+                values: &::dynaschema::__private::Item,
+                removed: &[&'static str],
+            ) -> ::dynaschema::Result<::std::vec::Vec<(&'static str, ::core::option::Option<::dynaschema::__private::AttributeValue>)>> {
+                let mut out = ::std::vec::Vec::new();
+                #(#blocks)*
+                ::core::result::Result::Ok(out)
+            }
+        }
     }
 
     /// Compile-time checks that each field of a multi-attribute key has the type the

@@ -71,6 +71,62 @@ pub(crate) fn decode_fields(owner: &str, fields: &[FieldInput]) -> Vec<TokenStre
 }
 
 /// `impl Attribute` storing the struct as a map (`M`).
+/// `pub struct {Struct}Fields { pub field: Path<Struct, FieldType>, .. }` and
+/// `Struct::fields()`: the typed paths of a struct's fields, for conditions and
+/// updates (and, for nested structs, `Nested` so paths continue into them).
+pub(crate) fn field_paths(
+    ident: &syn::Ident,
+    vis: &syn::Visibility,
+    fields: &[FieldInput],
+    nested: bool,
+) -> TokenStream {
+    let name = quote::format_ident!("{ident}Fields");
+    let declarations = fields.iter().map(|f| {
+        let field = &f.ident;
+        let ty = &f.ty;
+        let doc = format!(" `{ident}::{}`, stored as `{}`.", f.name(), f.attribute());
+        quote!(#[doc = #doc] pub #field: ::dynaschema::Path<#ident, #ty>,)
+    });
+    let initialisers = fields.iter().map(|f| {
+        let field = &f.ident;
+        let attribute = f.attribute();
+        quote!(#field: ::dynaschema::Path::attribute(#attribute),)
+    });
+    let doc = format!(
+        " The typed paths of `{ident}`'s fields, from [`{ident}::fields`], for conditions and updates."
+    );
+    let nested = nested.then(|| {
+        quote! {
+            #[automatically_derived]
+            impl ::dynaschema::expr::Nested for #ident {
+                type Fields = #name;
+                fn fields() -> #name {
+                    #ident::fields()
+                }
+            }
+        }
+    });
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone)]
+        #[non_exhaustive]
+        #vis struct #name {
+            #(#declarations)*
+        }
+
+        #[automatically_derived]
+        impl #ident {
+            /// The typed paths of this struct's fields, for conditions and updates:
+            /// `Self::fields().name.eq("Ada")`.
+            #vis fn fields() -> #name {
+                #name { #(#initialisers)* }
+            }
+        }
+
+        #nested
+    }
+}
+
 pub(crate) fn expand_attribute(input: &AttributeInput) -> TokenStream {
     let ident = &input.ident;
     let fields = input
@@ -89,7 +145,10 @@ pub(crate) fn expand_attribute(input: &AttributeInput) -> TokenStream {
     let count = fields.len();
     let encode = encode_fields(&owner, &fields);
     let decode = decode_fields(&owner, &fields);
+    let paths = field_paths(ident, &input.vis, &fields, true);
     quote! {
+        #paths
+
         #[automatically_derived]
         impl ::dynaschema::__private::Attribute for #ident {
             fn encode(

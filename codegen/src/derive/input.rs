@@ -31,6 +31,8 @@ pub struct EntityInput {
 pub struct AttributeInput {
     /// The struct.
     pub ident: Ident,
+    /// Its visibility, given to its `Fields` struct.
+    pub vis: syn::Visibility,
     /// Its generics (refused: entities are concrete types).
     pub generics: syn::Generics,
     /// Its fields.
@@ -47,6 +49,9 @@ pub struct FieldInput {
     pub ty: Type,
     /// The attribute name; default: the field name.
     pub rename: Option<String>,
+    /// `#[entity(version)]`: the optimistic-locking version (a `u64`).
+    #[darling(default)]
+    pub version: bool,
 }
 
 impl FieldInput {

@@ -50,7 +50,7 @@ pub static DEFINITION: ::dynaschema::__private::TableDefinition = ::dynaschema::
             local: false,
         },
     ],
-    entities: &["Document", "Note", "Reading", "Revision"],
+    entities: &["Account", "Document", "Note", "Reading", "Revision", "Tally"],
     options: ::dynaschema::__private::TableOptions {
         ttl_attribute: ::core::option::Option::None,
         stream: ::core::option::Option::None,
@@ -729,6 +729,8 @@ impl ::core::ops::Deref for Table {
 /// An item of any entity of the schema, told apart by the entity attribute.
 #[allow(clippy::large_enum_variant)]
 pub enum AnyEntity {
+    /// Versioned (`#[entity(version)]`): every write checks and bumps it.
+    Account(super::Account),
     /// A `Document` item.
     Document(super::Document),
     /// Lives in its document's partition.
@@ -737,6 +739,8 @@ pub enum AnyEntity {
     Reading(super::Reading),
     /// Sort key without a literal prefix: a query of it sees every item of the partition.
     Revision(super::Revision),
+    /// Unversioned: the control of the locking tests.
+    Tally(super::Tally),
 }
 impl AnyEntity {
     /// Decodes an item by its entity attribute; `None` if it names no entity
@@ -756,6 +760,13 @@ impl AnyEntity {
         Ok(
             ::core::option::Option::Some(
                 match name {
+                    "Account" => {
+                        Self::Account(
+                            <super::Account as ::dynaschema::__private::Entity>::from_item(
+                                item,
+                            )?,
+                        )
+                    }
                     "Document" => {
                         Self::Document(
                             <super::Document as ::dynaschema::__private::Entity>::from_item(
@@ -784,6 +795,13 @@ impl AnyEntity {
                             )?,
                         )
                     }
+                    "Tally" => {
+                        Self::Tally(
+                            <super::Tally as ::dynaschema::__private::Entity>::from_item(
+                                item,
+                            )?,
+                        )
+                    }
                     _ => return Ok(::core::option::Option::None),
                 },
             ),
@@ -792,19 +810,23 @@ impl AnyEntity {
     /// The entity's name in the schema.
     pub fn entity_name(&self) -> &'static str {
         match self {
+            Self::Account(_) => "Account",
             Self::Document(_) => "Document",
             Self::Note(_) => "Note",
             Self::Reading(_) => "Reading",
             Self::Revision(_) => "Revision",
+            Self::Tally(_) => "Tally",
         }
     }
     /// The item as stored.
     pub fn to_item(&self) -> ::dynaschema::Result<::dynaschema::__private::Item> {
         match self {
+            Self::Account(item) => ::dynaschema::__private::Entity::to_item(item),
             Self::Document(item) => ::dynaschema::__private::Entity::to_item(item),
             Self::Note(item) => ::dynaschema::__private::Entity::to_item(item),
             Self::Reading(item) => ::dynaschema::__private::Entity::to_item(item),
             Self::Revision(item) => ::dynaschema::__private::Entity::to_item(item),
+            Self::Tally(item) => ::dynaschema::__private::Entity::to_item(item),
         }
     }
 }

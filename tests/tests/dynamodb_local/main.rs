@@ -16,4 +16,5 @@ mod queries;
 mod scans;
 mod sort_conditions;
 mod table_options;
+mod updates;
 mod version_control;

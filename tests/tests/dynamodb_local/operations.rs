@@ -57,11 +57,14 @@ async fn put_replaces_and_if_absent_refuses_an_existing_item() {
             err,
             Error::ConditionalCheckFailed {
                 entity: "Document",
-                operation: "PutItem"
+                operation: "PutItem",
+                ..
             }
         ),
         "{err:?}"
     );
+    // The error carries the stored item, readable as the entity.
+    assert_eq!(err.old_item::<Document>().unwrap().unwrap(), first);
     // The refused write changed nothing.
     assert_eq!(table.get(Document::key("d3")).await.unwrap(), Some(first));
 

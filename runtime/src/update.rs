@@ -1,0 +1,410 @@
+//! [`Update`]: `UpdateItem` with typed paths, keeping derived key attributes in step.
+
+use std::future::IntoFuture;
+
+use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue, ReturnValuesOnConditionCheckFailure};
+use tracing::Instrument as _;
+
+use crate::attribute::{Attribute, Item};
+use crate::entity::Entity;
+use crate::error::{EncodeError, Error, Result, UpdateError, from_sdk};
+use crate::expr::{
+    Action, Actions, AttributeSet, Condition, Numeric, Operand, Path, Placeholders, RawPathPublic,
+};
+use crate::key::Key;
+use crate::table::{BoxFuture, Table};
+
+/// DynamoDB's limit on each expression of a request, in bytes.
+pub(crate) const MAX_EXPRESSION_BYTES: usize = 4096;
+
+/// An `UpdateItem` of an existing item of `E`; `.await` it for the item as updated.
+///
+/// Build it with [`Table::update`] and the entity's typed paths (`E::fields()`):
+///
+/// ```no_run
+/// # use dynaschema::Entity;
+/// # #[derive(Entity, Clone, Debug, PartialEq)]
+/// # #[entity(schema = "../schema-examples/shop/dynaschema.toml")]
+/// # pub struct Product { pub product_id: String, pub category: String, pub name: String, pub price_cents: u64 }
+/// # async fn demo(table: &dynaschema::Table) -> dynaschema::Result<()> {
+/// let f = Product::fields();
+/// let product = table
+///     .update(Product::key("p1"))
+///     .set(&f.name, "Kettle, steel")
+///     .increment(&f.price_cents, &100)
+///     .condition(f.price_cents.lt(&10_000))
+///     .await?;
+/// # Ok(()) }
+/// ```
+///
+/// The item must exist and be an `E` (the update is conditioned on it). Setting a
+/// field that an index key is built from rewrites that key's attributes too (every
+/// field of the key must then be set: the new key is computed before sending); a
+/// primary key field cannot be updated (that moves the item).
+#[must_use = "a request does nothing until it is awaited"]
+pub struct Update<'t, E> {
+    table: &'t Table,
+    key: Key<E>,
+    actions: Actions,
+    condition: Option<Condition<E>>,
+    version: Option<u64>,
+}
+
+impl<'t, E: Entity> Update<'t, E> {
+    pub(crate) fn new(table: &'t Table, key: Key<E>) -> Self {
+        Self {
+            table,
+            key,
+            actions: Actions::default(),
+            condition: None,
+            version: None,
+        }
+    }
+
+    /// `SET path = value`. Setting an `Option` field to `None` removes it.
+    pub fn set<T: Attribute, V: Operand<T> + ?Sized>(
+        mut self,
+        path: &Path<E, T>,
+        value: &V,
+    ) -> Self {
+        self.actions.push(path, |p| {
+            let stored = value
+                .stored()
+                .map_err(|reason| EncodeError::new(E::NAME, &p.display(), reason))?;
+            Ok(match stored {
+                Some(v) => Action::Set(p, v),
+                None => Action::Remove(p),
+            })
+        });
+        self
+    }
+
+    /// `SET path = if_not_exists(path, value)`: sets the value only where there is none.
+    pub fn set_if_absent<T: Attribute, V: Operand<T> + ?Sized>(
+        mut self,
+        path: &Path<E, T>,
+        value: &V,
+    ) -> Self {
+        self.actions.push(path, |p| {
+            let v = value
+                .operand()
+                .map_err(|reason| EncodeError::new(E::NAME, &p.display(), reason))?;
+            Ok(Action::SetIfNotExists(p, v))
+        });
+        self
+    }
+
+    /// `REMOVE path` of an optional field.
+    pub fn remove<T>(mut self, path: &Path<E, Option<T>>) -> Self {
+        self.actions.push(path, |p| Ok(Action::Remove(p)));
+        self
+    }
+
+    /// `ADD path value`: adds to a number, starting from 0 when it is absent. An
+    /// integer result that would not fit the field's type fails the update's
+    /// condition instead of storing an item that cannot be read back.
+    pub fn add<T: Numeric>(mut self, path: &Path<E, T>, value: &T) -> Self {
+        self.fits(path, T::add_bound(value, false), true);
+        self.actions
+            .push(path, |p| Ok(Action::Add(p, Actions::encode(path, value)?)));
+        self
+    }
+
+    /// `SET path = path + value` (the number must exist); guarded like [`add`](Self::add).
+    pub fn increment<T: Numeric>(mut self, path: &Path<E, T>, value: &T) -> Self {
+        self.fits(path, T::add_bound(value, false), false);
+        self.actions.push(path, |p| {
+            Ok(Action::Arithmetic(p, "+", Actions::encode(path, value)?))
+        });
+        self
+    }
+
+    /// `SET path = path - value` (the number must exist); guarded like [`add`](Self::add).
+    pub fn decrement<T: Numeric>(mut self, path: &Path<E, T>, value: &T) -> Self {
+        self.fits(path, T::add_bound(value, true), false);
+        self.actions.push(path, |p| {
+            Ok(Action::Arithmetic(p, "-", Actions::encode(path, value)?))
+        });
+        self
+    }
+
+    /// Conditions the update on an arithmetic result fitting the field's type.
+    fn fits<T: ?Sized>(
+        &mut self,
+        path: &Path<E, T>,
+        bound: Option<(&'static str, AttributeValue)>,
+        or_absent: bool,
+    ) {
+        if let Some((op, value)) = bound {
+            let path = RawPathPublic::from_path(path);
+            self.condition = Some({
+                let bound = Condition::bound(&path, op, value, or_absent);
+                match self.condition.take() {
+                    Some(c) => c.and(bound),
+                    None => bound,
+                }
+            });
+        }
+    }
+
+    /// `ADD path members`: adds members to a set (an empty set adds nothing).
+    pub fn add_to_set<T: AttributeSet>(mut self, path: &Path<E, T>, members: &T) -> Self {
+        if let Ok(None) = members.encode() {
+            return self;
+        }
+        self.actions.push(path, |p| {
+            Ok(Action::Add(p, Actions::encode(path, members)?))
+        });
+        self
+    }
+
+    /// `DELETE path members`: removes members from a set.
+    pub fn remove_from_set<T: AttributeSet>(mut self, path: &Path<E, T>, members: &T) -> Self {
+        if let Ok(None) = members.encode() {
+            return self;
+        }
+        self.actions.push(path, |p| {
+            Ok(Action::Delete(p, Actions::encode(path, members)?))
+        });
+        self
+    }
+
+    /// `SET path = list_append(path, items)`: appends to a list (creating it).
+    pub fn append<T: Attribute>(mut self, path: &Path<E, Vec<T>>, items: &[T]) -> Self {
+        self.actions.push(path, |p| {
+            let list = encode_list::<E, T>(&p, items)?;
+            Ok(Action::Append(p, list, false))
+        });
+        self
+    }
+
+    /// `SET path = list_append(items, path)`: prepends to a list (creating it).
+    pub fn prepend<T: Attribute>(mut self, path: &Path<E, Vec<T>>, items: &[T]) -> Self {
+        self.actions.push(path, |p| {
+            let list = encode_list::<E, T>(&p, items)?;
+            Ok(Action::Append(p, list, true))
+        });
+        self
+    }
+
+    /// Updates only if `condition` holds as well; otherwise fails with
+    /// [`Error::ConditionalCheckFailed`] carrying the stored item.
+    pub fn condition(mut self, condition: Condition<E>) -> Self {
+        self.condition = Some(match self.condition.take() {
+            Some(c) => c.and(condition),
+            None => condition,
+        });
+        self
+    }
+
+    /// For a versioned entity (`#[entity(version)]`): updates only if the stored
+    /// version is `version`. Every update of a versioned entity bumps the version.
+    pub fn if_version(mut self, version: u64) -> Self {
+        self.version = Some(version);
+        self
+    }
+
+    /// Checks the actions against the entity's keys and version, and adds the actions
+    /// that keep derived key attributes in step.
+    fn complete_actions(&mut self) -> Result<()> {
+        if let Some(e) = self.actions.error.take() {
+            return Err(e.into());
+        }
+        if self.actions.actions.is_empty() {
+            return Err(UpdateError::Empty { entity: E::NAME }.into());
+        }
+        let actions = &self.actions.actions;
+        for (i, a) in actions.iter().enumerate() {
+            if let Some(b) = actions[i + 1..]
+                .iter()
+                .find(|b| a.path().overlaps(b.path()))
+            {
+                return Err(UpdateError::OverlappingPaths {
+                    entity: E::NAME,
+                    first: a.path().display(),
+                    second: b.path().display(),
+                }
+                .into());
+            }
+        }
+        let mut values = Item::new();
+        let mut removed: Vec<&'static str> = Vec::new();
+        for action in &self.actions.actions {
+            let path = action.path();
+            let attribute = path.attribute();
+            if Some(attribute) == E::VERSION_ATTRIBUTE {
+                return Err(UpdateError::VersionField {
+                    entity: E::NAME,
+                    field: attribute.to_owned(),
+                }
+                .into());
+            }
+            if E::PRIMARY_KEY_FIELDS.contains(&attribute) {
+                return Err(UpdateError::PrimaryKeyField {
+                    entity: E::NAME,
+                    field: attribute.to_owned(),
+                }
+                .into());
+            }
+            if E::INDEX_KEY_FIELDS.contains(&attribute) {
+                match action {
+                    Action::Set(p, v) if p.is_attribute() => {
+                        values.insert(attribute.to_owned(), v.clone());
+                    }
+                    Action::Remove(p) if p.is_attribute() => removed.push(attribute),
+                    _ => {
+                        return Err(UpdateError::KeyFieldNotSet {
+                            entity: E::NAME,
+                            field: path.display(),
+                        }
+                        .into());
+                    }
+                }
+            }
+        }
+        let key = self.key.to_attributes()?;
+        for (attribute, value) in E::index_keys_for_update(&key, &values, &removed)? {
+            let path = RawPathPublic::top(attribute);
+            self.actions.actions.push(match value {
+                Some(v) => Action::Set(path, v),
+                None => Action::Remove(path),
+            });
+        }
+        if let Some(attribute) = E::VERSION_ATTRIBUTE {
+            self.actions.actions.push(Action::Add(
+                RawPathPublic::top(attribute),
+                AttributeValue::N("1".into()),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The request as it would be sent, without sending it: the update and condition
+    /// expressions with their placeholders, after every check (for logging, tests and
+    /// transactions).
+    pub fn to_expressions(mut self) -> Result<Expressions> {
+        self.complete_actions()?;
+        let definition = self.table.definition();
+        // The item exists and is an `E`: an update never creates a partial item.
+        let mut condition = Condition::<E>::attribute_equals(
+            definition.entity_attribute,
+            AttributeValue::S(E::NAME.to_owned()),
+        );
+        if let (Some(attribute), Some(version)) = (E::VERSION_ATTRIBUTE, self.version) {
+            condition = condition.and(Condition::attribute_equals(
+                attribute,
+                AttributeValue::N(version.to_string()),
+            ));
+        }
+        if let Some(user) = self.condition.take() {
+            condition = condition.and(user);
+        }
+        let mut placeholders = Placeholders::default();
+        let update = self.actions.render(&mut placeholders);
+        let condition = condition.render_into(&mut placeholders)?;
+        check_expression::<E>("the update expression", &update)?;
+        check_expression::<E>("the condition expression", &condition)?;
+        let (names, values) = placeholders.into_parts();
+        Ok(Expressions {
+            update,
+            condition,
+            names,
+            values,
+        })
+    }
+
+    async fn send(self) -> Result<E> {
+        let key = self.key.to_attributes()?;
+        let table = self.table;
+        let Expressions {
+            update,
+            condition,
+            names,
+            values,
+        } = self.to_expressions()?;
+        let output = table
+            .client()
+            .update_item()
+            .table_name(table.name())
+            .set_key(Some(key))
+            .update_expression(update)
+            .condition_expression(condition)
+            .set_expression_attribute_names(Some(names.into_iter().collect()))
+            .set_expression_attribute_values(Some(values.into_iter().collect()))
+            .return_values(ReturnValue::AllNew)
+            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+            .send()
+            .instrument(tracing::debug_span!(
+                "dynaschema.update",
+                table = %table.name(),
+                entity = E::NAME,
+            ))
+            .await
+            .map_err(|e| {
+                let old = e.as_service_error().and_then(|s| match s {
+                    aws_sdk_dynamodb::operation::update_item::UpdateItemError::ConditionalCheckFailedException(c) => c.item().cloned(),
+                    _ => None,
+                });
+                crate::error::with_old_item(from_sdk("UpdateItem", E::NAME, e), old)
+            })?;
+        Ok(E::from_item(output.attributes.unwrap_or_default())?)
+    }
+}
+
+/// An update's expressions as sent: see [`Update::to_expressions`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Expressions {
+    /// The `UpdateExpression`.
+    pub update: String,
+    /// The `ConditionExpression`.
+    pub condition: String,
+    /// `ExpressionAttributeNames`.
+    pub names: Vec<(String, String)>,
+    /// `ExpressionAttributeValues`.
+    pub values: Vec<(String, AttributeValue)>,
+}
+
+/// Refuses an expression over DynamoDB's 4 KB limit before sending.
+pub(crate) fn check_expression<E: Entity>(what: &str, expression: &str) -> Result<()> {
+    if expression.len() > MAX_EXPRESSION_BYTES {
+        return Err(crate::error::LimitError {
+            entity: E::NAME,
+            what: what.to_owned(),
+            size: expression.len(),
+            limit: MAX_EXPRESSION_BYTES,
+        }
+        .into());
+    }
+    Ok(())
+}
+
+fn encode_list<E: Entity, T: Attribute>(
+    path: &RawPathPublic,
+    items: &[T],
+) -> std::result::Result<AttributeValue, EncodeError> {
+    let mut list = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        let value = item.encode().map_err(|reason| {
+            EncodeError::new(E::NAME, &format!("{}[{i}]", path.display()), reason)
+        })?;
+        list.push(value.unwrap_or(AttributeValue::Null(true)));
+    }
+    Ok(AttributeValue::L(list))
+}
+
+impl<'t, E: Entity> IntoFuture for Update<'t, E> {
+    type Output = Result<E>;
+    type IntoFuture = BoxFuture<'t, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl Error {
+    /// Whether this is a failed condition.
+    pub fn is_condition_failed(&self) -> bool {
+        matches!(self, Error::ConditionalCheckFailed { .. })
+    }
+}
