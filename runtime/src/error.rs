@@ -48,6 +48,17 @@ pub enum Error {
     /// A request over one of DynamoDB's limits; nothing was sent.
     #[error(transparent)]
     Limit(#[from] LimitError),
+    /// A transaction that cannot be sent as built; nothing was sent.
+    #[error(transparent)]
+    Transaction(#[from] TransactionError),
+    /// DynamoDB cancelled a transaction: nothing of it was written. One reason per
+    /// action, in the order the actions were added (code `None` for the actions that
+    /// were not the cause).
+    #[error("transaction cancelled: {}", reasons.iter().filter(|r| r.code != "None").map(|r| format!("action {} ({}): {}", r.position, r.entity, r.code)).collect::<Vec<_>>().join("; "))]
+    TransactionCanceled {
+        /// Per action, why (or `None`).
+        reasons: Vec<CancelReason>,
+    },
     /// An item read from DynamoDB does not fit its Rust type.
     #[error(transparent)]
     Decode(#[from] DecodeError),
@@ -99,6 +110,58 @@ impl Error {
             _ => None,
         }
     }
+}
+
+/// Why one action of a cancelled transaction failed.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct CancelReason {
+    /// The action's position in the transaction.
+    pub position: usize,
+    /// The entity it writes or checks.
+    pub entity: &'static str,
+    /// DynamoDB's code: `None` (not the cause), `ConditionalCheckFailed`,
+    /// `TransactionConflict`, `ItemCollectionSizeLimitExceeded`,
+    /// `ProvisionedThroughputExceeded`, `ThrottlingError`, `ValidationError`.
+    pub code: String,
+    /// DynamoDB's message.
+    pub message: Option<String>,
+    /// The item as it was, when its condition failed.
+    pub old: Option<Box<crate::Item>>,
+}
+
+impl CancelReason {
+    /// Whether this action's condition did not hold.
+    pub fn is_condition_failed(&self) -> bool {
+        self.code == "ConditionalCheckFailed"
+    }
+
+    /// The item this action's failed condition found, read as `E`.
+    pub fn old_item<E: crate::Entity>(&self) -> Option<Result<E, DecodeError>> {
+        self.old.as_ref().map(|item| E::from_item((**item).clone()))
+    }
+}
+
+/// Why a transaction was refused before sending.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum TransactionError {
+    /// No action.
+    #[error("a transaction needs at least one action")]
+    Empty,
+    /// Two actions on one item; DynamoDB refuses that.
+    #[error("transaction actions {first} and {second} both act on one {entity} item")]
+    SameItem {
+        /// The entity.
+        entity: &'static str,
+        /// The first action's position.
+        first: usize,
+        /// The second action's position.
+        second: usize,
+    },
+    /// The SDK refused to build a request.
+    #[error("transaction: {0}")]
+    Build(String),
 }
 
 /// Why an update was refused before sending.
@@ -172,7 +235,7 @@ pub enum UpdateError {
 
 /// A request over one of DynamoDB's limits, refused before sending.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{entity}: {what} is {size} bytes; DynamoDB allows {limit}")]
+#[error("{entity}: {what} is {size} {unit}; DynamoDB allows {limit}")]
 pub struct LimitError {
     /// The entity.
     pub entity: &'static str,
@@ -182,6 +245,8 @@ pub struct LimitError {
     pub size: usize,
     /// DynamoDB's limit.
     pub limit: usize,
+    /// What `size` and `limit` count: `bytes`, `actions`.
+    pub unit: &'static str,
 }
 
 /// An item attribute whose stored value does not fit the Rust field it decodes into.

@@ -101,20 +101,22 @@ pub mod error;
 pub mod expr;
 pub mod filter;
 pub mod key;
+pub mod limits;
 pub mod local;
 pub mod native_key;
 pub mod query;
 pub mod scan;
 pub mod sort_key;
 pub mod table;
+pub mod transaction;
 pub mod update;
 
 pub use attribute::{Attribute, Item};
 pub use cursor::Cursor;
 pub use entity::Entity;
 pub use error::{
-    AttributeError, DecodeError, EncodeError, Error, KeyError, KeyErrorReason, LimitError, Result,
-    ServiceError, UpdateError,
+    AttributeError, CancelReason, DecodeError, EncodeError, Error, KeyError, KeyErrorReason,
+    LimitError, Result, ServiceError, TransactionError, UpdateError,
 };
 pub use expr::{Condition, Path};
 pub use key::{Key, KeySegment};
@@ -124,6 +126,7 @@ pub use table::{
     Billing, Capacity, CreatedTable, Delete, Get, IndexDefinition, Projection, Put, StreamView,
     Table, TableClass, TableDefinition, TableOptions,
 };
+pub use transaction::Transaction;
 pub use update::Update;
 
 /// Derives [`Entity`] for a struct declared as an entity of the schema.

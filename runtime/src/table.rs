@@ -12,6 +12,7 @@ use aws_sdk_dynamodb::types::{
 };
 use tracing::Instrument as _;
 
+use crate::attribute::Item;
 use crate::entity::Entity;
 use crate::error::{Result, from_sdk};
 use crate::expr::Condition;
@@ -472,6 +473,11 @@ impl Table {
         }
     }
 
+    /// A write transaction across entity types: see [`Transaction`](crate::Transaction).
+    pub fn transaction(&self) -> crate::transaction::Transaction<'_> {
+        crate::transaction::Transaction::new(self)
+    }
+
     /// Updates the item of `E` at `key` with typed actions (see [`Update`](crate::update::Update));
     /// `.await` it for the item as stored after the update.
     pub fn update<E: Entity>(&self, key: Key<E>) -> crate::update::Update<'_, E> {
@@ -579,7 +585,8 @@ impl<E: Entity> Put<'_, E> {
         self
     }
 
-    async fn send(self) -> Result<()> {
+    /// The item to write (version bumped) and its condition, checked.
+    pub(crate) fn prepare(self) -> Result<(Item, Option<Rendered>)> {
         // Fails with `Error::Key` for an unencodable key, before anything is sent.
         let mut item = self.item.to_item()?;
         let pk = self.table.definition.partition_key;
@@ -606,22 +613,25 @@ impl<E: Entity> Put<'_, E> {
                 AttributeValue::N((version + 1).to_string()),
             );
         }
-        let mut request = self
-            .table
+        crate::limits::check_item::<E>(&item)?;
+        let condition = condition.map(|c| Rendered::condition(&c)).transpose()?;
+        Ok((item, condition))
+    }
+
+    async fn send(self) -> Result<()> {
+        let table = self.table;
+        let (item, condition) = self.prepare()?;
+        let mut request = table
             .client
             .put_item()
-            .table_name(self.table.name.as_ref())
+            .table_name(table.name.as_ref())
             .set_item(Some(item.clone()));
         if let Some(condition) = condition {
-            let mut placeholders = crate::expr::Placeholders::default();
-            let text = condition.render_into(&mut placeholders)?;
-            crate::update::check_expression::<E>("the condition expression", &text)?;
-            let (names, values) = placeholders.into_parts();
             request = request
-                .condition_expression(text)
-                .set_expression_attribute_names(Some(names.into_iter().collect()))
+                .condition_expression(condition.text)
+                .set_expression_attribute_names(Some(condition.names.into_iter().collect()))
                 .set_expression_attribute_values(
-                    (!values.is_empty()).then(|| values.into_iter().collect()),
+                    (!condition.values.is_empty()).then(|| condition.values.into_iter().collect()),
                 )
                 .return_values_on_condition_check_failure(
                     aws_sdk_dynamodb::types::ReturnValuesOnConditionCheckFailure::AllOld,
@@ -633,7 +643,7 @@ impl<E: Entity> Put<'_, E> {
             .interceptor(attempts.clone())
             .send()
             .instrument(
-                tracing::debug_span!("dynaschema.put", table = %self.table.name, entity = E::NAME),
+                tracing::debug_span!("dynaschema.put", table = %table.name, entity = E::NAME),
             )
             .await;
         match result {
@@ -702,7 +712,8 @@ impl<E: Entity> Delete<'_, E> {
         self
     }
 
-    async fn send(self) -> Result<()> {
+    /// The key and the condition, checked.
+    pub(crate) fn prepare(self) -> Result<(Item, Option<Rendered>)> {
         let key = self.key.to_attributes()?;
         let mut condition = self.condition;
         let mut and = |c: Condition<E>| {
@@ -723,22 +734,24 @@ impl<E: Entity> Delete<'_, E> {
                 AttributeValue::N(version.to_string()),
             ));
         }
-        let mut request = self
-            .table
+        let condition = condition.map(|c| Rendered::condition(&c)).transpose()?;
+        Ok((key, condition))
+    }
+
+    async fn send(self) -> Result<()> {
+        let table = self.table;
+        let (key, condition) = self.prepare()?;
+        let mut request = table
             .client
             .delete_item()
-            .table_name(self.table.name.as_ref())
+            .table_name(table.name.as_ref())
             .set_key(Some(key));
         if let Some(condition) = condition {
-            let mut placeholders = crate::expr::Placeholders::default();
-            let text = condition.render_into(&mut placeholders)?;
-            crate::update::check_expression::<E>("the condition expression", &text)?;
-            let (names, values) = placeholders.into_parts();
             request = request
-                .condition_expression(text)
-                .set_expression_attribute_names(Some(names.into_iter().collect()))
+                .condition_expression(condition.text)
+                .set_expression_attribute_names(Some(condition.names.into_iter().collect()))
                 .set_expression_attribute_values(
-                    (!values.is_empty()).then(|| values.into_iter().collect()),
+                    (!condition.values.is_empty()).then(|| condition.values.into_iter().collect()),
                 )
                 .return_values_on_condition_check_failure(
                     aws_sdk_dynamodb::types::ReturnValuesOnConditionCheckFailure::AllOld,
@@ -746,7 +759,7 @@ impl<E: Entity> Delete<'_, E> {
         }
         request
             .send()
-            .instrument(tracing::debug_span!("dynaschema.delete", table = %self.table.name, entity = E::NAME))
+            .instrument(tracing::debug_span!("dynaschema.delete", table = %table.name, entity = E::NAME))
             .await
             .map_err(|e| {
                 let old = e.as_service_error().and_then(|s| match s {
@@ -791,5 +804,28 @@ impl aws_sdk_dynamodb::config::Intercept for Attempts {
     ) -> std::result::Result<(), aws_sdk_dynamodb::error::BoxError> {
         self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         Ok(())
+    }
+}
+
+/// A rendered condition expression with its placeholders.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Rendered {
+    pub(crate) text: String,
+    pub(crate) names: Vec<(String, String)>,
+    pub(crate) values: Vec<(String, AttributeValue)>,
+}
+
+impl Rendered {
+    /// Renders and checks a condition (DynamoDB's 4 KB expression limit).
+    pub(crate) fn condition<E: Entity>(condition: &Condition<E>) -> Result<Self> {
+        let mut placeholders = crate::expr::Placeholders::default();
+        let text = condition.render_into(&mut placeholders)?;
+        crate::update::check_expression::<E>("the condition expression", &text)?;
+        let (names, values) = placeholders.into_parts();
+        Ok(Self {
+            text,
+            names,
+            values,
+        })
     }
 }

@@ -373,6 +373,7 @@ pub(crate) fn check_expression<E: Entity>(what: &str, expression: &str) -> Resul
             what: what.to_owned(),
             size: expression.len(),
             limit: MAX_EXPRESSION_BYTES,
+            unit: "bytes",
         }
         .into());
     }

@@ -16,5 +16,6 @@ mod queries;
 mod scans;
 mod sort_conditions;
 mod table_options;
+mod transactions;
 mod updates;
 mod version_control;

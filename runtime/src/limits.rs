@@ -1,0 +1,100 @@
+//! DynamoDB's size limits, checked before sending.
+//!
+//! Item sizes are computed the way DynamoDB documents them: attribute names and
+//! string values count their UTF-8 bytes, binary values their bytes, a number about
+//! one byte per two significant digits plus one, `BOOL` and `NULL` one byte, lists and
+//! maps 3 bytes plus one byte per element (and a map its keys), sets the sum of their
+//! members.
+//!
+//! ```
+//! use dynaschema::limits::item_size;
+//! use dynaschema::aws_sdk_dynamodb::types::AttributeValue;
+//!
+//! let item = [("name".to_owned(), AttributeValue::S("Ada".into()))].into();
+//! assert_eq!(item_size(&item), 4 + 3);
+//! ```
+
+use aws_sdk_dynamodb::types::AttributeValue;
+
+use crate::attribute::Item;
+use crate::entity::Entity;
+use crate::error::LimitError;
+
+/// DynamoDB's maximum item size, in bytes.
+pub const MAX_ITEM_BYTES: usize = 400 * 1024;
+
+/// DynamoDB's maximum number of actions in one transaction.
+pub const MAX_TRANSACTION_ACTIONS: usize = 100;
+
+/// DynamoDB's maximum total size of one transaction, in bytes.
+pub const MAX_TRANSACTION_BYTES: usize = 4 * 1024 * 1024;
+
+/// The size of `item` as DynamoDB counts it.
+pub fn item_size(item: &Item) -> usize {
+    item.iter()
+        .map(|(name, value)| name.len() + value_size(value))
+        .sum()
+}
+
+/// The size of one attribute value as DynamoDB counts it.
+pub fn value_size(value: &AttributeValue) -> usize {
+    match value {
+        AttributeValue::S(s) => s.len(),
+        AttributeValue::N(n) => number_size(n),
+        AttributeValue::B(b) => b.as_ref().len(),
+        AttributeValue::Bool(_) | AttributeValue::Null(_) => 1,
+        AttributeValue::Ss(members) => members.iter().map(String::len).sum(),
+        AttributeValue::Ns(members) => members.iter().map(|n| number_size(n)).sum(),
+        AttributeValue::Bs(members) => members.iter().map(|b| b.as_ref().len()).sum(),
+        AttributeValue::L(elements) => {
+            3 + elements.iter().map(|v| 1 + value_size(v)).sum::<usize>()
+        }
+        AttributeValue::M(map) => {
+            3 + map
+                .iter()
+                .map(|(k, v)| 1 + k.len() + value_size(v))
+                .sum::<usize>()
+        }
+        _ => 0,
+    }
+}
+
+/// One byte per two significant digits, plus one.
+fn number_size(n: &str) -> usize {
+    let digits: String = n
+        .chars()
+        .take_while(|c| *c != 'e' && *c != 'E')
+        .filter(char::is_ascii_digit)
+        .collect();
+    let significant = digits
+        .trim_start_matches('0')
+        .trim_end_matches('0')
+        .len()
+        .max(1);
+    significant.div_ceil(2) + 1
+}
+
+/// Refuses an item over 400 KB, naming the entity and its largest attribute.
+pub(crate) fn check_item<E: Entity>(item: &Item) -> Result<(), LimitError> {
+    let size = item_size(item);
+    if size <= MAX_ITEM_BYTES {
+        return Ok(());
+    }
+    let largest = item
+        .iter()
+        .max_by_key(|(name, value)| name.len() + value_size(value))
+        .map(|(name, value)| {
+            format!(
+                " (largest attribute: `{name}`, {} bytes)",
+                name.len() + value_size(value)
+            )
+        })
+        .unwrap_or_default();
+    Err(LimitError {
+        entity: E::NAME,
+        what: format!("the item{largest}"),
+        size,
+        limit: MAX_ITEM_BYTES,
+        unit: "bytes",
+    })
+}
