@@ -1,23 +1,50 @@
-//! `BatchGetItem` for reading full items behind a page of a partially projected index.
+//! Batches: `BatchGetItem` and `BatchWriteItem`, chunked, de-duplicated, several
+//! chunks in flight, and never silently partial.
 //!
-//! Keys go in chunks of 100 (DynamoDB's limit); keys DynamoDB leaves unprocessed are
-//! sent again with exponential backoff, a bounded number of times, and whatever is
-//! still unprocessed is an [`Error::Unprocessed`] listing the keys, never a silent
-//! omission.
+//! Keys go in chunks of 100 (reads) or 25 (writes, at most 16 MB); requests DynamoDB
+//! leaves unprocessed are sent again after an exponential backoff with full jitter, a
+//! bounded number of times, and whatever is still unprocessed (or in a chunk whose
+//! request failed) is an [`Error::Unprocessed`] listing exactly those keys.
+//!
+//! ```no_run
+//! # use dynaschema::Entity;
+//! # #[derive(Entity, Clone, Debug, PartialEq)]
+//! # #[entity(schema = "../schema-examples/shop/dynaschema.toml")]
+//! # pub struct Product { pub product_id: String, pub category: String, pub name: String, pub price_cents: u64 }
+//! # async fn demo(table: &dynaschema::Table, products: Vec<Product>) -> dynaschema::Result<()> {
+//! table.batch_write().put_all(&products).concurrency(4).await?;
+//! let keys = products.iter().map(|p| p.primary_key());
+//! let read: Vec<Product> = table.batch_get(keys).await?;
+//! # Ok(()) }
+//! ```
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::future::IntoFuture;
 use std::time::Duration;
 
-use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes};
+use aws_sdk_dynamodb::types::{
+    AttributeValue, DeleteRequest, KeysAndAttributes, PutRequest, WriteRequest,
+};
+use futures::{StreamExt as _, stream};
 use tracing::Instrument as _;
 
 use crate::attribute::Item;
-use crate::error::{Error, Result, from_sdk};
-use crate::table::Table;
+use crate::entity::Entity;
+use crate::error::{BatchError, Error, Result, from_sdk};
+use crate::key::Key;
+use crate::limits::item_size;
+use crate::table::{BoxFuture, Table};
 
 /// DynamoDB's limit on keys in one `BatchGetItem`.
 pub const MAX_BATCH_GET_KEYS: usize = 100;
-const MAX_ATTEMPTS: u32 = 8;
+/// DynamoDB's limit on requests in one `BatchWriteItem`.
+pub const MAX_BATCH_WRITES: usize = 25;
+/// DynamoDB's limit on the size of one `BatchWriteItem`.
+pub const MAX_BATCH_WRITE_BYTES: usize = 16 * 1024 * 1024;
+/// Sends of one chunk before its leftovers are an error.
+pub const MAX_ATTEMPTS: u32 = 8;
+/// Chunks in flight at once, by default.
+pub const DEFAULT_CONCURRENCY: usize = 4;
 
 /// The primary key of `item` (an index item always carries the table's keys).
 fn table_key(table: &Table, item: &Item) -> Option<Item> {
@@ -43,6 +70,136 @@ fn identity(table: &Table, key: &Item) -> Vec<String> {
         .collect()
 }
 
+/// The wait before attempt `attempt` (1-based retries): exponential backoff with
+/// full jitter, uniformly random in `[0, min(2 s, 25 ms * 2^attempt))`.
+pub(crate) fn backoff(attempt: u32) -> Duration {
+    use std::hash::{BuildHasher as _, Hasher as _};
+    let cap = Duration::from_millis(25)
+        .saturating_mul(1 << attempt.min(16))
+        .min(Duration::from_secs(2));
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u32(attempt);
+    let random = hasher.finish();
+    cap.mul_f64((random >> 11) as f64 / (1_u64 << 53) as f64)
+}
+
+/// What one chunk left: keys not processed after every attempt, and the error that
+/// stopped it, if any.
+struct Leftovers {
+    keys: Vec<Item>,
+    attempts: u32,
+    error: Option<Error>,
+}
+
+/// Sends one chunk of keys until every key is read or the attempts are spent.
+async fn get_chunk(
+    table: &Table,
+    entity: &'static str,
+    keys: Vec<Item>,
+    consistent: bool,
+    found: &mut Vec<Item>,
+) -> Leftovers {
+    let mut pending = keys;
+    let mut attempts = 0;
+    while !pending.is_empty() && attempts < MAX_ATTEMPTS {
+        if attempts > 0 {
+            tokio::time::sleep(backoff(attempts)).await;
+        }
+        attempts += 1;
+        let request = KeysAndAttributes::builder()
+            .set_keys(Some(pending.clone()))
+            .consistent_read(consistent)
+            .build()
+            .expect("keys are set");
+        let output = match table
+            .client()
+            .batch_get_item()
+            .request_items(table.name(), request)
+            .send()
+            .instrument(tracing::debug_span!("dynaschema.batch_get", table = %table.name(), entity))
+            .await
+        {
+            Ok(output) => output,
+            Err(e) => {
+                return Leftovers {
+                    keys: pending,
+                    attempts,
+                    error: Some(from_sdk("BatchGetItem", entity, e)),
+                };
+            }
+        };
+        found.extend(
+            output
+                .responses
+                .unwrap_or_default()
+                .remove(table.name())
+                .unwrap_or_default(),
+        );
+        pending = output
+            .unprocessed_keys
+            .unwrap_or_default()
+            .remove(table.name())
+            .map(|k| k.keys)
+            .unwrap_or_default();
+    }
+    Leftovers {
+        keys: pending,
+        attempts,
+        error: None,
+    }
+}
+
+/// Reads the items at `keys` (de-duplicated), `concurrency` chunks at a time; the
+/// items found, by key identity.
+async fn get_items(
+    table: &Table,
+    entity: &'static str,
+    keys: &[Item],
+    consistent: bool,
+    concurrency: usize,
+) -> Result<HashMap<Vec<String>, Item>> {
+    let mut seen = HashSet::with_capacity(keys.len());
+    let unique: Vec<Item> = keys
+        .iter()
+        .filter(|k| seen.insert(identity(table, k)))
+        .cloned()
+        .collect();
+    let chunks: Vec<Vec<Item>> = unique
+        .chunks(MAX_BATCH_GET_KEYS)
+        .map(<[Item]>::to_vec)
+        .collect();
+    let results: Vec<(Vec<Item>, Leftovers)> = stream::iter(chunks)
+        .map(|chunk| async move {
+            let mut found = Vec::new();
+            let leftovers = get_chunk(table, entity, chunk, consistent, &mut found).await;
+            (found, leftovers)
+        })
+        .buffer_unordered(concurrency.max(1))
+        .collect()
+        .await;
+    let mut found = HashMap::with_capacity(unique.len());
+    let mut missing = Vec::new();
+    let mut attempts = 0;
+    let mut error = None;
+    for (items, leftovers) in results {
+        for item in items {
+            found.insert(identity(table, &item), item);
+        }
+        attempts = attempts.max(leftovers.attempts);
+        missing.extend(leftovers.keys);
+        error = error.or(leftovers.error);
+    }
+    if !missing.is_empty() {
+        return Err(Error::Unprocessed {
+            operation: "BatchGetItem",
+            attempts,
+            keys: missing,
+            cause: error.map(Box::new),
+        });
+    }
+    Ok(found)
+}
+
 /// The full items behind `index_items`, in the same order. Items deleted since the
 /// index was read are left out.
 pub(crate) async fn get_full_items(
@@ -55,57 +212,292 @@ pub(crate) async fn get_full_items(
         .iter()
         .filter_map(|item| table_key(table, item))
         .collect();
-    let mut found: HashMap<Vec<String>, Item> = HashMap::with_capacity(keys.len());
-    for chunk in keys.chunks(MAX_BATCH_GET_KEYS) {
-        let mut pending = chunk.to_vec();
-        let mut attempts = 0;
-        let mut delay = Duration::from_millis(25);
-        while !pending.is_empty() {
-            if attempts == MAX_ATTEMPTS {
-                return Err(Error::Unprocessed {
-                    operation: "BatchGetItem",
-                    attempts,
-                    keys: pending,
-                });
-            }
-            if attempts > 0 {
-                tokio::time::sleep(delay).await;
-                delay = (delay * 2).min(Duration::from_secs(2));
-            }
-            attempts += 1;
-            let request = KeysAndAttributes::builder()
-                .set_keys(Some(pending))
-                .consistent_read(consistent)
-                .build()
-                .expect("keys are set");
-            let output = table
-                .client()
-                .batch_get_item()
-                .request_items(table.name(), request)
-                .send()
-                .instrument(
-                    tracing::debug_span!("dynaschema.batch_get", table = %table.name(), entity),
-                )
-                .await
-                .map_err(|e| from_sdk("BatchGetItem", entity, e))?;
-            for item in output
-                .responses
-                .unwrap_or_default()
-                .remove(table.name())
-                .unwrap_or_default()
-            {
-                found.insert(identity(table, &item), item);
-            }
-            pending = output
-                .unprocessed_keys
-                .unwrap_or_default()
-                .remove(table.name())
-                .map(|k| k.keys)
-                .unwrap_or_default();
-        }
-    }
+    let mut found = get_items(table, entity, &keys, consistent, DEFAULT_CONCURRENCY).await?;
     Ok(keys
         .iter()
         .filter_map(|key| found.remove(&identity(table, key)))
         .collect())
+}
+
+/// A `BatchGetItem` of items of `E`; `.await` it for the items found, in the order of
+/// the keys (duplicates read once, missing items left out).
+#[must_use = "a request does nothing until it is awaited"]
+pub struct BatchGet<'t, E> {
+    table: &'t Table,
+    keys: Vec<Key<E>>,
+    consistent: bool,
+    concurrency: usize,
+}
+
+impl<'t, E: Entity> BatchGet<'t, E> {
+    pub(crate) fn new(table: &'t Table, keys: Vec<Key<E>>) -> Self {
+        Self {
+            table,
+            keys,
+            consistent: false,
+            concurrency: DEFAULT_CONCURRENCY,
+        }
+    }
+
+    /// Reads with strong consistency.
+    pub fn consistent(mut self) -> Self {
+        self.consistent = true;
+        self
+    }
+
+    /// Chunks of 100 keys in flight at once (default 4).
+    pub fn concurrency(mut self, chunks: usize) -> Self {
+        self.concurrency = chunks.max(1);
+        self
+    }
+
+    async fn send(self) -> Result<Vec<E>> {
+        let keys: Vec<Item> = self
+            .keys
+            .iter()
+            .map(Key::to_attributes)
+            .collect::<std::result::Result<_, _>>()?;
+        let mut found =
+            get_items(self.table, E::NAME, &keys, self.consistent, self.concurrency).await?;
+        let mut items = Vec::with_capacity(found.len());
+        for key in &keys {
+            if let Some(item) = found.remove(&identity(self.table, key)) {
+                items.push(E::from_item(item)?);
+            }
+        }
+        Ok(items)
+    }
+}
+
+impl<'t, E: Entity> IntoFuture for BatchGet<'t, E> {
+    type Output = Result<Vec<E>>;
+    type IntoFuture = BoxFuture<'t, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// One write of a batch.
+struct Write {
+    key: Item,
+    size: usize,
+    request: WriteRequest,
+}
+
+/// A `BatchWriteItem` of puts and deletes, of any entities; `.await` it. Built by
+/// [`Table::batch_write`].
+///
+/// Puts of a versioned entity are refused (a batch cannot check a version); two
+/// writes of one key keep the last one (DynamoDB refuses duplicates in a batch).
+#[must_use = "a request does nothing until it is awaited"]
+pub struct BatchWrite<'t> {
+    table: &'t Table,
+    writes: Vec<Write>,
+    error: Option<Error>,
+    concurrency: usize,
+}
+
+impl<'t> BatchWrite<'t> {
+    pub(crate) fn new(table: &'t Table) -> Self {
+        Self {
+            table,
+            writes: Vec::new(),
+            error: None,
+            concurrency: DEFAULT_CONCURRENCY,
+        }
+    }
+
+    fn fail(&mut self, error: Error) {
+        if self.error.is_none() {
+            self.error = Some(error);
+        }
+    }
+
+    /// Puts `item`, replacing any item with its key.
+    pub fn put<E: Entity>(mut self, item: &E) -> Self {
+        if E::VERSION_ATTRIBUTE.is_some() {
+            self.fail(BatchError::Versioned { entity: E::NAME }.into());
+            return self;
+        }
+        let item = match item.to_item() {
+            Ok(item) => item,
+            Err(e) => {
+                self.fail(e);
+                return self;
+            }
+        };
+        if let Err(e) = crate::limits::check_item::<E>(&item) {
+            self.fail(e.into());
+            return self;
+        }
+        let Some(key) = table_key(self.table, &item) else {
+            return self;
+        };
+        self.writes.push(Write {
+            key,
+            size: item_size(&item),
+            request: WriteRequest::builder()
+                .put_request(
+                    PutRequest::builder()
+                        .set_item(Some(item))
+                        .build()
+                        .expect("item is set"),
+                )
+                .build(),
+        });
+        self
+    }
+
+    /// Puts every item of `items`.
+    pub fn put_all<'i, E: Entity>(mut self, items: impl IntoIterator<Item = &'i E>) -> Self {
+        for item in items {
+            self = self.put(item);
+        }
+        self
+    }
+
+    /// Deletes the item at `key`.
+    pub fn delete<E: Entity>(mut self, key: Key<E>) -> Self {
+        if E::VERSION_ATTRIBUTE.is_some() {
+            self.fail(BatchError::Versioned { entity: E::NAME }.into());
+            return self;
+        }
+        match key.to_attributes() {
+            Ok(key) => self.writes.push(Write {
+                size: item_size(&key),
+                request: WriteRequest::builder()
+                    .delete_request(
+                        DeleteRequest::builder()
+                            .set_key(Some(key.clone()))
+                            .build()
+                            .expect("key is set"),
+                    )
+                    .build(),
+                key,
+            }),
+            Err(e) => self.fail(e.into()),
+        }
+        self
+    }
+
+    /// Chunks of 25 writes in flight at once (default 4).
+    pub fn concurrency(mut self, chunks: usize) -> Self {
+        self.concurrency = chunks.max(1);
+        self
+    }
+
+    async fn send(mut self) -> Result<()> {
+        if let Some(e) = self.error.take() {
+            return Err(e);
+        }
+        let table = self.table;
+        // The last write of each key wins, in the order given.
+        let mut last: HashMap<Vec<String>, usize> = HashMap::with_capacity(self.writes.len());
+        for (i, w) in self.writes.iter().enumerate() {
+            last.insert(identity(table, &w.key), i);
+        }
+        let writes: Vec<Write> = self
+            .writes
+            .into_iter()
+            .enumerate()
+            .filter(|(i, w)| last.get(&identity(table, &w.key)) == Some(i))
+            .map(|(_, w)| w)
+            .collect();
+        let mut chunks: Vec<Vec<Write>> = Vec::new();
+        let mut size = 0;
+        for w in writes {
+            match chunks.last_mut() {
+                Some(chunk)
+                    if chunk.len() < MAX_BATCH_WRITES && size + w.size <= MAX_BATCH_WRITE_BYTES =>
+                {
+                    size += w.size;
+                    chunk.push(w);
+                }
+                _ => {
+                    size = w.size;
+                    chunks.push(vec![w]);
+                }
+            }
+        }
+        let results: Vec<Leftovers> = stream::iter(chunks)
+            .map(|chunk| write_chunk(table, chunk))
+            .buffer_unordered(self.concurrency)
+            .collect()
+            .await;
+        let mut missing = Vec::new();
+        let mut attempts = 0;
+        let mut error = None;
+        for leftovers in results {
+            attempts = attempts.max(leftovers.attempts);
+            missing.extend(leftovers.keys);
+            error = error.or(leftovers.error);
+        }
+        if !missing.is_empty() {
+            return Err(Error::Unprocessed {
+                operation: "BatchWriteItem",
+                attempts,
+                keys: missing,
+                cause: error.map(Box::new),
+            });
+        }
+        Ok(())
+    }
+}
+
+/// Sends one chunk of writes until every write is processed or the attempts are
+/// spent; the keys of the writes left.
+async fn write_chunk(table: &Table, chunk: Vec<Write>) -> Leftovers {
+    let mut pending: Vec<WriteRequest> = chunk.into_iter().map(|w| w.request).collect();
+    let mut attempts = 0;
+    while !pending.is_empty() && attempts < MAX_ATTEMPTS {
+        if attempts > 0 {
+            tokio::time::sleep(backoff(attempts)).await;
+        }
+        attempts += 1;
+        let output = match table
+            .client()
+            .batch_write_item()
+            .request_items(table.name(), pending.clone())
+            .send()
+            .instrument(tracing::debug_span!("dynaschema.batch_write", table = %table.name(), writes = pending.len()))
+            .await
+        {
+            Ok(output) => output,
+            Err(e) => {
+                return Leftovers {
+                    keys: pending.iter().filter_map(|r| write_key(table, r)).collect(),
+                    attempts,
+                    error: Some(from_sdk("BatchWriteItem", "batch", e)),
+                };
+            }
+        };
+        pending = output
+            .unprocessed_items
+            .unwrap_or_default()
+            .remove(table.name())
+            .unwrap_or_default();
+    }
+    Leftovers {
+        keys: pending.iter().filter_map(|r| write_key(table, r)).collect(),
+        attempts,
+        error: None,
+    }
+}
+
+/// The primary key a write request writes.
+fn write_key(table: &Table, request: &WriteRequest) -> Option<Item> {
+    if let Some(put) = request.put_request() {
+        return table_key(table, put.item());
+    }
+    request.delete_request().map(|d| d.key().clone())
+}
+
+impl<'t> IntoFuture for BatchWrite<'t> {
+    type Output = Result<()>;
+    type IntoFuture = BoxFuture<'t, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }

@@ -85,9 +85,15 @@ pub enum Error {
         operation: &'static str,
         /// How many requests were sent.
         attempts: u32,
-        /// The keys DynamoDB did not process.
+        /// The keys DynamoDB did not process (or that were in a chunk whose request
+        /// failed): exactly what was not read or written.
         keys: Vec<crate::Item>,
+        /// The error that stopped a chunk, when one did (else the attempts ran out).
+        cause: Option<Box<Error>>,
     },
+    /// A batch that cannot be sent as built; nothing was sent.
+    #[error(transparent)]
+    Batch(#[from] BatchError),
 }
 
 impl Error {
@@ -140,6 +146,19 @@ impl CancelReason {
     pub fn old_item<E: crate::Entity>(&self) -> Option<Result<E, DecodeError>> {
         self.old.as_ref().map(|item| E::from_item((**item).clone()))
     }
+}
+
+/// Why a batch was refused before sending.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum BatchError {
+    /// A batch write cannot check a version: write versioned items one by one or in a
+    /// transaction.
+    #[error("{entity} is versioned: a batch write cannot check its version; use put or a transaction")]
+    Versioned {
+        /// The entity.
+        entity: &'static str,
+    },
 }
 
 /// Why a transaction was refused before sending.

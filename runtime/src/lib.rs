@@ -114,8 +114,9 @@ pub mod update;
 pub use attribute::{Attribute, Item};
 pub use cursor::Cursor;
 pub use entity::Entity;
+pub use batch::{BatchGet, BatchWrite};
 pub use error::{
-    AttributeError, CancelReason, DecodeError, EncodeError, Error, KeyError, KeyErrorReason,
+    AttributeError, BatchError, CancelReason, DecodeError, EncodeError, Error, KeyError, KeyErrorReason,
     LimitError, Result, ServiceError, TransactionError, UpdateError,
 };
 pub use expr::{Condition, Path};

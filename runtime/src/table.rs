@@ -473,6 +473,21 @@ impl Table {
         }
     }
 
+    /// Reads the items of `E` at `keys` with `BatchGetItem`: see
+    /// [`BatchGet`](crate::BatchGet).
+    pub fn batch_get<E: Entity>(
+        &self,
+        keys: impl IntoIterator<Item = Key<E>>,
+    ) -> crate::batch::BatchGet<'_, E> {
+        crate::batch::BatchGet::new(self, keys.into_iter().collect())
+    }
+
+    /// Puts and deletes items of any entities with `BatchWriteItem`: see
+    /// [`BatchWrite`](crate::BatchWrite).
+    pub fn batch_write(&self) -> crate::batch::BatchWrite<'_> {
+        crate::batch::BatchWrite::new(self)
+    }
+
     /// A write transaction across entity types: see [`Transaction`](crate::Transaction).
     pub fn transaction(&self) -> crate::transaction::Transaction<'_> {
         crate::transaction::Transaction::new(self)
