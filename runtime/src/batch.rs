@@ -83,6 +83,31 @@ pub(crate) fn backoff(attempt: u32) -> Duration {
     cap.mul_f64((random >> 11) as f64 / (1_u64 << 53) as f64)
 }
 
+/// Whether an error may pass if the request is sent again: throttling, server
+/// errors, and connections that broke or timed out.
+pub(crate) fn is_transient<E, R>(error: &aws_sdk_dynamodb::error::SdkError<E, R>) -> bool
+where
+    E: aws_sdk_dynamodb::error::ProvideErrorMetadata,
+{
+    use aws_sdk_dynamodb::error::{ProvideErrorMetadata as _, SdkError};
+    match error {
+        SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) | SdkError::ResponseError(_) => {
+            true
+        }
+        SdkError::ServiceError(_) => matches!(
+            error.code(),
+            Some(
+                "ThrottlingException"
+                    | "ProvisionedThroughputExceededException"
+                    | "RequestLimitExceeded"
+                    | "InternalServerError"
+                    | "ServiceUnavailable"
+            )
+        ),
+        _ => false,
+    }
+}
+
 /// What one chunk left: keys not processed after every attempt, and the error that
 /// stopped it, if any.
 struct Leftovers {
@@ -120,6 +145,9 @@ async fn get_chunk(
             .await
         {
             Ok(output) => output,
+            // Throttling, 5xx and broken connections outlasting the SDK's own
+            // retries: this chunk's keys are sent again, within the attempts.
+            Err(e) if is_transient(&e) && attempts < MAX_ATTEMPTS => continue,
             Err(e) => {
                 return Leftovers {
                     keys: pending,
@@ -257,8 +285,14 @@ impl<'t, E: Entity> BatchGet<'t, E> {
             .iter()
             .map(Key::to_attributes)
             .collect::<std::result::Result<_, _>>()?;
-        let mut found =
-            get_items(self.table, E::NAME, &keys, self.consistent, self.concurrency).await?;
+        let mut found = get_items(
+            self.table,
+            E::NAME,
+            &keys,
+            self.consistent,
+            self.concurrency,
+        )
+        .await?;
         let mut items = Vec::with_capacity(found.len());
         for key in &keys {
             if let Some(item) = found.remove(&identity(self.table, key)) {
@@ -464,6 +498,7 @@ async fn write_chunk(table: &Table, chunk: Vec<Write>) -> Leftovers {
             .await
         {
             Ok(output) => output,
+            Err(e) if is_transient(&e) && attempts < MAX_ATTEMPTS => continue,
             Err(e) => {
                 return Leftovers {
                     keys: pending.iter().filter_map(|r| write_key(table, r)).collect(),

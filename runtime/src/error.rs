@@ -154,7 +154,9 @@ impl CancelReason {
 pub enum BatchError {
     /// A batch write cannot check a version: write versioned items one by one or in a
     /// transaction.
-    #[error("{entity} is versioned: a batch write cannot check its version; use put or a transaction")]
+    #[error(
+        "{entity} is versioned: a batch write cannot check its version; use put or a transaction"
+    )]
     Versioned {
         /// The entity.
         entity: &'static str,

@@ -112,12 +112,12 @@ pub mod transaction;
 pub mod update;
 
 pub use attribute::{Attribute, Item};
+pub use batch::{BatchGet, BatchWrite};
 pub use cursor::Cursor;
 pub use entity::Entity;
-pub use batch::{BatchGet, BatchWrite};
 pub use error::{
-    AttributeError, BatchError, CancelReason, DecodeError, EncodeError, Error, KeyError, KeyErrorReason,
-    LimitError, Result, ServiceError, TransactionError, UpdateError,
+    AttributeError, BatchError, CancelReason, DecodeError, EncodeError, Error, KeyError,
+    KeyErrorReason, LimitError, Result, ServiceError, TransactionError, UpdateError,
 };
 pub use expr::{Condition, Path};
 pub use key::{Key, KeySegment};

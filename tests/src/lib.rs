@@ -16,6 +16,7 @@ use dynaschema::{Attribute, Entity};
 dynaschema::include_schema!(pub testbed);
 
 pub mod configured;
+pub mod fault_proxy;
 pub mod tournament;
 
 /// Every attribute type the derive supports, a sparse index (`tag`) and a

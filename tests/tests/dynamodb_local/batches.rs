@@ -57,12 +57,7 @@ async fn two_writes_of_one_key_in_a_batch_keep_the_last() {
         tally_id: "dup".into(),
         count: 2,
     };
-    table
-        .batch_write()
-        .put(&first)
-        .put(&second)
-        .await
-        .unwrap();
+    table.batch_write().put(&first).put(&second).await.unwrap();
     assert_eq!(
         table.get(Tally::key("dup")).consistent().await.unwrap(),
         Some(second)
@@ -73,7 +68,10 @@ async fn two_writes_of_one_key_in_a_batch_keep_the_last() {
         .delete(Tally::key("dup"))
         .await
         .unwrap();
-    assert_eq!(table.get(Tally::key("dup")).consistent().await.unwrap(), None);
+    assert_eq!(
+        table.get(Tally::key("dup")).consistent().await.unwrap(),
+        None
+    );
 }
 
 #[tokio::test]
@@ -92,11 +90,17 @@ async fn versioned_items_are_refused_in_a_batch_write() {
         .await
         .unwrap_err();
     assert!(
-        matches!(err, Error::Batch(BatchError::Versioned { entity: "Account" })),
+        matches!(
+            err,
+            Error::Batch(BatchError::Versioned { entity: "Account" })
+        ),
         "{err:?}"
     );
     // Nothing of the batch was written.
-    assert_eq!(table.get(Tally::key("t00000")).consistent().await.unwrap(), None);
+    assert_eq!(
+        table.get(Tally::key("t00000")).consistent().await.unwrap(),
+        None
+    );
 }
 
 #[tokio::test]
@@ -120,7 +124,10 @@ async fn a_failed_batch_lists_exactly_the_keys_not_written() {
         .map(|k| k["pk"].as_s().unwrap().clone())
         .collect();
     listed.sort();
-    let expected: Vec<String> = items.iter().map(|t| format!("TALLY#{}", t.tally_id)).collect();
+    let expected: Vec<String> = items
+        .iter()
+        .map(|t| format!("TALLY#{}", t.tally_id))
+        .collect();
     assert_eq!(listed, expected);
     assert!(
         matches!(cause.as_deref(), Some(Error::Service(e)) if e.code() == Some("ResourceNotFoundException")),

@@ -7,6 +7,7 @@ mod big_time_deals;
 mod ecommerce;
 mod errors;
 mod example;
+mod faults;
 mod filters;
 mod local_index;
 mod native_keys;
