@@ -26,11 +26,79 @@ use crate::error::Error;
 pub struct Cursor(String);
 
 const VERSION: u8 = 1;
+/// A cursor signed with the table's cursor key: the body, then an HMAC-SHA256 tag.
+const VERSION_SIGNED: u8 = 2;
+const TAG_BYTES: usize = 32;
+
+type HmacSha256 = hmac::Hmac<sha2::Sha256>;
+
+fn mac(key: &[u8], binding: &[u8], body: &[u8]) -> HmacSha256 {
+    use hmac::{KeyInit as _, Mac as _};
+    let mut mac = HmacSha256::new_from_slice(key).expect("HMAC takes keys of any length");
+    mac.update(&(binding.len() as u64).to_be_bytes());
+    mac.update(binding);
+    mac.update(body);
+    mac
+}
 
 impl Cursor {
+    /// Encodes a `LastEvaluatedKey`; with a cursor key, signed over the key and
+    /// `binding` (what the query is: pattern, condition, parameters), so a cursor is
+    /// only accepted back by the same query of the same application.
+    pub(crate) fn from_key_signed(key: &Item, binding: &[u8], cursor_key: Option<&[u8]>) -> Self {
+        let Some(secret) = cursor_key else {
+            return Self::from_key(key);
+        };
+        use hmac::Mac as _;
+        let mut bytes = Self::body(key);
+        bytes[0] = VERSION_SIGNED;
+        let tag = mac(secret, binding, &bytes[1..]).finalize().into_bytes();
+        bytes.extend_from_slice(&tag);
+        Self(URL_SAFE_NO_PAD.encode(bytes))
+    }
+
+    /// Decodes a cursor this query handed out: signed and bound when the table has a
+    /// cursor key (a tampered, foreign or unsigned cursor is refused), plain otherwise.
+    pub(crate) fn to_key_checked(
+        &self,
+        binding: &[u8],
+        cursor_key: Option<&[u8]>,
+    ) -> Result<Item, Error> {
+        let invalid = |reason| Error::InvalidCursor { reason };
+        let bytes = URL_SAFE_NO_PAD
+            .decode(&self.0)
+            .map_err(|_| invalid("not URL-safe base64"))?;
+        match (bytes.first(), cursor_key) {
+            (Some(&VERSION_SIGNED), Some(secret)) => {
+                use hmac::Mac as _;
+                if bytes.len() < 1 + TAG_BYTES {
+                    return Err(invalid("truncated"));
+                }
+                let (body, tag) = bytes[1..].split_at(bytes.len() - 1 - TAG_BYTES);
+                mac(secret, binding, body)
+                    .verify_slice(tag)
+                    .map_err(|_| invalid("not signed for this query with this application's cursor key (tampered, or from another query)"))?;
+                let mut plain = vec![VERSION];
+                plain.extend_from_slice(body);
+                Self(URL_SAFE_NO_PAD.encode(plain)).to_key()
+            }
+            (Some(&VERSION_SIGNED), None) => {
+                Err(invalid("a signed cursor, but this table has no cursor key"))
+            }
+            (_, Some(_)) => Err(invalid(
+                "not signed: this table only accepts cursors it signed",
+            )),
+            (_, None) => self.to_key(),
+        }
+    }
+
     /// Encodes a `LastEvaluatedKey`. Attributes are sorted by name, so one key has
     /// one cursor.
     pub(crate) fn from_key(key: &Item) -> Self {
+        Self(URL_SAFE_NO_PAD.encode(Self::body(key)))
+    }
+
+    fn body(key: &Item) -> Vec<u8> {
         let mut names: Vec<&String> = key.keys().collect();
         names.sort();
         let mut bytes = vec![VERSION];
@@ -48,7 +116,7 @@ impl Cursor {
                 bytes.extend_from_slice(part);
             }
         }
-        Self(URL_SAFE_NO_PAD.encode(bytes))
+        bytes
     }
 
     /// Decodes back into an `ExclusiveStartKey`.
@@ -114,11 +182,53 @@ impl fmt::Debug for Cursor {
 impl FromStr for Cursor {
     type Err = Error;
 
-    /// Parses and validates a cursor's text.
+    /// Parses a cursor's text; a plain cursor is validated here, a signed one when a
+    /// query checks its signature.
     fn from_str(s: &str) -> Result<Self, Error> {
         let cursor = Self(s.to_owned());
-        cursor.to_key()?;
+        let bytes = URL_SAFE_NO_PAD
+            .decode(s)
+            .map_err(|_| Error::InvalidCursor {
+                reason: "not URL-safe base64",
+            })?;
+        if bytes.first() != Some(&VERSION_SIGNED) {
+            cursor.to_key()?;
+        }
         Ok(cursor)
+    }
+}
+
+/// A value as text that depends only on the value (map keys sorted), for binding
+/// cursors to query parameters.
+pub(crate) fn canonical(value: &AttributeValue) -> String {
+    match value {
+        AttributeValue::S(s) => format!("S{s:?}"),
+        AttributeValue::N(n) => format!("N{n}"),
+        AttributeValue::B(b) => format!("B{:?}", b.as_ref()),
+        AttributeValue::Bool(b) => format!("BOOL{b}"),
+        AttributeValue::Null(_) => "NULL".to_owned(),
+        AttributeValue::Ss(v) => format!("SS{v:?}"),
+        AttributeValue::Ns(v) => format!("NS{v:?}"),
+        AttributeValue::Bs(v) => {
+            format!("BS{:?}", v.iter().map(|b| b.as_ref()).collect::<Vec<_>>())
+        }
+        AttributeValue::L(v) => format!(
+            "L[{}]",
+            v.iter().map(canonical).collect::<Vec<_>>().join(",")
+        ),
+        AttributeValue::M(m) => {
+            let mut entries: Vec<(&String, &AttributeValue)> = m.iter().collect();
+            entries.sort_by_key(|(k, _)| *k);
+            format!(
+                "M{{{}}}",
+                entries
+                    .iter()
+                    .map(|(k, v)| format!("{k:?}:{}", canonical(v)))
+                    .collect::<Vec<_>>()
+                    .join(",")
+            )
+        }
+        other => format!("{other:?}"),
     }
 }
 

@@ -511,12 +511,51 @@ impl<'t, T: Send + 't> Query<'t, T> {
     /// stops a page at 1 MB, and items of other entities sharing the key range are
     /// skipped.
     pub async fn page(self, cursor: Option<&Cursor>) -> Result<Page<T>> {
-        let start = cursor.map(Cursor::to_key).transpose()?;
+        let binding = self.binding();
+        let secret = self.table.cursor_key();
+        let start = cursor
+            .map(|c| c.to_key_checked(&binding, secret))
+            .transpose()?;
         let (items, last) = self.fetch(start, self.limit).await?;
         Ok(Page {
             items,
-            next: last.as_ref().map(Cursor::from_key),
+            next: last
+                .as_ref()
+                .map(|key| Cursor::from_key_signed(key, &binding, secret)),
         })
+    }
+
+    /// What a signed cursor is bound to: the pattern, index, order, key condition and
+    /// filter with every parameter value.
+    fn binding(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut text = |s: &str| {
+            out.extend_from_slice(&(s.len() as u64).to_be_bytes());
+            out.extend_from_slice(s.as_bytes());
+        };
+        text(self.pattern);
+        text(self.index.unwrap_or_default());
+        text(if self.ascending { "asc" } else { "desc" });
+        if let Ok(condition) = &self.condition {
+            text(&condition.expression());
+            let (names, values) = condition.placeholders();
+            for (placeholder, name) in names {
+                text(&placeholder);
+                text(name);
+            }
+            for (placeholder, value) in values {
+                text(&placeholder);
+                text(&crate::cursor::canonical(&value));
+            }
+        }
+        if let Some(filter) = &self.filter {
+            text(filter.expression());
+            for (placeholder, value) in filter.values() {
+                text(placeholder);
+                text(&crate::cursor::canonical(value));
+            }
+        }
+        out
     }
 
     /// Every item, as a stream that requests the next page only when the current

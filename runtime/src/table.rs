@@ -232,6 +232,7 @@ pub struct Table {
     client: Client,
     name: Arc<str>,
     definition: &'static TableDefinition,
+    cursor_key: Option<Arc<[u8]>>,
 }
 
 impl Table {
@@ -245,7 +246,29 @@ impl Table {
             client,
             name: Arc::from(name.into()),
             definition,
+            cursor_key: None,
         }
+    }
+
+    /// Signs every pagination cursor this table hands out with `key` (HMAC-SHA256),
+    /// bound to the query that produced it (pattern, condition, parameters), and
+    /// accepts back only cursors it signed for the same query: a tampered, forged or
+    /// foreign cursor is [`Error::InvalidCursor`](crate::Error::InvalidCursor). Use a
+    /// secret of 32 random bytes, the same across the application's instances.
+    ///
+    /// ```no_run
+    /// # fn demo(table: dynaschema::Table, secret: &[u8]) {
+    /// let table = table.with_cursor_key(secret);
+    /// # }
+    /// ```
+    pub fn with_cursor_key(mut self, key: impl AsRef<[u8]>) -> Self {
+        self.cursor_key = Some(Arc::from(key.as_ref()));
+        self
+    }
+
+    /// The key cursors are signed with, if any.
+    pub(crate) fn cursor_key(&self) -> Option<&[u8]> {
+        self.cursor_key.as_deref()
     }
 
     /// The SDK client, for anything dynaschema does not cover.

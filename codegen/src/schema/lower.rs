@@ -52,6 +52,11 @@ const RESERVED_PATTERN_NAMES: &[&str] = &[
     "name",
     "definition",
     "create_table",
+    "with_cursor_key",
+    "update",
+    "transaction",
+    "batch_get",
+    "batch_write",
 ];
 
 impl Lowering<'_> {

@@ -72,6 +72,12 @@ impl Table {
             inner: ::dynaschema::__private::Table::new(client, name, &DEFINITION),
         }
     }
+    /// Signs pagination cursors with `key`, bound to their query: see
+    /// [`dynaschema::Table::with_cursor_key`](::dynaschema::Table::with_cursor_key).
+    pub fn with_cursor_key(mut self, key: impl ::core::convert::AsRef<[u8]>) -> Self {
+        self.inner = self.inner.with_cursor_key(key);
+        self
+    }
     /// Access pattern `brand_deals_of_day`: `Query` of `Deal` items on `GSI1` (partition `BRAND#{brand|upper}#{day}`). Narrow it by sort key with the
     /// methods of [`BrandDealsOfDayQuery`], or run it as it is.
     pub fn brand_deals_of_day(

@@ -54,6 +54,12 @@ impl Table {
             inner: ::dynaschema::__private::Table::new(client, name, &DEFINITION),
         }
     }
+    /// Signs pagination cursors with `key`, bound to their query: see
+    /// [`dynaschema::Table::with_cursor_key`](::dynaschema::Table::with_cursor_key).
+    pub fn with_cursor_key(mut self, key: impl ::core::convert::AsRef<[u8]>) -> Self {
+        self.inner = self.inner.with_cursor_key(key);
+        self
+    }
     /// Access pattern `sessions_of_user`: `Query` of `Session` items on `by_user` (partition `USER#{user}`). Narrow it by sort key with the
     /// methods of [`SessionsOfUserQuery`], or run it as it is.
     pub fn sessions_of_user(

@@ -64,6 +64,12 @@ impl Table {
             inner: ::dynaschema::__private::Table::new(client, name, &DEFINITION),
         }
     }
+    /// Signs pagination cursors with `key`, bound to their query: see
+    /// [`dynaschema::Table::with_cursor_key`](::dynaschema::Table::with_cursor_key).
+    pub fn with_cursor_key(mut self, key: impl ::core::convert::AsRef<[u8]>) -> Self {
+        self.inner = self.inner.with_cursor_key(key);
+        self
+    }
     /// Access pattern `customer_invoices`: `Query` of `Invoice` items on `GSI2` (partition `c#{customer_id}`). Narrow it by sort key with the
     /// methods of [`CustomerInvoicesQuery`], or run it as it is.
     pub fn customer_invoices(

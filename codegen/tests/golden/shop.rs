@@ -46,6 +46,12 @@ impl Table {
             inner: ::dynaschema::__private::Table::new(client, name, &DEFINITION),
         }
     }
+    /// Signs pagination cursors with `key`, bound to their query: see
+    /// [`dynaschema::Table::with_cursor_key`](::dynaschema::Table::with_cursor_key).
+    pub fn with_cursor_key(mut self, key: impl ::core::convert::AsRef<[u8]>) -> Self {
+        self.inner = self.inner.with_cursor_key(key);
+        self
+    }
     /// A product by id.
     ///
     /// Access pattern `get_product`: `GetItem` of one `Product` by its primary key.

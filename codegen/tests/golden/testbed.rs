@@ -80,6 +80,12 @@ impl Table {
             inner: ::dynaschema::__private::Table::new(client, name, &DEFINITION),
         }
     }
+    /// Signs pagination cursors with `key`, bound to their query: see
+    /// [`dynaschema::Table::with_cursor_key`](::dynaschema::Table::with_cursor_key).
+    pub fn with_cursor_key(mut self, key: impl ::core::convert::AsRef<[u8]>) -> Self {
+        self.inner = self.inner.with_cursor_key(key);
+        self
+    }
     /// Access pattern `all_notes`: `Scan` of every `Note` item of `primary` in 3 segment(s). Reads the whole
     /// table or index: DynamoDB bills every item read, of any entity.
     pub fn all_notes(&self) -> ::dynaschema::Scan<'_, super::Note> {

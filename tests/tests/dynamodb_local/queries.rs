@@ -3,7 +3,7 @@
 
 use chrono::{Duration, TimeZone, Utc};
 use dynaschema::{Cursor, Error};
-use dynaschema_tests::{Document, Note, Reading, Revision, testbed_table};
+use dynaschema_tests::{Document, Note, Reading, Revision, testbed, testbed_table};
 use futures::TryStreamExt as _;
 
 fn at(minutes: i64) -> chrono::DateTime<Utc> {
@@ -249,4 +249,88 @@ async fn a_malformed_cursor_is_a_typed_error() {
         Error::Service(e) => assert_eq!(e.code(), Some("ValidationException")),
         other => panic!("expected a ValidationException, got {other:?}"),
     }
+}
+
+#[tokio::test]
+async fn signed_cursors_are_accepted_only_by_the_query_that_made_them() {
+    let table = testbed_table()
+        .await
+        .with_cursor_key(b"a 32-byte application secret....");
+    let notes = put_notes(&table, "d", 25).await;
+    put_notes(&table, "e", 5).await;
+    // Paging works as with plain cursors, through text and back.
+    let mut seen = Vec::new();
+    let mut cursor: Option<Cursor> = None;
+    loop {
+        let page = table
+            .document_notes("d")
+            .limit(10)
+            .page(cursor.as_ref())
+            .await
+            .unwrap();
+        seen.extend(page.items);
+        match page.next {
+            Some(next) => cursor = Some(next.to_string().parse().unwrap()),
+            None => break,
+        }
+    }
+    assert_eq!(seen, notes);
+
+    let first = table
+        .document_notes("d")
+        .limit(10)
+        .page(None)
+        .await
+        .unwrap();
+    let next = first.next.unwrap();
+    // The same pattern with another parameter: a foreign cursor.
+    let err = table
+        .document_notes("e")
+        .page(Some(&next))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::InvalidCursor { .. }), "{err:?}");
+    // A tampered cursor: one character changed.
+    let text = next.to_string();
+    let mut bytes = text.clone().into_bytes();
+    let at = bytes.len() / 2;
+    bytes[at] = if bytes[at] == b'A' { b'B' } else { b'A' };
+    let tampered: Cursor = String::from_utf8(bytes).unwrap().parse().unwrap();
+    let err = table
+        .document_notes("d")
+        .page(Some(&tampered))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::InvalidCursor { .. }), "{err:?}");
+    // Another application key, or none, refuses it; an unsigned cursor is refused
+    // by a table that signs.
+    let other = testbed::Table::new(table.client().clone(), table.name())
+        .with_cursor_key(b"another secret");
+    let err = other
+        .document_notes("d")
+        .page(Some(&next))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::InvalidCursor { .. }), "{err:?}");
+    let unsigned = testbed::Table::new(table.client().clone(), table.name());
+    let err = unsigned
+        .document_notes("d")
+        .page(Some(&next))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::InvalidCursor { .. }), "{err:?}");
+    let plain = unsigned
+        .document_notes("d")
+        .limit(10)
+        .page(None)
+        .await
+        .unwrap()
+        .next
+        .unwrap();
+    let err = table
+        .document_notes("d")
+        .page(Some(&plain))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::InvalidCursor { .. }), "{err:?}");
 }
