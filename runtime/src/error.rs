@@ -91,6 +91,12 @@ pub enum Error {
         /// The error that stopped a chunk, when one did (else the attempts ran out).
         cause: Option<Box<Error>>,
     },
+    /// A stream record that is not a DynamoDB change record.
+    #[error("invalid stream record: {reason}")]
+    InvalidStreamRecord {
+        /// What is wrong with it.
+        reason: String,
+    },
     /// A batch that cannot be sent as built; nothing was sent.
     #[error(transparent)]
     Batch(#[from] BatchError),

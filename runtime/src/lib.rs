@@ -107,6 +107,7 @@ pub mod native_key;
 pub mod query;
 pub mod scan;
 pub mod sort_key;
+pub mod stream;
 pub mod table;
 pub mod transaction;
 pub mod update;

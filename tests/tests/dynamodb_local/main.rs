@@ -17,6 +17,7 @@ mod projections;
 mod queries;
 mod scans;
 mod sort_conditions;
+mod streams;
 mod table_options;
 mod transactions;
 mod updates;
