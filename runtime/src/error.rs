@@ -197,7 +197,7 @@ pub enum TransactionError {
 pub enum UpdateError {
     /// The update changes a field of the primary key: that moves the item.
     #[error(
-        "update of {entity}: `{field}` is part of the primary key; write the item under its new key and delete the old one (in a transaction)"
+        "update of {entity}: `{field}` is part of the primary key; move the item with `Table::move_item(old_key, &item)` (a delete and a put in one transaction)"
     )]
     PrimaryKeyField {
         /// The entity.

@@ -74,8 +74,38 @@ fn number_size(n: &str) -> usize {
     significant.div_ceil(2) + 1
 }
 
-/// Refuses an item over 400 KB, naming the entity and its largest attribute.
+/// DynamoDB's maximum nesting of lists and maps.
+pub const MAX_DEPTH: usize = 32;
+
+/// The nesting depth of a value: 0 for a scalar, 1 for a list or map of scalars.
+pub fn depth(value: &AttributeValue) -> usize {
+    match value {
+        AttributeValue::L(elements) => 1 + elements.iter().map(depth).max().unwrap_or(0),
+        AttributeValue::M(map) => 1 + map.values().map(depth).max().unwrap_or(0),
+        _ => 0,
+    }
+}
+
+/// Refuses an item over 400 KB (naming the entity and its largest attribute), or
+/// with an attribute nested deeper than 32 levels.
 pub(crate) fn check_item<E: Entity>(item: &Item) -> Result<(), LimitError> {
+    check_item_of(E::NAME, item)
+}
+
+fn check_item_of(entity: &'static str, item: &Item) -> Result<(), LimitError> {
+    if let Some((name, d)) = item
+        .iter()
+        .map(|(name, value)| (name, depth(value)))
+        .find(|(_, d)| *d > MAX_DEPTH)
+    {
+        return Err(LimitError {
+            entity,
+            what: format!("the nesting of `{name}`"),
+            size: d,
+            limit: MAX_DEPTH,
+            unit: "levels",
+        });
+    }
     let size = item_size(item);
     if size <= MAX_ITEM_BYTES {
         return Ok(());
@@ -91,10 +121,57 @@ pub(crate) fn check_item<E: Entity>(item: &Item) -> Result<(), LimitError> {
         })
         .unwrap_or_default();
     Err(LimitError {
-        entity: E::NAME,
+        entity,
         what: format!("the item{largest}"),
         size,
         limit: MAX_ITEM_BYTES,
         unit: "bytes",
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn nested(levels: usize) -> AttributeValue {
+        (0..levels).fold(AttributeValue::S("leaf".into()), |inner, i| {
+            if i % 2 == 0 {
+                AttributeValue::L(vec![inner])
+            } else {
+                AttributeValue::M([("k".to_owned(), inner)].into())
+            }
+        })
+    }
+
+    #[test]
+    fn nesting_deeper_than_32_levels_is_refused() {
+        assert_eq!(depth(&nested(32)), 32);
+        let ok: Item = [("deep".to_owned(), nested(32))].into();
+        assert!(check_item_of("Doc", &ok).is_ok());
+        let too_deep: Item = [("deep".to_owned(), nested(33))].into();
+        let err = check_item_of("Doc", &too_deep).unwrap_err();
+        assert_eq!((err.size, err.limit, err.unit), (33, 32, "levels"));
+        assert!(err.what.contains("deep"), "{err}");
+    }
+
+    #[test]
+    fn sizes_follow_dynamodbs_rules() {
+        assert_eq!(value_size(&AttributeValue::N("12345".into())), 4);
+        assert_eq!(value_size(&AttributeValue::N("-0.00100".into())), 2);
+        assert_eq!(value_size(&AttributeValue::Bool(true)), 1);
+        assert_eq!(
+            value_size(&AttributeValue::L(vec![AttributeValue::S("ab".into())])),
+            3 + 1 + 2
+        );
+        assert_eq!(
+            value_size(&AttributeValue::M(
+                [("k".to_owned(), AttributeValue::Null(true))].into()
+            )),
+            3 + 1 + 1 + 1
+        );
+        assert_eq!(
+            value_size(&AttributeValue::Ss(vec!["a".into(), "bc".into()])),
+            3
+        );
+    }
 }

@@ -493,6 +493,7 @@ impl Table {
             item,
             if_absent: false,
             condition: None,
+            moving: false,
         }
     }
 
@@ -509,6 +510,36 @@ impl Table {
     /// [`BatchWrite`](crate::BatchWrite).
     pub fn batch_write(&self) -> crate::batch::BatchWrite<'_> {
         crate::batch::BatchWrite::new(self)
+    }
+
+    /// Moves an item to a new primary key: one transaction deleting the item at
+    /// `from` (it must exist as an `E`, at `item`'s version for a versioned entity) and
+    /// putting `item` where no item is yet. This is how a primary key field changes:
+    /// [`update`](Self::update) refuses it.
+    ///
+    /// ```no_run
+    /// # use dynaschema::Entity;
+    /// # #[derive(Entity, Clone, Debug, PartialEq)]
+    /// # #[entity(schema = "../schema-examples/shop/dynaschema.toml")]
+    /// # pub struct User { pub user_id: String, pub email: String, pub name: String }
+    /// # async fn demo(table: &dynaschema::Table, mut user: User) -> dynaschema::Result<()> {
+    /// let old_key = user.primary_key();
+    /// user.user_id = "u-renamed".into();
+    /// table.move_item(old_key, &user).await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn move_item<'a, E: Entity>(
+        &'a self,
+        from: Key<E>,
+        item: &'a E,
+    ) -> crate::transaction::Transaction<'a> {
+        let version = item.version();
+        self.transaction()
+            .delete_with(from, move |d| match version {
+                Some(v) => d.if_exists().if_version(v),
+                None => d.if_exists(),
+            })
+            .put_with(item, |p| p.moving())
     }
 
     /// A write transaction across entity types: see [`Transaction`](crate::Transaction).
@@ -601,12 +632,21 @@ pub struct Put<'a, E> {
     item: &'a E,
     if_absent: bool,
     condition: Option<Condition<E>>,
+    /// Writing a moved item: its version is bumped but not checked at the new key.
+    moving: bool,
 }
 
 impl<E: Entity> Put<'_, E> {
     /// Writes only if no item has this primary key; otherwise the put fails with
     /// [`Error::ConditionalCheckFailed`](crate::Error::ConditionalCheckFailed) and the stored item is left as it was.
     pub fn if_absent(mut self) -> Self {
+        self.if_absent = true;
+        self
+    }
+
+    /// A put of an item moved to a new primary key (see [`Table::move_item`]).
+    pub(crate) fn moving(mut self) -> Self {
+        self.moving = true;
         self.if_absent = true;
         self
     }
@@ -641,11 +681,13 @@ impl<E: Entity> Put<'_, E> {
         // Optimistic locking: version 0 is a new item; version v replaces version v
         // and stores v + 1.
         if let (Some(attribute), Some(version)) = (E::VERSION_ATTRIBUTE, self.item.version()) {
-            and(if version == 0 {
-                Condition::attribute_not_exists(pk)
-            } else {
-                Condition::attribute_equals(attribute, AttributeValue::N(version.to_string()))
-            });
+            if !self.moving {
+                and(if version == 0 {
+                    Condition::attribute_not_exists(pk)
+                } else {
+                    Condition::attribute_equals(attribute, AttributeValue::N(version.to_string()))
+                });
+            }
             item.insert(
                 attribute.to_owned(),
                 AttributeValue::N((version + 1).to_string()),

@@ -306,3 +306,81 @@ async fn concurrent_transfers_keep_the_total() {
     assert_eq!(total, 100 * ACCOUNTS as i64, "after {done} transfers");
     assert!(done > 0);
 }
+
+#[tokio::test]
+async fn move_item_changes_a_primary_key_in_one_transaction() {
+    let table = testbed_table().await;
+    let mut tally = Tally {
+        tally_id: "old".into(),
+        count: 4,
+    };
+    table.put(&tally).await.unwrap();
+    tally.tally_id = "new".into();
+    table.move_item(Tally::key("old"), &tally).await.unwrap();
+    assert_eq!(
+        table.get(Tally::key("old")).consistent().await.unwrap(),
+        None
+    );
+    assert_eq!(
+        table.get(Tally::key("new")).consistent().await.unwrap(),
+        Some(tally.clone())
+    );
+    // Onto an existing item, or from a missing one: cancelled, nothing changes.
+    table
+        .put(&Tally {
+            tally_id: "taken".into(),
+            count: 0,
+        })
+        .await
+        .unwrap();
+    let mut onto = tally.clone();
+    onto.tally_id = "taken".into();
+    let err = table.move_item(Tally::key("new"), &onto).await.unwrap_err();
+    assert!(
+        matches!(&err, Error::TransactionCanceled { reasons } if reasons[1].is_condition_failed()),
+        "{err:?}"
+    );
+    assert!(
+        table
+            .get(Tally::key("new"))
+            .consistent()
+            .await
+            .unwrap()
+            .is_some()
+    );
+
+    // A versioned item moves at its version, and is bumped.
+    open(&table, "acc", 7).await;
+    let mut account = table
+        .get(Account::key("acc"))
+        .consistent()
+        .await
+        .unwrap()
+        .unwrap();
+    account.account_id = "acc2".into();
+    let mut stale = account.clone();
+    stale.version = 0;
+    let err = table
+        .move_item(Account::key("acc"), &stale)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::TransactionCanceled { reasons } if reasons[0].is_condition_failed()),
+        "{err:?}"
+    );
+    table
+        .move_item(Account::key("acc"), &account)
+        .await
+        .unwrap();
+    let moved = table
+        .get(Account::key("acc2"))
+        .consistent()
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((moved.balance, moved.version), (7, 2));
+    assert_eq!(
+        table.get(Account::key("acc")).consistent().await.unwrap(),
+        None
+    );
+}
