@@ -545,3 +545,91 @@ mod tests {
         assert_eq!(attribute, "scores[1]");
     }
 }
+
+/// A point in time stored as a number of seconds since the Unix epoch: the form
+/// DynamoDB's TTL reads (an item whose TTL attribute is in the past is deleted).
+///
+/// ```
+/// use dynaschema::{Attribute, EpochSeconds};
+/// use dynaschema::aws_sdk_dynamodb::types::AttributeValue;
+///
+/// let expiry = EpochSeconds::from_secs(1_800_000_000);
+/// assert_eq!(expiry.encode().unwrap(), Some(AttributeValue::N("1800000000".into())));
+/// assert_eq!(EpochSeconds::decode(Some(AttributeValue::N("1800000000".into()))).unwrap(), expiry);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct EpochSeconds(pub i64);
+
+impl EpochSeconds {
+    /// `secs` seconds after the epoch.
+    pub fn from_secs(secs: i64) -> Self {
+        Self(secs)
+    }
+
+    /// Now, to the second.
+    pub fn now() -> Self {
+        let secs = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() as i64);
+        Self(secs)
+    }
+
+    /// `duration` from now, e.g. a session's expiry.
+    pub fn in_(duration: std::time::Duration) -> Self {
+        Self(Self::now().0.saturating_add(duration.as_secs() as i64))
+    }
+}
+
+#[cfg(feature = "chrono")]
+impl From<chrono::DateTime<chrono::Utc>> for EpochSeconds {
+    fn from(t: chrono::DateTime<chrono::Utc>) -> Self {
+        Self(t.timestamp())
+    }
+}
+
+impl Attribute for EpochSeconds {
+    fn encode(&self) -> Result<Option<AttributeValue>, AttributeError> {
+        self.0.encode()
+    }
+
+    fn decode(value: Option<AttributeValue>) -> Result<Self, AttributeError> {
+        i64::decode(value).map(Self)
+    }
+}
+
+/// Types the table's TTL attribute can hold: epoch seconds as DynamoDB reads them.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be the TTL attribute: DynamoDB reads it as epoch seconds",
+    label = "stored under the table's `ttl_attribute`",
+    note = "use `dynaschema::EpochSeconds` (or an integer of seconds), optionally in an `Option`"
+)]
+pub trait TtlValue {}
+impl TtlValue for EpochSeconds {}
+impl TtlValue for u64 {}
+impl TtlValue for i64 {}
+impl TtlValue for u32 {}
+impl<T: TtlValue> TtlValue for Option<T> {}
+
+/// Types of fields that dynaschema keeps as timestamps (`#[entity(created_at)]`,
+/// `#[entity(updated_at)]`).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be a maintained timestamp",
+    note = "use `Option<chrono::DateTime<Utc>>` (None until written) or `chrono::DateTime<Utc>`"
+)]
+pub trait TimestampField {}
+#[cfg(feature = "chrono")]
+impl TimestampField for chrono::DateTime<chrono::Utc> {}
+#[cfg(feature = "chrono")]
+impl TimestampField for Option<chrono::DateTime<chrono::Utc>> {}
+
+/// Now, as a maintained timestamp is stored.
+pub(crate) fn now_value() -> Option<AttributeValue> {
+    #[cfg(feature = "chrono")]
+    {
+        chrono::Utc::now().encode().ok().flatten()
+    }
+    #[cfg(not(feature = "chrono"))]
+    {
+        None
+    }
+}

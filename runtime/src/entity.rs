@@ -58,6 +58,13 @@ pub trait Entity: Sized + Send + Sync + 'static {
     /// by every write.
     const VERSION_ATTRIBUTE: Option<&'static str> = None;
 
+    /// The attribute of the field set when the item is first written
+    /// (`#[entity(created_at)]`).
+    const CREATED_AT_ATTRIBUTE: Option<&'static str> = None;
+
+    /// The attribute of the field set on every write (`#[entity(updated_at)]`).
+    const UPDATED_AT_ATTRIBUTE: Option<&'static str> = None;
+
     /// The item's version, for a versioned entity.
     fn version(&self) -> Option<u64> {
         None

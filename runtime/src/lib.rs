@@ -112,7 +112,7 @@ pub mod table;
 pub mod transaction;
 pub mod update;
 
-pub use attribute::{Attribute, Item};
+pub use attribute::{Attribute, EpochSeconds, Item};
 pub use batch::{BatchGet, BatchWrite};
 pub use cursor::Cursor;
 pub use entity::Entity;
@@ -253,7 +253,7 @@ macro_rules! __query_builder_methods {
 /// What generated code needs; not a public API.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::attribute::{Attribute, Item};
+    pub use crate::attribute::{Attribute, Item, TimestampField, TtlValue};
     pub use crate::entity::Entity;
     pub use crate::error::{AttributeError, DecodeError, EncodeError, Error, KeyError, Result};
     pub use crate::filter::{Filter, FilterValue};

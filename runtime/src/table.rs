@@ -693,6 +693,19 @@ impl<E: Entity> Put<'_, E> {
                 AttributeValue::N((version + 1).to_string()),
             );
         }
+        // Maintained timestamps: `updated_at` is now; `created_at` is now unless the
+        // item already says when it was created.
+        if E::UPDATED_AT_ATTRIBUTE.is_some() || E::CREATED_AT_ATTRIBUTE.is_some() {
+            let now = crate::attribute::now_value();
+            if let Some(attribute) = E::UPDATED_AT_ATTRIBUTE {
+                item.extend(now.clone().map(|v| (attribute.to_owned(), v)));
+            }
+            if let Some(attribute) = E::CREATED_AT_ATTRIBUTE
+                && !item.contains_key(attribute)
+            {
+                item.extend(now.map(|v| (attribute.to_owned(), v)));
+            }
+        }
         crate::limits::check_item::<E>(&item)?;
         let condition = condition.map(|c| Rendered::condition(&c)).transpose()?;
         Ok((item, condition))

@@ -270,6 +270,22 @@ impl<'t, E: Entity> Update<'t, E> {
                 None => Action::Remove(path),
             });
         }
+        let touched: Vec<&'static str> = self
+            .actions
+            .actions
+            .iter()
+            .map(|a| a.path().attribute())
+            .collect();
+        if let Some(now) = crate::attribute::now_value() {
+            if let Some(attribute) = E::UPDATED_AT_ATTRIBUTE.filter(|a| !touched.contains(a)) {
+                let action = Action::Set(RawPathPublic::top(attribute), now.clone());
+                self.actions.actions.push(action);
+            }
+            if let Some(attribute) = E::CREATED_AT_ATTRIBUTE.filter(|a| !touched.contains(a)) {
+                let action = Action::SetIfNotExists(RawPathPublic::top(attribute), now);
+                self.actions.actions.push(action);
+            }
+        }
         if let Some(attribute) = E::VERSION_ATTRIBUTE {
             self.actions.actions.push(Action::Add(
                 RawPathPublic::top(attribute),

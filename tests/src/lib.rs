@@ -58,6 +58,21 @@ pub struct Account {
     pub version: u64,
 }
 
+/// Timestamps kept by dynaschema, and an expiry DynamoDB's TTL reads.
+#[derive(Entity, Clone, Debug, PartialEq)]
+pub struct Post {
+    pub post_id: String,
+    pub title: String,
+    /// Set when first written.
+    #[entity(created_at)]
+    pub created_at: Option<DateTime<Utc>>,
+    /// Set on every write.
+    #[entity(updated_at)]
+    pub updated_at: Option<DateTime<Utc>>,
+    /// Stored as epoch seconds under the table's `ttl_attribute`.
+    pub expires: Option<dynaschema::EpochSeconds>,
+}
+
 /// A counter without a version: concurrent read-modify-writes lose updates.
 #[derive(Entity, Clone, Debug, PartialEq)]
 pub struct Tally {

@@ -367,6 +367,40 @@ impl Context<'_> {
             None => TokenStream::new(),
         };
         let update_keys = self.index_keys_for_update();
+        let mut timestamp_items = Vec::new();
+        let mut field_checks = Vec::new();
+        let created: fn(&FieldInput) -> bool = |f| f.created_at;
+        let updated: fn(&FieldInput) -> bool = |f| f.updated_at;
+        for (flag, constant) in [
+            (created, "CREATED_AT_ATTRIBUTE"),
+            (updated, "UPDATED_AT_ATTRIBUTE"),
+        ] {
+            if let Some(field) = self.fields.iter().find(|f| flag(f)) {
+                let attribute = field.attribute();
+                let constant = format_ident!("{constant}");
+                timestamp_items.push(quote! {
+                    const #constant: ::core::option::Option<&'static str> = ::core::option::Option::Some(#attribute);
+                });
+                let ty = &field.ty;
+                field_checks.push(quote_spanned! {ty.span()=>
+                    const _: fn() = || {
+                        fn maintained<T: ::dynaschema::__private::TimestampField>() {}
+                        maintained::<#ty>();
+                    };
+                });
+            }
+        }
+        if let Some(ttl) = &self.schema.table.options.ttl_attribute
+            && let Some(field) = self.fields.iter().find(|f| f.attribute() == *ttl)
+        {
+            let ty = &field.ty;
+            field_checks.push(quote_spanned! {ty.span()=>
+                const _: fn() = || {
+                    fn ttl<T: ::dynaschema::__private::TtlValue>() {}
+                    ttl::<#ty>();
+                };
+            });
+        }
 
         quote! {
             #[automatically_derived]
@@ -401,8 +435,11 @@ impl Context<'_> {
                 const PRIMARY_KEY_FIELDS: &'static [&'static str] = &[#(#primary_fields),*];
                 const INDEX_KEY_FIELDS: &'static [&'static str] = &[#(#index_fields),*];
                 #version_items
+                #(#timestamp_items)*
                 #update_keys
             }
+
+            #(#field_checks)*
 
             #paths
 

@@ -52,6 +52,12 @@ pub struct FieldInput {
     /// `#[entity(version)]`: the optimistic-locking version (a `u64`).
     #[darling(default)]
     pub version: bool,
+    /// `#[entity(created_at)]`: set to now when the item is first written.
+    #[darling(default)]
+    pub created_at: bool,
+    /// `#[entity(updated_at)]`: set to now on every write.
+    #[darling(default)]
+    pub updated_at: bool,
 }
 
 impl FieldInput {

@@ -50,9 +50,9 @@ pub static DEFINITION: ::dynaschema::__private::TableDefinition = ::dynaschema::
             local: false,
         },
     ],
-    entities: &["Account", "Document", "Note", "Reading", "Revision", "Tally"],
+    entities: &["Account", "Document", "Note", "Post", "Reading", "Revision", "Tally"],
     options: ::dynaschema::__private::TableOptions {
-        ttl_attribute: ::core::option::Option::None,
+        ttl_attribute: ::core::option::Option::Some("expires"),
         stream: ::core::option::Option::None,
         point_in_time_recovery: false,
         billing: ::dynaschema::__private::Billing::OnDemand,
@@ -741,6 +741,8 @@ pub enum AnyEntity {
     Document(super::Document),
     /// Lives in its document's partition.
     Note(super::Note),
+    /// Maintained timestamps and a TTL.
+    Post(super::Post),
     /// Signed integer and UUID key segments.
     Reading(super::Reading),
     /// Sort key without a literal prefix: a query of it sees every item of the partition.
@@ -787,6 +789,13 @@ impl AnyEntity {
                             )?,
                         )
                     }
+                    "Post" => {
+                        Self::Post(
+                            <super::Post as ::dynaschema::__private::Entity>::from_item(
+                                item,
+                            )?,
+                        )
+                    }
                     "Reading" => {
                         Self::Reading(
                             <super::Reading as ::dynaschema::__private::Entity>::from_item(
@@ -819,6 +828,7 @@ impl AnyEntity {
             Self::Account(_) => "Account",
             Self::Document(_) => "Document",
             Self::Note(_) => "Note",
+            Self::Post(_) => "Post",
             Self::Reading(_) => "Reading",
             Self::Revision(_) => "Revision",
             Self::Tally(_) => "Tally",
@@ -830,6 +840,7 @@ impl AnyEntity {
             Self::Account(item) => ::dynaschema::__private::Entity::to_item(item),
             Self::Document(item) => ::dynaschema::__private::Entity::to_item(item),
             Self::Note(item) => ::dynaschema::__private::Entity::to_item(item),
+            Self::Post(item) => ::dynaschema::__private::Entity::to_item(item),
             Self::Reading(item) => ::dynaschema::__private::Entity::to_item(item),
             Self::Revision(item) => ::dynaschema::__private::Entity::to_item(item),
             Self::Tally(item) => ::dynaschema::__private::Entity::to_item(item),

@@ -639,3 +639,55 @@ async fn concurrent_if_absent_creates_have_exactly_one_winner() {
         .unwrap();
     assert_eq!(stored.title, winners[0]);
 }
+
+#[tokio::test]
+async fn timestamps_are_kept_and_the_ttl_is_epoch_seconds() {
+    use dynaschema::EpochSeconds;
+    use dynaschema_tests::Post;
+    let table = testbed_table().await;
+    let before = Utc::now();
+    let post = Post {
+        post_id: "p1".into(),
+        title: "Hello".into(),
+        created_at: None,
+        updated_at: None,
+        expires: Some(EpochSeconds::from_secs(1_900_000_000)),
+    };
+    table.put(&post).await.unwrap();
+    let stored = table
+        .get(Post::key("p1"))
+        .consistent()
+        .await
+        .unwrap()
+        .unwrap();
+    let created = stored.created_at.unwrap();
+    assert!(created >= before && created <= Utc::now(), "{created}");
+    assert_eq!(stored.updated_at, Some(created));
+    // DynamoDB's TTL reads a number of seconds.
+    let raw = raw_item(table.client(), table.name(), "POST#p1", "POST")
+        .await
+        .unwrap();
+    assert_eq!(raw["expires"].as_n().unwrap(), "1900000000");
+
+    // An update moves `updated_at` and keeps `created_at`.
+    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    let f = Post::fields();
+    let updated = table
+        .update(Post::key("p1"))
+        .set(&f.title, "Hello again")
+        .await
+        .unwrap();
+    assert_eq!(updated.created_at, Some(created));
+    assert!(updated.updated_at.unwrap() > created);
+    // A put of the item as read keeps its creation time too.
+    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    table.put(&updated).await.unwrap();
+    let again = table
+        .get(Post::key("p1"))
+        .consistent()
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(again.created_at, Some(created));
+    assert!(again.updated_at > updated.updated_at);
+}
