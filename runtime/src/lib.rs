@@ -212,20 +212,26 @@ macro_rules! include_schema {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __query_builder_methods {
-    ($t:lifetime, $item:ty) => {
+    ($t:lifetime, $item:ty, strong) => {
+        /// See [`Query::consistent`](::dynaschema::Query::consistent).
+        pub fn consistent(self) -> ::dynaschema::Query<$t, $item> {
+            self.query().consistent()
+        }
+
+        ::dynaschema::__query_builder_methods!($t, $item, @common ::dynaschema::query::Strong);
+    };
+    ($t:lifetime, $item:ty, eventual) => {
+        ::dynaschema::__query_builder_methods!($t, $item, @common ::dynaschema::query::Eventual);
+    };
+    ($t:lifetime, $item:ty, @common $r:ty) => {
         /// See [`Query::limit`](::dynaschema::Query::limit).
-        pub fn limit(self, n: usize) -> ::dynaschema::Query<$t, $item> {
+        pub fn limit(self, n: usize) -> ::dynaschema::Query<$t, $item, $r> {
             self.query().limit(n)
         }
 
         /// See [`Query::reverse`](::dynaschema::Query::reverse).
-        pub fn reverse(self) -> ::dynaschema::Query<$t, $item> {
+        pub fn reverse(self) -> ::dynaschema::Query<$t, $item, $r> {
             self.query().reverse()
-        }
-
-        /// See [`Query::consistent`](::dynaschema::Query::consistent).
-        pub fn consistent(self) -> ::dynaschema::Query<$t, $item> {
-            self.query().consistent()
         }
 
         /// See [`Query::stream`](::dynaschema::Query::stream).

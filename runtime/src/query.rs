@@ -233,7 +233,7 @@ pub fn decode_entity<E: Entity>(item: Item, entity_attribute: &'static str) -> R
 /// Everything of a pattern's query but the sort key condition; generated pattern
 /// builders finish it into a [`Query`] once the condition is known.
 #[doc(hidden)]
-pub struct PatternQuery<'t, T> {
+pub struct PatternQuery<'t, T, R = Strong> {
     /// The table.
     pub table: &'t Table,
     /// The pattern's name.
@@ -252,15 +252,17 @@ pub struct PatternQuery<'t, T> {
     pub filter: Option<Filter>,
     /// Whether pages are completed with `BatchGetItem` (`fetch = "items"`).
     pub fetch_items: bool,
+    /// Which reads the index allows.
+    pub consistency: std::marker::PhantomData<fn() -> R>,
 }
 
-impl<'t, T: Send + 't> PatternQuery<'t, T> {
+impl<'t, T: Send + 't, R: 't> PatternQuery<'t, T, R> {
     /// The query with `sort` (a condition on `attribute`, and a key to drop).
     pub fn finish(
         self,
         attribute: &'static str,
         sort: std::result::Result<(Option<SortCondition>, Option<String>), KeyError>,
-    ) -> Query<'t, T> {
+    ) -> Query<'t, T, R> {
         let condition = self.partition.clone().and_then(|partition| {
             let (condition, excluded) = sort?;
             Ok(match condition {
@@ -275,7 +277,7 @@ impl<'t, T: Send + 't> PatternQuery<'t, T> {
     pub fn finish_native(
         self,
         sort: std::result::Result<Vec<(&'static str, SortCondition<AttributeValue>)>, KeyError>,
-    ) -> Query<'t, T> {
+    ) -> Query<'t, T, R> {
         let condition = self
             .partition
             .clone()
@@ -283,8 +285,8 @@ impl<'t, T: Send + 't> PatternQuery<'t, T> {
         self.into_query(condition)
     }
 
-    fn into_query(self, condition: std::result::Result<KeyCondition, KeyError>) -> Query<'t, T> {
-        let query = Query::new(
+    fn into_query(self, condition: std::result::Result<KeyCondition, KeyError>) -> Query<'t, T, R> {
+        let query = Query::with_consistency(
             self.table,
             self.pattern,
             self.entity,
@@ -335,7 +337,7 @@ pub struct Page<T> {
 /// # Ok(()) }
 /// ```
 #[must_use = "a query does nothing until it is consumed"]
-pub struct Query<'t, T> {
+pub struct Query<'t, T, R = Strong> {
     table: &'t Table,
     pattern: &'static str,
     entity: &'static str,
@@ -347,9 +349,19 @@ pub struct Query<'t, T> {
     filter: Option<Filter>,
     fetch_items: bool,
     decode: Decoder<T>,
+    consistency: std::marker::PhantomData<fn() -> R>,
 }
 
-impl<T> std::fmt::Debug for Query<'_, T> {
+/// Reads of the table or a local index: [`Query::consistent`] is available.
+#[derive(Debug)]
+pub enum Strong {}
+
+/// Reads of a global secondary index: eventually consistent only, so a query there
+/// has no [`consistent`](Query::consistent) (DynamoDB would refuse it).
+#[derive(Debug)]
+pub enum Eventual {}
+
+impl<T, R> std::fmt::Debug for Query<'_, T, R> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Query")
             .field("table", &self.table.name())
@@ -374,6 +386,28 @@ impl<'t, T: Send + 't> Query<'t, T> {
         condition: std::result::Result<KeyCondition, KeyError>,
         decode: Decoder<T>,
     ) -> Self {
+        Self::with_consistency(table, pattern, entity, index, condition, decode)
+    }
+
+    /// Reads with strong consistency. Only queries of the table and of local indexes
+    /// have it: DynamoDB refuses consistent reads of global secondary indexes.
+    pub fn consistent(mut self) -> Self {
+        self.consistent = true;
+        self
+    }
+}
+
+impl<'t, T: Send + 't, R: 't> Query<'t, T, R> {
+    /// A query for generated code, of an index with consistency `R`.
+    #[doc(hidden)]
+    pub fn with_consistency(
+        table: &'t Table,
+        pattern: &'static str,
+        entity: &'static str,
+        index: Option<&'static str>,
+        condition: std::result::Result<KeyCondition, KeyError>,
+        decode: Decoder<T>,
+    ) -> Self {
         Self {
             table,
             pattern,
@@ -386,6 +420,7 @@ impl<'t, T: Send + 't> Query<'t, T> {
             filter: None,
             fetch_items: false,
             decode,
+            consistency: std::marker::PhantomData,
         }
     }
 
@@ -421,12 +456,6 @@ impl<'t, T: Send + 't> Query<'t, T> {
     /// or per page (for [`page`](Self::page)). DynamoDB is asked for no more than needed.
     pub fn limit(mut self, n: usize) -> Self {
         self.limit = Some(n);
-        self
-    }
-
-    /// Reads with strong consistency. DynamoDB refuses this on global secondary indexes.
-    pub fn consistent(mut self) -> Self {
-        self.consistent = true;
         self
     }
 
@@ -561,8 +590,8 @@ impl<'t, T: Send + 't> Query<'t, T> {
     /// Every item, as a stream that requests the next page only when the current
     /// one has been consumed, so at most one page is held in memory.
     pub fn stream(self) -> impl Stream<Item = Result<T>> + Send + 't {
-        struct State<'t, T> {
-            query: Query<'t, T>,
+        struct State<'t, T, R> {
+            query: Query<'t, T, R>,
             start: Option<Item>,
             remaining: Option<usize>,
             done: bool,

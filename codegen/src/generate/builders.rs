@@ -99,6 +99,7 @@ impl Generator<'_> {
                 partition: #partition,
                 ascending: #ascending,
                 decode: #decoder,
+                consistency: ::core::marker::PhantomData,
             }
         }
     }
@@ -117,6 +118,7 @@ impl Generator<'_> {
         // Parameters are typed by the entity's fields; results by what the index returns.
         let entity_ty = self.entity_type(entity);
         let (ty, _) = self.query_output(pattern);
+        let (consistency, reads) = self.consistency(pattern);
         let camel = upper_camel(&pattern.name);
         let name_after = |fixed: usize| {
             let by: String = steps[..fixed]
@@ -144,7 +146,7 @@ impl Generator<'_> {
             let fix_method = if is_last_value {
                 quote! {
                     #fix_doc
-                    pub fn #fix(self, #fix: #param_ty) -> ::dynaschema::Query<'t, #ty> {
+                    pub fn #fix(self, #fix: #param_ty) -> ::dynaschema::Query<'t, #ty, #consistency> {
                         let attribute = self.sort.attribute();
                         let sort = self
                             .sort
@@ -174,7 +176,7 @@ impl Generator<'_> {
                 let doc = doc(&format!("Only items whose `{field}` is {words} `value`."));
                 quote! {
                     #doc
-                    pub fn #method(self, value: #param_ty) -> ::dynaschema::Query<'t, #ty> {
+                    pub fn #method(self, value: #param_ty) -> ::dynaschema::Query<'t, #ty, #consistency> {
                         let attribute = self.sort.attribute();
                         let sort = self
                             .sort
@@ -191,7 +193,7 @@ impl Generator<'_> {
             let text_expr = cased(&step.field, quote!(text.as_text()));
             let begins_method = quote! {
                 #begins_doc
-                pub fn #begins<P>(self, text: &P) -> ::dynaschema::Query<'t, #ty>
+                pub fn #begins<P>(self, text: &P) -> ::dynaschema::Query<'t, #ty, #consistency>
                 where
                     P: ?Sized
                         + ::dynaschema::__private::TextPrefix<
@@ -230,7 +232,7 @@ impl Generator<'_> {
                 #struct_doc
                 #[must_use = "a query does nothing until it is run"]
                 pub struct #this<'t> {
-                    base: ::dynaschema::__private::PatternQuery<'t, #ty>,
+                    base: ::dynaschema::__private::PatternQuery<'t, #ty, #consistency>,
                     sort: ::dynaschema::__private::SortKeyPrefix,
                 }
 
@@ -239,7 +241,7 @@ impl Generator<'_> {
                     #begins_method
                     #(#comparisons)*
                     #between_doc
-                    pub fn #between(self, low: #param_ty, high: #param_ty) -> ::dynaschema::Query<'t, #ty> {
+                    pub fn #between(self, low: #param_ty, high: #param_ty) -> ::dynaschema::Query<'t, #ty, #consistency> {
                         let attribute = self.sort.attribute();
                         let sort = self.sort.between(#field, #low_expr, #high_expr, #ends_key).map(|c| {
                             let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
@@ -249,13 +251,13 @@ impl Generator<'_> {
                     }
 
                     /// The query as narrowed so far: `begins_with` of the fixed segments.
-                    pub fn query(self) -> ::dynaschema::Query<'t, #ty> {
+                    pub fn query(self) -> ::dynaschema::Query<'t, #ty, #consistency> {
                         let attribute = self.sort.attribute();
                         let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
                         self.base.finish(attribute, sort)
                     }
 
-                    ::dynaschema::__query_builder_methods!('t, #ty);
+                    ::dynaschema::__query_builder_methods!('t, #ty, #reads);
                 }
             });
         }
@@ -328,6 +330,7 @@ impl Generator<'_> {
         let (entity, _, _) = self.query_parts(pattern);
         let entity_ty = self.entity_type(entity);
         let (ty, _) = self.query_output(pattern);
+        let (consistency, reads) = self.consistency(pattern);
         let camel = upper_camel(&pattern.name);
         let name_after = |fixed: usize| {
             let by: String = attributes[..fixed]
@@ -352,7 +355,7 @@ impl Generator<'_> {
             let fix_method = if k + 1 == attributes.len() {
                 quote! {
                     #fix_doc
-                    pub fn #fix(self, #fix: #param_ty) -> ::dynaschema::Query<'t, #ty> {
+                    pub fn #fix(self, #fix: #param_ty) -> ::dynaschema::Query<'t, #ty, #consistency> {
                         self.base.finish_native(self.sort.equals(#attr, #fix))
                     }
                 }
@@ -377,7 +380,7 @@ impl Generator<'_> {
                 let doc = doc(&format!("Only items whose `{name}` is {words} `value`."));
                 quote! {
                     #doc
-                    pub fn #method(self, value: #param_ty) -> ::dynaschema::Query<'t, #ty> {
+                    pub fn #method(self, value: #param_ty) -> ::dynaschema::Query<'t, #ty, #consistency> {
                         self.base.finish_native(self.sort.compare(
                             #attr,
                             ::dynaschema::__private::Comparison::#variant,
@@ -393,7 +396,7 @@ impl Generator<'_> {
                 ));
                 quote! {
                     #begins_doc
-                    pub fn #begins<P>(self, text: &P) -> ::dynaschema::Query<'t, #ty>
+                    pub fn #begins<P>(self, text: &P) -> ::dynaschema::Query<'t, #ty, #consistency>
                     where
                         P: ?Sized + ::dynaschema::__private::TextPrefix<#arg_ty>,
                     {
@@ -425,7 +428,7 @@ impl Generator<'_> {
                 #struct_doc
                 #[must_use = "a query does nothing until it is run"]
                 pub struct #this<'t> {
-                    base: ::dynaschema::__private::PatternQuery<'t, #ty>,
+                    base: ::dynaschema::__private::PatternQuery<'t, #ty, #consistency>,
                     sort: ::dynaschema::__private::NativeSort,
                 }
 
@@ -434,19 +437,36 @@ impl Generator<'_> {
                     #begins_method
                     #(#comparisons)*
                     #between_doc
-                    pub fn #between(self, low: #param_ty, high: #param_ty) -> ::dynaschema::Query<'t, #ty> {
+                    pub fn #between(self, low: #param_ty, high: #param_ty) -> ::dynaschema::Query<'t, #ty, #consistency> {
                         self.base.finish_native(self.sort.between(#attr, low, high))
                     }
 
                     /// The query as narrowed so far: equality on the fixed attributes.
-                    pub fn query(self) -> ::dynaschema::Query<'t, #ty> {
+                    pub fn query(self) -> ::dynaschema::Query<'t, #ty, #consistency> {
                         self.base.finish_native(self.sort.finish())
                     }
 
-                    ::dynaschema::__query_builder_methods!('t, #ty);
+                    ::dynaschema::__query_builder_methods!('t, #ty, #reads);
                 }
             });
         }
         out
+    }
+
+    /// The read consistency a query pattern's index allows: the marker type of its
+    /// `Query`, and the builder macro's word for it. Global indexes read eventually
+    /// consistently only, so their queries have no `consistent()`.
+    pub(super) fn consistency(&self, pattern: &AccessPattern) -> (TokenStream, TokenStream) {
+        let global = match &pattern.kind {
+            PatternKind::Query { index, .. } => {
+                self.schema.indexes[*index].kind == crate::schema::IndexKind::Global
+            }
+            _ => false,
+        };
+        if global {
+            (quote!(::dynaschema::query::Eventual), quote!(eventual))
+        } else {
+            (quote!(::dynaschema::query::Strong), quote!(strong))
+        }
     }
 }

@@ -177,6 +177,7 @@ impl Generator<'_> {
         };
         let base = self.pattern_query(pattern, &by_name);
         let (ty, _) = self.query_output(pattern);
+        let (consistency, _) = self.consistency(pattern);
         let attributes: Vec<String> = index
             .native
             .as_ref()
@@ -203,7 +204,7 @@ impl Generator<'_> {
             );
             return quote! {
                 #doc
-                pub fn #method(&self, #(#params),*) -> ::dynaschema::Query<'_, #ty> {
+                pub fn #method(&self, #(#params),*) -> ::dynaschema::Query<'_, #ty, #consistency> {
                     #base.finish_native(::core::result::Result::Ok(::std::vec::Vec::new()))
                 }
             };
@@ -316,6 +317,7 @@ impl Generator<'_> {
             } => {
                 let entity = &self.schema.entities[*entity];
                 let (ty, decoder) = self.query_output(pattern);
+                let (consistency, _) = self.consistency(pattern);
                 let keys = entity.keys_on(*index).expect("validated");
                 let mut params = self.params(entity, std::iter::once(&keys.partition));
                 let (filter_params, filter) = self.filter(entity, filter.as_ref());
@@ -336,8 +338,8 @@ impl Generator<'_> {
                 );
                 quote! {
                     #doc
-                    pub fn #method(&self, #(#params),*) -> ::dynaschema::Query<'_, #ty> {
-                        ::dynaschema::__private::Query::new(
+                    pub fn #method(&self, #(#params),*) -> ::dynaschema::Query<'_, #ty, #consistency> {
+                        ::dynaschema::__private::Query::with_consistency(
                             &self.inner,
                             #name,
                             #entity_name,

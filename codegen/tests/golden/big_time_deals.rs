@@ -111,6 +111,7 @@ impl Table {
                 ),
                 ascending: false,
                 decode: ::dynaschema::__private::decode_entity::<super::Deal>,
+                consistency: ::core::marker::PhantomData,
             },
             sort: ::dynaschema::__private::SortKeyPrefix::new("Deal", "GSI1SK")
                 .literal("DEAL"),
@@ -152,6 +153,7 @@ impl Table {
                 ),
                 ascending: false,
                 decode: ::dynaschema::__private::decode_entity::<super::Deal>,
+                consistency: ::core::marker::PhantomData,
             },
             sort: ::dynaschema::__private::SortKeyPrefix::new("Deal", "GSI2SK")
                 .literal("DEAL"),
@@ -186,6 +188,7 @@ impl Table {
                 ),
                 ascending: false,
                 decode: ::dynaschema::__private::decode_entity::<super::Deal>,
+                consistency: ::core::marker::PhantomData,
             },
             sort: ::dynaschema::__private::SortKeyPrefix::new("Deal", "GSI3SK")
                 .literal("DEAL"),
@@ -331,6 +334,7 @@ impl Table {
                 ),
                 ascending: false,
                 decode: ::dynaschema::__private::decode_entity::<super::Message>,
+                consistency: ::core::marker::PhantomData,
             },
             sort: ::dynaschema::__private::SortKeyPrefix::new("Message", "UserIndexSK")
                 .literal("MESSAGE"),
@@ -365,6 +369,7 @@ impl Table {
                 ),
                 ascending: false,
                 decode: ::dynaschema::__private::decode_entity::<super::Message>,
+                consistency: ::core::marker::PhantomData,
             },
             sort: ::dynaschema::__private::SortKeyPrefix::new("Message", "SK")
                 .literal("MESSAGE"),
@@ -462,7 +467,11 @@ impl AnyEntity {
 /// The `brand_deals_of_day` query: narrow it by `deal_id`, or run it as it is.
 #[must_use = "a query does nothing until it is run"]
 pub struct BrandDealsOfDayQuery<'t> {
-    base: ::dynaschema::__private::PatternQuery<'t, super::Deal>,
+    base: ::dynaschema::__private::PatternQuery<
+        't,
+        super::Deal,
+        ::dynaschema::query::Eventual,
+    >,
     sort: ::dynaschema::__private::SortKeyPrefix,
 }
 impl<'t> BrandDealsOfDayQuery<'t> {
@@ -472,7 +481,7 @@ impl<'t> BrandDealsOfDayQuery<'t> {
         deal_id: &<super::Deal as ::dynaschema::__private::KeyField<
             10517015561476748269u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Deal> {
+    ) -> ::dynaschema::Query<'t, super::Deal, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -481,7 +490,10 @@ impl<'t> BrandDealsOfDayQuery<'t> {
         self.base.finish(attribute, sort)
     }
     /// Only items whose `deal_id` starts with `text` (text fields only).
-    pub fn deal_id_begins_with<P>(self, text: &P) -> ::dynaschema::Query<'t, super::Deal>
+    pub fn deal_id_begins_with<P>(
+        self,
+        text: &P,
+    ) -> ::dynaschema::Query<'t, super::Deal, ::dynaschema::query::Eventual>
     where
         P: ?Sized
             + ::dynaschema::__private::TextPrefix<
@@ -503,7 +515,7 @@ impl<'t> BrandDealsOfDayQuery<'t> {
         value: &<super::Deal as ::dynaschema::__private::KeyField<
             10517015561476748269u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Deal> {
+    ) -> ::dynaschema::Query<'t, super::Deal, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -517,7 +529,7 @@ impl<'t> BrandDealsOfDayQuery<'t> {
         value: &<super::Deal as ::dynaschema::__private::KeyField<
             10517015561476748269u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Deal> {
+    ) -> ::dynaschema::Query<'t, super::Deal, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -531,7 +543,7 @@ impl<'t> BrandDealsOfDayQuery<'t> {
         value: &<super::Deal as ::dynaschema::__private::KeyField<
             10517015561476748269u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Deal> {
+    ) -> ::dynaschema::Query<'t, super::Deal, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -545,7 +557,7 @@ impl<'t> BrandDealsOfDayQuery<'t> {
         value: &<super::Deal as ::dynaschema::__private::KeyField<
             10517015561476748269u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Deal> {
+    ) -> ::dynaschema::Query<'t, super::Deal, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -567,7 +579,7 @@ impl<'t> BrandDealsOfDayQuery<'t> {
         high: &<super::Deal as ::dynaschema::__private::KeyField<
             10517015561476748269u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Deal> {
+    ) -> ::dynaschema::Query<'t, super::Deal, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -579,17 +591,23 @@ impl<'t> BrandDealsOfDayQuery<'t> {
         self.base.finish(attribute, sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
-    pub fn query(self) -> ::dynaschema::Query<'t, super::Deal> {
+    pub fn query(
+        self,
+    ) -> ::dynaschema::Query<'t, super::Deal, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
-    ::dynaschema::__query_builder_methods!('t, super::Deal);
+    ::dynaschema::__query_builder_methods!('t, super::Deal, eventual);
 }
 /// The `category_deals_of_day` query: narrow it by `deal_id`, or run it as it is.
 #[must_use = "a query does nothing until it is run"]
 pub struct CategoryDealsOfDayQuery<'t> {
-    base: ::dynaschema::__private::PatternQuery<'t, super::Deal>,
+    base: ::dynaschema::__private::PatternQuery<
+        't,
+        super::Deal,
+        ::dynaschema::query::Eventual,
+    >,
     sort: ::dynaschema::__private::SortKeyPrefix,
 }
 impl<'t> CategoryDealsOfDayQuery<'t> {
@@ -599,7 +617,7 @@ impl<'t> CategoryDealsOfDayQuery<'t> {
         deal_id: &<super::Deal as ::dynaschema::__private::KeyField<
             10517015561476748269u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Deal> {
+    ) -> ::dynaschema::Query<'t, super::Deal, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -608,7 +626,10 @@ impl<'t> CategoryDealsOfDayQuery<'t> {
         self.base.finish(attribute, sort)
     }
     /// Only items whose `deal_id` starts with `text` (text fields only).
-    pub fn deal_id_begins_with<P>(self, text: &P) -> ::dynaschema::Query<'t, super::Deal>
+    pub fn deal_id_begins_with<P>(
+        self,
+        text: &P,
+    ) -> ::dynaschema::Query<'t, super::Deal, ::dynaschema::query::Eventual>
     where
         P: ?Sized
             + ::dynaschema::__private::TextPrefix<
@@ -630,7 +651,7 @@ impl<'t> CategoryDealsOfDayQuery<'t> {
         value: &<super::Deal as ::dynaschema::__private::KeyField<
             10517015561476748269u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Deal> {
+    ) -> ::dynaschema::Query<'t, super::Deal, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -644,7 +665,7 @@ impl<'t> CategoryDealsOfDayQuery<'t> {
         value: &<super::Deal as ::dynaschema::__private::KeyField<
             10517015561476748269u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Deal> {
+    ) -> ::dynaschema::Query<'t, super::Deal, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -658,7 +679,7 @@ impl<'t> CategoryDealsOfDayQuery<'t> {
         value: &<super::Deal as ::dynaschema::__private::KeyField<
             10517015561476748269u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Deal> {
+    ) -> ::dynaschema::Query<'t, super::Deal, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -672,7 +693,7 @@ impl<'t> CategoryDealsOfDayQuery<'t> {
         value: &<super::Deal as ::dynaschema::__private::KeyField<
             10517015561476748269u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Deal> {
+    ) -> ::dynaschema::Query<'t, super::Deal, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -694,7 +715,7 @@ impl<'t> CategoryDealsOfDayQuery<'t> {
         high: &<super::Deal as ::dynaschema::__private::KeyField<
             10517015561476748269u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Deal> {
+    ) -> ::dynaschema::Query<'t, super::Deal, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -706,17 +727,23 @@ impl<'t> CategoryDealsOfDayQuery<'t> {
         self.base.finish(attribute, sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
-    pub fn query(self) -> ::dynaschema::Query<'t, super::Deal> {
+    pub fn query(
+        self,
+    ) -> ::dynaschema::Query<'t, super::Deal, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
-    ::dynaschema::__query_builder_methods!('t, super::Deal);
+    ::dynaschema::__query_builder_methods!('t, super::Deal, eventual);
 }
 /// The `deals_of_day` query: narrow it by `deal_id`, or run it as it is.
 #[must_use = "a query does nothing until it is run"]
 pub struct DealsOfDayQuery<'t> {
-    base: ::dynaschema::__private::PatternQuery<'t, super::Deal>,
+    base: ::dynaschema::__private::PatternQuery<
+        't,
+        super::Deal,
+        ::dynaschema::query::Eventual,
+    >,
     sort: ::dynaschema::__private::SortKeyPrefix,
 }
 impl<'t> DealsOfDayQuery<'t> {
@@ -726,7 +753,7 @@ impl<'t> DealsOfDayQuery<'t> {
         deal_id: &<super::Deal as ::dynaschema::__private::KeyField<
             10517015561476748269u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Deal> {
+    ) -> ::dynaschema::Query<'t, super::Deal, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -735,7 +762,10 @@ impl<'t> DealsOfDayQuery<'t> {
         self.base.finish(attribute, sort)
     }
     /// Only items whose `deal_id` starts with `text` (text fields only).
-    pub fn deal_id_begins_with<P>(self, text: &P) -> ::dynaschema::Query<'t, super::Deal>
+    pub fn deal_id_begins_with<P>(
+        self,
+        text: &P,
+    ) -> ::dynaschema::Query<'t, super::Deal, ::dynaschema::query::Eventual>
     where
         P: ?Sized
             + ::dynaschema::__private::TextPrefix<
@@ -757,7 +787,7 @@ impl<'t> DealsOfDayQuery<'t> {
         value: &<super::Deal as ::dynaschema::__private::KeyField<
             10517015561476748269u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Deal> {
+    ) -> ::dynaschema::Query<'t, super::Deal, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -771,7 +801,7 @@ impl<'t> DealsOfDayQuery<'t> {
         value: &<super::Deal as ::dynaschema::__private::KeyField<
             10517015561476748269u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Deal> {
+    ) -> ::dynaschema::Query<'t, super::Deal, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -785,7 +815,7 @@ impl<'t> DealsOfDayQuery<'t> {
         value: &<super::Deal as ::dynaschema::__private::KeyField<
             10517015561476748269u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Deal> {
+    ) -> ::dynaschema::Query<'t, super::Deal, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -799,7 +829,7 @@ impl<'t> DealsOfDayQuery<'t> {
         value: &<super::Deal as ::dynaschema::__private::KeyField<
             10517015561476748269u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Deal> {
+    ) -> ::dynaschema::Query<'t, super::Deal, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -821,7 +851,7 @@ impl<'t> DealsOfDayQuery<'t> {
         high: &<super::Deal as ::dynaschema::__private::KeyField<
             10517015561476748269u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Deal> {
+    ) -> ::dynaschema::Query<'t, super::Deal, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -833,17 +863,23 @@ impl<'t> DealsOfDayQuery<'t> {
         self.base.finish(attribute, sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
-    pub fn query(self) -> ::dynaschema::Query<'t, super::Deal> {
+    pub fn query(
+        self,
+    ) -> ::dynaschema::Query<'t, super::Deal, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
-    ::dynaschema::__query_builder_methods!('t, super::Deal);
+    ::dynaschema::__query_builder_methods!('t, super::Deal, eventual);
 }
 /// The `unread_messages` query: narrow it by `unread_id`, or run it as it is.
 #[must_use = "a query does nothing until it is run"]
 pub struct UnreadMessagesQuery<'t> {
-    base: ::dynaschema::__private::PatternQuery<'t, super::Message>,
+    base: ::dynaschema::__private::PatternQuery<
+        't,
+        super::Message,
+        ::dynaschema::query::Eventual,
+    >,
     sort: ::dynaschema::__private::SortKeyPrefix,
 }
 impl<'t> UnreadMessagesQuery<'t> {
@@ -853,7 +889,7 @@ impl<'t> UnreadMessagesQuery<'t> {
         unread_id: &<super::Message as ::dynaschema::__private::KeyField<
             12192336695343882794u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Message> {
+    ) -> ::dynaschema::Query<'t, super::Message, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -865,7 +901,7 @@ impl<'t> UnreadMessagesQuery<'t> {
     pub fn unread_id_begins_with<P>(
         self,
         text: &P,
-    ) -> ::dynaschema::Query<'t, super::Message>
+    ) -> ::dynaschema::Query<'t, super::Message, ::dynaschema::query::Eventual>
     where
         P: ?Sized
             + ::dynaschema::__private::TextPrefix<
@@ -887,7 +923,7 @@ impl<'t> UnreadMessagesQuery<'t> {
         value: &<super::Message as ::dynaschema::__private::KeyField<
             12192336695343882794u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Message> {
+    ) -> ::dynaschema::Query<'t, super::Message, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -906,7 +942,7 @@ impl<'t> UnreadMessagesQuery<'t> {
         value: &<super::Message as ::dynaschema::__private::KeyField<
             12192336695343882794u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Message> {
+    ) -> ::dynaschema::Query<'t, super::Message, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -925,7 +961,7 @@ impl<'t> UnreadMessagesQuery<'t> {
         value: &<super::Message as ::dynaschema::__private::KeyField<
             12192336695343882794u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Message> {
+    ) -> ::dynaschema::Query<'t, super::Message, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -944,7 +980,7 @@ impl<'t> UnreadMessagesQuery<'t> {
         value: &<super::Message as ::dynaschema::__private::KeyField<
             12192336695343882794u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Message> {
+    ) -> ::dynaschema::Query<'t, super::Message, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -966,7 +1002,7 @@ impl<'t> UnreadMessagesQuery<'t> {
         high: &<super::Message as ::dynaschema::__private::KeyField<
             12192336695343882794u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Message> {
+    ) -> ::dynaschema::Query<'t, super::Message, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -978,17 +1014,23 @@ impl<'t> UnreadMessagesQuery<'t> {
         self.base.finish(attribute, sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
-    pub fn query(self) -> ::dynaschema::Query<'t, super::Message> {
+    pub fn query(
+        self,
+    ) -> ::dynaschema::Query<'t, super::Message, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
-    ::dynaschema::__query_builder_methods!('t, super::Message);
+    ::dynaschema::__query_builder_methods!('t, super::Message, eventual);
 }
 /// The `user_messages` query: narrow it by `message_id`, or run it as it is.
 #[must_use = "a query does nothing until it is run"]
 pub struct UserMessagesQuery<'t> {
-    base: ::dynaschema::__private::PatternQuery<'t, super::Message>,
+    base: ::dynaschema::__private::PatternQuery<
+        't,
+        super::Message,
+        ::dynaschema::query::Strong,
+    >,
     sort: ::dynaschema::__private::SortKeyPrefix,
 }
 impl<'t> UserMessagesQuery<'t> {
@@ -998,7 +1040,7 @@ impl<'t> UserMessagesQuery<'t> {
         message_id: &<super::Message as ::dynaschema::__private::KeyField<
             4128406787172899412u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Message> {
+    ) -> ::dynaschema::Query<'t, super::Message, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1010,7 +1052,7 @@ impl<'t> UserMessagesQuery<'t> {
     pub fn message_id_begins_with<P>(
         self,
         text: &P,
-    ) -> ::dynaschema::Query<'t, super::Message>
+    ) -> ::dynaschema::Query<'t, super::Message, ::dynaschema::query::Strong>
     where
         P: ?Sized
             + ::dynaschema::__private::TextPrefix<
@@ -1032,7 +1074,7 @@ impl<'t> UserMessagesQuery<'t> {
         value: &<super::Message as ::dynaschema::__private::KeyField<
             4128406787172899412u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Message> {
+    ) -> ::dynaschema::Query<'t, super::Message, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1051,7 +1093,7 @@ impl<'t> UserMessagesQuery<'t> {
         value: &<super::Message as ::dynaschema::__private::KeyField<
             4128406787172899412u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Message> {
+    ) -> ::dynaschema::Query<'t, super::Message, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1070,7 +1112,7 @@ impl<'t> UserMessagesQuery<'t> {
         value: &<super::Message as ::dynaschema::__private::KeyField<
             4128406787172899412u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Message> {
+    ) -> ::dynaschema::Query<'t, super::Message, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1089,7 +1131,7 @@ impl<'t> UserMessagesQuery<'t> {
         value: &<super::Message as ::dynaschema::__private::KeyField<
             4128406787172899412u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Message> {
+    ) -> ::dynaschema::Query<'t, super::Message, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1111,7 +1153,7 @@ impl<'t> UserMessagesQuery<'t> {
         high: &<super::Message as ::dynaschema::__private::KeyField<
             4128406787172899412u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Message> {
+    ) -> ::dynaschema::Query<'t, super::Message, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1123,10 +1165,12 @@ impl<'t> UserMessagesQuery<'t> {
         self.base.finish(attribute, sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
-    pub fn query(self) -> ::dynaschema::Query<'t, super::Message> {
+    pub fn query(
+        self,
+    ) -> ::dynaschema::Query<'t, super::Message, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
-    ::dynaschema::__query_builder_methods!('t, super::Message);
+    ::dynaschema::__query_builder_methods!('t, super::Message, strong);
 }

@@ -89,6 +89,7 @@ impl Table {
                 ),
                 ascending: true,
                 decode: ::dynaschema::__private::decode_entity::<super::Session>,
+                consistency: ::core::marker::PhantomData,
             },
             sort: ::dynaschema::__private::SortKeyPrefix::new("Session", "gsi1sk")
                 .literal("SESSION"),
@@ -153,7 +154,11 @@ impl AnyEntity {
 /// The `sessions_of_user` query: narrow it by `id`, or run it as it is.
 #[must_use = "a query does nothing until it is run"]
 pub struct SessionsOfUserQuery<'t> {
-    base: ::dynaschema::__private::PatternQuery<'t, super::Session>,
+    base: ::dynaschema::__private::PatternQuery<
+        't,
+        super::Session,
+        ::dynaschema::query::Eventual,
+    >,
     sort: ::dynaschema::__private::SortKeyPrefix,
 }
 impl<'t> SessionsOfUserQuery<'t> {
@@ -163,7 +168,7 @@ impl<'t> SessionsOfUserQuery<'t> {
         id: &<super::Session as ::dynaschema::__private::KeyField<
             628021283683842752u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Session> {
+    ) -> ::dynaschema::Query<'t, super::Session, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -172,7 +177,10 @@ impl<'t> SessionsOfUserQuery<'t> {
         self.base.finish(attribute, sort)
     }
     /// Only items whose `id` starts with `text` (text fields only).
-    pub fn id_begins_with<P>(self, text: &P) -> ::dynaschema::Query<'t, super::Session>
+    pub fn id_begins_with<P>(
+        self,
+        text: &P,
+    ) -> ::dynaschema::Query<'t, super::Session, ::dynaschema::query::Eventual>
     where
         P: ?Sized
             + ::dynaschema::__private::TextPrefix<
@@ -194,7 +202,7 @@ impl<'t> SessionsOfUserQuery<'t> {
         value: &<super::Session as ::dynaschema::__private::KeyField<
             628021283683842752u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Session> {
+    ) -> ::dynaschema::Query<'t, super::Session, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -208,7 +216,7 @@ impl<'t> SessionsOfUserQuery<'t> {
         value: &<super::Session as ::dynaschema::__private::KeyField<
             628021283683842752u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Session> {
+    ) -> ::dynaschema::Query<'t, super::Session, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -222,7 +230,7 @@ impl<'t> SessionsOfUserQuery<'t> {
         value: &<super::Session as ::dynaschema::__private::KeyField<
             628021283683842752u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Session> {
+    ) -> ::dynaschema::Query<'t, super::Session, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -236,7 +244,7 @@ impl<'t> SessionsOfUserQuery<'t> {
         value: &<super::Session as ::dynaschema::__private::KeyField<
             628021283683842752u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Session> {
+    ) -> ::dynaschema::Query<'t, super::Session, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -253,7 +261,7 @@ impl<'t> SessionsOfUserQuery<'t> {
         high: &<super::Session as ::dynaschema::__private::KeyField<
             628021283683842752u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Session> {
+    ) -> ::dynaschema::Query<'t, super::Session, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -265,10 +273,12 @@ impl<'t> SessionsOfUserQuery<'t> {
         self.base.finish(attribute, sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
-    pub fn query(self) -> ::dynaschema::Query<'t, super::Session> {
+    pub fn query(
+        self,
+    ) -> ::dynaschema::Query<'t, super::Session, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
-    ::dynaschema::__query_builder_methods!('t, super::Session);
+    ::dynaschema::__query_builder_methods!('t, super::Session, eventual);
 }

@@ -124,6 +124,7 @@ impl Table {
                 ),
                 ascending: false,
                 decode: ::dynaschema::__private::decode_entity::<super::Order>,
+                consistency: ::core::marker::PhantomData,
             },
             sort: ::dynaschema::__private::SortKeyPrefix::new("Order", "SK")
                 .literal("ORDER"),
@@ -464,7 +465,11 @@ pub struct OrderWithItems {
 /// The `customer_orders` query: narrow it by `order_id`, or run it as it is.
 #[must_use = "a query does nothing until it is run"]
 pub struct CustomerOrdersQuery<'t> {
-    base: ::dynaschema::__private::PatternQuery<'t, super::Order>,
+    base: ::dynaschema::__private::PatternQuery<
+        't,
+        super::Order,
+        ::dynaschema::query::Strong,
+    >,
     sort: ::dynaschema::__private::SortKeyPrefix,
 }
 impl<'t> CustomerOrdersQuery<'t> {
@@ -474,7 +479,7 @@ impl<'t> CustomerOrdersQuery<'t> {
         order_id: &<super::Order as ::dynaschema::__private::KeyField<
             14621368872412283237u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Order> {
+    ) -> ::dynaschema::Query<'t, super::Order, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -486,7 +491,7 @@ impl<'t> CustomerOrdersQuery<'t> {
     pub fn order_id_begins_with<P>(
         self,
         text: &P,
-    ) -> ::dynaschema::Query<'t, super::Order>
+    ) -> ::dynaschema::Query<'t, super::Order, ::dynaschema::query::Strong>
     where
         P: ?Sized
             + ::dynaschema::__private::TextPrefix<
@@ -508,7 +513,7 @@ impl<'t> CustomerOrdersQuery<'t> {
         value: &<super::Order as ::dynaschema::__private::KeyField<
             14621368872412283237u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Order> {
+    ) -> ::dynaschema::Query<'t, super::Order, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -522,7 +527,7 @@ impl<'t> CustomerOrdersQuery<'t> {
         value: &<super::Order as ::dynaschema::__private::KeyField<
             14621368872412283237u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Order> {
+    ) -> ::dynaschema::Query<'t, super::Order, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -541,7 +546,7 @@ impl<'t> CustomerOrdersQuery<'t> {
         value: &<super::Order as ::dynaschema::__private::KeyField<
             14621368872412283237u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Order> {
+    ) -> ::dynaschema::Query<'t, super::Order, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -555,7 +560,7 @@ impl<'t> CustomerOrdersQuery<'t> {
         value: &<super::Order as ::dynaschema::__private::KeyField<
             14621368872412283237u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Order> {
+    ) -> ::dynaschema::Query<'t, super::Order, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -577,7 +582,7 @@ impl<'t> CustomerOrdersQuery<'t> {
         high: &<super::Order as ::dynaschema::__private::KeyField<
             14621368872412283237u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Order> {
+    ) -> ::dynaschema::Query<'t, super::Order, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -589,10 +594,12 @@ impl<'t> CustomerOrdersQuery<'t> {
         self.base.finish(attribute, sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
-    pub fn query(self) -> ::dynaschema::Query<'t, super::Order> {
+    pub fn query(
+        self,
+    ) -> ::dynaschema::Query<'t, super::Order, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
-    ::dynaschema::__query_builder_methods!('t, super::Order);
+    ::dynaschema::__query_builder_methods!('t, super::Order, strong);
 }

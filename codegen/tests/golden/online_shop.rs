@@ -99,6 +99,7 @@ impl Table {
                 ),
                 ascending: true,
                 decode: ::dynaschema::__private::decode_entity::<super::Invoice>,
+                consistency: ::core::marker::PhantomData,
             },
             sort: ::dynaschema::__private::SortKeyPrefix::new("Invoice", "GSI2SK")
                 .literal("i"),
@@ -133,6 +134,7 @@ impl Table {
                 ),
                 ascending: true,
                 decode: ::dynaschema::__private::decode_entity::<super::OrderItem>,
+                consistency: ::core::marker::PhantomData,
             },
             sort: ::dynaschema::__private::SortKeyPrefix::new("OrderItem", "GSI2SK")
                 .literal("p"),
@@ -278,6 +280,7 @@ impl Table {
                 ),
                 ascending: true,
                 decode: ::dynaschema::__private::decode_entity::<super::Invoice>,
+                consistency: ::core::marker::PhantomData,
             },
             sort: ::dynaschema::__private::SortKeyPrefix::new("Invoice", "GSI1SK")
                 .literal("i"),
@@ -406,6 +409,7 @@ impl Table {
                 ),
                 ascending: true,
                 decode: ::dynaschema::__private::decode_entity::<super::Invoice>,
+                consistency: ::core::marker::PhantomData,
             },
             sort: ::dynaschema::__private::SortKeyPrefix::new("Invoice", "SK")
                 .literal("i"),
@@ -440,6 +444,7 @@ impl Table {
                 ),
                 ascending: true,
                 decode: ::dynaschema::__private::decode_entity::<super::OrderItem>,
+                consistency: ::core::marker::PhantomData,
             },
             sort: ::dynaschema::__private::SortKeyPrefix::new("OrderItem", "SK")
                 .literal("p"),
@@ -474,6 +479,7 @@ impl Table {
                 ),
                 ascending: true,
                 decode: ::dynaschema::__private::decode_entity::<super::Shipment>,
+                consistency: ::core::marker::PhantomData,
             },
             sort: ::dynaschema::__private::SortKeyPrefix::new("Shipment", "SK")
                 .literal("sh"),
@@ -508,6 +514,7 @@ impl Table {
                 ),
                 ascending: true,
                 decode: ::dynaschema::__private::decode_entity::<super::WarehouseItem>,
+                consistency: ::core::marker::PhantomData,
             },
             sort: ::dynaschema::__private::SortKeyPrefix::new("WarehouseItem", "SK")
                 .literal("w"),
@@ -542,6 +549,7 @@ impl Table {
                 ),
                 ascending: true,
                 decode: ::dynaschema::__private::decode_entity::<super::OrderItem>,
+                consistency: ::core::marker::PhantomData,
             },
             sort: ::dynaschema::__private::SortKeyPrefix::new("OrderItem", "GSI1SK"),
         }
@@ -645,6 +653,7 @@ impl Table {
                 ),
                 ascending: true,
                 decode: ::dynaschema::__private::decode_entity::<super::WarehouseItem>,
+                consistency: ::core::marker::PhantomData,
             },
             sort: ::dynaschema::__private::SortKeyPrefix::new("WarehouseItem", "GSI2SK")
                 .literal("p"),
@@ -679,6 +688,7 @@ impl Table {
                 ),
                 ascending: true,
                 decode: ::dynaschema::__private::decode_entity::<super::Shipment>,
+                consistency: ::core::marker::PhantomData,
             },
             sort: ::dynaschema::__private::SortKeyPrefix::new("Shipment", "GSI2SK")
                 .literal("sh"),
@@ -855,7 +865,11 @@ pub struct ShipmentDetail {
 /// The `customer_invoices` query: narrow it by `invoiced_at`, or run it as it is.
 #[must_use = "a query does nothing until it is run"]
 pub struct CustomerInvoicesQuery<'t> {
-    base: ::dynaschema::__private::PatternQuery<'t, super::Invoice>,
+    base: ::dynaschema::__private::PatternQuery<
+        't,
+        super::Invoice,
+        ::dynaschema::query::Eventual,
+    >,
     sort: ::dynaschema::__private::SortKeyPrefix,
 }
 impl<'t> CustomerInvoicesQuery<'t> {
@@ -865,7 +879,7 @@ impl<'t> CustomerInvoicesQuery<'t> {
         invoiced_at: &<super::Invoice as ::dynaschema::__private::KeyField<
             3007498287420759924u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Invoice> {
+    ) -> ::dynaschema::Query<'t, super::Invoice, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -877,7 +891,7 @@ impl<'t> CustomerInvoicesQuery<'t> {
     pub fn invoiced_at_begins_with<P>(
         self,
         text: &P,
-    ) -> ::dynaschema::Query<'t, super::Invoice>
+    ) -> ::dynaschema::Query<'t, super::Invoice, ::dynaschema::query::Eventual>
     where
         P: ?Sized
             + ::dynaschema::__private::TextPrefix<
@@ -899,7 +913,7 @@ impl<'t> CustomerInvoicesQuery<'t> {
         value: &<super::Invoice as ::dynaschema::__private::KeyField<
             3007498287420759924u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Invoice> {
+    ) -> ::dynaschema::Query<'t, super::Invoice, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -918,7 +932,7 @@ impl<'t> CustomerInvoicesQuery<'t> {
         value: &<super::Invoice as ::dynaschema::__private::KeyField<
             3007498287420759924u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Invoice> {
+    ) -> ::dynaschema::Query<'t, super::Invoice, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -937,7 +951,7 @@ impl<'t> CustomerInvoicesQuery<'t> {
         value: &<super::Invoice as ::dynaschema::__private::KeyField<
             3007498287420759924u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Invoice> {
+    ) -> ::dynaschema::Query<'t, super::Invoice, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -956,7 +970,7 @@ impl<'t> CustomerInvoicesQuery<'t> {
         value: &<super::Invoice as ::dynaschema::__private::KeyField<
             3007498287420759924u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Invoice> {
+    ) -> ::dynaschema::Query<'t, super::Invoice, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -978,7 +992,7 @@ impl<'t> CustomerInvoicesQuery<'t> {
         high: &<super::Invoice as ::dynaschema::__private::KeyField<
             3007498287420759924u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Invoice> {
+    ) -> ::dynaschema::Query<'t, super::Invoice, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -990,17 +1004,23 @@ impl<'t> CustomerInvoicesQuery<'t> {
         self.base.finish(attribute, sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
-    pub fn query(self) -> ::dynaschema::Query<'t, super::Invoice> {
+    pub fn query(
+        self,
+    ) -> ::dynaschema::Query<'t, super::Invoice, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
-    ::dynaschema::__query_builder_methods!('t, super::Invoice);
+    ::dynaschema::__query_builder_methods!('t, super::Invoice, eventual);
 }
 /// The `customer_products` query: narrow it by `ordered_at`, or run it as it is.
 #[must_use = "a query does nothing until it is run"]
 pub struct CustomerProductsQuery<'t> {
-    base: ::dynaschema::__private::PatternQuery<'t, super::OrderItem>,
+    base: ::dynaschema::__private::PatternQuery<
+        't,
+        super::OrderItem,
+        ::dynaschema::query::Eventual,
+    >,
     sort: ::dynaschema::__private::SortKeyPrefix,
 }
 impl<'t> CustomerProductsQuery<'t> {
@@ -1010,7 +1030,7 @@ impl<'t> CustomerProductsQuery<'t> {
         ordered_at: &<super::OrderItem as ::dynaschema::__private::KeyField<
             13649352864252506110u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::OrderItem> {
+    ) -> ::dynaschema::Query<'t, super::OrderItem, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1022,7 +1042,7 @@ impl<'t> CustomerProductsQuery<'t> {
     pub fn ordered_at_begins_with<P>(
         self,
         text: &P,
-    ) -> ::dynaschema::Query<'t, super::OrderItem>
+    ) -> ::dynaschema::Query<'t, super::OrderItem, ::dynaschema::query::Eventual>
     where
         P: ?Sized
             + ::dynaschema::__private::TextPrefix<
@@ -1044,7 +1064,7 @@ impl<'t> CustomerProductsQuery<'t> {
         value: &<super::OrderItem as ::dynaschema::__private::KeyField<
             13649352864252506110u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::OrderItem> {
+    ) -> ::dynaschema::Query<'t, super::OrderItem, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1063,7 +1083,7 @@ impl<'t> CustomerProductsQuery<'t> {
         value: &<super::OrderItem as ::dynaschema::__private::KeyField<
             13649352864252506110u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::OrderItem> {
+    ) -> ::dynaschema::Query<'t, super::OrderItem, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1082,7 +1102,7 @@ impl<'t> CustomerProductsQuery<'t> {
         value: &<super::OrderItem as ::dynaschema::__private::KeyField<
             13649352864252506110u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::OrderItem> {
+    ) -> ::dynaschema::Query<'t, super::OrderItem, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1101,7 +1121,7 @@ impl<'t> CustomerProductsQuery<'t> {
         value: &<super::OrderItem as ::dynaschema::__private::KeyField<
             13649352864252506110u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::OrderItem> {
+    ) -> ::dynaschema::Query<'t, super::OrderItem, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1123,7 +1143,7 @@ impl<'t> CustomerProductsQuery<'t> {
         high: &<super::OrderItem as ::dynaschema::__private::KeyField<
             13649352864252506110u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::OrderItem> {
+    ) -> ::dynaschema::Query<'t, super::OrderItem, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1135,17 +1155,23 @@ impl<'t> CustomerProductsQuery<'t> {
         self.base.finish(attribute, sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
-    pub fn query(self) -> ::dynaschema::Query<'t, super::OrderItem> {
+    pub fn query(
+        self,
+    ) -> ::dynaschema::Query<'t, super::OrderItem, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
-    ::dynaschema::__query_builder_methods!('t, super::OrderItem);
+    ::dynaschema::__query_builder_methods!('t, super::OrderItem, eventual);
 }
 /// The `invoice` query: narrow it by `invoice_id`, or run it as it is.
 #[must_use = "a query does nothing until it is run"]
 pub struct InvoiceQuery<'t> {
-    base: ::dynaschema::__private::PatternQuery<'t, super::Invoice>,
+    base: ::dynaschema::__private::PatternQuery<
+        't,
+        super::Invoice,
+        ::dynaschema::query::Eventual,
+    >,
     sort: ::dynaschema::__private::SortKeyPrefix,
 }
 impl<'t> InvoiceQuery<'t> {
@@ -1155,7 +1181,7 @@ impl<'t> InvoiceQuery<'t> {
         invoice_id: &<super::Invoice as ::dynaschema::__private::KeyField<
             13124342915942595624u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Invoice> {
+    ) -> ::dynaschema::Query<'t, super::Invoice, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1167,7 +1193,7 @@ impl<'t> InvoiceQuery<'t> {
     pub fn invoice_id_begins_with<P>(
         self,
         text: &P,
-    ) -> ::dynaschema::Query<'t, super::Invoice>
+    ) -> ::dynaschema::Query<'t, super::Invoice, ::dynaschema::query::Eventual>
     where
         P: ?Sized
             + ::dynaschema::__private::TextPrefix<
@@ -1189,7 +1215,7 @@ impl<'t> InvoiceQuery<'t> {
         value: &<super::Invoice as ::dynaschema::__private::KeyField<
             13124342915942595624u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Invoice> {
+    ) -> ::dynaschema::Query<'t, super::Invoice, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1208,7 +1234,7 @@ impl<'t> InvoiceQuery<'t> {
         value: &<super::Invoice as ::dynaschema::__private::KeyField<
             13124342915942595624u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Invoice> {
+    ) -> ::dynaschema::Query<'t, super::Invoice, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1227,7 +1253,7 @@ impl<'t> InvoiceQuery<'t> {
         value: &<super::Invoice as ::dynaschema::__private::KeyField<
             13124342915942595624u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Invoice> {
+    ) -> ::dynaschema::Query<'t, super::Invoice, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1246,7 +1272,7 @@ impl<'t> InvoiceQuery<'t> {
         value: &<super::Invoice as ::dynaschema::__private::KeyField<
             13124342915942595624u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Invoice> {
+    ) -> ::dynaschema::Query<'t, super::Invoice, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1268,7 +1294,7 @@ impl<'t> InvoiceQuery<'t> {
         high: &<super::Invoice as ::dynaschema::__private::KeyField<
             13124342915942595624u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Invoice> {
+    ) -> ::dynaschema::Query<'t, super::Invoice, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1280,17 +1306,23 @@ impl<'t> InvoiceQuery<'t> {
         self.base.finish(attribute, sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
-    pub fn query(self) -> ::dynaschema::Query<'t, super::Invoice> {
+    pub fn query(
+        self,
+    ) -> ::dynaschema::Query<'t, super::Invoice, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
-    ::dynaschema::__query_builder_methods!('t, super::Invoice);
+    ::dynaschema::__query_builder_methods!('t, super::Invoice, eventual);
 }
 /// The `order_invoice` query: narrow it by `invoice_id`, or run it as it is.
 #[must_use = "a query does nothing until it is run"]
 pub struct OrderInvoiceQuery<'t> {
-    base: ::dynaschema::__private::PatternQuery<'t, super::Invoice>,
+    base: ::dynaschema::__private::PatternQuery<
+        't,
+        super::Invoice,
+        ::dynaschema::query::Strong,
+    >,
     sort: ::dynaschema::__private::SortKeyPrefix,
 }
 impl<'t> OrderInvoiceQuery<'t> {
@@ -1300,7 +1332,7 @@ impl<'t> OrderInvoiceQuery<'t> {
         invoice_id: &<super::Invoice as ::dynaschema::__private::KeyField<
             13124342915942595624u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Invoice> {
+    ) -> ::dynaschema::Query<'t, super::Invoice, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1312,7 +1344,7 @@ impl<'t> OrderInvoiceQuery<'t> {
     pub fn invoice_id_begins_with<P>(
         self,
         text: &P,
-    ) -> ::dynaschema::Query<'t, super::Invoice>
+    ) -> ::dynaschema::Query<'t, super::Invoice, ::dynaschema::query::Strong>
     where
         P: ?Sized
             + ::dynaschema::__private::TextPrefix<
@@ -1334,7 +1366,7 @@ impl<'t> OrderInvoiceQuery<'t> {
         value: &<super::Invoice as ::dynaschema::__private::KeyField<
             13124342915942595624u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Invoice> {
+    ) -> ::dynaschema::Query<'t, super::Invoice, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1353,7 +1385,7 @@ impl<'t> OrderInvoiceQuery<'t> {
         value: &<super::Invoice as ::dynaschema::__private::KeyField<
             13124342915942595624u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Invoice> {
+    ) -> ::dynaschema::Query<'t, super::Invoice, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1372,7 +1404,7 @@ impl<'t> OrderInvoiceQuery<'t> {
         value: &<super::Invoice as ::dynaschema::__private::KeyField<
             13124342915942595624u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Invoice> {
+    ) -> ::dynaschema::Query<'t, super::Invoice, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1391,7 +1423,7 @@ impl<'t> OrderInvoiceQuery<'t> {
         value: &<super::Invoice as ::dynaschema::__private::KeyField<
             13124342915942595624u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Invoice> {
+    ) -> ::dynaschema::Query<'t, super::Invoice, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1413,7 +1445,7 @@ impl<'t> OrderInvoiceQuery<'t> {
         high: &<super::Invoice as ::dynaschema::__private::KeyField<
             13124342915942595624u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Invoice> {
+    ) -> ::dynaschema::Query<'t, super::Invoice, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1425,17 +1457,23 @@ impl<'t> OrderInvoiceQuery<'t> {
         self.base.finish(attribute, sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
-    pub fn query(self) -> ::dynaschema::Query<'t, super::Invoice> {
+    pub fn query(
+        self,
+    ) -> ::dynaschema::Query<'t, super::Invoice, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
-    ::dynaschema::__query_builder_methods!('t, super::Invoice);
+    ::dynaschema::__query_builder_methods!('t, super::Invoice, strong);
 }
 /// The `order_products` query: narrow it by `product_id`, or run it as it is.
 #[must_use = "a query does nothing until it is run"]
 pub struct OrderProductsQuery<'t> {
-    base: ::dynaschema::__private::PatternQuery<'t, super::OrderItem>,
+    base: ::dynaschema::__private::PatternQuery<
+        't,
+        super::OrderItem,
+        ::dynaschema::query::Strong,
+    >,
     sort: ::dynaschema::__private::SortKeyPrefix,
 }
 impl<'t> OrderProductsQuery<'t> {
@@ -1445,7 +1483,7 @@ impl<'t> OrderProductsQuery<'t> {
         product_id: &<super::OrderItem as ::dynaschema::__private::KeyField<
             6114923932301279916u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::OrderItem> {
+    ) -> ::dynaschema::Query<'t, super::OrderItem, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1457,7 +1495,7 @@ impl<'t> OrderProductsQuery<'t> {
     pub fn product_id_begins_with<P>(
         self,
         text: &P,
-    ) -> ::dynaschema::Query<'t, super::OrderItem>
+    ) -> ::dynaschema::Query<'t, super::OrderItem, ::dynaschema::query::Strong>
     where
         P: ?Sized
             + ::dynaschema::__private::TextPrefix<
@@ -1479,7 +1517,7 @@ impl<'t> OrderProductsQuery<'t> {
         value: &<super::OrderItem as ::dynaschema::__private::KeyField<
             6114923932301279916u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::OrderItem> {
+    ) -> ::dynaschema::Query<'t, super::OrderItem, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1498,7 +1536,7 @@ impl<'t> OrderProductsQuery<'t> {
         value: &<super::OrderItem as ::dynaschema::__private::KeyField<
             6114923932301279916u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::OrderItem> {
+    ) -> ::dynaschema::Query<'t, super::OrderItem, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1517,7 +1555,7 @@ impl<'t> OrderProductsQuery<'t> {
         value: &<super::OrderItem as ::dynaschema::__private::KeyField<
             6114923932301279916u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::OrderItem> {
+    ) -> ::dynaschema::Query<'t, super::OrderItem, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1536,7 +1574,7 @@ impl<'t> OrderProductsQuery<'t> {
         value: &<super::OrderItem as ::dynaschema::__private::KeyField<
             6114923932301279916u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::OrderItem> {
+    ) -> ::dynaschema::Query<'t, super::OrderItem, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1558,7 +1596,7 @@ impl<'t> OrderProductsQuery<'t> {
         high: &<super::OrderItem as ::dynaschema::__private::KeyField<
             6114923932301279916u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::OrderItem> {
+    ) -> ::dynaschema::Query<'t, super::OrderItem, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1570,17 +1608,23 @@ impl<'t> OrderProductsQuery<'t> {
         self.base.finish(attribute, sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
-    pub fn query(self) -> ::dynaschema::Query<'t, super::OrderItem> {
+    pub fn query(
+        self,
+    ) -> ::dynaschema::Query<'t, super::OrderItem, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
-    ::dynaschema::__query_builder_methods!('t, super::OrderItem);
+    ::dynaschema::__query_builder_methods!('t, super::OrderItem, strong);
 }
 /// The `order_shipments` query: narrow it by `shipment_id`, or run it as it is.
 #[must_use = "a query does nothing until it is run"]
 pub struct OrderShipmentsQuery<'t> {
-    base: ::dynaschema::__private::PatternQuery<'t, super::Shipment>,
+    base: ::dynaschema::__private::PatternQuery<
+        't,
+        super::Shipment,
+        ::dynaschema::query::Strong,
+    >,
     sort: ::dynaschema::__private::SortKeyPrefix,
 }
 impl<'t> OrderShipmentsQuery<'t> {
@@ -1590,7 +1634,7 @@ impl<'t> OrderShipmentsQuery<'t> {
         shipment_id: &<super::Shipment as ::dynaschema::__private::KeyField<
             1100668356183543449u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Shipment> {
+    ) -> ::dynaschema::Query<'t, super::Shipment, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1602,7 +1646,7 @@ impl<'t> OrderShipmentsQuery<'t> {
     pub fn shipment_id_begins_with<P>(
         self,
         text: &P,
-    ) -> ::dynaschema::Query<'t, super::Shipment>
+    ) -> ::dynaschema::Query<'t, super::Shipment, ::dynaschema::query::Strong>
     where
         P: ?Sized
             + ::dynaschema::__private::TextPrefix<
@@ -1624,7 +1668,7 @@ impl<'t> OrderShipmentsQuery<'t> {
         value: &<super::Shipment as ::dynaschema::__private::KeyField<
             1100668356183543449u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Shipment> {
+    ) -> ::dynaschema::Query<'t, super::Shipment, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1643,7 +1687,7 @@ impl<'t> OrderShipmentsQuery<'t> {
         value: &<super::Shipment as ::dynaschema::__private::KeyField<
             1100668356183543449u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Shipment> {
+    ) -> ::dynaschema::Query<'t, super::Shipment, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1662,7 +1706,7 @@ impl<'t> OrderShipmentsQuery<'t> {
         value: &<super::Shipment as ::dynaschema::__private::KeyField<
             1100668356183543449u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Shipment> {
+    ) -> ::dynaschema::Query<'t, super::Shipment, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1681,7 +1725,7 @@ impl<'t> OrderShipmentsQuery<'t> {
         value: &<super::Shipment as ::dynaschema::__private::KeyField<
             1100668356183543449u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Shipment> {
+    ) -> ::dynaschema::Query<'t, super::Shipment, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1703,7 +1747,7 @@ impl<'t> OrderShipmentsQuery<'t> {
         high: &<super::Shipment as ::dynaschema::__private::KeyField<
             1100668356183543449u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Shipment> {
+    ) -> ::dynaschema::Query<'t, super::Shipment, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1715,17 +1759,23 @@ impl<'t> OrderShipmentsQuery<'t> {
         self.base.finish(attribute, sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
-    pub fn query(self) -> ::dynaschema::Query<'t, super::Shipment> {
+    pub fn query(
+        self,
+    ) -> ::dynaschema::Query<'t, super::Shipment, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
-    ::dynaschema::__query_builder_methods!('t, super::Shipment);
+    ::dynaschema::__query_builder_methods!('t, super::Shipment, strong);
 }
 /// The `product_inventory` query: narrow it by `warehouse_id`, or run it as it is.
 #[must_use = "a query does nothing until it is run"]
 pub struct ProductInventoryQuery<'t> {
-    base: ::dynaschema::__private::PatternQuery<'t, super::WarehouseItem>,
+    base: ::dynaschema::__private::PatternQuery<
+        't,
+        super::WarehouseItem,
+        ::dynaschema::query::Strong,
+    >,
     sort: ::dynaschema::__private::SortKeyPrefix,
 }
 impl<'t> ProductInventoryQuery<'t> {
@@ -1735,7 +1785,7 @@ impl<'t> ProductInventoryQuery<'t> {
         warehouse_id: &<super::WarehouseItem as ::dynaschema::__private::KeyField<
             5067559717795902132u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::WarehouseItem> {
+    ) -> ::dynaschema::Query<'t, super::WarehouseItem, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1747,7 +1797,7 @@ impl<'t> ProductInventoryQuery<'t> {
     pub fn warehouse_id_begins_with<P>(
         self,
         text: &P,
-    ) -> ::dynaschema::Query<'t, super::WarehouseItem>
+    ) -> ::dynaschema::Query<'t, super::WarehouseItem, ::dynaschema::query::Strong>
     where
         P: ?Sized
             + ::dynaschema::__private::TextPrefix<
@@ -1769,7 +1819,7 @@ impl<'t> ProductInventoryQuery<'t> {
         value: &<super::WarehouseItem as ::dynaschema::__private::KeyField<
             5067559717795902132u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::WarehouseItem> {
+    ) -> ::dynaschema::Query<'t, super::WarehouseItem, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1788,7 +1838,7 @@ impl<'t> ProductInventoryQuery<'t> {
         value: &<super::WarehouseItem as ::dynaschema::__private::KeyField<
             5067559717795902132u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::WarehouseItem> {
+    ) -> ::dynaschema::Query<'t, super::WarehouseItem, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1807,7 +1857,7 @@ impl<'t> ProductInventoryQuery<'t> {
         value: &<super::WarehouseItem as ::dynaschema::__private::KeyField<
             5067559717795902132u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::WarehouseItem> {
+    ) -> ::dynaschema::Query<'t, super::WarehouseItem, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1826,7 +1876,7 @@ impl<'t> ProductInventoryQuery<'t> {
         value: &<super::WarehouseItem as ::dynaschema::__private::KeyField<
             5067559717795902132u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::WarehouseItem> {
+    ) -> ::dynaschema::Query<'t, super::WarehouseItem, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1848,7 +1898,7 @@ impl<'t> ProductInventoryQuery<'t> {
         high: &<super::WarehouseItem as ::dynaschema::__private::KeyField<
             5067559717795902132u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::WarehouseItem> {
+    ) -> ::dynaschema::Query<'t, super::WarehouseItem, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1860,17 +1910,23 @@ impl<'t> ProductInventoryQuery<'t> {
         self.base.finish(attribute, sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
-    pub fn query(self) -> ::dynaschema::Query<'t, super::WarehouseItem> {
+    pub fn query(
+        self,
+    ) -> ::dynaschema::Query<'t, super::WarehouseItem, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
-    ::dynaschema::__query_builder_methods!('t, super::WarehouseItem);
+    ::dynaschema::__query_builder_methods!('t, super::WarehouseItem, strong);
 }
 /// The `product_orders` query: narrow it by `ordered_at`, or run it as it is.
 #[must_use = "a query does nothing until it is run"]
 pub struct ProductOrdersQuery<'t> {
-    base: ::dynaschema::__private::PatternQuery<'t, super::OrderItem>,
+    base: ::dynaschema::__private::PatternQuery<
+        't,
+        super::OrderItem,
+        ::dynaschema::query::Eventual,
+    >,
     sort: ::dynaschema::__private::SortKeyPrefix,
 }
 impl<'t> ProductOrdersQuery<'t> {
@@ -1880,7 +1936,7 @@ impl<'t> ProductOrdersQuery<'t> {
         ordered_at: &<super::OrderItem as ::dynaschema::__private::KeyField<
             13649352864252506110u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::OrderItem> {
+    ) -> ::dynaschema::Query<'t, super::OrderItem, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1892,7 +1948,7 @@ impl<'t> ProductOrdersQuery<'t> {
     pub fn ordered_at_begins_with<P>(
         self,
         text: &P,
-    ) -> ::dynaschema::Query<'t, super::OrderItem>
+    ) -> ::dynaschema::Query<'t, super::OrderItem, ::dynaschema::query::Eventual>
     where
         P: ?Sized
             + ::dynaschema::__private::TextPrefix<
@@ -1914,7 +1970,7 @@ impl<'t> ProductOrdersQuery<'t> {
         value: &<super::OrderItem as ::dynaschema::__private::KeyField<
             13649352864252506110u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::OrderItem> {
+    ) -> ::dynaschema::Query<'t, super::OrderItem, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1933,7 +1989,7 @@ impl<'t> ProductOrdersQuery<'t> {
         value: &<super::OrderItem as ::dynaschema::__private::KeyField<
             13649352864252506110u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::OrderItem> {
+    ) -> ::dynaschema::Query<'t, super::OrderItem, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1952,7 +2008,7 @@ impl<'t> ProductOrdersQuery<'t> {
         value: &<super::OrderItem as ::dynaschema::__private::KeyField<
             13649352864252506110u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::OrderItem> {
+    ) -> ::dynaschema::Query<'t, super::OrderItem, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1971,7 +2027,7 @@ impl<'t> ProductOrdersQuery<'t> {
         value: &<super::OrderItem as ::dynaschema::__private::KeyField<
             13649352864252506110u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::OrderItem> {
+    ) -> ::dynaschema::Query<'t, super::OrderItem, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1993,7 +2049,7 @@ impl<'t> ProductOrdersQuery<'t> {
         high: &<super::OrderItem as ::dynaschema::__private::KeyField<
             13649352864252506110u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::OrderItem> {
+    ) -> ::dynaschema::Query<'t, super::OrderItem, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -2005,17 +2061,23 @@ impl<'t> ProductOrdersQuery<'t> {
         self.base.finish(attribute, sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
-    pub fn query(self) -> ::dynaschema::Query<'t, super::OrderItem> {
+    pub fn query(
+        self,
+    ) -> ::dynaschema::Query<'t, super::OrderItem, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
-    ::dynaschema::__query_builder_methods!('t, super::OrderItem);
+    ::dynaschema::__query_builder_methods!('t, super::OrderItem, eventual);
 }
 /// The `warehouse_inventory` query: narrow it by `product_id`, or run it as it is.
 #[must_use = "a query does nothing until it is run"]
 pub struct WarehouseInventoryQuery<'t> {
-    base: ::dynaschema::__private::PatternQuery<'t, super::WarehouseItem>,
+    base: ::dynaschema::__private::PatternQuery<
+        't,
+        super::WarehouseItem,
+        ::dynaschema::query::Eventual,
+    >,
     sort: ::dynaschema::__private::SortKeyPrefix,
 }
 impl<'t> WarehouseInventoryQuery<'t> {
@@ -2025,7 +2087,7 @@ impl<'t> WarehouseInventoryQuery<'t> {
         product_id: &<super::WarehouseItem as ::dynaschema::__private::KeyField<
             6114923932301279916u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::WarehouseItem> {
+    ) -> ::dynaschema::Query<'t, super::WarehouseItem, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -2037,7 +2099,7 @@ impl<'t> WarehouseInventoryQuery<'t> {
     pub fn product_id_begins_with<P>(
         self,
         text: &P,
-    ) -> ::dynaschema::Query<'t, super::WarehouseItem>
+    ) -> ::dynaschema::Query<'t, super::WarehouseItem, ::dynaschema::query::Eventual>
     where
         P: ?Sized
             + ::dynaschema::__private::TextPrefix<
@@ -2059,7 +2121,7 @@ impl<'t> WarehouseInventoryQuery<'t> {
         value: &<super::WarehouseItem as ::dynaschema::__private::KeyField<
             6114923932301279916u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::WarehouseItem> {
+    ) -> ::dynaschema::Query<'t, super::WarehouseItem, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -2078,7 +2140,7 @@ impl<'t> WarehouseInventoryQuery<'t> {
         value: &<super::WarehouseItem as ::dynaschema::__private::KeyField<
             6114923932301279916u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::WarehouseItem> {
+    ) -> ::dynaschema::Query<'t, super::WarehouseItem, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -2097,7 +2159,7 @@ impl<'t> WarehouseInventoryQuery<'t> {
         value: &<super::WarehouseItem as ::dynaschema::__private::KeyField<
             6114923932301279916u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::WarehouseItem> {
+    ) -> ::dynaschema::Query<'t, super::WarehouseItem, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -2116,7 +2178,7 @@ impl<'t> WarehouseInventoryQuery<'t> {
         value: &<super::WarehouseItem as ::dynaschema::__private::KeyField<
             6114923932301279916u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::WarehouseItem> {
+    ) -> ::dynaschema::Query<'t, super::WarehouseItem, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -2138,7 +2200,7 @@ impl<'t> WarehouseInventoryQuery<'t> {
         high: &<super::WarehouseItem as ::dynaschema::__private::KeyField<
             6114923932301279916u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::WarehouseItem> {
+    ) -> ::dynaschema::Query<'t, super::WarehouseItem, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -2150,17 +2212,23 @@ impl<'t> WarehouseInventoryQuery<'t> {
         self.base.finish(attribute, sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
-    pub fn query(self) -> ::dynaschema::Query<'t, super::WarehouseItem> {
+    pub fn query(
+        self,
+    ) -> ::dynaschema::Query<'t, super::WarehouseItem, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
-    ::dynaschema::__query_builder_methods!('t, super::WarehouseItem);
+    ::dynaschema::__query_builder_methods!('t, super::WarehouseItem, eventual);
 }
 /// The `warehouse_shipments` query: narrow it by `shipment_id`, or run it as it is.
 #[must_use = "a query does nothing until it is run"]
 pub struct WarehouseShipmentsQuery<'t> {
-    base: ::dynaschema::__private::PatternQuery<'t, super::Shipment>,
+    base: ::dynaschema::__private::PatternQuery<
+        't,
+        super::Shipment,
+        ::dynaschema::query::Eventual,
+    >,
     sort: ::dynaschema::__private::SortKeyPrefix,
 }
 impl<'t> WarehouseShipmentsQuery<'t> {
@@ -2170,7 +2238,7 @@ impl<'t> WarehouseShipmentsQuery<'t> {
         shipment_id: &<super::Shipment as ::dynaschema::__private::KeyField<
             1100668356183543449u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Shipment> {
+    ) -> ::dynaschema::Query<'t, super::Shipment, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -2182,7 +2250,7 @@ impl<'t> WarehouseShipmentsQuery<'t> {
     pub fn shipment_id_begins_with<P>(
         self,
         text: &P,
-    ) -> ::dynaschema::Query<'t, super::Shipment>
+    ) -> ::dynaschema::Query<'t, super::Shipment, ::dynaschema::query::Eventual>
     where
         P: ?Sized
             + ::dynaschema::__private::TextPrefix<
@@ -2204,7 +2272,7 @@ impl<'t> WarehouseShipmentsQuery<'t> {
         value: &<super::Shipment as ::dynaschema::__private::KeyField<
             1100668356183543449u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Shipment> {
+    ) -> ::dynaschema::Query<'t, super::Shipment, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -2223,7 +2291,7 @@ impl<'t> WarehouseShipmentsQuery<'t> {
         value: &<super::Shipment as ::dynaschema::__private::KeyField<
             1100668356183543449u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Shipment> {
+    ) -> ::dynaschema::Query<'t, super::Shipment, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -2242,7 +2310,7 @@ impl<'t> WarehouseShipmentsQuery<'t> {
         value: &<super::Shipment as ::dynaschema::__private::KeyField<
             1100668356183543449u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Shipment> {
+    ) -> ::dynaschema::Query<'t, super::Shipment, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -2261,7 +2329,7 @@ impl<'t> WarehouseShipmentsQuery<'t> {
         value: &<super::Shipment as ::dynaschema::__private::KeyField<
             1100668356183543449u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Shipment> {
+    ) -> ::dynaschema::Query<'t, super::Shipment, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -2283,7 +2351,7 @@ impl<'t> WarehouseShipmentsQuery<'t> {
         high: &<super::Shipment as ::dynaschema::__private::KeyField<
             1100668356183543449u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Shipment> {
+    ) -> ::dynaschema::Query<'t, super::Shipment, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -2295,10 +2363,12 @@ impl<'t> WarehouseShipmentsQuery<'t> {
         self.base.finish(attribute, sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
-    pub fn query(self) -> ::dynaschema::Query<'t, super::Shipment> {
+    pub fn query(
+        self,
+    ) -> ::dynaschema::Query<'t, super::Shipment, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
-    ::dynaschema::__query_builder_methods!('t, super::Shipment);
+    ::dynaschema::__query_builder_methods!('t, super::Shipment, eventual);
 }

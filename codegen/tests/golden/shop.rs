@@ -136,8 +136,8 @@ impl Table {
         order_id: &<super::Order as ::dynaschema::__private::KeyField<
             14621368872412283237u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'_, super::Order> {
-        ::dynaschema::__private::Query::new(
+    ) -> ::dynaschema::Query<'_, super::Order, ::dynaschema::query::Eventual> {
+        ::dynaschema::__private::Query::with_consistency(
                 &self.inner,
                 "order_by_id",
                 "Order",
@@ -203,6 +203,7 @@ impl Table {
                 ),
                 ascending: true,
                 decode: ::dynaschema::__private::decode_entity::<super::Product>,
+                consistency: ::core::marker::PhantomData,
             },
             sort: ::dynaschema::__private::SortKeyPrefix::new("Product", "gsi1sk")
                 .literal("PRODUCT"),
@@ -251,6 +252,7 @@ impl Table {
                 ),
                 ascending: true,
                 decode: ::dynaschema::__private::decode_entity::<super::Product>,
+                consistency: ::core::marker::PhantomData,
             },
             sort: ::dynaschema::__private::SortKeyPrefix::new("Product", "gsi1sk")
                 .literal("PRODUCT"),
@@ -264,8 +266,8 @@ impl Table {
         email: &<super::User as ::dynaschema::__private::KeyField<
             1311787414694181895u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'_, super::User> {
-        ::dynaschema::__private::Query::new(
+    ) -> ::dynaschema::Query<'_, super::User, ::dynaschema::query::Eventual> {
+        ::dynaschema::__private::Query::with_consistency(
                 &self.inner,
                 "user_by_email",
                 "User",
@@ -334,6 +336,7 @@ impl Table {
                 ),
                 ascending: false,
                 decode: ::dynaschema::__private::decode_entity::<super::Order>,
+                consistency: ::core::marker::PhantomData,
             },
             sort: ::dynaschema::__private::SortKeyPrefix::new("Order", "sk")
                 .literal("ORDER"),
@@ -499,7 +502,11 @@ pub struct UserWithOrders {
 /// The `products_by_category` query: narrow it by `product_id`, or run it as it is.
 #[must_use = "a query does nothing until it is run"]
 pub struct ProductsByCategoryQuery<'t> {
-    base: ::dynaschema::__private::PatternQuery<'t, super::Product>,
+    base: ::dynaschema::__private::PatternQuery<
+        't,
+        super::Product,
+        ::dynaschema::query::Eventual,
+    >,
     sort: ::dynaschema::__private::SortKeyPrefix,
 }
 impl<'t> ProductsByCategoryQuery<'t> {
@@ -509,7 +516,7 @@ impl<'t> ProductsByCategoryQuery<'t> {
         product_id: &<super::Product as ::dynaschema::__private::KeyField<
             6114923932301279916u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Product> {
+    ) -> ::dynaschema::Query<'t, super::Product, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -521,7 +528,7 @@ impl<'t> ProductsByCategoryQuery<'t> {
     pub fn product_id_begins_with<P>(
         self,
         text: &P,
-    ) -> ::dynaschema::Query<'t, super::Product>
+    ) -> ::dynaschema::Query<'t, super::Product, ::dynaschema::query::Eventual>
     where
         P: ?Sized
             + ::dynaschema::__private::TextPrefix<
@@ -543,7 +550,7 @@ impl<'t> ProductsByCategoryQuery<'t> {
         value: &<super::Product as ::dynaschema::__private::KeyField<
             6114923932301279916u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Product> {
+    ) -> ::dynaschema::Query<'t, super::Product, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -562,7 +569,7 @@ impl<'t> ProductsByCategoryQuery<'t> {
         value: &<super::Product as ::dynaschema::__private::KeyField<
             6114923932301279916u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Product> {
+    ) -> ::dynaschema::Query<'t, super::Product, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -581,7 +588,7 @@ impl<'t> ProductsByCategoryQuery<'t> {
         value: &<super::Product as ::dynaschema::__private::KeyField<
             6114923932301279916u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Product> {
+    ) -> ::dynaschema::Query<'t, super::Product, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -600,7 +607,7 @@ impl<'t> ProductsByCategoryQuery<'t> {
         value: &<super::Product as ::dynaschema::__private::KeyField<
             6114923932301279916u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Product> {
+    ) -> ::dynaschema::Query<'t, super::Product, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -622,7 +629,7 @@ impl<'t> ProductsByCategoryQuery<'t> {
         high: &<super::Product as ::dynaschema::__private::KeyField<
             6114923932301279916u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Product> {
+    ) -> ::dynaschema::Query<'t, super::Product, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -634,17 +641,23 @@ impl<'t> ProductsByCategoryQuery<'t> {
         self.base.finish(attribute, sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
-    pub fn query(self) -> ::dynaschema::Query<'t, super::Product> {
+    pub fn query(
+        self,
+    ) -> ::dynaschema::Query<'t, super::Product, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
-    ::dynaschema::__query_builder_methods!('t, super::Product);
+    ::dynaschema::__query_builder_methods!('t, super::Product, eventual);
 }
 /// The `products_by_category_min_price` query: narrow it by `product_id`, or run it as it is.
 #[must_use = "a query does nothing until it is run"]
 pub struct ProductsByCategoryMinPriceQuery<'t> {
-    base: ::dynaschema::__private::PatternQuery<'t, super::Product>,
+    base: ::dynaschema::__private::PatternQuery<
+        't,
+        super::Product,
+        ::dynaschema::query::Eventual,
+    >,
     sort: ::dynaschema::__private::SortKeyPrefix,
 }
 impl<'t> ProductsByCategoryMinPriceQuery<'t> {
@@ -654,7 +667,7 @@ impl<'t> ProductsByCategoryMinPriceQuery<'t> {
         product_id: &<super::Product as ::dynaschema::__private::KeyField<
             6114923932301279916u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Product> {
+    ) -> ::dynaschema::Query<'t, super::Product, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -666,7 +679,7 @@ impl<'t> ProductsByCategoryMinPriceQuery<'t> {
     pub fn product_id_begins_with<P>(
         self,
         text: &P,
-    ) -> ::dynaschema::Query<'t, super::Product>
+    ) -> ::dynaschema::Query<'t, super::Product, ::dynaschema::query::Eventual>
     where
         P: ?Sized
             + ::dynaschema::__private::TextPrefix<
@@ -688,7 +701,7 @@ impl<'t> ProductsByCategoryMinPriceQuery<'t> {
         value: &<super::Product as ::dynaschema::__private::KeyField<
             6114923932301279916u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Product> {
+    ) -> ::dynaschema::Query<'t, super::Product, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -707,7 +720,7 @@ impl<'t> ProductsByCategoryMinPriceQuery<'t> {
         value: &<super::Product as ::dynaschema::__private::KeyField<
             6114923932301279916u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Product> {
+    ) -> ::dynaschema::Query<'t, super::Product, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -726,7 +739,7 @@ impl<'t> ProductsByCategoryMinPriceQuery<'t> {
         value: &<super::Product as ::dynaschema::__private::KeyField<
             6114923932301279916u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Product> {
+    ) -> ::dynaschema::Query<'t, super::Product, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -745,7 +758,7 @@ impl<'t> ProductsByCategoryMinPriceQuery<'t> {
         value: &<super::Product as ::dynaschema::__private::KeyField<
             6114923932301279916u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Product> {
+    ) -> ::dynaschema::Query<'t, super::Product, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -767,7 +780,7 @@ impl<'t> ProductsByCategoryMinPriceQuery<'t> {
         high: &<super::Product as ::dynaschema::__private::KeyField<
             6114923932301279916u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Product> {
+    ) -> ::dynaschema::Query<'t, super::Product, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -779,17 +792,23 @@ impl<'t> ProductsByCategoryMinPriceQuery<'t> {
         self.base.finish(attribute, sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
-    pub fn query(self) -> ::dynaschema::Query<'t, super::Product> {
+    pub fn query(
+        self,
+    ) -> ::dynaschema::Query<'t, super::Product, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
-    ::dynaschema::__query_builder_methods!('t, super::Product);
+    ::dynaschema::__query_builder_methods!('t, super::Product, eventual);
 }
 /// The `user_orders` query: narrow it by `created_at`, or run it as it is.
 #[must_use = "a query does nothing until it is run"]
 pub struct UserOrdersQuery<'t> {
-    base: ::dynaschema::__private::PatternQuery<'t, super::Order>,
+    base: ::dynaschema::__private::PatternQuery<
+        't,
+        super::Order,
+        ::dynaschema::query::Strong,
+    >,
     sort: ::dynaschema::__private::SortKeyPrefix,
 }
 impl<'t> UserOrdersQuery<'t> {
@@ -809,7 +828,7 @@ impl<'t> UserOrdersQuery<'t> {
     pub fn created_at_begins_with<P>(
         self,
         text: &P,
-    ) -> ::dynaschema::Query<'t, super::Order>
+    ) -> ::dynaschema::Query<'t, super::Order, ::dynaschema::query::Strong>
     where
         P: ?Sized
             + ::dynaschema::__private::TextPrefix<
@@ -831,7 +850,7 @@ impl<'t> UserOrdersQuery<'t> {
         value: &<super::Order as ::dynaschema::__private::KeyField<
             15305684345603307897u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Order> {
+    ) -> ::dynaschema::Query<'t, super::Order, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -850,7 +869,7 @@ impl<'t> UserOrdersQuery<'t> {
         value: &<super::Order as ::dynaschema::__private::KeyField<
             15305684345603307897u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Order> {
+    ) -> ::dynaschema::Query<'t, super::Order, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -869,7 +888,7 @@ impl<'t> UserOrdersQuery<'t> {
         value: &<super::Order as ::dynaschema::__private::KeyField<
             15305684345603307897u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Order> {
+    ) -> ::dynaschema::Query<'t, super::Order, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -888,7 +907,7 @@ impl<'t> UserOrdersQuery<'t> {
         value: &<super::Order as ::dynaschema::__private::KeyField<
             15305684345603307897u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Order> {
+    ) -> ::dynaschema::Query<'t, super::Order, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -910,7 +929,7 @@ impl<'t> UserOrdersQuery<'t> {
         high: &<super::Order as ::dynaschema::__private::KeyField<
             15305684345603307897u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Order> {
+    ) -> ::dynaschema::Query<'t, super::Order, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -922,17 +941,23 @@ impl<'t> UserOrdersQuery<'t> {
         self.base.finish(attribute, sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
-    pub fn query(self) -> ::dynaschema::Query<'t, super::Order> {
+    pub fn query(
+        self,
+    ) -> ::dynaschema::Query<'t, super::Order, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
-    ::dynaschema::__query_builder_methods!('t, super::Order);
+    ::dynaschema::__query_builder_methods!('t, super::Order, strong);
 }
 /// The `user_orders` query with `created_at` fixed: narrow it by `order_id`, or run it.
 #[must_use = "a query does nothing until it is run"]
 pub struct UserOrdersQueryByCreatedAt<'t> {
-    base: ::dynaschema::__private::PatternQuery<'t, super::Order>,
+    base: ::dynaschema::__private::PatternQuery<
+        't,
+        super::Order,
+        ::dynaschema::query::Strong,
+    >,
     sort: ::dynaschema::__private::SortKeyPrefix,
 }
 impl<'t> UserOrdersQueryByCreatedAt<'t> {
@@ -942,7 +967,7 @@ impl<'t> UserOrdersQueryByCreatedAt<'t> {
         order_id: &<super::Order as ::dynaschema::__private::KeyField<
             14621368872412283237u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Order> {
+    ) -> ::dynaschema::Query<'t, super::Order, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -954,7 +979,7 @@ impl<'t> UserOrdersQueryByCreatedAt<'t> {
     pub fn order_id_begins_with<P>(
         self,
         text: &P,
-    ) -> ::dynaschema::Query<'t, super::Order>
+    ) -> ::dynaschema::Query<'t, super::Order, ::dynaschema::query::Strong>
     where
         P: ?Sized
             + ::dynaschema::__private::TextPrefix<
@@ -976,7 +1001,7 @@ impl<'t> UserOrdersQueryByCreatedAt<'t> {
         value: &<super::Order as ::dynaschema::__private::KeyField<
             14621368872412283237u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Order> {
+    ) -> ::dynaschema::Query<'t, super::Order, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -990,7 +1015,7 @@ impl<'t> UserOrdersQueryByCreatedAt<'t> {
         value: &<super::Order as ::dynaschema::__private::KeyField<
             14621368872412283237u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Order> {
+    ) -> ::dynaschema::Query<'t, super::Order, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1009,7 +1034,7 @@ impl<'t> UserOrdersQueryByCreatedAt<'t> {
         value: &<super::Order as ::dynaschema::__private::KeyField<
             14621368872412283237u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Order> {
+    ) -> ::dynaschema::Query<'t, super::Order, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1023,7 +1048,7 @@ impl<'t> UserOrdersQueryByCreatedAt<'t> {
         value: &<super::Order as ::dynaschema::__private::KeyField<
             14621368872412283237u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Order> {
+    ) -> ::dynaschema::Query<'t, super::Order, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1045,7 +1070,7 @@ impl<'t> UserOrdersQueryByCreatedAt<'t> {
         high: &<super::Order as ::dynaschema::__private::KeyField<
             14621368872412283237u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Order> {
+    ) -> ::dynaschema::Query<'t, super::Order, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1057,10 +1082,12 @@ impl<'t> UserOrdersQueryByCreatedAt<'t> {
         self.base.finish(attribute, sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
-    pub fn query(self) -> ::dynaschema::Query<'t, super::Order> {
+    pub fn query(
+        self,
+    ) -> ::dynaschema::Query<'t, super::Order, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
-    ::dynaschema::__query_builder_methods!('t, super::Order);
+    ::dynaschema::__query_builder_methods!('t, super::Order, strong);
 }

@@ -107,8 +107,8 @@ impl Table {
         published: &<super::Document as ::dynaschema::__private::FilterField<
             1938431367295558761u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'_, super::Document> {
-        ::dynaschema::__private::Query::new(
+    ) -> ::dynaschema::Query<'_, super::Document, ::dynaschema::query::Strong> {
+        ::dynaschema::__private::Query::with_consistency(
                 &self.inner,
                 "document_if",
                 "Document",
@@ -190,6 +190,7 @@ impl Table {
                 ),
                 ascending: true,
                 decode: ::dynaschema::__private::decode_entity::<super::Note>,
+                consistency: ::core::marker::PhantomData,
             },
             sort: ::dynaschema::__private::SortKeyPrefix::new("Note", "sk")
                 .literal("NOTE"),
@@ -224,6 +225,7 @@ impl Table {
                 ),
                 ascending: true,
                 decode: ::dynaschema::__private::decode_entity::<super::Note>,
+                consistency: ::core::marker::PhantomData,
             },
             sort: ::dynaschema::__private::SortKeyPrefix::new("Note", "lsi1sk")
                 .literal("TEXT"),
@@ -258,6 +260,7 @@ impl Table {
                 ),
                 ascending: true,
                 decode: DocumentByPagesKeys::decode,
+                consistency: ::core::marker::PhantomData,
             },
             sort: ::dynaschema::__private::SortKeyPrefix::new("Document", "gsi3sk"),
         }
@@ -293,6 +296,7 @@ impl Table {
                 decode: <super::Document as ::dynaschema::__private::Projected<
                     7214340722128489245u64,
                 >>::decode_projection,
+                consistency: ::core::marker::PhantomData,
             },
             sort: ::dynaschema::__private::SortKeyPrefix::new("Document", "gsi4sk"),
         }
@@ -396,6 +400,7 @@ impl Table {
                 ),
                 ascending: false,
                 decode: ::dynaschema::__private::decode_entity::<super::Document>,
+                consistency: ::core::marker::PhantomData,
             },
             sort: ::dynaschema::__private::SortKeyPrefix::new("Document", "gsi1sk")
                 .literal("DOC"),
@@ -430,6 +435,7 @@ impl Table {
                 ),
                 ascending: true,
                 decode: ::dynaschema::__private::decode_entity::<super::Document>,
+                consistency: ::core::marker::PhantomData,
             },
             sort: ::dynaschema::__private::SortKeyPrefix::new("Document", "gsi3sk"),
         }
@@ -463,6 +469,7 @@ impl Table {
                 ),
                 ascending: true,
                 decode: ::dynaschema::__private::decode_entity::<super::Document>,
+                consistency: ::core::marker::PhantomData,
             },
             sort: ::dynaschema::__private::SortKeyPrefix::new("Document", "gsi2sk")
                 .literal("DOC"),
@@ -497,6 +504,7 @@ impl Table {
                 ),
                 ascending: true,
                 decode: ::dynaschema::__private::decode_entity::<super::Document>,
+                consistency: ::core::marker::PhantomData,
             },
             sort: ::dynaschema::__private::SortKeyPrefix::new("Document", "gsi4sk"),
         }
@@ -654,6 +662,7 @@ impl Table {
                 ),
                 ascending: false,
                 decode: ::dynaschema::__private::decode_entity::<super::Document>,
+                consistency: ::core::marker::PhantomData,
             },
             sort: ::dynaschema::__private::SortKeyPrefix::new("Document", "gsi1sk")
                 .literal("DOC"),
@@ -688,6 +697,7 @@ impl Table {
                 ),
                 ascending: true,
                 decode: ::dynaschema::__private::decode_entity::<super::Reading>,
+                consistency: ::core::marker::PhantomData,
             },
             sort: ::dynaschema::__private::SortKeyPrefix::new("Reading", "sk"),
         }
@@ -721,6 +731,7 @@ impl Table {
                 ),
                 ascending: true,
                 decode: ::dynaschema::__private::decode_entity::<super::Revision>,
+                consistency: ::core::marker::PhantomData,
             },
             sort: ::dynaschema::__private::SortKeyPrefix::new("Revision", "sk"),
         }
@@ -859,7 +870,11 @@ pub struct DocumentWithNotes {
 /// The `document_notes` query: narrow it by `note_id`, or run it as it is.
 #[must_use = "a query does nothing until it is run"]
 pub struct DocumentNotesQuery<'t> {
-    base: ::dynaschema::__private::PatternQuery<'t, super::Note>,
+    base: ::dynaschema::__private::PatternQuery<
+        't,
+        super::Note,
+        ::dynaschema::query::Strong,
+    >,
     sort: ::dynaschema::__private::SortKeyPrefix,
 }
 impl<'t> DocumentNotesQuery<'t> {
@@ -869,7 +884,7 @@ impl<'t> DocumentNotesQuery<'t> {
         note_id: &<super::Note as ::dynaschema::__private::KeyField<
             17179036072046643707u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Note> {
+    ) -> ::dynaschema::Query<'t, super::Note, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -878,7 +893,10 @@ impl<'t> DocumentNotesQuery<'t> {
         self.base.finish(attribute, sort)
     }
     /// Only items whose `note_id` starts with `text` (text fields only).
-    pub fn note_id_begins_with<P>(self, text: &P) -> ::dynaschema::Query<'t, super::Note>
+    pub fn note_id_begins_with<P>(
+        self,
+        text: &P,
+    ) -> ::dynaschema::Query<'t, super::Note, ::dynaschema::query::Strong>
     where
         P: ?Sized
             + ::dynaschema::__private::TextPrefix<
@@ -900,7 +918,7 @@ impl<'t> DocumentNotesQuery<'t> {
         value: &<super::Note as ::dynaschema::__private::KeyField<
             17179036072046643707u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Note> {
+    ) -> ::dynaschema::Query<'t, super::Note, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -914,7 +932,7 @@ impl<'t> DocumentNotesQuery<'t> {
         value: &<super::Note as ::dynaschema::__private::KeyField<
             17179036072046643707u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Note> {
+    ) -> ::dynaschema::Query<'t, super::Note, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -928,7 +946,7 @@ impl<'t> DocumentNotesQuery<'t> {
         value: &<super::Note as ::dynaschema::__private::KeyField<
             17179036072046643707u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Note> {
+    ) -> ::dynaschema::Query<'t, super::Note, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -942,7 +960,7 @@ impl<'t> DocumentNotesQuery<'t> {
         value: &<super::Note as ::dynaschema::__private::KeyField<
             17179036072046643707u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Note> {
+    ) -> ::dynaschema::Query<'t, super::Note, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -964,7 +982,7 @@ impl<'t> DocumentNotesQuery<'t> {
         high: &<super::Note as ::dynaschema::__private::KeyField<
             17179036072046643707u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Note> {
+    ) -> ::dynaschema::Query<'t, super::Note, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -976,17 +994,23 @@ impl<'t> DocumentNotesQuery<'t> {
         self.base.finish(attribute, sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
-    pub fn query(self) -> ::dynaschema::Query<'t, super::Note> {
+    pub fn query(
+        self,
+    ) -> ::dynaschema::Query<'t, super::Note, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
-    ::dynaschema::__query_builder_methods!('t, super::Note);
+    ::dynaschema::__query_builder_methods!('t, super::Note, strong);
 }
 /// The `document_notes_by_text` query: narrow it by `text`, or run it as it is.
 #[must_use = "a query does nothing until it is run"]
 pub struct DocumentNotesByTextQuery<'t> {
-    base: ::dynaschema::__private::PatternQuery<'t, super::Note>,
+    base: ::dynaschema::__private::PatternQuery<
+        't,
+        super::Note,
+        ::dynaschema::query::Strong,
+    >,
     sort: ::dynaschema::__private::SortKeyPrefix,
 }
 impl<'t> DocumentNotesByTextQuery<'t> {
@@ -1003,7 +1027,10 @@ impl<'t> DocumentNotesByTextQuery<'t> {
         }
     }
     /// Only items whose `text` starts with `text` (text fields only).
-    pub fn text_begins_with<P>(self, text: &P) -> ::dynaschema::Query<'t, super::Note>
+    pub fn text_begins_with<P>(
+        self,
+        text: &P,
+    ) -> ::dynaschema::Query<'t, super::Note, ::dynaschema::query::Strong>
     where
         P: ?Sized
             + ::dynaschema::__private::TextPrefix<
@@ -1025,7 +1052,7 @@ impl<'t> DocumentNotesByTextQuery<'t> {
         value: &<super::Note as ::dynaschema::__private::KeyField<
             18015793717152399486u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Note> {
+    ) -> ::dynaschema::Query<'t, super::Note, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1039,7 +1066,7 @@ impl<'t> DocumentNotesByTextQuery<'t> {
         value: &<super::Note as ::dynaschema::__private::KeyField<
             18015793717152399486u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Note> {
+    ) -> ::dynaschema::Query<'t, super::Note, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1053,7 +1080,7 @@ impl<'t> DocumentNotesByTextQuery<'t> {
         value: &<super::Note as ::dynaschema::__private::KeyField<
             18015793717152399486u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Note> {
+    ) -> ::dynaschema::Query<'t, super::Note, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1067,7 +1094,7 @@ impl<'t> DocumentNotesByTextQuery<'t> {
         value: &<super::Note as ::dynaschema::__private::KeyField<
             18015793717152399486u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Note> {
+    ) -> ::dynaschema::Query<'t, super::Note, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1084,7 +1111,7 @@ impl<'t> DocumentNotesByTextQuery<'t> {
         high: &<super::Note as ::dynaschema::__private::KeyField<
             18015793717152399486u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Note> {
+    ) -> ::dynaschema::Query<'t, super::Note, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1096,17 +1123,23 @@ impl<'t> DocumentNotesByTextQuery<'t> {
         self.base.finish(attribute, sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
-    pub fn query(self) -> ::dynaschema::Query<'t, super::Note> {
+    pub fn query(
+        self,
+    ) -> ::dynaschema::Query<'t, super::Note, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
-    ::dynaschema::__query_builder_methods!('t, super::Note);
+    ::dynaschema::__query_builder_methods!('t, super::Note, strong);
 }
 /// The `document_notes_by_text` query with `text` fixed: narrow it by `note_id`, or run it.
 #[must_use = "a query does nothing until it is run"]
 pub struct DocumentNotesByTextQueryByText<'t> {
-    base: ::dynaschema::__private::PatternQuery<'t, super::Note>,
+    base: ::dynaschema::__private::PatternQuery<
+        't,
+        super::Note,
+        ::dynaschema::query::Strong,
+    >,
     sort: ::dynaschema::__private::SortKeyPrefix,
 }
 impl<'t> DocumentNotesByTextQueryByText<'t> {
@@ -1116,7 +1149,7 @@ impl<'t> DocumentNotesByTextQueryByText<'t> {
         note_id: &<super::Note as ::dynaschema::__private::KeyField<
             17179036072046643707u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Note> {
+    ) -> ::dynaschema::Query<'t, super::Note, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1125,7 +1158,10 @@ impl<'t> DocumentNotesByTextQueryByText<'t> {
         self.base.finish(attribute, sort)
     }
     /// Only items whose `note_id` starts with `text` (text fields only).
-    pub fn note_id_begins_with<P>(self, text: &P) -> ::dynaschema::Query<'t, super::Note>
+    pub fn note_id_begins_with<P>(
+        self,
+        text: &P,
+    ) -> ::dynaschema::Query<'t, super::Note, ::dynaschema::query::Strong>
     where
         P: ?Sized
             + ::dynaschema::__private::TextPrefix<
@@ -1147,7 +1183,7 @@ impl<'t> DocumentNotesByTextQueryByText<'t> {
         value: &<super::Note as ::dynaschema::__private::KeyField<
             17179036072046643707u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Note> {
+    ) -> ::dynaschema::Query<'t, super::Note, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1161,7 +1197,7 @@ impl<'t> DocumentNotesByTextQueryByText<'t> {
         value: &<super::Note as ::dynaschema::__private::KeyField<
             17179036072046643707u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Note> {
+    ) -> ::dynaschema::Query<'t, super::Note, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1175,7 +1211,7 @@ impl<'t> DocumentNotesByTextQueryByText<'t> {
         value: &<super::Note as ::dynaschema::__private::KeyField<
             17179036072046643707u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Note> {
+    ) -> ::dynaschema::Query<'t, super::Note, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1189,7 +1225,7 @@ impl<'t> DocumentNotesByTextQueryByText<'t> {
         value: &<super::Note as ::dynaschema::__private::KeyField<
             17179036072046643707u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Note> {
+    ) -> ::dynaschema::Query<'t, super::Note, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1211,7 +1247,7 @@ impl<'t> DocumentNotesByTextQueryByText<'t> {
         high: &<super::Note as ::dynaschema::__private::KeyField<
             17179036072046643707u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Note> {
+    ) -> ::dynaschema::Query<'t, super::Note, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1223,17 +1259,23 @@ impl<'t> DocumentNotesByTextQueryByText<'t> {
         self.base.finish(attribute, sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
-    pub fn query(self) -> ::dynaschema::Query<'t, super::Note> {
+    pub fn query(
+        self,
+    ) -> ::dynaschema::Query<'t, super::Note, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
-    ::dynaschema::__query_builder_methods!('t, super::Note);
+    ::dynaschema::__query_builder_methods!('t, super::Note, strong);
 }
 /// The `document_page_keys` query: narrow it by `pages`, or run it as it is.
 #[must_use = "a query does nothing until it is run"]
 pub struct DocumentPageKeysQuery<'t> {
-    base: ::dynaschema::__private::PatternQuery<'t, DocumentByPagesKeys>,
+    base: ::dynaschema::__private::PatternQuery<
+        't,
+        DocumentByPagesKeys,
+        ::dynaschema::query::Eventual,
+    >,
     sort: ::dynaschema::__private::SortKeyPrefix,
 }
 impl<'t> DocumentPageKeysQuery<'t> {
@@ -1253,7 +1295,7 @@ impl<'t> DocumentPageKeysQuery<'t> {
     pub fn pages_begins_with<P>(
         self,
         text: &P,
-    ) -> ::dynaschema::Query<'t, DocumentByPagesKeys>
+    ) -> ::dynaschema::Query<'t, DocumentByPagesKeys, ::dynaschema::query::Eventual>
     where
         P: ?Sized
             + ::dynaschema::__private::TextPrefix<
@@ -1275,7 +1317,7 @@ impl<'t> DocumentPageKeysQuery<'t> {
         value: &<super::Document as ::dynaschema::__private::KeyField<
             12322370468039915167u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, DocumentByPagesKeys> {
+    ) -> ::dynaschema::Query<'t, DocumentByPagesKeys, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1289,7 +1331,7 @@ impl<'t> DocumentPageKeysQuery<'t> {
         value: &<super::Document as ::dynaschema::__private::KeyField<
             12322370468039915167u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, DocumentByPagesKeys> {
+    ) -> ::dynaschema::Query<'t, DocumentByPagesKeys, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1303,7 +1345,7 @@ impl<'t> DocumentPageKeysQuery<'t> {
         value: &<super::Document as ::dynaschema::__private::KeyField<
             12322370468039915167u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, DocumentByPagesKeys> {
+    ) -> ::dynaschema::Query<'t, DocumentByPagesKeys, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1317,7 +1359,7 @@ impl<'t> DocumentPageKeysQuery<'t> {
         value: &<super::Document as ::dynaschema::__private::KeyField<
             12322370468039915167u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, DocumentByPagesKeys> {
+    ) -> ::dynaschema::Query<'t, DocumentByPagesKeys, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1334,7 +1376,7 @@ impl<'t> DocumentPageKeysQuery<'t> {
         high: &<super::Document as ::dynaschema::__private::KeyField<
             12322370468039915167u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, DocumentByPagesKeys> {
+    ) -> ::dynaschema::Query<'t, DocumentByPagesKeys, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1346,17 +1388,23 @@ impl<'t> DocumentPageKeysQuery<'t> {
         self.base.finish(attribute, sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
-    pub fn query(self) -> ::dynaschema::Query<'t, DocumentByPagesKeys> {
+    pub fn query(
+        self,
+    ) -> ::dynaschema::Query<'t, DocumentByPagesKeys, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
-    ::dynaschema::__query_builder_methods!('t, DocumentByPagesKeys);
+    ::dynaschema::__query_builder_methods!('t, DocumentByPagesKeys, eventual);
 }
 /// The `document_page_keys` query with `pages` fixed: narrow it by `doc_id`, or run it.
 #[must_use = "a query does nothing until it is run"]
 pub struct DocumentPageKeysQueryByPages<'t> {
-    base: ::dynaschema::__private::PatternQuery<'t, DocumentByPagesKeys>,
+    base: ::dynaschema::__private::PatternQuery<
+        't,
+        DocumentByPagesKeys,
+        ::dynaschema::query::Eventual,
+    >,
     sort: ::dynaschema::__private::SortKeyPrefix,
 }
 impl<'t> DocumentPageKeysQueryByPages<'t> {
@@ -1366,7 +1414,7 @@ impl<'t> DocumentPageKeysQueryByPages<'t> {
         doc_id: &<super::Document as ::dynaschema::__private::KeyField<
             5989311785065432611u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, DocumentByPagesKeys> {
+    ) -> ::dynaschema::Query<'t, DocumentByPagesKeys, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1378,7 +1426,7 @@ impl<'t> DocumentPageKeysQueryByPages<'t> {
     pub fn doc_id_begins_with<P>(
         self,
         text: &P,
-    ) -> ::dynaschema::Query<'t, DocumentByPagesKeys>
+    ) -> ::dynaschema::Query<'t, DocumentByPagesKeys, ::dynaschema::query::Eventual>
     where
         P: ?Sized
             + ::dynaschema::__private::TextPrefix<
@@ -1400,7 +1448,7 @@ impl<'t> DocumentPageKeysQueryByPages<'t> {
         value: &<super::Document as ::dynaschema::__private::KeyField<
             5989311785065432611u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, DocumentByPagesKeys> {
+    ) -> ::dynaschema::Query<'t, DocumentByPagesKeys, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1414,7 +1462,7 @@ impl<'t> DocumentPageKeysQueryByPages<'t> {
         value: &<super::Document as ::dynaschema::__private::KeyField<
             5989311785065432611u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, DocumentByPagesKeys> {
+    ) -> ::dynaschema::Query<'t, DocumentByPagesKeys, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1428,7 +1476,7 @@ impl<'t> DocumentPageKeysQueryByPages<'t> {
         value: &<super::Document as ::dynaschema::__private::KeyField<
             5989311785065432611u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, DocumentByPagesKeys> {
+    ) -> ::dynaschema::Query<'t, DocumentByPagesKeys, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1442,7 +1490,7 @@ impl<'t> DocumentPageKeysQueryByPages<'t> {
         value: &<super::Document as ::dynaschema::__private::KeyField<
             5989311785065432611u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, DocumentByPagesKeys> {
+    ) -> ::dynaschema::Query<'t, DocumentByPagesKeys, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1459,7 +1507,7 @@ impl<'t> DocumentPageKeysQueryByPages<'t> {
         high: &<super::Document as ::dynaschema::__private::KeyField<
             5989311785065432611u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, DocumentByPagesKeys> {
+    ) -> ::dynaschema::Query<'t, DocumentByPagesKeys, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1471,17 +1519,23 @@ impl<'t> DocumentPageKeysQueryByPages<'t> {
         self.base.finish(attribute, sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
-    pub fn query(self) -> ::dynaschema::Query<'t, DocumentByPagesKeys> {
+    pub fn query(
+        self,
+    ) -> ::dynaschema::Query<'t, DocumentByPagesKeys, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
-    ::dynaschema::__query_builder_methods!('t, DocumentByPagesKeys);
+    ::dynaschema::__query_builder_methods!('t, DocumentByPagesKeys, eventual);
 }
 /// The `document_titles` query: narrow it by `title`, or run it as it is.
 #[must_use = "a query does nothing until it is run"]
 pub struct DocumentTitlesQuery<'t> {
-    base: ::dynaschema::__private::PatternQuery<'t, DocumentByTitleProjection>,
+    base: ::dynaschema::__private::PatternQuery<
+        't,
+        DocumentByTitleProjection,
+        ::dynaschema::query::Eventual,
+    >,
     sort: ::dynaschema::__private::SortKeyPrefix,
 }
 impl<'t> DocumentTitlesQuery<'t> {
@@ -1501,7 +1555,11 @@ impl<'t> DocumentTitlesQuery<'t> {
     pub fn title_begins_with<P>(
         self,
         text: &P,
-    ) -> ::dynaschema::Query<'t, DocumentByTitleProjection>
+    ) -> ::dynaschema::Query<
+        't,
+        DocumentByTitleProjection,
+        ::dynaschema::query::Eventual,
+    >
     where
         P: ?Sized
             + ::dynaschema::__private::TextPrefix<
@@ -1523,7 +1581,11 @@ impl<'t> DocumentTitlesQuery<'t> {
         value: &<super::Document as ::dynaschema::__private::KeyField<
             15722393318163439657u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, DocumentByTitleProjection> {
+    ) -> ::dynaschema::Query<
+        't,
+        DocumentByTitleProjection,
+        ::dynaschema::query::Eventual,
+    > {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1537,7 +1599,11 @@ impl<'t> DocumentTitlesQuery<'t> {
         value: &<super::Document as ::dynaschema::__private::KeyField<
             15722393318163439657u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, DocumentByTitleProjection> {
+    ) -> ::dynaschema::Query<
+        't,
+        DocumentByTitleProjection,
+        ::dynaschema::query::Eventual,
+    > {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1551,7 +1617,11 @@ impl<'t> DocumentTitlesQuery<'t> {
         value: &<super::Document as ::dynaschema::__private::KeyField<
             15722393318163439657u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, DocumentByTitleProjection> {
+    ) -> ::dynaschema::Query<
+        't,
+        DocumentByTitleProjection,
+        ::dynaschema::query::Eventual,
+    > {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1565,7 +1635,11 @@ impl<'t> DocumentTitlesQuery<'t> {
         value: &<super::Document as ::dynaschema::__private::KeyField<
             15722393318163439657u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, DocumentByTitleProjection> {
+    ) -> ::dynaschema::Query<
+        't,
+        DocumentByTitleProjection,
+        ::dynaschema::query::Eventual,
+    > {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1582,7 +1656,11 @@ impl<'t> DocumentTitlesQuery<'t> {
         high: &<super::Document as ::dynaschema::__private::KeyField<
             15722393318163439657u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, DocumentByTitleProjection> {
+    ) -> ::dynaschema::Query<
+        't,
+        DocumentByTitleProjection,
+        ::dynaschema::query::Eventual,
+    > {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1594,17 +1672,27 @@ impl<'t> DocumentTitlesQuery<'t> {
         self.base.finish(attribute, sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
-    pub fn query(self) -> ::dynaschema::Query<'t, DocumentByTitleProjection> {
+    pub fn query(
+        self,
+    ) -> ::dynaschema::Query<
+        't,
+        DocumentByTitleProjection,
+        ::dynaschema::query::Eventual,
+    > {
         let attribute = self.sort.attribute();
         let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
-    ::dynaschema::__query_builder_methods!('t, DocumentByTitleProjection);
+    ::dynaschema::__query_builder_methods!('t, DocumentByTitleProjection, eventual);
 }
 /// The `document_titles` query with `title` fixed: narrow it by `doc_id`, or run it.
 #[must_use = "a query does nothing until it is run"]
 pub struct DocumentTitlesQueryByTitle<'t> {
-    base: ::dynaschema::__private::PatternQuery<'t, DocumentByTitleProjection>,
+    base: ::dynaschema::__private::PatternQuery<
+        't,
+        DocumentByTitleProjection,
+        ::dynaschema::query::Eventual,
+    >,
     sort: ::dynaschema::__private::SortKeyPrefix,
 }
 impl<'t> DocumentTitlesQueryByTitle<'t> {
@@ -1614,7 +1702,11 @@ impl<'t> DocumentTitlesQueryByTitle<'t> {
         doc_id: &<super::Document as ::dynaschema::__private::KeyField<
             5989311785065432611u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, DocumentByTitleProjection> {
+    ) -> ::dynaschema::Query<
+        't,
+        DocumentByTitleProjection,
+        ::dynaschema::query::Eventual,
+    > {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1626,7 +1718,11 @@ impl<'t> DocumentTitlesQueryByTitle<'t> {
     pub fn doc_id_begins_with<P>(
         self,
         text: &P,
-    ) -> ::dynaschema::Query<'t, DocumentByTitleProjection>
+    ) -> ::dynaschema::Query<
+        't,
+        DocumentByTitleProjection,
+        ::dynaschema::query::Eventual,
+    >
     where
         P: ?Sized
             + ::dynaschema::__private::TextPrefix<
@@ -1648,7 +1744,11 @@ impl<'t> DocumentTitlesQueryByTitle<'t> {
         value: &<super::Document as ::dynaschema::__private::KeyField<
             5989311785065432611u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, DocumentByTitleProjection> {
+    ) -> ::dynaschema::Query<
+        't,
+        DocumentByTitleProjection,
+        ::dynaschema::query::Eventual,
+    > {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1662,7 +1762,11 @@ impl<'t> DocumentTitlesQueryByTitle<'t> {
         value: &<super::Document as ::dynaschema::__private::KeyField<
             5989311785065432611u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, DocumentByTitleProjection> {
+    ) -> ::dynaschema::Query<
+        't,
+        DocumentByTitleProjection,
+        ::dynaschema::query::Eventual,
+    > {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1676,7 +1780,11 @@ impl<'t> DocumentTitlesQueryByTitle<'t> {
         value: &<super::Document as ::dynaschema::__private::KeyField<
             5989311785065432611u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, DocumentByTitleProjection> {
+    ) -> ::dynaschema::Query<
+        't,
+        DocumentByTitleProjection,
+        ::dynaschema::query::Eventual,
+    > {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1690,7 +1798,11 @@ impl<'t> DocumentTitlesQueryByTitle<'t> {
         value: &<super::Document as ::dynaschema::__private::KeyField<
             5989311785065432611u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, DocumentByTitleProjection> {
+    ) -> ::dynaschema::Query<
+        't,
+        DocumentByTitleProjection,
+        ::dynaschema::query::Eventual,
+    > {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1707,7 +1819,11 @@ impl<'t> DocumentTitlesQueryByTitle<'t> {
         high: &<super::Document as ::dynaschema::__private::KeyField<
             5989311785065432611u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, DocumentByTitleProjection> {
+    ) -> ::dynaschema::Query<
+        't,
+        DocumentByTitleProjection,
+        ::dynaschema::query::Eventual,
+    > {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1719,17 +1835,27 @@ impl<'t> DocumentTitlesQueryByTitle<'t> {
         self.base.finish(attribute, sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
-    pub fn query(self) -> ::dynaschema::Query<'t, DocumentByTitleProjection> {
+    pub fn query(
+        self,
+    ) -> ::dynaschema::Query<
+        't,
+        DocumentByTitleProjection,
+        ::dynaschema::query::Eventual,
+    > {
         let attribute = self.sort.attribute();
         let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
-    ::dynaschema::__query_builder_methods!('t, DocumentByTitleProjection);
+    ::dynaschema::__query_builder_methods!('t, DocumentByTitleProjection, eventual);
 }
 /// The `documents_by_owner` query: narrow it by `created_at`, or run it as it is.
 #[must_use = "a query does nothing until it is run"]
 pub struct DocumentsByOwnerQuery<'t> {
-    base: ::dynaschema::__private::PatternQuery<'t, super::Document>,
+    base: ::dynaschema::__private::PatternQuery<
+        't,
+        super::Document,
+        ::dynaschema::query::Eventual,
+    >,
     sort: ::dynaschema::__private::SortKeyPrefix,
 }
 impl<'t> DocumentsByOwnerQuery<'t> {
@@ -1749,7 +1875,7 @@ impl<'t> DocumentsByOwnerQuery<'t> {
     pub fn created_at_begins_with<P>(
         self,
         text: &P,
-    ) -> ::dynaschema::Query<'t, super::Document>
+    ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual>
     where
         P: ?Sized
             + ::dynaschema::__private::TextPrefix<
@@ -1771,7 +1897,7 @@ impl<'t> DocumentsByOwnerQuery<'t> {
         value: &<super::Document as ::dynaschema::__private::KeyField<
             15305684345603307897u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Document> {
+    ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1790,7 +1916,7 @@ impl<'t> DocumentsByOwnerQuery<'t> {
         value: &<super::Document as ::dynaschema::__private::KeyField<
             15305684345603307897u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Document> {
+    ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1809,7 +1935,7 @@ impl<'t> DocumentsByOwnerQuery<'t> {
         value: &<super::Document as ::dynaschema::__private::KeyField<
             15305684345603307897u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Document> {
+    ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1828,7 +1954,7 @@ impl<'t> DocumentsByOwnerQuery<'t> {
         value: &<super::Document as ::dynaschema::__private::KeyField<
             15305684345603307897u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Document> {
+    ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1850,7 +1976,7 @@ impl<'t> DocumentsByOwnerQuery<'t> {
         high: &<super::Document as ::dynaschema::__private::KeyField<
             15305684345603307897u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Document> {
+    ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1862,17 +1988,23 @@ impl<'t> DocumentsByOwnerQuery<'t> {
         self.base.finish(attribute, sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
-    pub fn query(self) -> ::dynaschema::Query<'t, super::Document> {
+    pub fn query(
+        self,
+    ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
-    ::dynaschema::__query_builder_methods!('t, super::Document);
+    ::dynaschema::__query_builder_methods!('t, super::Document, eventual);
 }
 /// The `documents_by_owner` query with `created_at` fixed: narrow it by `doc_id`, or run it.
 #[must_use = "a query does nothing until it is run"]
 pub struct DocumentsByOwnerQueryByCreatedAt<'t> {
-    base: ::dynaschema::__private::PatternQuery<'t, super::Document>,
+    base: ::dynaschema::__private::PatternQuery<
+        't,
+        super::Document,
+        ::dynaschema::query::Eventual,
+    >,
     sort: ::dynaschema::__private::SortKeyPrefix,
 }
 impl<'t> DocumentsByOwnerQueryByCreatedAt<'t> {
@@ -1882,7 +2014,7 @@ impl<'t> DocumentsByOwnerQueryByCreatedAt<'t> {
         doc_id: &<super::Document as ::dynaschema::__private::KeyField<
             5989311785065432611u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Document> {
+    ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1894,7 +2026,7 @@ impl<'t> DocumentsByOwnerQueryByCreatedAt<'t> {
     pub fn doc_id_begins_with<P>(
         self,
         text: &P,
-    ) -> ::dynaschema::Query<'t, super::Document>
+    ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual>
     where
         P: ?Sized
             + ::dynaschema::__private::TextPrefix<
@@ -1916,7 +2048,7 @@ impl<'t> DocumentsByOwnerQueryByCreatedAt<'t> {
         value: &<super::Document as ::dynaschema::__private::KeyField<
             5989311785065432611u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Document> {
+    ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1930,7 +2062,7 @@ impl<'t> DocumentsByOwnerQueryByCreatedAt<'t> {
         value: &<super::Document as ::dynaschema::__private::KeyField<
             5989311785065432611u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Document> {
+    ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1944,7 +2076,7 @@ impl<'t> DocumentsByOwnerQueryByCreatedAt<'t> {
         value: &<super::Document as ::dynaschema::__private::KeyField<
             5989311785065432611u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Document> {
+    ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1958,7 +2090,7 @@ impl<'t> DocumentsByOwnerQueryByCreatedAt<'t> {
         value: &<super::Document as ::dynaschema::__private::KeyField<
             5989311785065432611u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Document> {
+    ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1975,7 +2107,7 @@ impl<'t> DocumentsByOwnerQueryByCreatedAt<'t> {
         high: &<super::Document as ::dynaschema::__private::KeyField<
             5989311785065432611u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Document> {
+    ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1987,17 +2119,23 @@ impl<'t> DocumentsByOwnerQueryByCreatedAt<'t> {
         self.base.finish(attribute, sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
-    pub fn query(self) -> ::dynaschema::Query<'t, super::Document> {
+    pub fn query(
+        self,
+    ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
-    ::dynaschema::__query_builder_methods!('t, super::Document);
+    ::dynaschema::__query_builder_methods!('t, super::Document, eventual);
 }
 /// The `documents_by_pages` query: narrow it by `pages`, or run it as it is.
 #[must_use = "a query does nothing until it is run"]
 pub struct DocumentsByPagesQuery<'t> {
-    base: ::dynaschema::__private::PatternQuery<'t, super::Document>,
+    base: ::dynaschema::__private::PatternQuery<
+        't,
+        super::Document,
+        ::dynaschema::query::Eventual,
+    >,
     sort: ::dynaschema::__private::SortKeyPrefix,
 }
 impl<'t> DocumentsByPagesQuery<'t> {
@@ -2017,7 +2155,7 @@ impl<'t> DocumentsByPagesQuery<'t> {
     pub fn pages_begins_with<P>(
         self,
         text: &P,
-    ) -> ::dynaschema::Query<'t, super::Document>
+    ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual>
     where
         P: ?Sized
             + ::dynaschema::__private::TextPrefix<
@@ -2039,7 +2177,7 @@ impl<'t> DocumentsByPagesQuery<'t> {
         value: &<super::Document as ::dynaschema::__private::KeyField<
             12322370468039915167u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Document> {
+    ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -2053,7 +2191,7 @@ impl<'t> DocumentsByPagesQuery<'t> {
         value: &<super::Document as ::dynaschema::__private::KeyField<
             12322370468039915167u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Document> {
+    ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -2067,7 +2205,7 @@ impl<'t> DocumentsByPagesQuery<'t> {
         value: &<super::Document as ::dynaschema::__private::KeyField<
             12322370468039915167u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Document> {
+    ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -2081,7 +2219,7 @@ impl<'t> DocumentsByPagesQuery<'t> {
         value: &<super::Document as ::dynaschema::__private::KeyField<
             12322370468039915167u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Document> {
+    ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -2098,7 +2236,7 @@ impl<'t> DocumentsByPagesQuery<'t> {
         high: &<super::Document as ::dynaschema::__private::KeyField<
             12322370468039915167u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Document> {
+    ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -2110,17 +2248,23 @@ impl<'t> DocumentsByPagesQuery<'t> {
         self.base.finish(attribute, sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
-    pub fn query(self) -> ::dynaschema::Query<'t, super::Document> {
+    pub fn query(
+        self,
+    ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
-    ::dynaschema::__query_builder_methods!('t, super::Document);
+    ::dynaschema::__query_builder_methods!('t, super::Document, eventual);
 }
 /// The `documents_by_pages` query with `pages` fixed: narrow it by `doc_id`, or run it.
 #[must_use = "a query does nothing until it is run"]
 pub struct DocumentsByPagesQueryByPages<'t> {
-    base: ::dynaschema::__private::PatternQuery<'t, super::Document>,
+    base: ::dynaschema::__private::PatternQuery<
+        't,
+        super::Document,
+        ::dynaschema::query::Eventual,
+    >,
     sort: ::dynaschema::__private::SortKeyPrefix,
 }
 impl<'t> DocumentsByPagesQueryByPages<'t> {
@@ -2130,7 +2274,7 @@ impl<'t> DocumentsByPagesQueryByPages<'t> {
         doc_id: &<super::Document as ::dynaschema::__private::KeyField<
             5989311785065432611u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Document> {
+    ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -2142,7 +2286,7 @@ impl<'t> DocumentsByPagesQueryByPages<'t> {
     pub fn doc_id_begins_with<P>(
         self,
         text: &P,
-    ) -> ::dynaschema::Query<'t, super::Document>
+    ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual>
     where
         P: ?Sized
             + ::dynaschema::__private::TextPrefix<
@@ -2164,7 +2308,7 @@ impl<'t> DocumentsByPagesQueryByPages<'t> {
         value: &<super::Document as ::dynaschema::__private::KeyField<
             5989311785065432611u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Document> {
+    ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -2178,7 +2322,7 @@ impl<'t> DocumentsByPagesQueryByPages<'t> {
         value: &<super::Document as ::dynaschema::__private::KeyField<
             5989311785065432611u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Document> {
+    ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -2192,7 +2336,7 @@ impl<'t> DocumentsByPagesQueryByPages<'t> {
         value: &<super::Document as ::dynaschema::__private::KeyField<
             5989311785065432611u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Document> {
+    ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -2206,7 +2350,7 @@ impl<'t> DocumentsByPagesQueryByPages<'t> {
         value: &<super::Document as ::dynaschema::__private::KeyField<
             5989311785065432611u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Document> {
+    ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -2223,7 +2367,7 @@ impl<'t> DocumentsByPagesQueryByPages<'t> {
         high: &<super::Document as ::dynaschema::__private::KeyField<
             5989311785065432611u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Document> {
+    ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -2235,17 +2379,23 @@ impl<'t> DocumentsByPagesQueryByPages<'t> {
         self.base.finish(attribute, sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
-    pub fn query(self) -> ::dynaschema::Query<'t, super::Document> {
+    pub fn query(
+        self,
+    ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
-    ::dynaschema::__query_builder_methods!('t, super::Document);
+    ::dynaschema::__query_builder_methods!('t, super::Document, eventual);
 }
 /// The `documents_by_tag` query: narrow it by `doc_id`, or run it as it is.
 #[must_use = "a query does nothing until it is run"]
 pub struct DocumentsByTagQuery<'t> {
-    base: ::dynaschema::__private::PatternQuery<'t, super::Document>,
+    base: ::dynaschema::__private::PatternQuery<
+        't,
+        super::Document,
+        ::dynaschema::query::Eventual,
+    >,
     sort: ::dynaschema::__private::SortKeyPrefix,
 }
 impl<'t> DocumentsByTagQuery<'t> {
@@ -2255,7 +2405,7 @@ impl<'t> DocumentsByTagQuery<'t> {
         doc_id: &<super::Document as ::dynaschema::__private::KeyField<
             5989311785065432611u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Document> {
+    ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -2267,7 +2417,7 @@ impl<'t> DocumentsByTagQuery<'t> {
     pub fn doc_id_begins_with<P>(
         self,
         text: &P,
-    ) -> ::dynaschema::Query<'t, super::Document>
+    ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual>
     where
         P: ?Sized
             + ::dynaschema::__private::TextPrefix<
@@ -2289,7 +2439,7 @@ impl<'t> DocumentsByTagQuery<'t> {
         value: &<super::Document as ::dynaschema::__private::KeyField<
             5989311785065432611u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Document> {
+    ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -2303,7 +2453,7 @@ impl<'t> DocumentsByTagQuery<'t> {
         value: &<super::Document as ::dynaschema::__private::KeyField<
             5989311785065432611u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Document> {
+    ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -2317,7 +2467,7 @@ impl<'t> DocumentsByTagQuery<'t> {
         value: &<super::Document as ::dynaschema::__private::KeyField<
             5989311785065432611u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Document> {
+    ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -2331,7 +2481,7 @@ impl<'t> DocumentsByTagQuery<'t> {
         value: &<super::Document as ::dynaschema::__private::KeyField<
             5989311785065432611u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Document> {
+    ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -2348,7 +2498,7 @@ impl<'t> DocumentsByTagQuery<'t> {
         high: &<super::Document as ::dynaschema::__private::KeyField<
             5989311785065432611u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Document> {
+    ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -2360,17 +2510,23 @@ impl<'t> DocumentsByTagQuery<'t> {
         self.base.finish(attribute, sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
-    pub fn query(self) -> ::dynaschema::Query<'t, super::Document> {
+    pub fn query(
+        self,
+    ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
-    ::dynaschema::__query_builder_methods!('t, super::Document);
+    ::dynaschema::__query_builder_methods!('t, super::Document, eventual);
 }
 /// The `documents_by_title` query: narrow it by `title`, or run it as it is.
 #[must_use = "a query does nothing until it is run"]
 pub struct DocumentsByTitleQuery<'t> {
-    base: ::dynaschema::__private::PatternQuery<'t, super::Document>,
+    base: ::dynaschema::__private::PatternQuery<
+        't,
+        super::Document,
+        ::dynaschema::query::Eventual,
+    >,
     sort: ::dynaschema::__private::SortKeyPrefix,
 }
 impl<'t> DocumentsByTitleQuery<'t> {
@@ -2390,7 +2546,7 @@ impl<'t> DocumentsByTitleQuery<'t> {
     pub fn title_begins_with<P>(
         self,
         text: &P,
-    ) -> ::dynaschema::Query<'t, super::Document>
+    ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual>
     where
         P: ?Sized
             + ::dynaschema::__private::TextPrefix<
@@ -2412,7 +2568,7 @@ impl<'t> DocumentsByTitleQuery<'t> {
         value: &<super::Document as ::dynaschema::__private::KeyField<
             15722393318163439657u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Document> {
+    ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -2426,7 +2582,7 @@ impl<'t> DocumentsByTitleQuery<'t> {
         value: &<super::Document as ::dynaschema::__private::KeyField<
             15722393318163439657u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Document> {
+    ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -2440,7 +2596,7 @@ impl<'t> DocumentsByTitleQuery<'t> {
         value: &<super::Document as ::dynaschema::__private::KeyField<
             15722393318163439657u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Document> {
+    ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -2454,7 +2610,7 @@ impl<'t> DocumentsByTitleQuery<'t> {
         value: &<super::Document as ::dynaschema::__private::KeyField<
             15722393318163439657u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Document> {
+    ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -2471,7 +2627,7 @@ impl<'t> DocumentsByTitleQuery<'t> {
         high: &<super::Document as ::dynaschema::__private::KeyField<
             15722393318163439657u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Document> {
+    ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -2483,17 +2639,23 @@ impl<'t> DocumentsByTitleQuery<'t> {
         self.base.finish(attribute, sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
-    pub fn query(self) -> ::dynaschema::Query<'t, super::Document> {
+    pub fn query(
+        self,
+    ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
-    ::dynaschema::__query_builder_methods!('t, super::Document);
+    ::dynaschema::__query_builder_methods!('t, super::Document, eventual);
 }
 /// The `documents_by_title` query with `title` fixed: narrow it by `doc_id`, or run it.
 #[must_use = "a query does nothing until it is run"]
 pub struct DocumentsByTitleQueryByTitle<'t> {
-    base: ::dynaschema::__private::PatternQuery<'t, super::Document>,
+    base: ::dynaschema::__private::PatternQuery<
+        't,
+        super::Document,
+        ::dynaschema::query::Eventual,
+    >,
     sort: ::dynaschema::__private::SortKeyPrefix,
 }
 impl<'t> DocumentsByTitleQueryByTitle<'t> {
@@ -2503,7 +2665,7 @@ impl<'t> DocumentsByTitleQueryByTitle<'t> {
         doc_id: &<super::Document as ::dynaschema::__private::KeyField<
             5989311785065432611u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Document> {
+    ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -2515,7 +2677,7 @@ impl<'t> DocumentsByTitleQueryByTitle<'t> {
     pub fn doc_id_begins_with<P>(
         self,
         text: &P,
-    ) -> ::dynaschema::Query<'t, super::Document>
+    ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual>
     where
         P: ?Sized
             + ::dynaschema::__private::TextPrefix<
@@ -2537,7 +2699,7 @@ impl<'t> DocumentsByTitleQueryByTitle<'t> {
         value: &<super::Document as ::dynaschema::__private::KeyField<
             5989311785065432611u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Document> {
+    ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -2551,7 +2713,7 @@ impl<'t> DocumentsByTitleQueryByTitle<'t> {
         value: &<super::Document as ::dynaschema::__private::KeyField<
             5989311785065432611u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Document> {
+    ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -2565,7 +2727,7 @@ impl<'t> DocumentsByTitleQueryByTitle<'t> {
         value: &<super::Document as ::dynaschema::__private::KeyField<
             5989311785065432611u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Document> {
+    ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -2579,7 +2741,7 @@ impl<'t> DocumentsByTitleQueryByTitle<'t> {
         value: &<super::Document as ::dynaschema::__private::KeyField<
             5989311785065432611u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Document> {
+    ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -2596,7 +2758,7 @@ impl<'t> DocumentsByTitleQueryByTitle<'t> {
         high: &<super::Document as ::dynaschema::__private::KeyField<
             5989311785065432611u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Document> {
+    ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -2608,17 +2770,23 @@ impl<'t> DocumentsByTitleQueryByTitle<'t> {
         self.base.finish(attribute, sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
-    pub fn query(self) -> ::dynaschema::Query<'t, super::Document> {
+    pub fn query(
+        self,
+    ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
-    ::dynaschema::__query_builder_methods!('t, super::Document);
+    ::dynaschema::__query_builder_methods!('t, super::Document, eventual);
 }
 /// The `owner_documents_matching` query: narrow it by `created_at`, or run it as it is.
 #[must_use = "a query does nothing until it is run"]
 pub struct OwnerDocumentsMatchingQuery<'t> {
-    base: ::dynaschema::__private::PatternQuery<'t, super::Document>,
+    base: ::dynaschema::__private::PatternQuery<
+        't,
+        super::Document,
+        ::dynaschema::query::Eventual,
+    >,
     sort: ::dynaschema::__private::SortKeyPrefix,
 }
 impl<'t> OwnerDocumentsMatchingQuery<'t> {
@@ -2638,7 +2806,7 @@ impl<'t> OwnerDocumentsMatchingQuery<'t> {
     pub fn created_at_begins_with<P>(
         self,
         text: &P,
-    ) -> ::dynaschema::Query<'t, super::Document>
+    ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual>
     where
         P: ?Sized
             + ::dynaschema::__private::TextPrefix<
@@ -2660,7 +2828,7 @@ impl<'t> OwnerDocumentsMatchingQuery<'t> {
         value: &<super::Document as ::dynaschema::__private::KeyField<
             15305684345603307897u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Document> {
+    ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -2679,7 +2847,7 @@ impl<'t> OwnerDocumentsMatchingQuery<'t> {
         value: &<super::Document as ::dynaschema::__private::KeyField<
             15305684345603307897u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Document> {
+    ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -2698,7 +2866,7 @@ impl<'t> OwnerDocumentsMatchingQuery<'t> {
         value: &<super::Document as ::dynaschema::__private::KeyField<
             15305684345603307897u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Document> {
+    ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -2717,7 +2885,7 @@ impl<'t> OwnerDocumentsMatchingQuery<'t> {
         value: &<super::Document as ::dynaschema::__private::KeyField<
             15305684345603307897u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Document> {
+    ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -2739,7 +2907,7 @@ impl<'t> OwnerDocumentsMatchingQuery<'t> {
         high: &<super::Document as ::dynaschema::__private::KeyField<
             15305684345603307897u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Document> {
+    ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -2751,17 +2919,23 @@ impl<'t> OwnerDocumentsMatchingQuery<'t> {
         self.base.finish(attribute, sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
-    pub fn query(self) -> ::dynaschema::Query<'t, super::Document> {
+    pub fn query(
+        self,
+    ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
-    ::dynaschema::__query_builder_methods!('t, super::Document);
+    ::dynaschema::__query_builder_methods!('t, super::Document, eventual);
 }
 /// The `owner_documents_matching` query with `created_at` fixed: narrow it by `doc_id`, or run it.
 #[must_use = "a query does nothing until it is run"]
 pub struct OwnerDocumentsMatchingQueryByCreatedAt<'t> {
-    base: ::dynaschema::__private::PatternQuery<'t, super::Document>,
+    base: ::dynaschema::__private::PatternQuery<
+        't,
+        super::Document,
+        ::dynaschema::query::Eventual,
+    >,
     sort: ::dynaschema::__private::SortKeyPrefix,
 }
 impl<'t> OwnerDocumentsMatchingQueryByCreatedAt<'t> {
@@ -2771,7 +2945,7 @@ impl<'t> OwnerDocumentsMatchingQueryByCreatedAt<'t> {
         doc_id: &<super::Document as ::dynaschema::__private::KeyField<
             5989311785065432611u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Document> {
+    ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -2783,7 +2957,7 @@ impl<'t> OwnerDocumentsMatchingQueryByCreatedAt<'t> {
     pub fn doc_id_begins_with<P>(
         self,
         text: &P,
-    ) -> ::dynaschema::Query<'t, super::Document>
+    ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual>
     where
         P: ?Sized
             + ::dynaschema::__private::TextPrefix<
@@ -2805,7 +2979,7 @@ impl<'t> OwnerDocumentsMatchingQueryByCreatedAt<'t> {
         value: &<super::Document as ::dynaschema::__private::KeyField<
             5989311785065432611u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Document> {
+    ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -2819,7 +2993,7 @@ impl<'t> OwnerDocumentsMatchingQueryByCreatedAt<'t> {
         value: &<super::Document as ::dynaschema::__private::KeyField<
             5989311785065432611u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Document> {
+    ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -2833,7 +3007,7 @@ impl<'t> OwnerDocumentsMatchingQueryByCreatedAt<'t> {
         value: &<super::Document as ::dynaschema::__private::KeyField<
             5989311785065432611u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Document> {
+    ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -2847,7 +3021,7 @@ impl<'t> OwnerDocumentsMatchingQueryByCreatedAt<'t> {
         value: &<super::Document as ::dynaschema::__private::KeyField<
             5989311785065432611u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Document> {
+    ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -2864,7 +3038,7 @@ impl<'t> OwnerDocumentsMatchingQueryByCreatedAt<'t> {
         high: &<super::Document as ::dynaschema::__private::KeyField<
             5989311785065432611u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Document> {
+    ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -2876,17 +3050,23 @@ impl<'t> OwnerDocumentsMatchingQueryByCreatedAt<'t> {
         self.base.finish(attribute, sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
-    pub fn query(self) -> ::dynaschema::Query<'t, super::Document> {
+    pub fn query(
+        self,
+    ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
-    ::dynaschema::__query_builder_methods!('t, super::Document);
+    ::dynaschema::__query_builder_methods!('t, super::Document, eventual);
 }
 /// The `readings` query: narrow it by `value`, or run it as it is.
 #[must_use = "a query does nothing until it is run"]
 pub struct ReadingsQuery<'t> {
-    base: ::dynaschema::__private::PatternQuery<'t, super::Reading>,
+    base: ::dynaschema::__private::PatternQuery<
+        't,
+        super::Reading,
+        ::dynaschema::query::Strong,
+    >,
     sort: ::dynaschema::__private::SortKeyPrefix,
 }
 impl<'t> ReadingsQuery<'t> {
@@ -2906,7 +3086,7 @@ impl<'t> ReadingsQuery<'t> {
     pub fn value_begins_with<P>(
         self,
         text: &P,
-    ) -> ::dynaschema::Query<'t, super::Reading>
+    ) -> ::dynaschema::Query<'t, super::Reading, ::dynaschema::query::Strong>
     where
         P: ?Sized
             + ::dynaschema::__private::TextPrefix<
@@ -2928,7 +3108,7 @@ impl<'t> ReadingsQuery<'t> {
         value: &<super::Reading as ::dynaschema::__private::KeyField<
             8999596768310594794u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Reading> {
+    ) -> ::dynaschema::Query<'t, super::Reading, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -2942,7 +3122,7 @@ impl<'t> ReadingsQuery<'t> {
         value: &<super::Reading as ::dynaschema::__private::KeyField<
             8999596768310594794u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Reading> {
+    ) -> ::dynaschema::Query<'t, super::Reading, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -2956,7 +3136,7 @@ impl<'t> ReadingsQuery<'t> {
         value: &<super::Reading as ::dynaschema::__private::KeyField<
             8999596768310594794u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Reading> {
+    ) -> ::dynaschema::Query<'t, super::Reading, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -2970,7 +3150,7 @@ impl<'t> ReadingsQuery<'t> {
         value: &<super::Reading as ::dynaschema::__private::KeyField<
             8999596768310594794u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Reading> {
+    ) -> ::dynaschema::Query<'t, super::Reading, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -2987,7 +3167,7 @@ impl<'t> ReadingsQuery<'t> {
         high: &<super::Reading as ::dynaschema::__private::KeyField<
             8999596768310594794u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Reading> {
+    ) -> ::dynaschema::Query<'t, super::Reading, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -2999,17 +3179,23 @@ impl<'t> ReadingsQuery<'t> {
         self.base.finish(attribute, sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
-    pub fn query(self) -> ::dynaschema::Query<'t, super::Reading> {
+    pub fn query(
+        self,
+    ) -> ::dynaschema::Query<'t, super::Reading, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
-    ::dynaschema::__query_builder_methods!('t, super::Reading);
+    ::dynaschema::__query_builder_methods!('t, super::Reading, strong);
 }
 /// The `readings` query with `value` fixed: narrow it by `reading_id`, or run it.
 #[must_use = "a query does nothing until it is run"]
 pub struct ReadingsQueryByValue<'t> {
-    base: ::dynaschema::__private::PatternQuery<'t, super::Reading>,
+    base: ::dynaschema::__private::PatternQuery<
+        't,
+        super::Reading,
+        ::dynaschema::query::Strong,
+    >,
     sort: ::dynaschema::__private::SortKeyPrefix,
 }
 impl<'t> ReadingsQueryByValue<'t> {
@@ -3019,7 +3205,7 @@ impl<'t> ReadingsQueryByValue<'t> {
         reading_id: &<super::Reading as ::dynaschema::__private::KeyField<
             14812989868422991873u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Reading> {
+    ) -> ::dynaschema::Query<'t, super::Reading, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -3031,7 +3217,7 @@ impl<'t> ReadingsQueryByValue<'t> {
     pub fn reading_id_begins_with<P>(
         self,
         text: &P,
-    ) -> ::dynaschema::Query<'t, super::Reading>
+    ) -> ::dynaschema::Query<'t, super::Reading, ::dynaschema::query::Strong>
     where
         P: ?Sized
             + ::dynaschema::__private::TextPrefix<
@@ -3053,7 +3239,7 @@ impl<'t> ReadingsQueryByValue<'t> {
         value: &<super::Reading as ::dynaschema::__private::KeyField<
             14812989868422991873u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Reading> {
+    ) -> ::dynaschema::Query<'t, super::Reading, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -3072,7 +3258,7 @@ impl<'t> ReadingsQueryByValue<'t> {
         value: &<super::Reading as ::dynaschema::__private::KeyField<
             14812989868422991873u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Reading> {
+    ) -> ::dynaschema::Query<'t, super::Reading, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -3091,7 +3277,7 @@ impl<'t> ReadingsQueryByValue<'t> {
         value: &<super::Reading as ::dynaschema::__private::KeyField<
             14812989868422991873u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Reading> {
+    ) -> ::dynaschema::Query<'t, super::Reading, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -3110,7 +3296,7 @@ impl<'t> ReadingsQueryByValue<'t> {
         value: &<super::Reading as ::dynaschema::__private::KeyField<
             14812989868422991873u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Reading> {
+    ) -> ::dynaschema::Query<'t, super::Reading, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -3132,7 +3318,7 @@ impl<'t> ReadingsQueryByValue<'t> {
         high: &<super::Reading as ::dynaschema::__private::KeyField<
             14812989868422991873u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Reading> {
+    ) -> ::dynaschema::Query<'t, super::Reading, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -3144,17 +3330,23 @@ impl<'t> ReadingsQueryByValue<'t> {
         self.base.finish(attribute, sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
-    pub fn query(self) -> ::dynaschema::Query<'t, super::Reading> {
+    pub fn query(
+        self,
+    ) -> ::dynaschema::Query<'t, super::Reading, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
-    ::dynaschema::__query_builder_methods!('t, super::Reading);
+    ::dynaschema::__query_builder_methods!('t, super::Reading, strong);
 }
 /// The `revisions` query: narrow it by `revision`, or run it as it is.
 #[must_use = "a query does nothing until it is run"]
 pub struct RevisionsQuery<'t> {
-    base: ::dynaschema::__private::PatternQuery<'t, super::Revision>,
+    base: ::dynaschema::__private::PatternQuery<
+        't,
+        super::Revision,
+        ::dynaschema::query::Strong,
+    >,
     sort: ::dynaschema::__private::SortKeyPrefix,
 }
 impl<'t> RevisionsQuery<'t> {
@@ -3164,7 +3356,7 @@ impl<'t> RevisionsQuery<'t> {
         revision: &<super::Revision as ::dynaschema::__private::KeyField<
             15466728656978478680u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Revision> {
+    ) -> ::dynaschema::Query<'t, super::Revision, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -3176,7 +3368,7 @@ impl<'t> RevisionsQuery<'t> {
     pub fn revision_begins_with<P>(
         self,
         text: &P,
-    ) -> ::dynaschema::Query<'t, super::Revision>
+    ) -> ::dynaschema::Query<'t, super::Revision, ::dynaschema::query::Strong>
     where
         P: ?Sized
             + ::dynaschema::__private::TextPrefix<
@@ -3198,7 +3390,7 @@ impl<'t> RevisionsQuery<'t> {
         value: &<super::Revision as ::dynaschema::__private::KeyField<
             15466728656978478680u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Revision> {
+    ) -> ::dynaschema::Query<'t, super::Revision, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -3212,7 +3404,7 @@ impl<'t> RevisionsQuery<'t> {
         value: &<super::Revision as ::dynaschema::__private::KeyField<
             15466728656978478680u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Revision> {
+    ) -> ::dynaschema::Query<'t, super::Revision, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -3231,7 +3423,7 @@ impl<'t> RevisionsQuery<'t> {
         value: &<super::Revision as ::dynaschema::__private::KeyField<
             15466728656978478680u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Revision> {
+    ) -> ::dynaschema::Query<'t, super::Revision, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -3245,7 +3437,7 @@ impl<'t> RevisionsQuery<'t> {
         value: &<super::Revision as ::dynaschema::__private::KeyField<
             15466728656978478680u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Revision> {
+    ) -> ::dynaschema::Query<'t, super::Revision, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -3267,7 +3459,7 @@ impl<'t> RevisionsQuery<'t> {
         high: &<super::Revision as ::dynaschema::__private::KeyField<
             15466728656978478680u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Revision> {
+    ) -> ::dynaschema::Query<'t, super::Revision, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -3279,12 +3471,14 @@ impl<'t> RevisionsQuery<'t> {
         self.base.finish(attribute, sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
-    pub fn query(self) -> ::dynaschema::Query<'t, super::Revision> {
+    pub fn query(
+        self,
+    ) -> ::dynaschema::Query<'t, super::Revision, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
-    ::dynaschema::__query_builder_methods!('t, super::Revision);
+    ::dynaschema::__query_builder_methods!('t, super::Revision, strong);
 }
 /// What index `by_pages` holds of a `Document` item: the fields of its key templates, read from the keys
 /// (the index projects only keys). Cased segments (`{field|lower}`) read back cased.

@@ -130,6 +130,7 @@ impl Table {
                     .finish(),
                 ascending: true,
                 decode: ::dynaschema::__private::decode_entity::<super::Match>,
+                consistency: ::core::marker::PhantomData,
             },
             sort: ::dynaschema::__private::NativeSort::new("Match"),
         }
@@ -221,6 +222,7 @@ impl Table {
                     .finish(),
                 ascending: false,
                 decode: MatchByWinnerKeys::decode,
+                consistency: ::core::marker::PhantomData,
             },
             sort: ::dynaschema::__private::NativeSort::new("Match"),
         }
@@ -246,6 +248,7 @@ impl Table {
                     .finish(),
                 ascending: true,
                 decode: ::dynaschema::__private::decode_entity::<super::Match>,
+                consistency: ::core::marker::PhantomData,
             },
             sort: ::dynaschema::__private::NativeSort::new("Match"),
         }
@@ -329,7 +332,11 @@ pub struct RegionOverview {
 /// The `region_matches` query: narrow it by `round`, or run it as it is.
 #[must_use = "a query does nothing until it is run"]
 pub struct RegionMatchesQuery<'t> {
-    base: ::dynaschema::__private::PatternQuery<'t, super::Match>,
+    base: ::dynaschema::__private::PatternQuery<
+        't,
+        super::Match,
+        ::dynaschema::query::Eventual,
+    >,
     sort: ::dynaschema::__private::NativeSort,
 }
 impl<'t> RegionMatchesQuery<'t> {
@@ -351,7 +358,7 @@ impl<'t> RegionMatchesQuery<'t> {
         value: &<super::Match as ::dynaschema::__private::NativeKeyField<
             3536478298987656219u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Match> {
+    ) -> ::dynaschema::Query<'t, super::Match, ::dynaschema::query::Eventual> {
         self.base
             .finish_native(
                 self
@@ -365,7 +372,7 @@ impl<'t> RegionMatchesQuery<'t> {
         value: &<super::Match as ::dynaschema::__private::NativeKeyField<
             3536478298987656219u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Match> {
+    ) -> ::dynaschema::Query<'t, super::Match, ::dynaschema::query::Eventual> {
         self.base
             .finish_native(
                 self
@@ -379,7 +386,7 @@ impl<'t> RegionMatchesQuery<'t> {
         value: &<super::Match as ::dynaschema::__private::NativeKeyField<
             3536478298987656219u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Match> {
+    ) -> ::dynaschema::Query<'t, super::Match, ::dynaschema::query::Eventual> {
         self.base
             .finish_native(
                 self
@@ -393,7 +400,7 @@ impl<'t> RegionMatchesQuery<'t> {
         value: &<super::Match as ::dynaschema::__private::NativeKeyField<
             3536478298987656219u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Match> {
+    ) -> ::dynaschema::Query<'t, super::Match, ::dynaschema::query::Eventual> {
         self.base
             .finish_native(
                 self
@@ -414,19 +421,25 @@ impl<'t> RegionMatchesQuery<'t> {
         high: &<super::Match as ::dynaschema::__private::NativeKeyField<
             3536478298987656219u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Match> {
+    ) -> ::dynaschema::Query<'t, super::Match, ::dynaschema::query::Eventual> {
         self.base.finish_native(self.sort.between("round", low, high))
     }
     /// The query as narrowed so far: equality on the fixed attributes.
-    pub fn query(self) -> ::dynaschema::Query<'t, super::Match> {
+    pub fn query(
+        self,
+    ) -> ::dynaschema::Query<'t, super::Match, ::dynaschema::query::Eventual> {
         self.base.finish_native(self.sort.finish())
     }
-    ::dynaschema::__query_builder_methods!('t, super::Match);
+    ::dynaschema::__query_builder_methods!('t, super::Match, eventual);
 }
 /// The `region_matches` query with `round` fixed: narrow it by `bracket`, or run it.
 #[must_use = "a query does nothing until it is run"]
 pub struct RegionMatchesQueryByRound<'t> {
-    base: ::dynaschema::__private::PatternQuery<'t, super::Match>,
+    base: ::dynaschema::__private::PatternQuery<
+        't,
+        super::Match,
+        ::dynaschema::query::Eventual,
+    >,
     sort: ::dynaschema::__private::NativeSort,
 }
 impl<'t> RegionMatchesQueryByRound<'t> {
@@ -446,7 +459,7 @@ impl<'t> RegionMatchesQueryByRound<'t> {
     pub fn bracket_begins_with<P>(
         self,
         text: &P,
-    ) -> ::dynaschema::Query<'t, super::Match>
+    ) -> ::dynaschema::Query<'t, super::Match, ::dynaschema::query::Eventual>
     where
         P: ?Sized
             + ::dynaschema::__private::TextPrefix<
@@ -463,7 +476,7 @@ impl<'t> RegionMatchesQueryByRound<'t> {
         value: &<super::Match as ::dynaschema::__private::NativeKeyField<
             179541434853482163u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Match> {
+    ) -> ::dynaschema::Query<'t, super::Match, ::dynaschema::query::Eventual> {
         self.base
             .finish_native(
                 self
@@ -481,7 +494,7 @@ impl<'t> RegionMatchesQueryByRound<'t> {
         value: &<super::Match as ::dynaschema::__private::NativeKeyField<
             179541434853482163u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Match> {
+    ) -> ::dynaschema::Query<'t, super::Match, ::dynaschema::query::Eventual> {
         self.base
             .finish_native(
                 self
@@ -499,7 +512,7 @@ impl<'t> RegionMatchesQueryByRound<'t> {
         value: &<super::Match as ::dynaschema::__private::NativeKeyField<
             179541434853482163u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Match> {
+    ) -> ::dynaschema::Query<'t, super::Match, ::dynaschema::query::Eventual> {
         self.base
             .finish_native(
                 self
@@ -517,7 +530,7 @@ impl<'t> RegionMatchesQueryByRound<'t> {
         value: &<super::Match as ::dynaschema::__private::NativeKeyField<
             179541434853482163u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Match> {
+    ) -> ::dynaschema::Query<'t, super::Match, ::dynaschema::query::Eventual> {
         self.base
             .finish_native(
                 self
@@ -538,19 +551,25 @@ impl<'t> RegionMatchesQueryByRound<'t> {
         high: &<super::Match as ::dynaschema::__private::NativeKeyField<
             179541434853482163u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Match> {
+    ) -> ::dynaschema::Query<'t, super::Match, ::dynaschema::query::Eventual> {
         self.base.finish_native(self.sort.between("bracket", low, high))
     }
     /// The query as narrowed so far: equality on the fixed attributes.
-    pub fn query(self) -> ::dynaschema::Query<'t, super::Match> {
+    pub fn query(
+        self,
+    ) -> ::dynaschema::Query<'t, super::Match, ::dynaschema::query::Eventual> {
         self.base.finish_native(self.sort.finish())
     }
-    ::dynaschema::__query_builder_methods!('t, super::Match);
+    ::dynaschema::__query_builder_methods!('t, super::Match, eventual);
 }
 /// The `region_matches` query with `round`, `bracket` fixed: narrow it by `match_id`, or run it.
 #[must_use = "a query does nothing until it is run"]
 pub struct RegionMatchesQueryByRoundBracket<'t> {
-    base: ::dynaschema::__private::PatternQuery<'t, super::Match>,
+    base: ::dynaschema::__private::PatternQuery<
+        't,
+        super::Match,
+        ::dynaschema::query::Eventual,
+    >,
     sort: ::dynaschema::__private::NativeSort,
 }
 impl<'t> RegionMatchesQueryByRoundBracket<'t> {
@@ -560,14 +579,14 @@ impl<'t> RegionMatchesQueryByRoundBracket<'t> {
         match_id: &<super::Match as ::dynaschema::__private::NativeKeyField<
             17525445111911311398u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Match> {
+    ) -> ::dynaschema::Query<'t, super::Match, ::dynaschema::query::Eventual> {
         self.base.finish_native(self.sort.equals("match_id", match_id))
     }
     /// Only items whose `match_id` starts with `text` (text fields only).
     pub fn match_id_begins_with<P>(
         self,
         text: &P,
-    ) -> ::dynaschema::Query<'t, super::Match>
+    ) -> ::dynaschema::Query<'t, super::Match, ::dynaschema::query::Eventual>
     where
         P: ?Sized
             + ::dynaschema::__private::TextPrefix<
@@ -584,7 +603,7 @@ impl<'t> RegionMatchesQueryByRoundBracket<'t> {
         value: &<super::Match as ::dynaschema::__private::NativeKeyField<
             17525445111911311398u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Match> {
+    ) -> ::dynaschema::Query<'t, super::Match, ::dynaschema::query::Eventual> {
         self.base
             .finish_native(
                 self
@@ -602,7 +621,7 @@ impl<'t> RegionMatchesQueryByRoundBracket<'t> {
         value: &<super::Match as ::dynaschema::__private::NativeKeyField<
             17525445111911311398u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Match> {
+    ) -> ::dynaschema::Query<'t, super::Match, ::dynaschema::query::Eventual> {
         self.base
             .finish_native(
                 self
@@ -620,7 +639,7 @@ impl<'t> RegionMatchesQueryByRoundBracket<'t> {
         value: &<super::Match as ::dynaschema::__private::NativeKeyField<
             17525445111911311398u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Match> {
+    ) -> ::dynaschema::Query<'t, super::Match, ::dynaschema::query::Eventual> {
         self.base
             .finish_native(
                 self
@@ -638,7 +657,7 @@ impl<'t> RegionMatchesQueryByRoundBracket<'t> {
         value: &<super::Match as ::dynaschema::__private::NativeKeyField<
             17525445111911311398u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Match> {
+    ) -> ::dynaschema::Query<'t, super::Match, ::dynaschema::query::Eventual> {
         self.base
             .finish_native(
                 self
@@ -659,19 +678,25 @@ impl<'t> RegionMatchesQueryByRoundBracket<'t> {
         high: &<super::Match as ::dynaschema::__private::NativeKeyField<
             17525445111911311398u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Match> {
+    ) -> ::dynaschema::Query<'t, super::Match, ::dynaschema::query::Eventual> {
         self.base.finish_native(self.sort.between("match_id", low, high))
     }
     /// The query as narrowed so far: equality on the fixed attributes.
-    pub fn query(self) -> ::dynaschema::Query<'t, super::Match> {
+    pub fn query(
+        self,
+    ) -> ::dynaschema::Query<'t, super::Match, ::dynaschema::query::Eventual> {
         self.base.finish_native(self.sort.finish())
     }
-    ::dynaschema::__query_builder_methods!('t, super::Match);
+    ::dynaschema::__query_builder_methods!('t, super::Match, eventual);
 }
 /// The `wins` query: narrow it by `played_at`, or run it as it is.
 #[must_use = "a query does nothing until it is run"]
 pub struct WinsQuery<'t> {
-    base: ::dynaschema::__private::PatternQuery<'t, MatchByWinnerKeys>,
+    base: ::dynaschema::__private::PatternQuery<
+        't,
+        MatchByWinnerKeys,
+        ::dynaschema::query::Eventual,
+    >,
     sort: ::dynaschema::__private::NativeSort,
 }
 impl<'t> WinsQuery<'t> {
@@ -681,14 +706,14 @@ impl<'t> WinsQuery<'t> {
         played_at: &<super::Match as ::dynaschema::__private::NativeKeyField<
             12778164293777513970u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, MatchByWinnerKeys> {
+    ) -> ::dynaschema::Query<'t, MatchByWinnerKeys, ::dynaschema::query::Eventual> {
         self.base.finish_native(self.sort.equals("played_at", played_at))
     }
     /// Only items whose `played_at` starts with `text` (text fields only).
     pub fn played_at_begins_with<P>(
         self,
         text: &P,
-    ) -> ::dynaschema::Query<'t, MatchByWinnerKeys>
+    ) -> ::dynaschema::Query<'t, MatchByWinnerKeys, ::dynaschema::query::Eventual>
     where
         P: ?Sized
             + ::dynaschema::__private::TextPrefix<
@@ -705,7 +730,7 @@ impl<'t> WinsQuery<'t> {
         value: &<super::Match as ::dynaschema::__private::NativeKeyField<
             12778164293777513970u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, MatchByWinnerKeys> {
+    ) -> ::dynaschema::Query<'t, MatchByWinnerKeys, ::dynaschema::query::Eventual> {
         self.base
             .finish_native(
                 self
@@ -723,7 +748,7 @@ impl<'t> WinsQuery<'t> {
         value: &<super::Match as ::dynaschema::__private::NativeKeyField<
             12778164293777513970u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, MatchByWinnerKeys> {
+    ) -> ::dynaschema::Query<'t, MatchByWinnerKeys, ::dynaschema::query::Eventual> {
         self.base
             .finish_native(
                 self
@@ -741,7 +766,7 @@ impl<'t> WinsQuery<'t> {
         value: &<super::Match as ::dynaschema::__private::NativeKeyField<
             12778164293777513970u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, MatchByWinnerKeys> {
+    ) -> ::dynaschema::Query<'t, MatchByWinnerKeys, ::dynaschema::query::Eventual> {
         self.base
             .finish_native(
                 self
@@ -759,7 +784,7 @@ impl<'t> WinsQuery<'t> {
         value: &<super::Match as ::dynaschema::__private::NativeKeyField<
             12778164293777513970u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, MatchByWinnerKeys> {
+    ) -> ::dynaschema::Query<'t, MatchByWinnerKeys, ::dynaschema::query::Eventual> {
         self.base
             .finish_native(
                 self
@@ -780,19 +805,25 @@ impl<'t> WinsQuery<'t> {
         high: &<super::Match as ::dynaschema::__private::NativeKeyField<
             12778164293777513970u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, MatchByWinnerKeys> {
+    ) -> ::dynaschema::Query<'t, MatchByWinnerKeys, ::dynaschema::query::Eventual> {
         self.base.finish_native(self.sort.between("played_at", low, high))
     }
     /// The query as narrowed so far: equality on the fixed attributes.
-    pub fn query(self) -> ::dynaschema::Query<'t, MatchByWinnerKeys> {
+    pub fn query(
+        self,
+    ) -> ::dynaschema::Query<'t, MatchByWinnerKeys, ::dynaschema::query::Eventual> {
         self.base.finish_native(self.sort.finish())
     }
-    ::dynaschema::__query_builder_methods!('t, MatchByWinnerKeys);
+    ::dynaschema::__query_builder_methods!('t, MatchByWinnerKeys, eventual);
 }
 /// The `won_matches` query: narrow it by `played_at`, or run it as it is.
 #[must_use = "a query does nothing until it is run"]
 pub struct WonMatchesQuery<'t> {
-    base: ::dynaschema::__private::PatternQuery<'t, super::Match>,
+    base: ::dynaschema::__private::PatternQuery<
+        't,
+        super::Match,
+        ::dynaschema::query::Eventual,
+    >,
     sort: ::dynaschema::__private::NativeSort,
 }
 impl<'t> WonMatchesQuery<'t> {
@@ -802,14 +833,14 @@ impl<'t> WonMatchesQuery<'t> {
         played_at: &<super::Match as ::dynaschema::__private::NativeKeyField<
             12778164293777513970u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Match> {
+    ) -> ::dynaschema::Query<'t, super::Match, ::dynaschema::query::Eventual> {
         self.base.finish_native(self.sort.equals("played_at", played_at))
     }
     /// Only items whose `played_at` starts with `text` (text fields only).
     pub fn played_at_begins_with<P>(
         self,
         text: &P,
-    ) -> ::dynaschema::Query<'t, super::Match>
+    ) -> ::dynaschema::Query<'t, super::Match, ::dynaschema::query::Eventual>
     where
         P: ?Sized
             + ::dynaschema::__private::TextPrefix<
@@ -826,7 +857,7 @@ impl<'t> WonMatchesQuery<'t> {
         value: &<super::Match as ::dynaschema::__private::NativeKeyField<
             12778164293777513970u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Match> {
+    ) -> ::dynaschema::Query<'t, super::Match, ::dynaschema::query::Eventual> {
         self.base
             .finish_native(
                 self
@@ -844,7 +875,7 @@ impl<'t> WonMatchesQuery<'t> {
         value: &<super::Match as ::dynaschema::__private::NativeKeyField<
             12778164293777513970u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Match> {
+    ) -> ::dynaschema::Query<'t, super::Match, ::dynaschema::query::Eventual> {
         self.base
             .finish_native(
                 self
@@ -862,7 +893,7 @@ impl<'t> WonMatchesQuery<'t> {
         value: &<super::Match as ::dynaschema::__private::NativeKeyField<
             12778164293777513970u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Match> {
+    ) -> ::dynaschema::Query<'t, super::Match, ::dynaschema::query::Eventual> {
         self.base
             .finish_native(
                 self
@@ -880,7 +911,7 @@ impl<'t> WonMatchesQuery<'t> {
         value: &<super::Match as ::dynaschema::__private::NativeKeyField<
             12778164293777513970u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Match> {
+    ) -> ::dynaschema::Query<'t, super::Match, ::dynaschema::query::Eventual> {
         self.base
             .finish_native(
                 self
@@ -901,14 +932,16 @@ impl<'t> WonMatchesQuery<'t> {
         high: &<super::Match as ::dynaschema::__private::NativeKeyField<
             12778164293777513970u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Match> {
+    ) -> ::dynaschema::Query<'t, super::Match, ::dynaschema::query::Eventual> {
         self.base.finish_native(self.sort.between("played_at", low, high))
     }
     /// The query as narrowed so far: equality on the fixed attributes.
-    pub fn query(self) -> ::dynaschema::Query<'t, super::Match> {
+    pub fn query(
+        self,
+    ) -> ::dynaschema::Query<'t, super::Match, ::dynaschema::query::Eventual> {
         self.base.finish_native(self.sort.finish())
     }
-    ::dynaschema::__query_builder_methods!('t, super::Match);
+    ::dynaschema::__query_builder_methods!('t, super::Match, eventual);
 }
 /// What index `by_winner` holds of a `Match` item: the fields of its key templates, read from the keys
 /// (the index projects only keys). Cased segments (`{field|lower}`) read back cased.

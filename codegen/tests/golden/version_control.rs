@@ -89,6 +89,7 @@ impl Table {
                 ),
                 ascending: false,
                 decode: ::dynaschema::__private::decode_entity::<super::Repo>,
+                consistency: ::core::marker::PhantomData,
             },
             sort: ::dynaschema::__private::SortKeyPrefix::new("Repo", "GSI1SK")
                 .literal("REPO"),
@@ -206,6 +207,7 @@ impl Table {
                 ),
                 ascending: false,
                 decode: ::dynaschema::__private::decode_entity::<super::Issue>,
+                consistency: ::core::marker::PhantomData,
             },
             sort: ::dynaschema::__private::SortKeyPrefix::new("Issue", "GSI2SK")
                 .literal("ISSUE"),
@@ -244,6 +246,7 @@ impl Table {
                 ),
                 ascending: false,
                 decode: ::dynaschema::__private::decode_entity::<super::PullRequest>,
+                consistency: ::core::marker::PhantomData,
             },
             sort: ::dynaschema::__private::SortKeyPrefix::new("PullRequest", "GSI2SK")
                 .literal("PR"),
@@ -282,6 +285,7 @@ impl Table {
                 ),
                 ascending: false,
                 decode: ::dynaschema::__private::decode_entity::<super::Issue>,
+                consistency: ::core::marker::PhantomData,
             },
             sort: ::dynaschema::__private::SortKeyPrefix::new("Issue", "SK")
                 .literal("ISSUE"),
@@ -392,6 +396,7 @@ impl Table {
                 ),
                 ascending: true,
                 decode: ::dynaschema::__private::decode_entity::<super::Star>,
+                consistency: ::core::marker::PhantomData,
             },
             sort: ::dynaschema::__private::SortKeyPrefix::new("Star", "SK")
                 .literal("STAR"),
@@ -426,6 +431,7 @@ impl Table {
                 ),
                 ascending: true,
                 decode: ::dynaschema::__private::decode_entity::<super::Star>,
+                consistency: ::core::marker::PhantomData,
             },
             sort: ::dynaschema::__private::SortKeyPrefix::new("Star", "GSI1SK")
                 .literal("STAR"),
@@ -543,7 +549,11 @@ pub struct RepoWithIssues {
 /// The `account_repos` query: narrow it by `updated_at`, or run it as it is.
 #[must_use = "a query does nothing until it is run"]
 pub struct AccountReposQuery<'t> {
-    base: ::dynaschema::__private::PatternQuery<'t, super::Repo>,
+    base: ::dynaschema::__private::PatternQuery<
+        't,
+        super::Repo,
+        ::dynaschema::query::Eventual,
+    >,
     sort: ::dynaschema::__private::SortKeyPrefix,
 }
 impl<'t> AccountReposQuery<'t> {
@@ -553,7 +563,7 @@ impl<'t> AccountReposQuery<'t> {
         updated_at: &<super::Repo as ::dynaschema::__private::KeyField<
             14614507796457288928u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Repo> {
+    ) -> ::dynaschema::Query<'t, super::Repo, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -565,7 +575,7 @@ impl<'t> AccountReposQuery<'t> {
     pub fn updated_at_begins_with<P>(
         self,
         text: &P,
-    ) -> ::dynaschema::Query<'t, super::Repo>
+    ) -> ::dynaschema::Query<'t, super::Repo, ::dynaschema::query::Eventual>
     where
         P: ?Sized
             + ::dynaschema::__private::TextPrefix<
@@ -587,7 +597,7 @@ impl<'t> AccountReposQuery<'t> {
         value: &<super::Repo as ::dynaschema::__private::KeyField<
             14614507796457288928u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Repo> {
+    ) -> ::dynaschema::Query<'t, super::Repo, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -606,7 +616,7 @@ impl<'t> AccountReposQuery<'t> {
         value: &<super::Repo as ::dynaschema::__private::KeyField<
             14614507796457288928u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Repo> {
+    ) -> ::dynaschema::Query<'t, super::Repo, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -625,7 +635,7 @@ impl<'t> AccountReposQuery<'t> {
         value: &<super::Repo as ::dynaschema::__private::KeyField<
             14614507796457288928u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Repo> {
+    ) -> ::dynaschema::Query<'t, super::Repo, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -644,7 +654,7 @@ impl<'t> AccountReposQuery<'t> {
         value: &<super::Repo as ::dynaschema::__private::KeyField<
             14614507796457288928u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Repo> {
+    ) -> ::dynaschema::Query<'t, super::Repo, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -666,7 +676,7 @@ impl<'t> AccountReposQuery<'t> {
         high: &<super::Repo as ::dynaschema::__private::KeyField<
             14614507796457288928u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Repo> {
+    ) -> ::dynaschema::Query<'t, super::Repo, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -678,17 +688,23 @@ impl<'t> AccountReposQuery<'t> {
         self.base.finish(attribute, sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
-    pub fn query(self) -> ::dynaschema::Query<'t, super::Repo> {
+    pub fn query(
+        self,
+    ) -> ::dynaschema::Query<'t, super::Repo, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
-    ::dynaschema::__query_builder_methods!('t, super::Repo);
+    ::dynaschema::__query_builder_methods!('t, super::Repo, eventual);
 }
 /// The `issues_by_status` query: narrow it by `status`, or run it as it is.
 #[must_use = "a query does nothing until it is run"]
 pub struct IssuesByStatusQuery<'t> {
-    base: ::dynaschema::__private::PatternQuery<'t, super::Issue>,
+    base: ::dynaschema::__private::PatternQuery<
+        't,
+        super::Issue,
+        ::dynaschema::query::Eventual,
+    >,
     sort: ::dynaschema::__private::SortKeyPrefix,
 }
 impl<'t> IssuesByStatusQuery<'t> {
@@ -707,7 +723,10 @@ impl<'t> IssuesByStatusQuery<'t> {
         }
     }
     /// Only items whose `status` starts with `text` (text fields only).
-    pub fn status_begins_with<P>(self, text: &P) -> ::dynaschema::Query<'t, super::Issue>
+    pub fn status_begins_with<P>(
+        self,
+        text: &P,
+    ) -> ::dynaschema::Query<'t, super::Issue, ::dynaschema::query::Eventual>
     where
         P: ?Sized
             + ::dynaschema::__private::TextPrefix<
@@ -732,7 +751,7 @@ impl<'t> IssuesByStatusQuery<'t> {
         value: &<super::Issue as ::dynaschema::__private::KeyField<
             14183358520170196015u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Issue> {
+    ) -> ::dynaschema::Query<'t, super::Issue, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -751,7 +770,7 @@ impl<'t> IssuesByStatusQuery<'t> {
         value: &<super::Issue as ::dynaschema::__private::KeyField<
             14183358520170196015u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Issue> {
+    ) -> ::dynaschema::Query<'t, super::Issue, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -770,7 +789,7 @@ impl<'t> IssuesByStatusQuery<'t> {
         value: &<super::Issue as ::dynaschema::__private::KeyField<
             14183358520170196015u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Issue> {
+    ) -> ::dynaschema::Query<'t, super::Issue, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -789,7 +808,7 @@ impl<'t> IssuesByStatusQuery<'t> {
         value: &<super::Issue as ::dynaschema::__private::KeyField<
             14183358520170196015u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Issue> {
+    ) -> ::dynaschema::Query<'t, super::Issue, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -811,7 +830,7 @@ impl<'t> IssuesByStatusQuery<'t> {
         high: &<super::Issue as ::dynaschema::__private::KeyField<
             14183358520170196015u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Issue> {
+    ) -> ::dynaschema::Query<'t, super::Issue, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -828,17 +847,23 @@ impl<'t> IssuesByStatusQuery<'t> {
         self.base.finish(attribute, sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
-    pub fn query(self) -> ::dynaschema::Query<'t, super::Issue> {
+    pub fn query(
+        self,
+    ) -> ::dynaschema::Query<'t, super::Issue, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
-    ::dynaschema::__query_builder_methods!('t, super::Issue);
+    ::dynaschema::__query_builder_methods!('t, super::Issue, eventual);
 }
 /// The `issues_by_status` query with `status` fixed: narrow it by `number`, or run it.
 #[must_use = "a query does nothing until it is run"]
 pub struct IssuesByStatusQueryByStatus<'t> {
-    base: ::dynaschema::__private::PatternQuery<'t, super::Issue>,
+    base: ::dynaschema::__private::PatternQuery<
+        't,
+        super::Issue,
+        ::dynaschema::query::Eventual,
+    >,
     sort: ::dynaschema::__private::SortKeyPrefix,
 }
 impl<'t> IssuesByStatusQueryByStatus<'t> {
@@ -848,7 +873,7 @@ impl<'t> IssuesByStatusQueryByStatus<'t> {
         number: &<super::Issue as ::dynaschema::__private::KeyField<
             9237349086447201248u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Issue> {
+    ) -> ::dynaschema::Query<'t, super::Issue, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -857,7 +882,10 @@ impl<'t> IssuesByStatusQueryByStatus<'t> {
         self.base.finish(attribute, sort)
     }
     /// Only items whose `number` starts with `text` (text fields only).
-    pub fn number_begins_with<P>(self, text: &P) -> ::dynaschema::Query<'t, super::Issue>
+    pub fn number_begins_with<P>(
+        self,
+        text: &P,
+    ) -> ::dynaschema::Query<'t, super::Issue, ::dynaschema::query::Eventual>
     where
         P: ?Sized
             + ::dynaschema::__private::TextPrefix<
@@ -879,7 +907,7 @@ impl<'t> IssuesByStatusQueryByStatus<'t> {
         value: &<super::Issue as ::dynaschema::__private::KeyField<
             9237349086447201248u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Issue> {
+    ) -> ::dynaschema::Query<'t, super::Issue, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -893,7 +921,7 @@ impl<'t> IssuesByStatusQueryByStatus<'t> {
         value: &<super::Issue as ::dynaschema::__private::KeyField<
             9237349086447201248u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Issue> {
+    ) -> ::dynaschema::Query<'t, super::Issue, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -907,7 +935,7 @@ impl<'t> IssuesByStatusQueryByStatus<'t> {
         value: &<super::Issue as ::dynaschema::__private::KeyField<
             9237349086447201248u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Issue> {
+    ) -> ::dynaschema::Query<'t, super::Issue, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -921,7 +949,7 @@ impl<'t> IssuesByStatusQueryByStatus<'t> {
         value: &<super::Issue as ::dynaschema::__private::KeyField<
             9237349086447201248u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Issue> {
+    ) -> ::dynaschema::Query<'t, super::Issue, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -938,7 +966,7 @@ impl<'t> IssuesByStatusQueryByStatus<'t> {
         high: &<super::Issue as ::dynaschema::__private::KeyField<
             9237349086447201248u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Issue> {
+    ) -> ::dynaschema::Query<'t, super::Issue, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -950,17 +978,23 @@ impl<'t> IssuesByStatusQueryByStatus<'t> {
         self.base.finish(attribute, sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
-    pub fn query(self) -> ::dynaschema::Query<'t, super::Issue> {
+    pub fn query(
+        self,
+    ) -> ::dynaschema::Query<'t, super::Issue, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
-    ::dynaschema::__query_builder_methods!('t, super::Issue);
+    ::dynaschema::__query_builder_methods!('t, super::Issue, eventual);
 }
 /// The `pulls_by_status` query: narrow it by `status`, or run it as it is.
 #[must_use = "a query does nothing until it is run"]
 pub struct PullsByStatusQuery<'t> {
-    base: ::dynaschema::__private::PatternQuery<'t, super::PullRequest>,
+    base: ::dynaschema::__private::PatternQuery<
+        't,
+        super::PullRequest,
+        ::dynaschema::query::Eventual,
+    >,
     sort: ::dynaschema::__private::SortKeyPrefix,
 }
 impl<'t> PullsByStatusQuery<'t> {
@@ -982,7 +1016,7 @@ impl<'t> PullsByStatusQuery<'t> {
     pub fn status_begins_with<P>(
         self,
         text: &P,
-    ) -> ::dynaschema::Query<'t, super::PullRequest>
+    ) -> ::dynaschema::Query<'t, super::PullRequest, ::dynaschema::query::Eventual>
     where
         P: ?Sized
             + ::dynaschema::__private::TextPrefix<
@@ -1007,7 +1041,7 @@ impl<'t> PullsByStatusQuery<'t> {
         value: &<super::PullRequest as ::dynaschema::__private::KeyField<
             14183358520170196015u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::PullRequest> {
+    ) -> ::dynaschema::Query<'t, super::PullRequest, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1026,7 +1060,7 @@ impl<'t> PullsByStatusQuery<'t> {
         value: &<super::PullRequest as ::dynaschema::__private::KeyField<
             14183358520170196015u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::PullRequest> {
+    ) -> ::dynaschema::Query<'t, super::PullRequest, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1045,7 +1079,7 @@ impl<'t> PullsByStatusQuery<'t> {
         value: &<super::PullRequest as ::dynaschema::__private::KeyField<
             14183358520170196015u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::PullRequest> {
+    ) -> ::dynaschema::Query<'t, super::PullRequest, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1064,7 +1098,7 @@ impl<'t> PullsByStatusQuery<'t> {
         value: &<super::PullRequest as ::dynaschema::__private::KeyField<
             14183358520170196015u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::PullRequest> {
+    ) -> ::dynaschema::Query<'t, super::PullRequest, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1086,7 +1120,7 @@ impl<'t> PullsByStatusQuery<'t> {
         high: &<super::PullRequest as ::dynaschema::__private::KeyField<
             14183358520170196015u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::PullRequest> {
+    ) -> ::dynaschema::Query<'t, super::PullRequest, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1103,17 +1137,23 @@ impl<'t> PullsByStatusQuery<'t> {
         self.base.finish(attribute, sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
-    pub fn query(self) -> ::dynaschema::Query<'t, super::PullRequest> {
+    pub fn query(
+        self,
+    ) -> ::dynaschema::Query<'t, super::PullRequest, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
-    ::dynaschema::__query_builder_methods!('t, super::PullRequest);
+    ::dynaschema::__query_builder_methods!('t, super::PullRequest, eventual);
 }
 /// The `pulls_by_status` query with `status` fixed: narrow it by `number`, or run it.
 #[must_use = "a query does nothing until it is run"]
 pub struct PullsByStatusQueryByStatus<'t> {
-    base: ::dynaschema::__private::PatternQuery<'t, super::PullRequest>,
+    base: ::dynaschema::__private::PatternQuery<
+        't,
+        super::PullRequest,
+        ::dynaschema::query::Eventual,
+    >,
     sort: ::dynaschema::__private::SortKeyPrefix,
 }
 impl<'t> PullsByStatusQueryByStatus<'t> {
@@ -1123,7 +1163,7 @@ impl<'t> PullsByStatusQueryByStatus<'t> {
         number: &<super::PullRequest as ::dynaschema::__private::KeyField<
             9237349086447201248u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::PullRequest> {
+    ) -> ::dynaschema::Query<'t, super::PullRequest, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1135,7 +1175,7 @@ impl<'t> PullsByStatusQueryByStatus<'t> {
     pub fn number_begins_with<P>(
         self,
         text: &P,
-    ) -> ::dynaschema::Query<'t, super::PullRequest>
+    ) -> ::dynaschema::Query<'t, super::PullRequest, ::dynaschema::query::Eventual>
     where
         P: ?Sized
             + ::dynaschema::__private::TextPrefix<
@@ -1157,7 +1197,7 @@ impl<'t> PullsByStatusQueryByStatus<'t> {
         value: &<super::PullRequest as ::dynaschema::__private::KeyField<
             9237349086447201248u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::PullRequest> {
+    ) -> ::dynaschema::Query<'t, super::PullRequest, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1171,7 +1211,7 @@ impl<'t> PullsByStatusQueryByStatus<'t> {
         value: &<super::PullRequest as ::dynaschema::__private::KeyField<
             9237349086447201248u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::PullRequest> {
+    ) -> ::dynaschema::Query<'t, super::PullRequest, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1185,7 +1225,7 @@ impl<'t> PullsByStatusQueryByStatus<'t> {
         value: &<super::PullRequest as ::dynaschema::__private::KeyField<
             9237349086447201248u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::PullRequest> {
+    ) -> ::dynaschema::Query<'t, super::PullRequest, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1199,7 +1239,7 @@ impl<'t> PullsByStatusQueryByStatus<'t> {
         value: &<super::PullRequest as ::dynaschema::__private::KeyField<
             9237349086447201248u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::PullRequest> {
+    ) -> ::dynaschema::Query<'t, super::PullRequest, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1216,7 +1256,7 @@ impl<'t> PullsByStatusQueryByStatus<'t> {
         high: &<super::PullRequest as ::dynaschema::__private::KeyField<
             9237349086447201248u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::PullRequest> {
+    ) -> ::dynaschema::Query<'t, super::PullRequest, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1228,17 +1268,23 @@ impl<'t> PullsByStatusQueryByStatus<'t> {
         self.base.finish(attribute, sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
-    pub fn query(self) -> ::dynaschema::Query<'t, super::PullRequest> {
+    pub fn query(
+        self,
+    ) -> ::dynaschema::Query<'t, super::PullRequest, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
-    ::dynaschema::__query_builder_methods!('t, super::PullRequest);
+    ::dynaschema::__query_builder_methods!('t, super::PullRequest, eventual);
 }
 /// The `repo_issues` query: narrow it by `number`, or run it as it is.
 #[must_use = "a query does nothing until it is run"]
 pub struct RepoIssuesQuery<'t> {
-    base: ::dynaschema::__private::PatternQuery<'t, super::Issue>,
+    base: ::dynaschema::__private::PatternQuery<
+        't,
+        super::Issue,
+        ::dynaschema::query::Strong,
+    >,
     sort: ::dynaschema::__private::SortKeyPrefix,
 }
 impl<'t> RepoIssuesQuery<'t> {
@@ -1248,7 +1294,7 @@ impl<'t> RepoIssuesQuery<'t> {
         number: &<super::Issue as ::dynaschema::__private::KeyField<
             9237349086447201248u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Issue> {
+    ) -> ::dynaschema::Query<'t, super::Issue, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1257,7 +1303,10 @@ impl<'t> RepoIssuesQuery<'t> {
         self.base.finish(attribute, sort)
     }
     /// Only items whose `number` starts with `text` (text fields only).
-    pub fn number_begins_with<P>(self, text: &P) -> ::dynaschema::Query<'t, super::Issue>
+    pub fn number_begins_with<P>(
+        self,
+        text: &P,
+    ) -> ::dynaschema::Query<'t, super::Issue, ::dynaschema::query::Strong>
     where
         P: ?Sized
             + ::dynaschema::__private::TextPrefix<
@@ -1279,7 +1328,7 @@ impl<'t> RepoIssuesQuery<'t> {
         value: &<super::Issue as ::dynaschema::__private::KeyField<
             9237349086447201248u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Issue> {
+    ) -> ::dynaschema::Query<'t, super::Issue, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1293,7 +1342,7 @@ impl<'t> RepoIssuesQuery<'t> {
         value: &<super::Issue as ::dynaschema::__private::KeyField<
             9237349086447201248u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Issue> {
+    ) -> ::dynaschema::Query<'t, super::Issue, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1307,7 +1356,7 @@ impl<'t> RepoIssuesQuery<'t> {
         value: &<super::Issue as ::dynaschema::__private::KeyField<
             9237349086447201248u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Issue> {
+    ) -> ::dynaschema::Query<'t, super::Issue, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1321,7 +1370,7 @@ impl<'t> RepoIssuesQuery<'t> {
         value: &<super::Issue as ::dynaschema::__private::KeyField<
             9237349086447201248u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Issue> {
+    ) -> ::dynaschema::Query<'t, super::Issue, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1338,7 +1387,7 @@ impl<'t> RepoIssuesQuery<'t> {
         high: &<super::Issue as ::dynaschema::__private::KeyField<
             9237349086447201248u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Issue> {
+    ) -> ::dynaschema::Query<'t, super::Issue, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1350,17 +1399,23 @@ impl<'t> RepoIssuesQuery<'t> {
         self.base.finish(attribute, sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
-    pub fn query(self) -> ::dynaschema::Query<'t, super::Issue> {
+    pub fn query(
+        self,
+    ) -> ::dynaschema::Query<'t, super::Issue, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
-    ::dynaschema::__query_builder_methods!('t, super::Issue);
+    ::dynaschema::__query_builder_methods!('t, super::Issue, strong);
 }
 /// The `stargazers` query: narrow it by `username`, or run it as it is.
 #[must_use = "a query does nothing until it is run"]
 pub struct StargazersQuery<'t> {
-    base: ::dynaschema::__private::PatternQuery<'t, super::Star>,
+    base: ::dynaschema::__private::PatternQuery<
+        't,
+        super::Star,
+        ::dynaschema::query::Strong,
+    >,
     sort: ::dynaschema::__private::SortKeyPrefix,
 }
 impl<'t> StargazersQuery<'t> {
@@ -1370,7 +1425,7 @@ impl<'t> StargazersQuery<'t> {
         username: &<super::Star as ::dynaschema::__private::KeyField<
             10711324311694083449u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Star> {
+    ) -> ::dynaschema::Query<'t, super::Star, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1382,7 +1437,7 @@ impl<'t> StargazersQuery<'t> {
     pub fn username_begins_with<P>(
         self,
         text: &P,
-    ) -> ::dynaschema::Query<'t, super::Star>
+    ) -> ::dynaschema::Query<'t, super::Star, ::dynaschema::query::Strong>
     where
         P: ?Sized
             + ::dynaschema::__private::TextPrefix<
@@ -1404,7 +1459,7 @@ impl<'t> StargazersQuery<'t> {
         value: &<super::Star as ::dynaschema::__private::KeyField<
             10711324311694083449u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Star> {
+    ) -> ::dynaschema::Query<'t, super::Star, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1418,7 +1473,7 @@ impl<'t> StargazersQuery<'t> {
         value: &<super::Star as ::dynaschema::__private::KeyField<
             10711324311694083449u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Star> {
+    ) -> ::dynaschema::Query<'t, super::Star, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1437,7 +1492,7 @@ impl<'t> StargazersQuery<'t> {
         value: &<super::Star as ::dynaschema::__private::KeyField<
             10711324311694083449u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Star> {
+    ) -> ::dynaschema::Query<'t, super::Star, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1451,7 +1506,7 @@ impl<'t> StargazersQuery<'t> {
         value: &<super::Star as ::dynaschema::__private::KeyField<
             10711324311694083449u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Star> {
+    ) -> ::dynaschema::Query<'t, super::Star, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1473,7 +1528,7 @@ impl<'t> StargazersQuery<'t> {
         high: &<super::Star as ::dynaschema::__private::KeyField<
             10711324311694083449u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Star> {
+    ) -> ::dynaschema::Query<'t, super::Star, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1485,17 +1540,23 @@ impl<'t> StargazersQuery<'t> {
         self.base.finish(attribute, sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
-    pub fn query(self) -> ::dynaschema::Query<'t, super::Star> {
+    pub fn query(
+        self,
+    ) -> ::dynaschema::Query<'t, super::Star, ::dynaschema::query::Strong> {
         let attribute = self.sort.attribute();
         let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
-    ::dynaschema::__query_builder_methods!('t, super::Star);
+    ::dynaschema::__query_builder_methods!('t, super::Star, strong);
 }
 /// The `starred_by` query: narrow it by `owner`, or run it as it is.
 #[must_use = "a query does nothing until it is run"]
 pub struct StarredByQuery<'t> {
-    base: ::dynaschema::__private::PatternQuery<'t, super::Star>,
+    base: ::dynaschema::__private::PatternQuery<
+        't,
+        super::Star,
+        ::dynaschema::query::Eventual,
+    >,
     sort: ::dynaschema::__private::SortKeyPrefix,
 }
 impl<'t> StarredByQuery<'t> {
@@ -1512,7 +1573,10 @@ impl<'t> StarredByQuery<'t> {
         }
     }
     /// Only items whose `owner` starts with `text` (text fields only).
-    pub fn owner_begins_with<P>(self, text: &P) -> ::dynaschema::Query<'t, super::Star>
+    pub fn owner_begins_with<P>(
+        self,
+        text: &P,
+    ) -> ::dynaschema::Query<'t, super::Star, ::dynaschema::query::Eventual>
     where
         P: ?Sized
             + ::dynaschema::__private::TextPrefix<
@@ -1534,7 +1598,7 @@ impl<'t> StarredByQuery<'t> {
         value: &<super::Star as ::dynaschema::__private::KeyField<
             12002927925776846068u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Star> {
+    ) -> ::dynaschema::Query<'t, super::Star, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1548,7 +1612,7 @@ impl<'t> StarredByQuery<'t> {
         value: &<super::Star as ::dynaschema::__private::KeyField<
             12002927925776846068u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Star> {
+    ) -> ::dynaschema::Query<'t, super::Star, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1562,7 +1626,7 @@ impl<'t> StarredByQuery<'t> {
         value: &<super::Star as ::dynaschema::__private::KeyField<
             12002927925776846068u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Star> {
+    ) -> ::dynaschema::Query<'t, super::Star, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1576,7 +1640,7 @@ impl<'t> StarredByQuery<'t> {
         value: &<super::Star as ::dynaschema::__private::KeyField<
             12002927925776846068u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Star> {
+    ) -> ::dynaschema::Query<'t, super::Star, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1593,7 +1657,7 @@ impl<'t> StarredByQuery<'t> {
         high: &<super::Star as ::dynaschema::__private::KeyField<
             12002927925776846068u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Star> {
+    ) -> ::dynaschema::Query<'t, super::Star, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1605,17 +1669,23 @@ impl<'t> StarredByQuery<'t> {
         self.base.finish(attribute, sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
-    pub fn query(self) -> ::dynaschema::Query<'t, super::Star> {
+    pub fn query(
+        self,
+    ) -> ::dynaschema::Query<'t, super::Star, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
-    ::dynaschema::__query_builder_methods!('t, super::Star);
+    ::dynaschema::__query_builder_methods!('t, super::Star, eventual);
 }
 /// The `starred_by` query with `owner` fixed: narrow it by `repo`, or run it.
 #[must_use = "a query does nothing until it is run"]
 pub struct StarredByQueryByOwner<'t> {
-    base: ::dynaschema::__private::PatternQuery<'t, super::Star>,
+    base: ::dynaschema::__private::PatternQuery<
+        't,
+        super::Star,
+        ::dynaschema::query::Eventual,
+    >,
     sort: ::dynaschema::__private::SortKeyPrefix,
 }
 impl<'t> StarredByQueryByOwner<'t> {
@@ -1625,7 +1695,7 @@ impl<'t> StarredByQueryByOwner<'t> {
         repo: &<super::Star as ::dynaschema::__private::KeyField<
             5524887736259733053u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Star> {
+    ) -> ::dynaschema::Query<'t, super::Star, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1634,7 +1704,10 @@ impl<'t> StarredByQueryByOwner<'t> {
         self.base.finish(attribute, sort)
     }
     /// Only items whose `repo` starts with `text` (text fields only).
-    pub fn repo_begins_with<P>(self, text: &P) -> ::dynaschema::Query<'t, super::Star>
+    pub fn repo_begins_with<P>(
+        self,
+        text: &P,
+    ) -> ::dynaschema::Query<'t, super::Star, ::dynaschema::query::Eventual>
     where
         P: ?Sized
             + ::dynaschema::__private::TextPrefix<
@@ -1656,7 +1729,7 @@ impl<'t> StarredByQueryByOwner<'t> {
         value: &<super::Star as ::dynaschema::__private::KeyField<
             5524887736259733053u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Star> {
+    ) -> ::dynaschema::Query<'t, super::Star, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1670,7 +1743,7 @@ impl<'t> StarredByQueryByOwner<'t> {
         value: &<super::Star as ::dynaschema::__private::KeyField<
             5524887736259733053u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Star> {
+    ) -> ::dynaschema::Query<'t, super::Star, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1684,7 +1757,7 @@ impl<'t> StarredByQueryByOwner<'t> {
         value: &<super::Star as ::dynaschema::__private::KeyField<
             5524887736259733053u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Star> {
+    ) -> ::dynaschema::Query<'t, super::Star, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1698,7 +1771,7 @@ impl<'t> StarredByQueryByOwner<'t> {
         value: &<super::Star as ::dynaschema::__private::KeyField<
             5524887736259733053u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Star> {
+    ) -> ::dynaschema::Query<'t, super::Star, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1715,7 +1788,7 @@ impl<'t> StarredByQueryByOwner<'t> {
         high: &<super::Star as ::dynaschema::__private::KeyField<
             5524887736259733053u64,
         >>::Arg,
-    ) -> ::dynaschema::Query<'t, super::Star> {
+    ) -> ::dynaschema::Query<'t, super::Star, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self
             .sort
@@ -1727,10 +1800,12 @@ impl<'t> StarredByQueryByOwner<'t> {
         self.base.finish(attribute, sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
-    pub fn query(self) -> ::dynaschema::Query<'t, super::Star> {
+    pub fn query(
+        self,
+    ) -> ::dynaschema::Query<'t, super::Star, ::dynaschema::query::Eventual> {
         let attribute = self.sort.attribute();
         let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
         self.base.finish(attribute, sort)
     }
-    ::dynaschema::__query_builder_methods!('t, super::Star);
+    ::dynaschema::__query_builder_methods!('t, super::Star, eventual);
 }
