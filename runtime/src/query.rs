@@ -309,11 +309,15 @@ impl<'t, T: Send + 't, R: 't> PatternQuery<'t, T, R> {
 
 /// One page of results and where the next one starts.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Page<T> {
     /// The items of this page, in key order.
     pub items: Vec<T>,
     /// Pass to [`Query::page`] for the next page; `None` on the last page.
     pub next: Option<Cursor>,
+    /// The read capacity units the page's `Query` consumed, as DynamoDB reports them
+    /// (`ReturnConsumedCapacity = TOTAL`); also recorded on the request's tracing span.
+    pub consumed_capacity: f64,
 }
 
 /// A query of one access pattern, built by the generated pattern method
@@ -465,7 +469,7 @@ impl<'t, T: Send + 't, R: 't> Query<'t, T, R> {
         &self,
         start: Option<Item>,
         limit: Option<usize>,
-    ) -> Result<(Vec<T>, Option<Item>)> {
+    ) -> Result<(Vec<T>, Option<Item>, f64)> {
         let condition = self.condition.as_ref().map_err(|e| Error::Key(e.clone()))?;
         let definition = self.table.definition();
         let mut request = self
@@ -477,13 +481,14 @@ impl<'t, T: Send + 't, R: 't> Query<'t, T, R> {
             .key_condition_expression(condition.expression())
             .scan_index_forward(self.ascending)
             .consistent_read(self.consistent)
+            .return_consumed_capacity(aws_sdk_dynamodb::types::ReturnConsumedCapacity::Total)
             .set_exclusive_start_key(start)
             .set_limit(limit.map(|n| i32::try_from(n).unwrap_or(i32::MAX)));
         if let Some(filter) = &self.filter {
             filter.check()?;
         }
         if condition.is_empty() {
-            return Ok((Vec::new(), None));
+            return Ok((Vec::new(), None, 0.0));
         }
         if let Some(filter) = &self.filter {
             request = request.filter_expression(filter.expression());
@@ -501,16 +506,23 @@ impl<'t, T: Send + 't, R: 't> Query<'t, T, R> {
         for (placeholder, value) in values {
             request = request.expression_attribute_values(placeholder, value);
         }
+        let span = tracing::debug_span!(
+            "dynaschema.query",
+            table = %self.table.name(),
+            pattern = self.pattern,
+            index = self.index.unwrap_or_default(),
+            consumed_capacity = tracing::field::Empty,
+        );
         let output = request
             .send()
-            .instrument(tracing::debug_span!(
-                "dynaschema.query",
-                table = %self.table.name(),
-                pattern = self.pattern,
-                index = self.index.unwrap_or_default(),
-            ))
+            .instrument(span.clone())
             .await
             .map_err(|e| from_sdk("Query", self.entity, e))?;
+        let consumed = output
+            .consumed_capacity()
+            .and_then(|c| c.capacity_units())
+            .unwrap_or(0.0);
+        span.record("consumed_capacity", consumed);
         let mut raw_items = output.items.unwrap_or_default();
         if self.fetch_items {
             // The index holds only some attributes: read the items themselves, one
@@ -530,7 +542,11 @@ impl<'t, T: Send + 't, R: 't> Query<'t, T, R> {
                 items.push(value);
             }
         }
-        Ok((items, output.last_evaluated_key.filter(|k| !k.is_empty())))
+        Ok((
+            items,
+            output.last_evaluated_key.filter(|k| !k.is_empty()),
+            consumed,
+        ))
     }
 
     /// One page: up to [`limit`](Self::limit) items (one DynamoDB page if no limit),
@@ -545,9 +561,10 @@ impl<'t, T: Send + 't, R: 't> Query<'t, T, R> {
         let start = cursor
             .map(|c| c.to_key_checked(&binding, secret))
             .transpose()?;
-        let (items, last) = self.fetch(start, self.limit).await?;
+        let (items, last, consumed_capacity) = self.fetch(start, self.limit).await?;
         Ok(Page {
             items,
+            consumed_capacity,
             next: last
                 .as_ref()
                 .map(|key| Cursor::from_key_signed(key, &binding, secret)),
@@ -607,7 +624,7 @@ impl<'t, T: Send + 't, R: 't> Query<'t, T, R> {
             if state.done || state.remaining == Some(0) {
                 return Ok::<_, Error>(None);
             }
-            let (mut items, last) = state
+            let (mut items, last, _) = state
                 .query
                 .fetch(state.start.take(), state.remaining)
                 .await?;

@@ -225,6 +225,14 @@ async fn pages_continue_from_their_cursor_until_the_end() {
         assert!(pages < 10, "pagination does not end");
     }
     assert_eq!(seen, notes);
+    // Each page reports the read capacity its Query consumed.
+    let page = table
+        .document_notes("d")
+        .limit(10)
+        .page(None)
+        .await
+        .unwrap();
+    assert!(page.consumed_capacity > 0.0, "{}", page.consumed_capacity);
 }
 
 #[tokio::test]
