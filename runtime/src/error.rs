@@ -197,7 +197,7 @@ pub enum TransactionError {
 pub enum UpdateError {
     /// The update changes a field of the primary key: that moves the item.
     #[error(
-        "update of {entity}: `{field}` is part of the primary key; move the item with `Table::move_item(old_key, &item)` (a delete and a put in one transaction)"
+        "update of {entity}: `{field}` is part of the primary key: changing it moves the item, which `table.update(..)` does on its own, but not inside a transaction"
     )]
     PrimaryKeyField {
         /// The entity.
@@ -251,6 +251,15 @@ pub enum UpdateError {
         first: String,
         /// The other.
         second: String,
+    },
+    /// An update that moves the item (it changes the primary key) with an action that
+    /// cannot be applied to the item as read.
+    #[error("update of {entity}: {reason}")]
+    Unsupported {
+        /// The entity.
+        entity: &'static str,
+        /// Why.
+        reason: String,
     },
     /// An update with no action.
     #[error("update of {entity}: nothing to update")]

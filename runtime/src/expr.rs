@@ -282,6 +282,8 @@ enum Node {
     Exists(RawPath),
     NotExists(RawPath),
     Compare(RawPath, &'static str, AttributeValue),
+    /// `name = value` of a top-level attribute named at runtime.
+    NamedEquals(String, AttributeValue),
     Between(RawPath, AttributeValue, AttributeValue),
     In(RawPath, Vec<AttributeValue>),
     BeginsWith(RawPath, AttributeValue),
@@ -307,6 +309,11 @@ impl Node {
                 let path = path.render(p);
                 let value = p.value(value.clone());
                 let _ = write!(out, "{path} {op} {value}");
+            }
+            Node::NamedEquals(name, value) => {
+                let name = p.fresh_name(name.clone());
+                let value = p.value(value.clone());
+                let _ = write!(out, "{name} = {value}");
             }
             Node::Between(path, low, high) => {
                 let path = path.render(p);
@@ -443,6 +450,11 @@ impl<E> Condition<E> {
             attribute,
             steps: Vec::new(),
         })))
+    }
+
+    /// `name = value` on a top-level attribute whose name is known only at runtime.
+    pub(crate) fn named_equals(name: String, value: AttributeValue) -> Self {
+        Self::new(Ok(Node::NamedEquals(name, value)))
     }
 
     /// `attribute = value` on a top-level attribute (generated code).
@@ -953,5 +965,202 @@ impl Actions {
             }
         }
         clauses.join(" ")
+    }
+}
+
+/// Applies an update action to an item held in memory, as DynamoDB would: how an
+/// update that changes the primary key computes the item it moves.
+pub(crate) fn apply(item: &mut crate::attribute::Item, action: &Action) -> Result<(), String> {
+    let path = &action.path().0;
+    match action {
+        Action::Set(_, v) => set(item, path, v.clone()),
+        Action::SetIfNotExists(_, v) => {
+            if get(item, path).is_none() {
+                set(item, path, v.clone())?;
+            }
+            Ok(())
+        }
+        Action::Remove(_) => {
+            remove(item, path);
+            Ok(())
+        }
+        Action::Arithmetic(_, op, v) => {
+            let current =
+                get(item, path).ok_or_else(|| format!("`{}` does not exist", path.display()))?;
+            let result = add_numbers(current, v, *op == "-")?;
+            set(item, path, result)
+        }
+        Action::Add(_, v) => {
+            let result = match (get(item, path), v) {
+                (None, _) => v.clone(),
+                (Some(AttributeValue::N(_)), AttributeValue::N(_)) => {
+                    add_numbers(get(item, path).unwrap(), v, false)?
+                }
+                (Some(AttributeValue::Ss(a)), AttributeValue::Ss(b)) => {
+                    AttributeValue::Ss(union(a, b))
+                }
+                (Some(AttributeValue::Ns(a)), AttributeValue::Ns(b)) => {
+                    AttributeValue::Ns(union(a, b))
+                }
+                _ => return Err(format!("cannot ADD to `{}`", path.display())),
+            };
+            set(item, path, result)
+        }
+        Action::Delete(_, v) => {
+            let result = match (get(item, path), v) {
+                (None, _) => return Ok(()),
+                (Some(AttributeValue::Ss(a)), AttributeValue::Ss(b)) => {
+                    difference(a, b).map(AttributeValue::Ss)
+                }
+                (Some(AttributeValue::Ns(a)), AttributeValue::Ns(b)) => {
+                    difference(a, b).map(AttributeValue::Ns)
+                }
+                _ => return Err(format!("cannot DELETE from `{}`", path.display())),
+            };
+            match result {
+                Some(v) => set(item, path, v),
+                None => {
+                    remove(item, path);
+                    Ok(())
+                }
+            }
+        }
+        Action::Append(_, v, prepend) => {
+            let AttributeValue::L(new) = v else {
+                return Err("list_append of a non-list".into());
+            };
+            let mut list = match get(item, path) {
+                Some(AttributeValue::L(l)) => l.clone(),
+                None => Vec::new(),
+                Some(_) => return Err(format!("`{}` is not a list", path.display())),
+            };
+            if *prepend {
+                let mut joined = new.clone();
+                joined.extend(list);
+                list = joined;
+            } else {
+                list.extend(new.iter().cloned());
+            }
+            set(item, path, AttributeValue::L(list))
+        }
+    }
+}
+
+fn union(a: &[String], b: &[String]) -> Vec<String> {
+    let mut out = a.to_vec();
+    out.extend(b.iter().filter(|m| !a.contains(m)).cloned());
+    out
+}
+
+fn difference(a: &[String], b: &[String]) -> Option<Vec<String>> {
+    let out: Vec<String> = a.iter().filter(|m| !b.contains(m)).cloned().collect();
+    (!out.is_empty()).then_some(out)
+}
+
+fn add_numbers(
+    a: &AttributeValue,
+    b: &AttributeValue,
+    subtract: bool,
+) -> Result<AttributeValue, String> {
+    let (AttributeValue::N(a), AttributeValue::N(b)) = (a, b) else {
+        return Err("arithmetic on a non-number".into());
+    };
+    let (Ok(x), Ok(y)) = (a.parse::<i128>(), b.parse::<i128>()) else {
+        return Err(format!(
+            "arithmetic on `{a}` and `{b}` in an update that moves the item: only integers"
+        ));
+    };
+    let result = if subtract {
+        x.checked_sub(y)
+    } else {
+        x.checked_add(y)
+    };
+    result
+        .map(|r| AttributeValue::N(r.to_string()))
+        .ok_or_else(|| "arithmetic overflow".to_owned())
+}
+
+fn get<'i>(item: &'i crate::attribute::Item, path: &RawPath) -> Option<&'i AttributeValue> {
+    let mut current = item.get(path.attribute)?;
+    for step in &path.steps {
+        current = match (step, current) {
+            (Step::Field(name), AttributeValue::M(m)) => m.get(*name)?,
+            (Step::Key(key), AttributeValue::M(m)) => m.get(key)?,
+            (Step::Index(i), AttributeValue::L(l)) => l.get(*i)?,
+            _ => return None,
+        };
+    }
+    Some(current)
+}
+
+fn set(
+    item: &mut crate::attribute::Item,
+    path: &RawPath,
+    value: AttributeValue,
+) -> Result<(), String> {
+    let Some((last, parents)) = path.steps.split_last() else {
+        item.insert(path.attribute.to_owned(), value);
+        return Ok(());
+    };
+    let missing = || format!("`{}`: a parent of the path does not exist", path.display());
+    let mut current = item.get_mut(path.attribute).ok_or_else(missing)?;
+    for step in parents {
+        current = match (step, current) {
+            (Step::Field(name), AttributeValue::M(m)) => m.get_mut(*name).ok_or_else(missing)?,
+            (Step::Key(key), AttributeValue::M(m)) => m.get_mut(key).ok_or_else(missing)?,
+            (Step::Index(i), AttributeValue::L(l)) => l.get_mut(*i).ok_or_else(missing)?,
+            _ => return Err(missing()),
+        };
+    }
+    match (last, current) {
+        (Step::Field(name), AttributeValue::M(m)) => {
+            m.insert((*name).to_owned(), value);
+        }
+        (Step::Key(key), AttributeValue::M(m)) => {
+            m.insert(key.clone(), value);
+        }
+        (Step::Index(i), AttributeValue::L(l)) if *i < l.len() => l[*i] = value,
+        (Step::Index(_), AttributeValue::L(l)) => l.push(value),
+        _ => return Err(missing()),
+    }
+    Ok(())
+}
+
+fn remove(item: &mut crate::attribute::Item, path: &RawPath) {
+    let Some((last, parents)) = path.steps.split_last() else {
+        item.remove(path.attribute);
+        return;
+    };
+    let Some(mut current) = item.get_mut(path.attribute) else {
+        return;
+    };
+    for step in parents {
+        current = match (step, current) {
+            (Step::Field(name), AttributeValue::M(m)) => match m.get_mut(*name) {
+                Some(c) => c,
+                None => return,
+            },
+            (Step::Key(key), AttributeValue::M(m)) => match m.get_mut(key) {
+                Some(c) => c,
+                None => return,
+            },
+            (Step::Index(i), AttributeValue::L(l)) => match l.get_mut(*i) {
+                Some(c) => c,
+                None => return,
+            },
+            _ => return,
+        };
+    }
+    match (last, current) {
+        (Step::Field(name), AttributeValue::M(m)) => {
+            m.remove(*name);
+        }
+        (Step::Key(key), AttributeValue::M(m)) => {
+            m.remove(key);
+        }
+        (Step::Index(i), AttributeValue::L(l)) if *i < l.len() => {
+            l.remove(*i);
+        }
+        _ => {}
     }
 }

@@ -206,6 +206,146 @@ impl<'t, E: Entity> Update<'t, E> {
 
     /// Checks the actions against the entity's keys and version, and adds the actions
     /// that keep derived key attributes in step.
+    /// Whether an action sets a field of the primary key: the update moves the item.
+    fn moves(&self) -> bool {
+        self.actions
+            .actions
+            .iter()
+            .any(|a| E::PRIMARY_KEY_FIELDS.contains(&a.path().attribute()))
+    }
+
+    /// An update that changes the primary key: the item is read (consistently), the
+    /// actions are applied to it in memory, and one transaction deletes it at its key
+    /// (conditioned on it being unchanged since the read, and on the update's own
+    /// condition) and puts the result at its new key (where nothing may be yet).
+    async fn send_move(mut self) -> Result<E> {
+        if let Some(e) = self.actions.error.take() {
+            return Err(e.into());
+        }
+        let table = self.table;
+        for action in &self.actions.actions {
+            let attribute = action.path().attribute();
+            if Some(attribute) == E::VERSION_ATTRIBUTE {
+                return Err(UpdateError::VersionField {
+                    entity: E::NAME,
+                    field: attribute.to_owned(),
+                }
+                .into());
+            }
+            if E::PRIMARY_KEY_FIELDS.contains(&attribute)
+                && !matches!(action, Action::Set(p, _) if p.is_attribute())
+            {
+                return Err(UpdateError::KeyFieldNotSet {
+                    entity: E::NAME,
+                    field: action.path().display(),
+                }
+                .into());
+            }
+        }
+        let key = self.key.to_attributes()?;
+        let stored = table
+            .client()
+            .get_item()
+            .table_name(table.name())
+            .set_key(Some(key.clone()))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(|e| from_sdk("GetItem", E::NAME, e))?
+            .item
+            .filter(|i| {
+                i.get(table.definition().entity_attribute)
+                    .and_then(|v| v.as_s().ok())
+                    == Some(&E::NAME.to_owned())
+            });
+        let Some(stored) = stored else {
+            return Err(Error::ConditionalCheckFailed {
+                entity: E::NAME,
+                operation: "UpdateItem",
+                old: None,
+            });
+        };
+        let mut moved = stored.clone();
+        for action in &self.actions.actions {
+            crate::expr::apply(&mut moved, action).map_err(|reason| {
+                Error::Update(UpdateError::Unsupported {
+                    entity: E::NAME,
+                    reason,
+                })
+            })?;
+        }
+        let item = E::from_item(moved)?;
+        let new_key = item.primary_key();
+        let version = E::VERSION_ATTRIBUTE
+            .and_then(|a| stored.get(a))
+            .and_then(|v| v.as_n().ok())
+            .and_then(|n| n.parse::<u64>().ok());
+        if let (Some(expected), Some(current)) = (self.version, version)
+            && expected != current
+        {
+            return Err(Error::ConditionalCheckFailed {
+                entity: E::NAME,
+                operation: "UpdateItem",
+                old: Some(Box::new(stored)),
+            });
+        }
+        // The old item as read: its version, or every attribute, must be unchanged.
+        let mut unchanged: Option<Condition<E>> = None;
+        let mut check = |c: Condition<E>| {
+            unchanged = Some(match unchanged.take() {
+                Some(u) => u.and(c),
+                None => c,
+            });
+        };
+        match (E::VERSION_ATTRIBUTE, version) {
+            (Some(attribute), Some(v)) => check(Condition::attribute_equals(
+                attribute,
+                AttributeValue::N(v.to_string()),
+            )),
+            _ => {
+                for (name, value) in &stored {
+                    check(Condition::named_equals(name.clone(), value.clone()));
+                }
+            }
+        }
+        let user = self.condition.take();
+        table
+            .transaction()
+            .delete_with(self.key, move |d| {
+                let d = match unchanged {
+                    Some(c) => d.condition(c),
+                    None => d,
+                };
+                match user {
+                    Some(c) => d.condition(c),
+                    None => d,
+                }
+            })
+            .put_with(&item, |p| p.moving())
+            .await
+            .map_err(|e| match e {
+                Error::TransactionCanceled { reasons }
+                    if reasons.first().is_some_and(|r| r.is_condition_failed()) =>
+                {
+                    Error::ConditionalCheckFailed {
+                        entity: E::NAME,
+                        operation: "UpdateItem",
+                        old: reasons[0].old.clone(),
+                    }
+                }
+                other => other,
+            })?;
+        table
+            .get(new_key)
+            .consistent()
+            .await?
+            .ok_or(Error::ConditionalCheckFailed {
+                entity: E::NAME,
+                operation: "UpdateItem",
+                old: None,
+            })
+    }
+
     fn complete_actions(&mut self) -> Result<()> {
         if let Some(e) = self.actions.error.take() {
             return Err(e.into());
@@ -330,6 +470,9 @@ impl<'t, E: Entity> Update<'t, E> {
     }
 
     async fn send(self) -> Result<E> {
+        if self.moves() {
+            return self.send_move().await;
+        }
         let key = self.key.to_attributes()?;
         let table = self.table;
         let Expressions {

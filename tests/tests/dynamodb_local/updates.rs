@@ -193,9 +193,10 @@ async fn updates_that_cannot_keep_keys_right_are_refused_before_sending() {
     let doc = Document::sample("d4", "ada", day(4));
     table.put(&doc).await.unwrap();
     let f = Document::fields();
+    // Inside a transaction, a primary key change cannot move the item.
     let err = table
-        .update(Document::key("d4"))
-        .set(&f.doc_id, "d5")
+        .transaction()
+        .update(Document::key("d4"), |u| u.set(&f.doc_id, "d5"))
         .await
         .unwrap_err();
     assert!(
@@ -690,4 +691,124 @@ async fn timestamps_are_kept_and_the_ttl_is_epoch_seconds() {
         .unwrap();
     assert_eq!(again.created_at, Some(created));
     assert!(again.updated_at > updated.updated_at);
+}
+
+#[tokio::test]
+async fn an_update_of_a_primary_key_field_moves_the_item() {
+    let table = testbed_table().await;
+    let doc = Document::sample("d8", "ada", day(8));
+    table.put(&doc).await.unwrap();
+    let f = Document::fields();
+    let moved = table
+        .update(Document::key("d8"))
+        .set(&f.doc_id, "d9")
+        .set(&f.body, &Some("moved".to_owned()))
+        .add(&f.delta, &2)
+        .append(&f.keywords, &["z".to_owned()])
+        .await
+        .unwrap();
+    let expected = Document {
+        doc_id: "d9".into(),
+        body: Some("moved".into()),
+        delta: doc.delta + 2,
+        keywords: vec!["a".into(), "b#c".into(), "z".into()],
+        ..doc.clone()
+    };
+    assert_eq!(moved, expected);
+    assert_eq!(
+        table.get(Document::key("d8")).consistent().await.unwrap(),
+        None
+    );
+    // Every index key was rebuilt from the new id.
+    let stored = raw_item(table.client(), table.name(), "DOC#d9", "DOC")
+        .await
+        .unwrap();
+    let rebuilt = expected.to_item_for_test();
+    for attribute in ["gsi1sk", "gsi2sk", "gsi3sk", "gsi4sk"] {
+        assert_eq!(stored.get(attribute), rebuilt.get(attribute), "{attribute}");
+    }
+    let by_owner = table.documents_by_owner("ada").all().await.unwrap();
+    assert_eq!(by_owner, std::slice::from_ref(&expected));
+
+    // A failed condition moves nothing and returns the item.
+    let err = table
+        .update(Document::key("d9"))
+        .set(&f.doc_id, "d10")
+        .condition(f.pages.gt(&1_000))
+        .await
+        .unwrap_err();
+    assert_eq!(err.old_item::<Document>().unwrap().unwrap(), expected);
+    assert!(
+        table
+            .get(Document::key("d10"))
+            .consistent()
+            .await
+            .unwrap()
+            .is_none()
+    );
+    // Onto an existing item: cancelled, nothing moves.
+    table
+        .put(&Document::sample("taken", "ada", day(8)))
+        .await
+        .unwrap();
+    let err = table
+        .update(Document::key("d9"))
+        .set(&f.doc_id, "taken")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::TransactionCanceled { reasons } if reasons[1].is_condition_failed()),
+        "{err:?}"
+    );
+    assert_eq!(
+        table.get(Document::key("d9")).consistent().await.unwrap(),
+        Some(expected)
+    );
+    // A missing item is a failed condition, as for any update.
+    let err = table
+        .update(Document::key("nothing"))
+        .set(&f.doc_id, "x")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::ConditionalCheckFailed { old: None, .. }),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_versioned_item_moves_at_its_version() {
+    let table = testbed_table().await;
+    table
+        .put(&Account {
+            account_id: "from".into(),
+            owner: "ada".into(),
+            balance: 3,
+            version: 0,
+        })
+        .await
+        .unwrap();
+    let f = Account::fields();
+    let err = table
+        .update(Account::key("from"))
+        .set(&f.account_id, "to")
+        .if_version(7)
+        .await
+        .unwrap_err();
+    assert!(err.is_condition_failed(), "{err:?}");
+    let moved = table
+        .update(Account::key("from"))
+        .set(&f.account_id, "to")
+        .add(&f.balance, &1)
+        .if_version(1)
+        .await
+        .unwrap();
+    assert_eq!(
+        (moved.account_id.as_str(), moved.balance, moved.version),
+        ("to", 4, 2)
+    );
+    assert_eq!(
+        table.get(Account::key("from")).consistent().await.unwrap(),
+        None
+    );
 }
