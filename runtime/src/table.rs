@@ -593,6 +593,13 @@ impl<E: Entity> Get<'_, E> {
 
     async fn send(self) -> Result<Option<E>> {
         let key = self.key.to_attributes()?;
+        let span = tracing::debug_span!(
+            "dynaschema.get",
+            table = %self.table.name,
+            entity = E::NAME,
+            pattern = self.pattern.unwrap_or_default(),
+            consumed_capacity = tracing::field::Empty,
+        );
         let output = self
             .table
             .client
@@ -600,15 +607,12 @@ impl<E: Entity> Get<'_, E> {
             .table_name(self.table.name.as_ref())
             .set_key(Some(key))
             .consistent_read(self.consistent)
+            .return_consumed_capacity(aws_sdk_dynamodb::types::ReturnConsumedCapacity::Total)
             .send()
-            .instrument(tracing::debug_span!(
-                "dynaschema.get",
-                table = %self.table.name,
-                entity = E::NAME,
-                pattern = self.pattern.unwrap_or_default(),
-            ))
+            .instrument(span.clone())
             .await
             .map_err(|e| from_sdk("GetItem", E::NAME, e))?;
+        record_capacity(&span, output.consumed_capacity());
         match output.item {
             Some(item) => Ok(Some(E::from_item(item)?)),
             None => Ok(None),
@@ -731,16 +735,24 @@ impl<E: Entity> Put<'_, E> {
                 );
         }
         let attempts = Attempts::default();
+        let span = tracing::debug_span!(
+            "dynaschema.put",
+            table = %table.name,
+            entity = E::NAME,
+            consumed_capacity = tracing::field::Empty,
+        );
         let result = request
+            .return_consumed_capacity(aws_sdk_dynamodb::types::ReturnConsumedCapacity::Total)
             .customize()
             .interceptor(attempts.clone())
             .send()
-            .instrument(
-                tracing::debug_span!("dynaschema.put", table = %table.name, entity = E::NAME),
-            )
+            .instrument(span.clone())
             .await;
         match result {
-            Ok(_) => Ok(()),
+            Ok(output) => {
+                record_capacity(&span, output.consumed_capacity());
+                Ok(())
+            }
             Err(e) => {
                 let old = e.as_service_error().and_then(|s| match s {
                     aws_sdk_dynamodb::operation::put_item::PutItemError::ConditionalCheckFailedException(c) => c.item().cloned(),
@@ -850,9 +862,16 @@ impl<E: Entity> Delete<'_, E> {
                     aws_sdk_dynamodb::types::ReturnValuesOnConditionCheckFailure::AllOld,
                 );
         }
-        request
+        let span = tracing::debug_span!(
+            "dynaschema.delete",
+            table = %table.name,
+            entity = E::NAME,
+            consumed_capacity = tracing::field::Empty,
+        );
+        let output = request
+            .return_consumed_capacity(aws_sdk_dynamodb::types::ReturnConsumedCapacity::Total)
             .send()
-            .instrument(tracing::debug_span!("dynaschema.delete", table = %table.name, entity = E::NAME))
+            .instrument(span.clone())
             .await
             .map_err(|e| {
                 let old = e.as_service_error().and_then(|s| match s {
@@ -861,6 +880,7 @@ impl<E: Entity> Delete<'_, E> {
                 });
                 crate::error::with_old_item(from_sdk("DeleteItem", E::NAME, e), old)
             })?;
+        record_capacity(&span, output.consumed_capacity());
         Ok(())
     }
 }
@@ -920,5 +940,15 @@ impl Rendered {
             names,
             values,
         })
+    }
+}
+
+/// Records the capacity a request consumed on its span (`ReturnConsumedCapacity = TOTAL`).
+pub(crate) fn record_capacity(
+    span: &tracing::Span,
+    consumed: Option<&aws_sdk_dynamodb::types::ConsumedCapacity>,
+) {
+    if let Some(units) = consumed.and_then(|c| c.capacity_units()) {
+        span.record("consumed_capacity", units);
     }
 }

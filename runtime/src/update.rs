@@ -481,6 +481,12 @@ impl<'t, E: Entity> Update<'t, E> {
             names,
             values,
         } = self.to_expressions()?;
+        let span = tracing::debug_span!(
+            "dynaschema.update",
+            table = %table.name(),
+            entity = E::NAME,
+            consumed_capacity = tracing::field::Empty,
+        );
         let output = table
             .client()
             .update_item()
@@ -492,12 +498,9 @@ impl<'t, E: Entity> Update<'t, E> {
             .set_expression_attribute_values(Some(values.into_iter().collect()))
             .return_values(ReturnValue::AllNew)
             .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+            .return_consumed_capacity(aws_sdk_dynamodb::types::ReturnConsumedCapacity::Total)
             .send()
-            .instrument(tracing::debug_span!(
-                "dynaschema.update",
-                table = %table.name(),
-                entity = E::NAME,
-            ))
+            .instrument(span.clone())
             .await
             .map_err(|e| {
                 let old = e.as_service_error().and_then(|s| match s {
@@ -506,6 +509,7 @@ impl<'t, E: Entity> Update<'t, E> {
                 });
                 crate::error::with_old_item(from_sdk("UpdateItem", E::NAME, e), old)
             })?;
+        crate::table::record_capacity(&span, output.consumed_capacity());
         Ok(E::from_item(output.attributes.unwrap_or_default())?)
     }
 }
