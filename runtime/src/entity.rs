@@ -65,6 +65,10 @@ pub trait Entity: Sized + Send + Sync + 'static {
     /// The attribute of the field set on every write (`#[entity(updated_at)]`).
     const UPDATED_AT_ATTRIBUTE: Option<&'static str> = None;
 
+    /// The attribute where a versioned write stores a random token of that write, so
+    /// that a write the SDK retried recognises its own earlier attempt.
+    const WRITE_TOKEN_ATTRIBUTE: &'static str = "_wt";
+
     /// The item's version, for a versioned entity.
     fn version(&self) -> Option<u64> {
         None

@@ -696,6 +696,10 @@ impl<E: Entity> Put<'_, E> {
                 attribute.to_owned(),
                 AttributeValue::N((version + 1).to_string()),
             );
+            item.insert(
+                E::WRITE_TOKEN_ATTRIBUTE.to_owned(),
+                AttributeValue::S(crate::transaction::new_token()),
+            );
         }
         // Maintained timestamps: `updated_at` is now; `created_at` is now unless the
         // item already says when it was created.
@@ -761,7 +765,14 @@ impl<E: Entity> Put<'_, E> {
                 // A write the SDK retried (after a timeout or a 500) whose earlier
                 // attempt landed finds its own item: the write happened, the condition
                 // "failed" only against itself.
-                if attempts.count() > 1 && old.as_ref() == Some(&item) {
+                let own = |old: &Item| match E::VERSION_ATTRIBUTE {
+                    // A versioned write is recognised by its token.
+                    Some(_) => {
+                        old.get(E::WRITE_TOKEN_ATTRIBUTE) == item.get(E::WRITE_TOKEN_ATTRIBUTE)
+                    }
+                    None => *old == item,
+                };
+                if attempts.count() > 1 && old.as_ref().is_some_and(own) {
                     return Ok(());
                 }
                 Err(crate::error::with_old_item(
@@ -846,6 +857,7 @@ impl<E: Entity> Delete<'_, E> {
     async fn send(self) -> Result<()> {
         let table = self.table;
         let (key, condition) = self.prepare()?;
+        let has_condition = condition.is_some();
         let mut request = table
             .client
             .delete_item()
@@ -868,20 +880,36 @@ impl<E: Entity> Delete<'_, E> {
             entity = E::NAME,
             consumed_capacity = tracing::field::Empty,
         );
-        let output = request
+        let attempts = Attempts::default();
+        let result = request
             .return_consumed_capacity(aws_sdk_dynamodb::types::ReturnConsumedCapacity::Total)
+            .customize()
+            .interceptor(attempts.clone())
             .send()
             .instrument(span.clone())
-            .await
-            .map_err(|e| {
+            .await;
+        match result {
+            Ok(output) => {
+                record_capacity(&span, output.consumed_capacity());
+                Ok(())
+            }
+            Err(e) => {
                 let old = e.as_service_error().and_then(|s| match s {
                     aws_sdk_dynamodb::operation::delete_item::DeleteItemError::ConditionalCheckFailedException(c) => c.item().cloned(),
                     _ => None,
                 });
-                crate::error::with_old_item(from_sdk("DeleteItem", E::NAME, e), old)
-            })?;
-        record_capacity(&span, output.consumed_capacity());
-        Ok(())
+                let condition_failed = e.code() == Some("ConditionalCheckFailedException");
+                // A conditioned delete the SDK retried that finds no item: its earlier
+                // attempt deleted it.
+                if condition_failed && attempts.count() > 1 && old.is_none() && has_condition {
+                    return Ok(());
+                }
+                Err(crate::error::with_old_item(
+                    from_sdk("DeleteItem", E::NAME, e),
+                    old,
+                ))
+            }
+        }
     }
 }
 

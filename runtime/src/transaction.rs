@@ -354,7 +354,7 @@ fn build_error(e: aws_sdk_dynamodb::error::BuildError) -> Error {
 
 /// A fresh idempotency token: 32 hex digits from the process's random hasher keys,
 /// the time and a counter.
-fn new_token() -> String {
+pub(crate) fn new_token() -> String {
     use std::hash::{BuildHasher as _, Hasher as _};
     static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let mut parts = [0_u64; 2];

@@ -48,6 +48,8 @@ pub struct Update<'t, E> {
     actions: Actions,
     condition: Option<Condition<E>>,
     version: Option<u64>,
+    /// The write token a versioned update stores, to recognise its own retried write.
+    write_token: Option<AttributeValue>,
 }
 
 impl<'t, E: Entity> Update<'t, E> {
@@ -58,6 +60,7 @@ impl<'t, E: Entity> Update<'t, E> {
             actions: Actions::default(),
             condition: None,
             version: None,
+            write_token: None,
         }
     }
 
@@ -431,6 +434,12 @@ impl<'t, E: Entity> Update<'t, E> {
                 RawPathPublic::top(attribute),
                 AttributeValue::N("1".into()),
             ));
+            let token = AttributeValue::S(crate::transaction::new_token());
+            self.write_token = Some(token.clone());
+            self.actions.actions.push(Action::Set(
+                RawPathPublic::top(E::WRITE_TOKEN_ATTRIBUTE),
+                token,
+            ));
         }
         Ok(())
     }
@@ -466,6 +475,7 @@ impl<'t, E: Entity> Update<'t, E> {
             condition,
             names,
             values,
+            write_token: self.write_token,
         })
     }
 
@@ -480,6 +490,7 @@ impl<'t, E: Entity> Update<'t, E> {
             condition,
             names,
             values,
+            write_token,
         } = self.to_expressions()?;
         let span = tracing::debug_span!(
             "dynaschema.update",
@@ -487,6 +498,7 @@ impl<'t, E: Entity> Update<'t, E> {
             entity = E::NAME,
             consumed_capacity = tracing::field::Empty,
         );
+        let attempts = crate::table::Attempts::default();
         let output = table
             .client()
             .update_item()
@@ -499,16 +511,32 @@ impl<'t, E: Entity> Update<'t, E> {
             .return_values(ReturnValue::AllNew)
             .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
             .return_consumed_capacity(aws_sdk_dynamodb::types::ReturnConsumedCapacity::Total)
+            .customize()
+            .interceptor(attempts.clone())
             .send()
             .instrument(span.clone())
-            .await
-            .map_err(|e| {
+            .await;
+        let output = match output {
+            Ok(output) => output,
+            Err(e) => {
                 let old = e.as_service_error().and_then(|s| match s {
                     aws_sdk_dynamodb::operation::update_item::UpdateItemError::ConditionalCheckFailedException(c) => c.item().cloned(),
                     _ => None,
                 });
-                crate::error::with_old_item(from_sdk("UpdateItem", E::NAME, e), old)
-            })?;
+                // A versioned update the SDK retried whose earlier attempt landed finds
+                // its own write token: the update happened; the stored item is its result.
+                if let (Some(old), Some(token)) = (&old, &write_token)
+                    && attempts.count() > 1
+                    && old.get(E::WRITE_TOKEN_ATTRIBUTE) == Some(token)
+                {
+                    return Ok(E::from_item(old.clone())?);
+                }
+                return Err(crate::error::with_old_item(
+                    from_sdk("UpdateItem", E::NAME, e),
+                    old,
+                ));
+            }
+        };
         crate::table::record_capacity(&span, output.consumed_capacity());
         Ok(E::from_item(output.attributes.unwrap_or_default())?)
     }
@@ -526,6 +554,7 @@ pub struct Expressions {
     pub names: Vec<(String, String)>,
     /// `ExpressionAttributeValues`.
     pub values: Vec<(String, AttributeValue)>,
+    write_token: Option<AttributeValue>,
 }
 
 /// Refuses an expression over DynamoDB's 4 KB limit before sending.

@@ -144,3 +144,71 @@ async fn a_versioned_put_that_landed_before_a_500_is_not_a_false_conflict() {
     let err = faulty.put(&account).await.unwrap_err();
     assert!(err.is_condition_failed(), "{err:?}");
 }
+
+#[tokio::test]
+async fn a_versioned_update_or_delete_that_landed_before_a_500_is_not_a_false_conflict() {
+    let direct = testbed_table().await;
+    direct
+        .put(&Account {
+            account_id: "u".into(),
+            owner: "ada".into(),
+            balance: 1,
+            version: 0,
+        })
+        .await
+        .unwrap();
+    let faults = Faults {
+        write_then_500_first: 1,
+        ..Faults::default()
+    };
+    let proxy = FaultProxy::start(server().endpoint(), faults, 2).await;
+    let faulty = testbed::Table::new(proxy.client(), direct.name());
+    let f = Account::fields();
+    // Landed, answered 500, retried: the retry's version check fails against the
+    // update's own write (recognised by its write token), which is returned.
+    let updated = faulty
+        .update(Account::key("u"))
+        .add(&f.balance, &10)
+        .if_version(1)
+        .await
+        .unwrap();
+    assert_eq!(proxy.injected.write_then_500.load(Ordering::Relaxed), 1);
+    assert_eq!((updated.balance, updated.version), (11, 2));
+    let stored = direct
+        .get(Account::key("u"))
+        .consistent()
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored, updated);
+    // The same for a versioned delete: its retry finds no item.
+    let proxy = FaultProxy::start(server().endpoint(), faults, 3).await;
+    let faulty = testbed::Table::new(proxy.client(), direct.name());
+    faulty
+        .delete(Account::key("u"))
+        .if_version(2)
+        .await
+        .unwrap();
+    assert_eq!(proxy.injected.write_then_500.load(Ordering::Relaxed), 1);
+    assert_eq!(
+        direct.get(Account::key("u")).consistent().await.unwrap(),
+        None
+    );
+    // Without a retry, a stale version is still a conflict.
+    direct
+        .put(&Account {
+            account_id: "u".into(),
+            owner: "ada".into(),
+            balance: 1,
+            version: 0,
+        })
+        .await
+        .unwrap();
+    let err = direct
+        .update(Account::key("u"))
+        .add(&f.balance, &1)
+        .if_version(5)
+        .await
+        .unwrap_err();
+    assert!(err.is_condition_failed(), "{err:?}");
+}
