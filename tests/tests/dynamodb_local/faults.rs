@@ -121,7 +121,15 @@ async fn a_versioned_put_that_landed_before_a_500_is_not_a_false_conflict() {
         1,
     )
     .await;
-    let faulty = testbed::Table::new(proxy.client(), direct.name());
+    let client = proxy.client();
+    // Retries are configured explicitly (a client built from `Config::builder()` has
+    // none otherwise, aws-sdk-rust#1389): the SDK's standard mode, 3 attempts.
+    let retry = client
+        .config()
+        .retry_config()
+        .expect("a retry config is set");
+    assert_eq!(retry.max_attempts(), 3);
+    let faulty = testbed::Table::new(client, direct.name());
     let account = Account {
         account_id: "once".into(),
         owner: "ada".into(),
