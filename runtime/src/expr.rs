@@ -397,6 +397,14 @@ impl<E> Condition<E> {
         }
     }
 
+    /// Adds `condition` to an optional condition (`slot AND condition`).
+    pub(crate) fn and_into(slot: &mut Option<Self>, condition: Self) {
+        *slot = Some(match slot.take() {
+            Some(existing) => existing.and(condition),
+            None => condition,
+        });
+    }
+
     /// Both conditions.
     pub fn and(self, other: Condition<E>) -> Self {
         Self::new(

@@ -660,10 +660,7 @@ impl<E: Entity> Put<'_, E> {
     /// [`Error::ConditionalCheckFailed`](crate::Error::ConditionalCheckFailed)
     /// carrying the stored item.
     pub fn condition(mut self, condition: Condition<E>) -> Self {
-        self.condition = Some(match self.condition.take() {
-            Some(c) => c.and(condition),
-            None => condition,
-        });
+        Condition::and_into(&mut self.condition, condition);
         self
     }
 
@@ -673,12 +670,7 @@ impl<E: Entity> Put<'_, E> {
         let mut item = self.item.to_item()?;
         let pk = self.table.definition.partition_key;
         let mut condition = self.condition;
-        let mut and = |c: Condition<E>| {
-            condition = Some(match condition.take() {
-                Some(existing) => existing.and(c),
-                None => c,
-            });
-        };
+        let mut and = |c: Condition<E>| Condition::and_into(&mut condition, c);
         if self.if_absent {
             and(Condition::attribute_not_exists(pk));
         }
@@ -728,15 +720,7 @@ impl<E: Entity> Put<'_, E> {
             .table_name(table.name.as_ref())
             .set_item(Some(item.clone()));
         if let Some(condition) = condition {
-            request = request
-                .condition_expression(condition.text)
-                .set_expression_attribute_names(Some(condition.names.into_iter().collect()))
-                .set_expression_attribute_values(
-                    (!condition.values.is_empty()).then(|| condition.values.into_iter().collect()),
-                )
-                .return_values_on_condition_check_failure(
-                    aws_sdk_dynamodb::types::ReturnValuesOnConditionCheckFailure::AllOld,
-                );
+            request = with_condition!(request, condition);
         }
         let attempts = Attempts::default();
         let span = tracing::debug_span!(
@@ -815,10 +799,7 @@ impl<E: Entity> Delete<'_, E> {
     /// [`Error::ConditionalCheckFailed`](crate::Error::ConditionalCheckFailed)
     /// carrying it.
     pub fn condition(mut self, condition: Condition<E>) -> Self {
-        self.condition = Some(match self.condition.take() {
-            Some(c) => c.and(condition),
-            None => condition,
-        });
+        Condition::and_into(&mut self.condition, condition);
         self
     }
 
@@ -832,12 +813,7 @@ impl<E: Entity> Delete<'_, E> {
     pub(crate) fn prepare(self) -> Result<(Item, Option<Rendered>)> {
         let key = self.key.to_attributes()?;
         let mut condition = self.condition;
-        let mut and = |c: Condition<E>| {
-            condition = Some(match condition.take() {
-                Some(existing) => existing.and(c),
-                None => c,
-            });
-        };
+        let mut and = |c: Condition<E>| Condition::and_into(&mut condition, c);
         if self.if_exists {
             and(Condition::attribute_equals(
                 self.table.definition.entity_attribute,
@@ -864,15 +840,7 @@ impl<E: Entity> Delete<'_, E> {
             .table_name(table.name.as_ref())
             .set_key(Some(key));
         if let Some(condition) = condition {
-            request = request
-                .condition_expression(condition.text)
-                .set_expression_attribute_names(Some(condition.names.into_iter().collect()))
-                .set_expression_attribute_values(
-                    (!condition.values.is_empty()).then(|| condition.values.into_iter().collect()),
-                )
-                .return_values_on_condition_check_failure(
-                    aws_sdk_dynamodb::types::ReturnValuesOnConditionCheckFailure::AllOld,
-                );
+            request = with_condition!(request, condition);
         }
         let span = tracing::debug_span!(
             "dynaschema.delete",
@@ -947,6 +915,24 @@ impl aws_sdk_dynamodb::config::Intercept for Attempts {
         Ok(())
     }
 }
+
+/// Sets a [`Rendered`] condition on any SDK request builder (they share the method
+/// names, not a trait), asking for the stored item when it fails.
+macro_rules! with_condition {
+    ($builder:expr, $condition:expr) => {{
+        let c: $crate::table::Rendered = $condition;
+        $builder
+            .condition_expression(c.text)
+            .set_expression_attribute_names(Some(c.names.into_iter().collect()))
+            .set_expression_attribute_values(
+                (!c.values.is_empty()).then(|| c.values.into_iter().collect()),
+            )
+            .return_values_on_condition_check_failure(
+                aws_sdk_dynamodb::types::ReturnValuesOnConditionCheckFailure::AllOld,
+            )
+    }};
+}
+pub(crate) use with_condition;
 
 /// A rendered condition expression with its placeholders.
 #[derive(Debug, Clone, PartialEq)]

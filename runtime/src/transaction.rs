@@ -38,7 +38,7 @@ use crate::error::{CancelReason, Error, LimitError, Result, TransactionError, fr
 use crate::expr::Condition;
 use crate::key::Key;
 use crate::limits::{MAX_TRANSACTION_ACTIONS, MAX_TRANSACTION_BYTES, item_size};
-use crate::table::{BoxFuture, Delete, Put, Rendered, Table};
+use crate::table::{BoxFuture, Delete, Put, Rendered, Table, with_condition};
 use crate::update::Update;
 
 /// One action, ready to send.
@@ -105,15 +105,7 @@ impl<'t> Transaction<'t> {
                     .table_name(self.table.name())
                     .set_item(Some(item.clone()));
                 if let Some(c) = condition {
-                    put = put
-                        .condition_expression(c.text)
-                        .set_expression_attribute_names(Some(c.names.into_iter().collect()))
-                        .set_expression_attribute_values(
-                            (!c.values.is_empty()).then(|| c.values.into_iter().collect()),
-                        )
-                        .return_values_on_condition_check_failure(
-                            ReturnValuesOnConditionCheckFailure::AllOld,
-                        );
+                    put = with_condition!(put, c);
                 }
                 Ok(Action {
                     entity: E::NAME,
@@ -191,15 +183,7 @@ impl<'t> Transaction<'t> {
                     .table_name(self.table.name())
                     .set_key(Some(key.clone()));
                 if let Some(c) = condition {
-                    delete = delete
-                        .condition_expression(c.text)
-                        .set_expression_attribute_names(Some(c.names.into_iter().collect()))
-                        .set_expression_attribute_values(
-                            (!c.values.is_empty()).then(|| c.values.into_iter().collect()),
-                        )
-                        .return_values_on_condition_check_failure(
-                            ReturnValuesOnConditionCheckFailure::AllOld,
-                        );
+                    delete = with_condition!(delete, c);
                 }
                 Ok(Action {
                     entity: E::NAME,
@@ -220,17 +204,8 @@ impl<'t> Transaction<'t> {
             let size = item_size(&key) + rendered_size(&c);
             let check = ConditionCheck::builder()
                 .table_name(self.table.name())
-                .set_key(Some(key.clone()))
-                .condition_expression(c.text)
-                .set_expression_attribute_names(Some(c.names.into_iter().collect()))
-                .set_expression_attribute_values(
-                    (!c.values.is_empty()).then(|| c.values.into_iter().collect()),
-                )
-                .return_values_on_condition_check_failure(
-                    ReturnValuesOnConditionCheckFailure::AllOld,
-                )
-                .build()
-                .map_err(build_error)?;
+                .set_key(Some(key.clone()));
+            let check = with_condition!(check, c).build().map_err(build_error)?;
             Ok(Action {
                 entity: E::NAME,
                 key,

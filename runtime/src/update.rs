@@ -140,13 +140,10 @@ impl<'t, E: Entity> Update<'t, E> {
     ) {
         if let Some((op, value)) = bound {
             let path = RawPathPublic::from_path(path);
-            self.condition = Some({
-                let bound = Condition::bound(&path, op, value, or_absent);
-                match self.condition.take() {
-                    Some(c) => c.and(bound),
-                    None => bound,
-                }
-            });
+            Condition::and_into(
+                &mut self.condition,
+                Condition::bound(&path, op, value, or_absent),
+            );
         }
     }
 
@@ -193,10 +190,7 @@ impl<'t, E: Entity> Update<'t, E> {
     /// Updates only if `condition` holds as well; otherwise fails with
     /// [`Error::ConditionalCheckFailed`] carrying the stored item.
     pub fn condition(mut self, condition: Condition<E>) -> Self {
-        self.condition = Some(match self.condition.take() {
-            Some(c) => c.and(condition),
-            None => condition,
-        });
+        Condition::and_into(&mut self.condition, condition);
         self
     }
 
@@ -294,12 +288,7 @@ impl<'t, E: Entity> Update<'t, E> {
         }
         // The old item as read: its version, or every attribute, must be unchanged.
         let mut unchanged: Option<Condition<E>> = None;
-        let mut check = |c: Condition<E>| {
-            unchanged = Some(match unchanged.take() {
-                Some(u) => u.and(c),
-                None => c,
-            });
-        };
+        let mut check = |c: Condition<E>| Condition::and_into(&mut unchanged, c);
         match (E::VERSION_ATTRIBUTE, version) {
             (Some(attribute), Some(v)) => check(Condition::attribute_equals(
                 attribute,

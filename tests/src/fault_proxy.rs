@@ -123,6 +123,19 @@ struct Message {
 }
 
 impl Message {
+    /// The headers passed on, without the framing ones (the body may have changed).
+    fn passed_headers(&self) -> impl Iterator<Item = (String, String)> + '_ {
+        self.head
+            .iter()
+            .skip(1)
+            .filter_map(|line| line.split_once(':'))
+            .filter(|(k, _)| {
+                let k = k.trim().to_ascii_lowercase();
+                k != "content-length" && k != "connection" && k != "transfer-encoding"
+            })
+            .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
+    }
+
     fn header(&self, name: &str) -> Option<&str> {
         self.head.iter().skip(1).find_map(|line| {
             let (k, v) = line.split_once(':')?;
@@ -203,15 +216,7 @@ fn error_response(status: &str, kind: &str) -> Vec<u8> {
 async fn forward(state: &State, request: &Message, body: &[u8]) -> std::io::Result<Message> {
     let mut upstream = TcpStream::connect(&state.upstream).await?;
     let headers: Vec<(String, String)> = request
-        .head
-        .iter()
-        .skip(1)
-        .filter_map(|line| line.split_once(':'))
-        .filter(|(k, _)| {
-            let k = k.trim().to_ascii_lowercase();
-            k != "content-length" && k != "connection" && k != "transfer-encoding"
-        })
-        .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
+        .passed_headers()
         .chain(std::iter::once((
             "connection".to_owned(),
             "close".to_owned(),
@@ -227,17 +232,7 @@ async fn forward(state: &State, request: &Message, body: &[u8]) -> std::io::Resu
 }
 
 fn respond(response: &Message, body: &[u8]) -> Vec<u8> {
-    let headers: Vec<(String, String)> = response
-        .head
-        .iter()
-        .skip(1)
-        .filter_map(|line| line.split_once(':'))
-        .filter(|(k, _)| {
-            let k = k.trim().to_ascii_lowercase();
-            k != "content-length" && k != "connection" && k != "transfer-encoding"
-        })
-        .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
-        .collect();
+    let headers: Vec<(String, String)> = response.passed_headers().collect();
     encode(&response.head[0], &headers, body)
 }
 
