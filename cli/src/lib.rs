@@ -11,7 +11,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use dynaschema_codegen::diagnostics::{Diagnostics, Severity};
 use dynaschema_codegen::schema::{self, LoadError};
 
-/// Access-pattern-first DynamoDB: check a single-table schema.
+/// Access-pattern-first DynamoDB: check a single-table schema, print its table.
 #[derive(Debug, Parser)]
 #[command(
     name = "dynaschema",
@@ -40,6 +40,34 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
     },
+    /// Print the table as a DynamoDB API input: `CreateTable` (usable with
+    /// `aws dynamodb create-table --cli-input-json file://table.json`), or the
+    /// companion `UpdateTimeToLive` / `UpdateContinuousBackups` inputs.
+    #[command(
+        after_help = "Examples:\n  dynaschema table --table-name app-prod > table.json\n  aws dynamodb create-table --cli-input-json file://table.json\n  dynaschema table --format update-time-to-live --table-name app-prod"
+    )]
+    Table {
+        /// The schema file.
+        #[arg(default_value = "dynaschema.toml")]
+        schema: PathBuf,
+        /// Which input.
+        #[arg(long, value_enum, default_value_t = TableFormat::CreateTable)]
+        format: TableFormat,
+        /// The physical table name (default: the schema's table name).
+        #[arg(long)]
+        table_name: Option<String>,
+    },
+}
+
+/// Inputs `table` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum TableFormat {
+    /// `CreateTable`.
+    CreateTable,
+    /// `UpdateTimeToLive` (when the schema has a `ttl_attribute`).
+    UpdateTimeToLive,
+    /// `UpdateContinuousBackups` (when the schema asks for point-in-time recovery).
+    UpdateContinuousBackups,
 }
 
 /// Output formats of `check`.
@@ -67,7 +95,48 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
             deny_warnings,
             format,
         } => check(&schema, deny_warnings, format),
+        Command::Table {
+            schema,
+            format,
+            table_name,
+        } => table(&schema, format, table_name),
     }
+}
+
+fn table(path: &std::path::Path, format: TableFormat, table_name: Option<String>) -> ExitCode {
+    use dynaschema_codegen::table_json;
+    let checked = match schema::load(path) {
+        Ok(checked) => checked,
+        Err(LoadError::Invalid(diagnostics)) => {
+            eprint!("{}", diagnostics.render());
+            return ExitCode::from(1);
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let name = table_name.unwrap_or_else(|| checked.schema.table.name.clone());
+    let input = match format {
+        TableFormat::CreateTable => Some(table_json::create_table(&checked.schema, &name)),
+        TableFormat::UpdateTimeToLive => table_json::update_time_to_live(&checked.schema, &name),
+        TableFormat::UpdateContinuousBackups => {
+            table_json::update_continuous_backups(&checked.schema, &name)
+        }
+    };
+    match input {
+        Some(input) => {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&input).expect("JSON values serialize")
+            );
+        }
+        None => eprintln!(
+            "{}: nothing to update: the schema does not ask for it",
+            path.display()
+        ),
+    }
+    ExitCode::SUCCESS
 }
 
 fn check(path: &std::path::Path, deny_warnings: bool, format: Format) -> ExitCode {

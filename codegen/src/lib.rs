@@ -40,5 +40,6 @@ pub mod generate;
 mod keys;
 pub mod names;
 pub mod schema;
+pub mod table_json;
 
 pub use builder::{BuildError, Builder};

@@ -18,6 +18,7 @@ mod queries;
 mod scans;
 mod sort_conditions;
 mod streams;
+mod table_json;
 mod table_options;
 mod transactions;
 mod updates;
