@@ -57,6 +57,17 @@ enum Command {
         #[arg(long)]
         table_name: Option<String>,
     },
+    /// Start a schema: writes `dynaschema.toml` (a commented starter design that
+    /// passes `check`) and `dynaschema.schema.json` (for editors) into DIR, and prints
+    /// the `build.rs` that compiles it. Existing files are never overwritten.
+    #[command(
+        after_help = "Example:\n  dynaschema init my-service\n  dynaschema check my-service/dynaschema.toml"
+    )]
+    Init {
+        /// The folder (created if missing).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
 }
 
 /// Inputs `table` prints.
@@ -100,7 +111,50 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
             format,
             table_name,
         } => table(&schema, format, table_name),
+        Command::Init { dir } => init(&dir),
     }
+}
+
+/// The starter schema `init` writes.
+pub const STARTER_SCHEMA: &str = include_str!("starter.toml");
+
+/// The `build.rs` `init` prints.
+const BUILD_RS: &str = r#"// build.rs: generates the module of access patterns from dynaschema.toml.
+fn main() {
+    dynaschema_codegen::Builder::new()
+        .compile("dynaschema.toml")
+        .unwrap_or_else(|e| panic!("{e}"));
+}
+
+// In Cargo.toml:
+//   [dependencies] dynaschema = "0.1"
+//   [build-dependencies] dynaschema-codegen = "0.1"
+// In src/lib.rs (or main.rs):
+//   dynaschema::include_schema!(pub app);
+"#;
+
+fn init(dir: &std::path::Path) -> ExitCode {
+    let files = [
+        (dir.join("dynaschema.toml"), STARTER_SCHEMA.to_owned()),
+        (dir.join("dynaschema.schema.json"), schema::json_schema()),
+    ];
+    if let Some((path, _)) = files.iter().find(|(path, _)| path.exists()) {
+        eprintln!("error: {} exists; nothing was written", path.display());
+        return ExitCode::from(2);
+    }
+    if let Err(e) = std::fs::create_dir_all(dir) {
+        eprintln!("error: cannot create {}: {e}", dir.display());
+        return ExitCode::from(2);
+    }
+    for (path, text) in &files {
+        if let Err(e) = std::fs::write(path, text) {
+            eprintln!("error: cannot write {}: {e}", path.display());
+            return ExitCode::from(2);
+        }
+        eprintln!("wrote {}", path.display());
+    }
+    print!("{BUILD_RS}");
+    ExitCode::SUCCESS
 }
 
 fn table(path: &std::path::Path, format: TableFormat, table_name: Option<String>) -> ExitCode {
