@@ -481,7 +481,7 @@ impl<E> Condition<E> {
 
 /// Encodes a condition's or update's value; absent values (`None`, empty sets)
 /// compare as `NULL`.
-fn encode<E: Entity, T: Attribute, U: ?Sized>(
+pub(crate) fn encode<E: Entity, T: Attribute, U: ?Sized>(
     path: &Path<E, U>,
     value: &T,
 ) -> Result<AttributeValue, EncodeError> {
@@ -904,13 +904,6 @@ impl Actions {
             Err(e) if self.error.is_none() => self.error = Some(e),
             Err(_) => {}
         }
-    }
-
-    pub(crate) fn encode<E: Entity, T: Attribute, U: ?Sized>(
-        path: &Path<E, U>,
-        value: &T,
-    ) -> Result<AttributeValue, EncodeError> {
-        encode(path, value)
     }
 
     /// The `UpdateExpression`: `SET a, b REMOVE c ADD d DELETE e`, clauses in that

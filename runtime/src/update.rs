@@ -108,8 +108,9 @@ impl<'t, E: Entity> Update<'t, E> {
     /// condition instead of storing an item that cannot be read back.
     pub fn add<T: Numeric>(mut self, path: &Path<E, T>, value: &T) -> Self {
         self.fits(path, T::add_bound(value, false), true);
-        self.actions
-            .push(path, |p| Ok(Action::Add(p, Actions::encode(path, value)?)));
+        self.actions.push(path, |p| {
+            Ok(Action::Add(p, crate::expr::encode(path, value)?))
+        });
         self
     }
 
@@ -117,7 +118,11 @@ impl<'t, E: Entity> Update<'t, E> {
     pub fn increment<T: Numeric>(mut self, path: &Path<E, T>, value: &T) -> Self {
         self.fits(path, T::add_bound(value, false), false);
         self.actions.push(path, |p| {
-            Ok(Action::Arithmetic(p, "+", Actions::encode(path, value)?))
+            Ok(Action::Arithmetic(
+                p,
+                "+",
+                crate::expr::encode(path, value)?,
+            ))
         });
         self
     }
@@ -126,7 +131,11 @@ impl<'t, E: Entity> Update<'t, E> {
     pub fn decrement<T: Numeric>(mut self, path: &Path<E, T>, value: &T) -> Self {
         self.fits(path, T::add_bound(value, true), false);
         self.actions.push(path, |p| {
-            Ok(Action::Arithmetic(p, "-", Actions::encode(path, value)?))
+            Ok(Action::Arithmetic(
+                p,
+                "-",
+                crate::expr::encode(path, value)?,
+            ))
         });
         self
     }
@@ -153,7 +162,7 @@ impl<'t, E: Entity> Update<'t, E> {
             return self;
         }
         self.actions.push(path, |p| {
-            Ok(Action::Add(p, Actions::encode(path, members)?))
+            Ok(Action::Add(p, crate::expr::encode(path, members)?))
         });
         self
     }
@@ -164,7 +173,7 @@ impl<'t, E: Entity> Update<'t, E> {
             return self;
         }
         self.actions.push(path, |p| {
-            Ok(Action::Delete(p, Actions::encode(path, members)?))
+            Ok(Action::Delete(p, crate::expr::encode(path, members)?))
         });
         self
     }
@@ -222,13 +231,7 @@ impl<'t, E: Entity> Update<'t, E> {
         let table = self.table;
         for action in &self.actions.actions {
             let attribute = action.path().attribute();
-            if Some(attribute) == E::VERSION_ATTRIBUTE {
-                return Err(UpdateError::VersionField {
-                    entity: E::NAME,
-                    field: attribute.to_owned(),
-                }
-                .into());
-            }
+            refuse_version_field::<E>(attribute)?;
             if E::PRIMARY_KEY_FIELDS.contains(&attribute)
                 && !matches!(action, Action::Set(p, _) if p.is_attribute())
             {
@@ -364,13 +367,7 @@ impl<'t, E: Entity> Update<'t, E> {
         for action in &self.actions.actions {
             let path = action.path();
             let attribute = path.attribute();
-            if Some(attribute) == E::VERSION_ATTRIBUTE {
-                return Err(UpdateError::VersionField {
-                    entity: E::NAME,
-                    field: attribute.to_owned(),
-                }
-                .into());
-            }
+            refuse_version_field::<E>(attribute)?;
             if E::PRIMARY_KEY_FIELDS.contains(&attribute) {
                 return Err(UpdateError::PrimaryKeyField {
                     entity: E::NAME,
@@ -544,6 +541,18 @@ pub struct Expressions {
     /// `ExpressionAttributeValues`.
     pub values: Vec<(String, AttributeValue)>,
     write_token: Option<AttributeValue>,
+}
+
+/// The version attribute is dynaschema's to write: an action on it is refused.
+fn refuse_version_field<E: Entity>(attribute: &str) -> Result<()> {
+    if Some(attribute) == E::VERSION_ATTRIBUTE {
+        return Err(UpdateError::VersionField {
+            entity: E::NAME,
+            field: attribute.to_owned(),
+        }
+        .into());
+    }
+    Ok(())
 }
 
 /// Refuses an expression over DynamoDB's 4 KB limit before sending.
