@@ -8,6 +8,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
+
+mod coverage;
 use dynaschema_codegen::diagnostics::{Diagnostics, Severity};
 use dynaschema_codegen::schema::{self, LoadError};
 
@@ -40,11 +42,12 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
     },
-    /// Print the table as a DynamoDB API input: `CreateTable` (usable with
-    /// `aws dynamodb create-table --cli-input-json file://table.json`), or the
-    /// companion `UpdateTimeToLive` / `UpdateContinuousBackups` inputs.
+    /// Print the table's definition: the DynamoDB API's `CreateTable` input (usable
+    /// with `aws dynamodb create-table --cli-input-json file://table.json`) and its
+    /// companion `UpdateTimeToLive` / `UpdateContinuousBackups` inputs, a
+    /// CloudFormation template, or Terraform HCL.
     #[command(
-        after_help = "Examples:\n  dynaschema table --table-name app-prod > table.json\n  aws dynamodb create-table --cli-input-json file://table.json\n  dynaschema table --format update-time-to-live --table-name app-prod"
+        after_help = "Examples:\n  dynaschema table --table-name app-prod > table.json\n  aws dynamodb create-table --cli-input-json file://table.json\n  dynaschema table --format update-time-to-live --table-name app-prod\n  dynaschema table --format cloudformation > table.template.json\n  dynaschema table --format terraform --table-name app-prod > table.tf"
     )]
     Table {
         /// The schema file.
@@ -56,6 +59,20 @@ enum Command {
         /// The physical table name (default: the schema's table name).
         #[arg(long)]
         table_name: Option<String>,
+    },
+    /// Which declared access patterns a test run executed: every pattern with its
+    /// count, from the records the runtime appends to the file `DYNASCHEMA_COVERAGE`
+    /// names. Exits with 1, naming them, when some pattern was never executed.
+    #[command(
+        after_help = "Example (the recipe for CI):\n  export DYNASCHEMA_COVERAGE=\"$PWD/target/coverage.jsonl\"\n  rm -f \"$DYNASCHEMA_COVERAGE\"\n  cargo test\n  dynaschema coverage --schema dynaschema.toml \"$DYNASCHEMA_COVERAGE\""
+    )]
+    Coverage {
+        /// The schema whose patterns must all be executed.
+        #[arg(long, default_value = "dynaschema.toml")]
+        schema: PathBuf,
+        /// Coverage files written by test runs (records of other tables are ignored).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
     },
     /// Start a schema: writes `dynaschema.toml` (a commented starter design that
     /// passes `check`) and `dynaschema.schema.json` (for editors) into DIR, and prints
@@ -90,6 +107,11 @@ enum TableFormat {
     UpdateTimeToLive,
     /// `UpdateContinuousBackups` (when the schema asks for point-in-time recovery).
     UpdateContinuousBackups,
+    /// A CloudFormation template (JSON): `AWS::DynamoDB::Table`, or
+    /// `AWS::DynamoDB::GlobalTable` when the schema declares replicas.
+    Cloudformation,
+    /// Terraform: an `aws_dynamodb_table` resource (HCL).
+    Terraform,
 }
 
 /// Output formats of `check`.
@@ -122,6 +144,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
             format,
             table_name,
         } => table(&schema, format, table_name),
+        Command::Coverage { schema, files } => coverage::run(&schema, &files),
         Command::Init { dir } => init(&dir),
         Command::Local { embedded } => local(embedded),
     }
@@ -198,21 +221,43 @@ fn init(dir: &std::path::Path) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn table(path: &std::path::Path, format: TableFormat, table_name: Option<String>) -> ExitCode {
-    use dynaschema_codegen::table_json;
-    let checked = match schema::load(path) {
-        Ok(checked) => checked,
+/// Loads the schema at `path`, or prints why it cannot and returns the exit code:
+/// 1 for an invalid schema (its findings rendered), 2 for I/O errors.
+fn load(path: &std::path::Path) -> Result<schema::Checked, ExitCode> {
+    match schema::load(path) {
+        Ok(checked) => Ok(checked),
         Err(LoadError::Invalid(diagnostics)) => {
             eprint!("{}", diagnostics.render());
-            return ExitCode::from(1);
+            Err(ExitCode::from(1))
         }
         Err(e) => {
             eprintln!("error: {e}");
-            return ExitCode::from(2);
+            Err(ExitCode::from(2))
         }
+    }
+}
+
+fn table(path: &std::path::Path, format: TableFormat, table_name: Option<String>) -> ExitCode {
+    use dynaschema_codegen::table_json;
+    let checked = match load(path) {
+        Ok(checked) => checked,
+        Err(code) => return code,
     };
     let name = table_name.unwrap_or_else(|| checked.schema.table.name.clone());
     let input = match format {
+        TableFormat::Terraform => {
+            return match dynaschema_codegen::terraform::table(&checked.schema, &name) {
+                Ok(hcl) => {
+                    print!("{hcl}");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(1)
+                }
+            };
+        }
+        TableFormat::Cloudformation => Some(table_json::cloudformation(&checked.schema, &name)),
         TableFormat::CreateTable => Some(table_json::create_table(&checked.schema, &name)),
         TableFormat::UpdateTimeToLive => table_json::update_time_to_live(&checked.schema, &name),
         TableFormat::UpdateContinuousBackups => {

@@ -41,5 +41,6 @@ mod keys;
 pub mod names;
 pub mod schema;
 pub mod table_json;
+pub mod terraform;
 
 pub use builder::{BuildError, Builder};

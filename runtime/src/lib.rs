@@ -95,6 +95,7 @@
 
 pub mod attribute;
 pub mod batch;
+pub mod coverage;
 pub mod cursor;
 pub mod entity;
 pub mod error;

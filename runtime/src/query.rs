@@ -472,6 +472,9 @@ impl<'t, T: Send + 't, R: 't> Query<'t, T, R> {
     ) -> Result<(Vec<T>, Option<Item>, f64)> {
         let condition = self.condition.as_ref().map_err(|e| Error::Key(e.clone()))?;
         let definition = self.table.definition();
+        if start.is_none() {
+            crate::coverage::record(definition.name, self.pattern);
+        }
         let mut request = self
             .table
             .client()

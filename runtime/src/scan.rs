@@ -104,6 +104,9 @@ impl<'t, T: Send + 't> Scan<'t, T> {
             filter.check()?;
         }
         let definition = self.table.definition();
+        if segment == 0 && start.is_none() {
+            crate::coverage::record(definition.name, self.pattern);
+        }
         let entity_condition = "#dynaschema_et = :dynaschema_et";
         let expression = match &self.filter {
             Some(filter) => format!("{entity_condition} AND ({})", filter.expression()),

@@ -593,6 +593,9 @@ impl<E: Entity> Get<'_, E> {
 
     async fn send(self) -> Result<Option<E>> {
         let key = self.key.to_attributes()?;
+        if let Some(pattern) = self.pattern {
+            crate::coverage::record(self.table.definition.name, pattern);
+        }
         let span = tracing::debug_span!(
             "dynaschema.get",
             table = %self.table.name,

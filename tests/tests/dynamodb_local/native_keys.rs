@@ -129,6 +129,10 @@ async fn key_attributes_are_the_fields_own_values() {
             "winner"
         ]
     );
+    // The get pattern reads it back whole, every key attribute a field again.
+    let read = table.get_match("m5").consistent().await.unwrap().unwrap();
+    assert_eq!(read, game("m5", "eu", 10, "lower", Some("ana")));
+    assert_eq!(table.get_match("m9").await.unwrap(), None);
     // A field stored under another name is copied into the key attribute.
     let sponsor = raw_item(table.client(), table.name(), "SPONSOR#s1", "SPONSOR")
         .await
