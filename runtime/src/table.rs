@@ -123,6 +123,27 @@ pub enum StreamView {
     NewAndOldImages,
 }
 
+impl StreamView {
+    pub(crate) fn sdk(self) -> aws_sdk_dynamodb::types::StreamViewType {
+        use aws_sdk_dynamodb::types::StreamViewType;
+        match self {
+            StreamView::KeysOnly => StreamViewType::KeysOnly,
+            StreamView::NewImage => StreamViewType::NewImage,
+            StreamView::OldImage => StreamViewType::OldImage,
+            StreamView::NewAndOldImages => StreamViewType::NewAndOldImages,
+        }
+    }
+
+    /// A stream of this view, enabled.
+    pub(crate) fn specification(self) -> aws_sdk_dynamodb::types::StreamSpecification {
+        aws_sdk_dynamodb::types::StreamSpecification::builder()
+            .stream_enabled(true)
+            .stream_view_type(self.sdk())
+            .build()
+            .expect("enabled is set")
+    }
+}
+
 /// How a table is billed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Billing {
@@ -150,7 +171,7 @@ pub enum TableClass {
     StandardInfrequentAccess,
 }
 
-fn throughput(capacity: Capacity) -> aws_sdk_dynamodb::types::ProvisionedThroughput {
+pub(crate) fn throughput(capacity: Capacity) -> aws_sdk_dynamodb::types::ProvisionedThroughput {
     let units = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
     aws_sdk_dynamodb::types::ProvisionedThroughput::builder()
         .read_capacity_units(units(capacity.read))
@@ -187,6 +208,49 @@ pub enum Projection {
     KeysOnly,
     /// The keys plus the named attributes.
     Include(&'static [&'static str]),
+}
+
+impl IndexDefinition {
+    /// The key schema: partition attributes as `HASH`, sort attributes as `RANGE`.
+    pub(crate) fn key_schema(&self) -> Vec<KeySchemaElement> {
+        key_schema(
+            self.partition_key.iter().map(|a| a.name),
+            self.sort_key.iter().map(|a| a.name),
+        )
+    }
+
+    pub(crate) fn sdk_projection(&self) -> SdkProjection {
+        let projection = match self.projection {
+            Projection::All => SdkProjection::builder().projection_type(ProjectionType::All),
+            Projection::KeysOnly => {
+                SdkProjection::builder().projection_type(ProjectionType::KeysOnly)
+            }
+            Projection::Include(names) => names.iter().fold(
+                SdkProjection::builder().projection_type(ProjectionType::Include),
+                |p, n| p.non_key_attributes(*n),
+            ),
+        };
+        projection.build()
+    }
+
+    /// The index as `CreateTable` and `UpdateTable` declare a GSI.
+    pub(crate) fn global_secondary_index(&self) -> GlobalSecondaryIndex {
+        GlobalSecondaryIndex::builder()
+            .index_name(self.name)
+            .set_key_schema(Some(self.key_schema()))
+            .projection(self.sdk_projection())
+            .set_provisioned_throughput(self.capacity.map(throughput))
+            .build()
+            .expect("name, key schema and projection are set")
+    }
+}
+
+pub(crate) fn attribute_definition(attribute: KeyAttribute) -> AttributeDefinition {
+    AttributeDefinition::builder()
+        .attribute_name(attribute.name)
+        .attribute_type(attribute.kind.sdk())
+        .build()
+        .expect("name and type are set")
 }
 
 impl TableDefinition {
@@ -318,20 +382,7 @@ impl Table {
                 .provisioned_throughput(throughput(capacity)),
         };
         if let Some(view) = options.stream {
-            use aws_sdk_dynamodb::types::StreamViewType;
-            let view = match view {
-                StreamView::KeysOnly => StreamViewType::KeysOnly,
-                StreamView::NewImage => StreamViewType::NewImage,
-                StreamView::OldImage => StreamViewType::OldImage,
-                StreamView::NewAndOldImages => StreamViewType::NewAndOldImages,
-            };
-            request = request.stream_specification(
-                aws_sdk_dynamodb::types::StreamSpecification::builder()
-                    .stream_enabled(true)
-                    .stream_view_type(view)
-                    .build()
-                    .expect("enabled is set"),
-            );
+            request = request.stream_specification(view.specification());
         }
         if options.deletion_protection {
             request = request.deletion_protection_enabled(true);
@@ -350,51 +401,21 @@ impl Table {
             );
         }
         for attribute in attributes {
-            request = request.attribute_definitions(
-                AttributeDefinition::builder()
-                    .attribute_name(attribute.name)
-                    .attribute_type(attribute.kind.sdk())
-                    .build()
-                    .expect("name and type are set"),
-            );
+            request = request.attribute_definitions(attribute_definition(attribute));
         }
         for index in def.indexes {
-            let projection = match index.projection {
-                Projection::All => SdkProjection::builder().projection_type(ProjectionType::All),
-                Projection::KeysOnly => {
-                    SdkProjection::builder().projection_type(ProjectionType::KeysOnly)
-                }
-                Projection::Include(names) => names.iter().fold(
-                    SdkProjection::builder().projection_type(ProjectionType::Include),
-                    |p, n| p.non_key_attributes(*n),
-                ),
-            };
             if index.local {
                 request = request.local_secondary_indexes(
                     aws_sdk_dynamodb::types::LocalSecondaryIndex::builder()
                         .index_name(index.name)
-                        .set_key_schema(Some(key_schema(
-                            index.partition_key.iter().map(|a| a.name),
-                            index.sort_key.iter().map(|a| a.name),
-                        )))
-                        .projection(projection.build())
+                        .set_key_schema(Some(index.key_schema()))
+                        .projection(index.sdk_projection())
                         .build()
                         .expect("name, key schema and projection are set"),
                 );
-                continue;
+            } else {
+                request = request.global_secondary_indexes(index.global_secondary_index());
             }
-            request = request.global_secondary_indexes(
-                GlobalSecondaryIndex::builder()
-                    .index_name(index.name)
-                    .set_key_schema(Some(key_schema(
-                        index.partition_key.iter().map(|a| a.name),
-                        index.sort_key.iter().map(|a| a.name),
-                    )))
-                    .projection(projection.build())
-                    .set_provisioned_throughput(index.capacity.map(throughput))
-                    .build()
-                    .expect("name, key schema and projection are set"),
-            );
         }
         request
             .send()
@@ -445,7 +466,7 @@ impl Table {
         Ok(created)
     }
 
-    async fn wait_until_active(&self) -> Result<()> {
+    pub(crate) async fn wait_until_active(&self) -> Result<()> {
         use aws_sdk_dynamodb::types::TableStatus;
         let mut delay = std::time::Duration::from_millis(20);
         loop {

@@ -1,0 +1,208 @@
+//! `dynaschema apply`: brings a live table in line with the schema.
+
+use std::process::ExitCode;
+
+use dynaschema::native_key::KeyAttribute;
+use dynaschema::{
+    Billing, Capacity, IndexDefinition, Projection, StreamView, TableClass, TableDefinition,
+    TableOptions,
+};
+use dynaschema_codegen::schema::model::{self, IndexKind, ScalarKind, Schema};
+
+fn leak(s: &str) -> &'static str {
+    Box::leak(s.to_owned().into_boxed_str())
+}
+
+fn leak_all<T>(items: Vec<T>) -> &'static [T] {
+    Box::leak(items.into_boxed_slice())
+}
+
+fn capacity(c: model::Capacity) -> Capacity {
+    Capacity {
+        read: c.read,
+        write: c.write,
+    }
+}
+
+/// The runtime's [`TableDefinition`] of a schema: what the build step generates as
+/// `DEFINITION`, made at run time (its strings live as long as the process, which
+/// for a command is what `'static` asks).
+pub fn definition(schema: &Schema) -> &'static TableDefinition {
+    let attribute = |a: model::KeyAttribute| KeyAttribute {
+        name: leak(&a.name),
+        kind: match a.kind {
+            ScalarKind::String => dynaschema::native_key::ScalarType::String,
+            ScalarKind::Number => dynaschema::native_key::ScalarType::Number,
+        },
+    };
+    let indexes = schema
+        .indexes
+        .iter()
+        .filter(|i| i.kind != IndexKind::Primary)
+        .map(|i| {
+            let (partition, sort): (Vec<_>, Vec<_>) = match &i.native {
+                Some(native) => (
+                    native.partition.iter().cloned().map(attribute).collect(),
+                    native.sort.iter().cloned().map(attribute).collect(),
+                ),
+                None => {
+                    let mut keys = i.key_attributes().into_iter().map(attribute);
+                    (keys.next().into_iter().collect(), keys.collect())
+                }
+            };
+            IndexDefinition {
+                name: leak(&i.name),
+                partition_key: leak_all(partition),
+                sort_key: leak_all(sort),
+                projection: match &i.projection {
+                    model::Projection::All => Projection::All,
+                    model::Projection::KeysOnly => Projection::KeysOnly,
+                    model::Projection::Include(names) => {
+                        Projection::Include(leak_all(names.iter().map(|n| leak(n)).collect()))
+                    }
+                },
+                capacity: i.capacity.map(capacity),
+                local: i.kind == IndexKind::Local,
+            }
+        })
+        .collect();
+    let options = &schema.table.options;
+    let primary = schema.primary();
+    Box::leak(Box::new(TableDefinition {
+        name: leak(&schema.table.name),
+        partition_key: leak(&primary.partition_key),
+        sort_key: primary.sort_key.as_deref().map(leak),
+        entity_attribute: leak(&schema.table.entity_attribute),
+        indexes: leak_all(indexes),
+        entities: leak_all(schema.entities.iter().map(|e| leak(&e.name)).collect()),
+        options: TableOptions {
+            ttl_attribute: options.ttl_attribute.as_deref().map(leak),
+            stream: options.stream.map(|v| match v {
+                model::StreamView::KeysOnly => StreamView::KeysOnly,
+                model::StreamView::NewImage => StreamView::NewImage,
+                model::StreamView::OldImage => StreamView::OldImage,
+                model::StreamView::NewAndOldImages => StreamView::NewAndOldImages,
+            }),
+            point_in_time_recovery: options.point_in_time_recovery,
+            billing: match options.billing {
+                model::Billing::OnDemand => Billing::OnDemand,
+                model::Billing::Provisioned(c) => Billing::Provisioned(capacity(c)),
+            },
+            deletion_protection: options.deletion_protection,
+            table_class: match options.table_class {
+                model::TableClass::Standard => TableClass::Standard,
+                model::TableClass::StandardInfrequentAccess => TableClass::StandardInfrequentAccess,
+            },
+            tags: leak_all(
+                options
+                    .tags
+                    .iter()
+                    .map(|(k, v)| (leak(k), leak(v)))
+                    .collect(),
+            ),
+            replicas: leak_all(options.replicas.iter().map(|r| leak(r)).collect()),
+        },
+    }))
+}
+
+/// A client for `endpoint`: credentials and region from `AWS_ACCESS_KEY_ID`,
+/// `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN` and `AWS_REGION` when set (a real
+/// DynamoDB endpoint), the local servers' dummy ones otherwise.
+fn client(endpoint: &str) -> dynaschema::aws_sdk_dynamodb::Client {
+    use dynaschema::aws_sdk_dynamodb::config::{Credentials, Region};
+    let local = dynaschema::local::client(endpoint);
+    let (Ok(key), Ok(secret)) = (
+        std::env::var("AWS_ACCESS_KEY_ID"),
+        std::env::var("AWS_SECRET_ACCESS_KEY"),
+    ) else {
+        return local;
+    };
+    let region = std::env::var("AWS_REGION")
+        .or_else(|_| std::env::var("AWS_DEFAULT_REGION"))
+        .unwrap_or_else(|_| "us-east-1".to_owned());
+    let token = std::env::var("AWS_SESSION_TOKEN").ok();
+    let config = local
+        .config()
+        .to_builder()
+        .region(Region::new(region))
+        .credentials_provider(Credentials::new(key, secret, token, None, "environment"))
+        .build();
+    dynaschema::aws_sdk_dynamodb::Client::from_conf(config)
+}
+
+/// Options of `dynaschema apply`.
+pub(crate) struct Options<'a> {
+    pub endpoint: &'a str,
+    pub table: &'a str,
+    pub dry_run: bool,
+    pub allow_destructive: bool,
+}
+
+pub(crate) fn run(path: &std::path::Path, options: &Options<'_>) -> ExitCode {
+    let checked = match crate::load(path) {
+        Ok(checked) => checked,
+        Err(code) => return code,
+    };
+    let definition = definition(&checked.schema);
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let table = dynaschema::Table::new(client(options.endpoint), options.table, definition);
+    println!(
+        "table `{}` (schema `{}`) at {}",
+        options.table, definition.name, options.endpoint
+    );
+    let result = runtime.block_on(async {
+        let plan = table.plan().await?;
+        if plan.is_empty() {
+            println!("  up to date: nothing to change");
+        }
+        if options.dry_run {
+            for change in &plan.changes {
+                let mark = if !change.is_possible() {
+                    "!"
+                } else if change.is_destructive() {
+                    "-"
+                } else {
+                    "+"
+                };
+                println!("  {mark} {change}");
+            }
+            for setting in &plan.unsupported {
+                println!("  ? {setting}: the server cannot report or change it");
+            }
+            println!("dry run: nothing was changed");
+            return Ok(plan.changes.iter().any(|c| !c.is_possible()));
+        }
+        let applied = table.apply(&plan, options.allow_destructive).await?;
+        for change in &applied.done {
+            println!("  done: {change}");
+        }
+        for change in &applied.skipped {
+            if change.is_possible() {
+                println!("  skipped: {change} (destructive: pass --allow-destructive)");
+            } else {
+                println!("  not done: {change}");
+            }
+        }
+        for setting in &applied.unsupported {
+            println!("  not done: {setting}: the server does not implement it");
+        }
+        Ok::<_, dynaschema::Error>(!applied.skipped.is_empty())
+    });
+    match result {
+        Ok(false) => ExitCode::SUCCESS,
+        Ok(true) => ExitCode::from(1),
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}

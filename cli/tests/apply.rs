@@ -1,0 +1,409 @@
+//! `dynaschema apply` against DynamoDB Local: creates, is a no-op the second time,
+//! adds exactly a new GSI, updates TTL and the stream, deletes only when allowed,
+//! and reports what cannot change in place.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use dynaschema::aws_sdk_dynamodb::Client;
+use dynaschema::local::DynamoDbLocal;
+
+fn server() -> &'static DynamoDbLocal {
+    DynamoDbLocal::shared().unwrap_or_else(|e| {
+        panic!("DynamoDB Local is required for this test and could not start: {e}")
+    })
+}
+
+/// A table name no other test uses.
+fn table_name(prefix: &str) -> String {
+    format!(
+        "apply-{prefix}-{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    )
+}
+
+/// A schema with the table's GSIs `gsi1` and those of `extra`, each keyed for the one
+/// entity, plus `table_options` lines under `[table]`.
+fn schema(dir: &Path, name: &str, table_options: &str, extra: &[&str]) -> PathBuf {
+    let mut text = format!(
+        "[table]\nname = \"Applied\"\npartition_key = \"pk\"\nsort_key = \"sk\"\n{table_options}\n\
+         [indexes.gsi1]\npartition_key = \"gsi1pk\"\nsort_key = \"gsi1sk\"\n"
+    );
+    for index in extra {
+        text.push_str(&format!(
+            "\n[indexes.{index}]\npartition_key = \"{index}pk\"\nsort_key = \"{index}sk\"\nprojection = \"keys_only\"\n"
+        ));
+    }
+    text.push_str(
+        "\n[entities.Thing]\nprimary = { pk = \"THING#{id}\", sk = \"THING\" }\ngsi1 = { pk = \"KIND#{kind}\", sk = \"THING#{id}\" }\n",
+    );
+    for index in extra {
+        text.push_str(&format!(
+            "{index} = {{ pk = \"OWNER#{{owner}}\", sk = \"THING#{{id}}\" }}\n"
+        ));
+    }
+    let path = dir.join(format!("{name}.toml"));
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("dynaschema-apply-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Runs `dynaschema apply`; returns exit code and stdout (stderr on failure too).
+fn apply(schema: &Path, table: &str, flags: &[&str]) -> (i32, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_dynaschema"))
+        .arg("apply")
+        .arg(schema)
+        .args(["--endpoint", server().endpoint(), "--table", table])
+        .args(flags)
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .output()
+        .expect("run dynaschema apply");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (output.status.code().unwrap_or(-1), text)
+}
+
+/// The lines after the header: the changes reported.
+fn changes(output: &str) -> Vec<&str> {
+    output.lines().skip(1).map(str::trim).collect()
+}
+
+fn client() -> Client {
+    server().client()
+}
+
+async fn gsi_names(table: &str) -> Vec<String> {
+    let described = client()
+        .describe_table()
+        .table_name(table)
+        .send()
+        .await
+        .unwrap();
+    let mut names: Vec<String> = described
+        .table()
+        .unwrap()
+        .global_secondary_indexes()
+        .iter()
+        .map(|g| g.index_name().unwrap().to_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+async fn exists(table: &str) -> bool {
+    client()
+        .describe_table()
+        .table_name(table)
+        .send()
+        .await
+        .is_ok()
+}
+
+#[tokio::test]
+async fn a_dry_run_changes_nothing_then_apply_creates_and_a_second_run_is_a_no_op() {
+    let dir = temp_dir("create");
+    let path = schema(&dir, "base", "", &[]);
+    let table = table_name("create");
+
+    let (code, out) = apply(&path, &table, &["--dry-run"]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(
+        changes(&out),
+        ["+ create the table", "dry run: nothing was changed"]
+    );
+    assert!(!exists(&table).await, "a dry run created the table");
+
+    let (code, out) = apply(&path, &table, &[]);
+    assert_eq!(
+        (code, changes(&out)),
+        (0, vec!["done: create the table"]),
+        "{out}"
+    );
+    assert_eq!(gsi_names(&table).await, ["gsi1"]);
+
+    let before = client()
+        .describe_table()
+        .table_name(&table)
+        .send()
+        .await
+        .unwrap();
+    let (code, out) = apply(&path, &table, &[]);
+    assert_eq!(
+        (code, changes(&out)),
+        (0, vec!["up to date: nothing to change"]),
+        "{out}"
+    );
+    let after = client()
+        .describe_table()
+        .table_name(&table)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        before.table().unwrap().global_secondary_indexes(),
+        after.table().unwrap().global_secondary_indexes()
+    );
+}
+
+#[tokio::test]
+async fn adding_a_gsi_to_the_schema_adds_exactly_that_gsi() {
+    let dir = temp_dir("add");
+    let table = table_name("add");
+    let (code, out) = apply(&schema(&dir, "base", "", &[]), &table, &[]);
+    assert_eq!(code, 0, "{out}");
+    let gsi1_before = client()
+        .describe_table()
+        .table_name(&table)
+        .send()
+        .await
+        .unwrap();
+
+    let grown = schema(&dir, "grown", "", &["gsi2"]);
+    let (code, out) = apply(&grown, &table, &[]);
+    assert_eq!(
+        (code, changes(&out)),
+        (0, vec!["done: add GSI `gsi2`"]),
+        "{out}"
+    );
+    assert_eq!(gsi_names(&table).await, ["gsi1", "gsi2"]);
+    let described = client()
+        .describe_table()
+        .table_name(&table)
+        .send()
+        .await
+        .unwrap();
+    let gsi = |d: &dynaschema::aws_sdk_dynamodb::operation::describe_table::DescribeTableOutput,
+               name: &str| {
+        d.table()
+            .unwrap()
+            .global_secondary_indexes()
+            .iter()
+            .find(|g| g.index_name() == Some(name))
+            .cloned()
+            .unwrap()
+    };
+    let gsi2 = gsi(&described, "gsi2");
+    assert_eq!(
+        gsi2.key_schema()
+            .iter()
+            .map(|k| (k.attribute_name(), k.key_type().as_str()))
+            .collect::<Vec<_>>(),
+        [("gsi2pk", "HASH"), ("gsi2sk", "RANGE")]
+    );
+    assert_eq!(
+        gsi2.projection()
+            .unwrap()
+            .projection_type()
+            .unwrap()
+            .as_str(),
+        "KEYS_ONLY"
+    );
+    assert_eq!(gsi2.index_status().unwrap().as_str(), "ACTIVE");
+    assert_eq!(
+        gsi(&gsi1_before, "gsi1").index_arn(),
+        gsi(&described, "gsi1").index_arn(),
+        "gsi1 untouched"
+    );
+
+    let (code, out) = apply(&grown, &table, &[]);
+    assert_eq!(
+        (code, changes(&out)),
+        (0, vec!["up to date: nothing to change"]),
+        "{out}"
+    );
+}
+
+#[tokio::test]
+async fn ttl_and_stream_are_turned_on_as_declared() {
+    let dir = temp_dir("options");
+    let table = table_name("options");
+    let (code, out) = apply(&schema(&dir, "base", "", &[]), &table, &[]);
+    assert_eq!(code, 0, "{out}");
+    let options =
+        "ttl_attribute = \"expires\"\nstream = \"new_and_old_images\"\ndeletion_protection = true";
+    let configured = schema(&dir, "configured", options, &[]);
+    let (code, out) = apply(&configured, &table, &[]);
+    assert_eq!(
+        (code, changes(&out)),
+        (
+            0,
+            vec![
+                "done: turn TTL on, attribute `expires`",
+                "done: turn the stream on, NEW_AND_OLD_IMAGES",
+                "done: turn deletion protection on",
+            ]
+        ),
+        "{out}"
+    );
+    let ttl = client()
+        .describe_time_to_live()
+        .table_name(&table)
+        .send()
+        .await
+        .unwrap();
+    let ttl = ttl.time_to_live_description().unwrap();
+    assert_eq!(ttl.attribute_name(), Some("expires"));
+    assert_eq!(ttl.time_to_live_status().unwrap().as_str(), "ENABLED");
+    let described = client()
+        .describe_table()
+        .table_name(&table)
+        .send()
+        .await
+        .unwrap();
+    let stream = described.table().unwrap().stream_specification().unwrap();
+    assert!(stream.stream_enabled());
+    assert_eq!(
+        stream.stream_view_type().unwrap().as_str(),
+        "NEW_AND_OLD_IMAGES"
+    );
+
+    let (code, out) = apply(&configured, &table, &[]);
+    assert_eq!(
+        (code, changes(&out)),
+        (0, vec!["up to date: nothing to change"]),
+        "{out}"
+    );
+    // Turning protection off again lets the test server drop the table later.
+    let (code, out) = apply(
+        &schema(
+            &dir,
+            "plain",
+            "ttl_attribute = \"expires\"\nstream = \"new_and_old_images\"",
+            &[],
+        ),
+        &table,
+        &[],
+    );
+    assert_eq!(
+        (code, changes(&out)),
+        (0, vec!["done: turn deletion protection off"]),
+        "{out}"
+    );
+}
+
+#[tokio::test]
+async fn deleting_needs_allow_destructive() {
+    let dir = temp_dir("destructive");
+    let table = table_name("destructive");
+    let options = "stream = \"keys_only\"";
+    let (code, out) = apply(&schema(&dir, "wide", options, &["gsi2"]), &table, &[]);
+    assert_eq!(code, 0, "{out}");
+
+    let narrow = schema(&dir, "narrow", "", &[]);
+    let (code, out) = apply(&narrow, &table, &[]);
+    assert_eq!(
+        (code, changes(&out)),
+        (
+            1,
+            vec![
+                "skipped: delete GSI `gsi2` (the schema does not declare it) (destructive: pass --allow-destructive)",
+                "skipped: turn the stream off (destructive: pass --allow-destructive)",
+            ]
+        ),
+        "{out}"
+    );
+    assert_eq!(
+        gsi_names(&table).await,
+        ["gsi1", "gsi2"],
+        "nothing was deleted"
+    );
+
+    let (code, out) = apply(&narrow, &table, &["--allow-destructive"]);
+    assert_eq!(
+        (code, changes(&out)),
+        (
+            0,
+            vec![
+                "done: delete GSI `gsi2` (the schema does not declare it)",
+                "done: turn the stream off",
+            ]
+        ),
+        "{out}"
+    );
+    assert_eq!(gsi_names(&table).await, ["gsi1"]);
+}
+
+#[tokio::test]
+async fn a_changed_table_key_is_reported_not_attempted() {
+    let dir = temp_dir("incompatible");
+    let table = table_name("incompatible");
+    let (code, out) = apply(&schema(&dir, "base", "", &[]), &table, &[]);
+    assert_eq!(code, 0, "{out}");
+    let rekeyed = dir.join("rekeyed.toml");
+    std::fs::write(
+        &rekeyed,
+        std::fs::read_to_string(dir.join("base.toml"))
+            .unwrap()
+            .replace("sort_key = \"sk\"", "sort_key = \"rk\""),
+    )
+    .unwrap();
+    let (code, out) = apply(&rekeyed, &table, &[]);
+    assert_eq!(
+        (code, changes(&out)),
+        (
+            1,
+            vec![
+                "not done: cannot change in place: the table's key is (pk, sk), the schema declares (pk, rk) (re-create the table and copy its items)"
+            ]
+        ),
+        "{out}"
+    );
+}
+
+#[test]
+fn an_unreachable_endpoint_is_an_error_naming_the_call() {
+    let dir = temp_dir("unreachable");
+    let output = Command::new(env!("CARGO_BIN_EXE_dynaschema"))
+        .arg("apply")
+        .arg(schema(&dir, "base", "", &[]))
+        .args(["--endpoint", "http://127.0.0.1:9", "--table", "nowhere"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.starts_with("error: DescribeTable failed"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn the_definition_made_at_run_time_is_the_one_the_build_generates() {
+    let load = |path: &str| dynaschema_codegen::schema::load(path).unwrap().schema;
+    for (path, generated) in [
+        (
+            "../schema-examples/shop/dynaschema.toml",
+            &shop_example::shop::DEFINITION,
+        ),
+        (
+            "../schema-examples/ecommerce/dynaschema.toml",
+            &ecommerce_example::ecommerce::DEFINITION,
+        ),
+        (
+            "../schema-examples/big-time-deals/dynaschema.toml",
+            &big_time_deals_example::big_time_deals::DEFINITION,
+        ),
+        (
+            "../schema-examples/online-shop/dynaschema.toml",
+            &online_shop_example::online_shop::DEFINITION,
+        ),
+        (
+            "../schema-examples/version-control/dynaschema.toml",
+            &version_control_example::version_control::DEFINITION,
+        ),
+    ] {
+        assert_eq!(dynaschema_cli::definition(&load(path)), generated, "{path}");
+    }
+}

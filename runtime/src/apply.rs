@@ -1,0 +1,665 @@
+//! Bringing a live table in line with its schema: [`Table::plan`] compares what
+//! DynamoDB describes with the [`TableDefinition`](crate::TableDefinition), and
+//! [`Table::apply`] makes the changes — creating the table if it is absent, adding
+//! missing GSIs one `UpdateTable` at a time (waiting for each to be `ACTIVE`, as
+//! DynamoDB requires), and updating TTL, point-in-time recovery, the stream and
+//! deletion protection. Nothing is deleted (an index, backups, a stream) unless the
+//! caller allows destructive changes; what cannot be changed in place (the table's
+//! key, its local secondary indexes) is reported, never attempted.
+//!
+//! ```no_run
+//! # async fn demo(table: dynaschema::Table) -> dynaschema::Result<()> {
+//! let plan = table.plan().await?;
+//! for change in &plan.changes {
+//!     println!("{change}");
+//! }
+//! let applied = table.apply(&plan, false).await?;
+//! assert!(applied.skipped.iter().all(|c| c.is_destructive() || !c.is_possible()));
+//! # Ok(()) }
+//! ```
+//!
+//! The CLI's `dynaschema apply --endpoint URL --table NAME [--dry-run]
+//! [--allow-destructive]` runs exactly this.
+
+use std::collections::BTreeSet;
+use std::fmt;
+
+use aws_sdk_dynamodb::error::ProvideErrorMetadata as _;
+use aws_sdk_dynamodb::types::{
+    GlobalSecondaryIndexUpdate, KeySchemaElement, KeyType, TableDescription, TimeToLiveStatus,
+};
+
+use crate::error::{Result, from_sdk};
+use crate::table::{
+    IndexDefinition, Projection, StreamView, Table, TableDefinition, attribute_definition,
+};
+
+/// One difference between the live table and its definition, and what fixes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Change {
+    /// The table does not exist: `CreateTable` (with its GSIs, LSIs, stream, TTL, PITR).
+    CreateTable,
+    /// A declared GSI is missing: `UpdateTable` creating it.
+    AddIndex {
+        /// The index.
+        index: &'static str,
+    },
+    /// The table has a GSI the schema does not declare. Destructive.
+    RemoveIndex {
+        /// The index.
+        index: String,
+    },
+    /// A GSI's key or projection differs from the schema: delete and re-create it.
+    /// Destructive (queries on it fail until it is back-filled).
+    ReplaceIndex {
+        /// The index.
+        index: &'static str,
+        /// What differs.
+        reason: String,
+    },
+    /// Turn TTL on for the declared attribute (off first for another attribute).
+    EnableTtl {
+        /// The declared attribute.
+        attribute: &'static str,
+        /// The attribute TTL is on for now, if any.
+        previous: Option<String>,
+    },
+    /// The table has TTL on an attribute the schema does not declare: turn it off.
+    DisableTtl {
+        /// The attribute.
+        attribute: String,
+    },
+    /// Turn point-in-time recovery on.
+    EnablePointInTimeRecovery,
+    /// Turn point-in-time recovery off. Destructive: the continuous backups go.
+    DisablePointInTimeRecovery,
+    /// Turn the stream on with the declared view (off first when another view is
+    /// on: destructive then, consumers must move to the new stream).
+    EnableStream {
+        /// The declared view.
+        view: StreamView,
+        /// The view on now, if any.
+        previous: Option<StreamView>,
+    },
+    /// Turn the stream off. Destructive: its consumers lose it.
+    DisableStream,
+    /// Turn deletion protection on or off.
+    DeletionProtection {
+        /// Whether it is to be on.
+        enabled: bool,
+    },
+    /// A difference no API call can fix (the table's key, a local secondary index):
+    /// the table must be re-created and its items copied.
+    Incompatible {
+        /// What differs.
+        what: String,
+    },
+}
+
+impl Change {
+    /// Whether the change loses something: an index, backups, a stream.
+    pub fn is_destructive(&self) -> bool {
+        matches!(
+            self,
+            Change::RemoveIndex { .. }
+                | Change::ReplaceIndex { .. }
+                | Change::DisablePointInTimeRecovery
+                | Change::DisableStream
+                | Change::EnableStream {
+                    previous: Some(_),
+                    ..
+                }
+        )
+    }
+
+    /// Whether an API call can make it.
+    pub fn is_possible(&self) -> bool {
+        !matches!(self, Change::Incompatible { .. })
+    }
+}
+
+fn view_name(view: StreamView) -> &'static str {
+    match view {
+        StreamView::KeysOnly => "KEYS_ONLY",
+        StreamView::NewImage => "NEW_IMAGE",
+        StreamView::OldImage => "OLD_IMAGE",
+        StreamView::NewAndOldImages => "NEW_AND_OLD_IMAGES",
+    }
+}
+
+impl fmt::Display for Change {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Change::CreateTable => f.write_str("create the table"),
+            Change::AddIndex { index } => write!(f, "add GSI `{index}`"),
+            Change::RemoveIndex { index } => {
+                write!(f, "delete GSI `{index}` (the schema does not declare it)")
+            }
+            Change::ReplaceIndex { index, reason } => {
+                write!(f, "replace GSI `{index}` ({reason})")
+            }
+            Change::EnableTtl {
+                attribute,
+                previous: None,
+            } => write!(f, "turn TTL on, attribute `{attribute}`"),
+            Change::EnableTtl {
+                attribute,
+                previous: Some(previous),
+            } => write!(f, "move TTL from attribute `{previous}` to `{attribute}`"),
+            Change::DisableTtl { attribute } => {
+                write!(
+                    f,
+                    "turn TTL off (on `{attribute}`, which the schema does not declare)"
+                )
+            }
+            Change::EnablePointInTimeRecovery => f.write_str("turn point-in-time recovery on"),
+            Change::DisablePointInTimeRecovery => {
+                f.write_str("turn point-in-time recovery off (its backups are deleted)")
+            }
+            Change::EnableStream {
+                view,
+                previous: None,
+            } => write!(f, "turn the stream on, {}", view_name(*view)),
+            Change::EnableStream {
+                view,
+                previous: Some(previous),
+            } => write!(
+                f,
+                "change the stream from {} to {} (a new stream; consumers must move)",
+                view_name(*previous),
+                view_name(*view)
+            ),
+            Change::DisableStream => f.write_str("turn the stream off"),
+            Change::DeletionProtection { enabled: true } => {
+                f.write_str("turn deletion protection on")
+            }
+            Change::DeletionProtection { enabled: false } => {
+                f.write_str("turn deletion protection off")
+            }
+            Change::Incompatible { what } => write!(
+                f,
+                "cannot change in place: {what} (re-create the table and copy its items)"
+            ),
+        }
+    }
+}
+
+/// What [`Table::plan`] found.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct Plan {
+    /// The changes, in the order [`Table::apply`] makes them.
+    pub changes: Vec<Change>,
+    /// Settings the server cannot report or change (DynamoDB Local has no
+    /// point-in-time recovery); empty on DynamoDB itself.
+    pub unsupported: Vec<&'static str>,
+}
+
+impl Plan {
+    /// Whether the table already is as declared.
+    pub fn is_empty(&self) -> bool {
+        self.changes.is_empty()
+    }
+}
+
+/// What [`Table::apply`] did.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct Applied {
+    /// The changes made, in order.
+    pub done: Vec<Change>,
+    /// The changes not made: destructive ones not allowed, and impossible ones.
+    pub skipped: Vec<Change>,
+    /// Declared settings the server does not implement.
+    pub unsupported: Vec<&'static str>,
+}
+
+type Keys = Vec<(String, KeyType)>;
+
+fn declared_keys(partition: &[&str], sort: &[&str]) -> Keys {
+    partition
+        .iter()
+        .map(|a| ((*a).to_owned(), KeyType::Hash))
+        .chain(sort.iter().map(|a| ((*a).to_owned(), KeyType::Range)))
+        .collect()
+}
+
+fn index_keys(index: &IndexDefinition) -> Keys {
+    let names = |attributes: &[crate::native_key::KeyAttribute]| -> Vec<&str> {
+        attributes.iter().map(|a| a.name).collect()
+    };
+    declared_keys(&names(index.partition_key), &names(index.sort_key))
+}
+
+fn live_keys(schema: &[KeySchemaElement]) -> Keys {
+    schema
+        .iter()
+        .map(|k| (k.attribute_name().to_owned(), k.key_type().clone()))
+        .collect()
+}
+
+fn show(keys: &Keys) -> String {
+    let names: Vec<&str> = keys.iter().map(|(n, _)| n.as_str()).collect();
+    names.join(", ")
+}
+
+/// Why a live index differs from its definition, if it does.
+fn index_difference(
+    index: &IndexDefinition,
+    keys: &Keys,
+    projection: Option<&aws_sdk_dynamodb::types::Projection>,
+    live_types: &[(String, String)],
+) -> Option<String> {
+    let declared = index_keys(index);
+    if declared != *keys {
+        return Some(format!(
+            "key ({}) is declared as ({})",
+            show(keys),
+            show(&declared)
+        ));
+    }
+    for attribute in index.partition_key.iter().chain(index.sort_key) {
+        let declared = attribute.kind.sdk();
+        if let Some((_, live)) = live_types.iter().find(|(n, _)| n == attribute.name)
+            && live != declared.as_str()
+        {
+            return Some(format!(
+                "key attribute `{}` is of type {live}, declared {}",
+                attribute.name,
+                declared.as_str()
+            ));
+        }
+    }
+    let live_type = projection
+        .and_then(|p| p.projection_type())
+        .map(|t| t.as_str())
+        .unwrap_or("ALL");
+    let live_names: BTreeSet<&str> = projection
+        .map(|p| p.non_key_attributes().iter().map(String::as_str).collect())
+        .unwrap_or_default();
+    let (declared_type, declared_names): (&str, BTreeSet<&str>) = match index.projection {
+        Projection::All => ("ALL", BTreeSet::new()),
+        Projection::KeysOnly => ("KEYS_ONLY", BTreeSet::new()),
+        Projection::Include(names) => ("INCLUDE", names.iter().copied().collect()),
+    };
+    if live_type != declared_type || live_names != declared_names {
+        return Some(format!(
+            "projection {live_type} {live_names:?} is declared as {declared_type} {declared_names:?}"
+        ));
+    }
+    None
+}
+
+impl Table {
+    /// Compares the live table with the definition: the changes [`apply`](Self::apply)
+    /// would make. Reads only (`DescribeTable`, `DescribeTimeToLive`,
+    /// `DescribeContinuousBackups`).
+    pub async fn plan(&self) -> Result<Plan> {
+        let def = self.definition();
+        let mut plan = Plan::default();
+        let described = self
+            .client()
+            .describe_table()
+            .table_name(self.name())
+            .send()
+            .await;
+        let table = match described {
+            Ok(output) => output
+                .table
+                .unwrap_or_else(|| TableDescription::builder().build()),
+            Err(e) if e.code() == Some("ResourceNotFoundException") => {
+                plan.changes.push(Change::CreateTable);
+                return Ok(plan);
+            }
+            Err(e) => return Err(from_sdk("DescribeTable", def.name, e)),
+        };
+        self.plan_keys(def, &table, &mut plan);
+        self.plan_ttl(def, &mut plan).await?;
+        self.plan_pitr(def, &mut plan).await?;
+        let live_view = table
+            .stream_specification()
+            .filter(|s| s.stream_enabled())
+            .and_then(|s| s.stream_view_type())
+            .map(|v| {
+                use aws_sdk_dynamodb::types::StreamViewType as V;
+                match v {
+                    V::KeysOnly => StreamView::KeysOnly,
+                    V::NewImage => StreamView::NewImage,
+                    V::OldImage => StreamView::OldImage,
+                    _ => StreamView::NewAndOldImages,
+                }
+            });
+        match (live_view, def.options.stream) {
+            (live, Some(view)) if live != Some(view) => plan.changes.push(Change::EnableStream {
+                view,
+                previous: live,
+            }),
+            (Some(_), None) => plan.changes.push(Change::DisableStream),
+            _ => {}
+        }
+        let protected = table.deletion_protection_enabled().unwrap_or(false);
+        if protected != def.options.deletion_protection {
+            plan.changes.push(Change::DeletionProtection {
+                enabled: def.options.deletion_protection,
+            });
+        }
+        Ok(plan)
+    }
+
+    /// The table's key, its GSIs and LSIs.
+    fn plan_keys(&self, def: &TableDefinition, table: &TableDescription, plan: &mut Plan) {
+        let declared = declared_keys(&[def.partition_key], def.sort_key.as_slice());
+        let live = live_keys(table.key_schema());
+        if declared != live {
+            plan.changes.push(Change::Incompatible {
+                what: format!(
+                    "the table's key is ({}), the schema declares ({})",
+                    show(&live),
+                    show(&declared)
+                ),
+            });
+        }
+        let live_types: Vec<(String, String)> = table
+            .attribute_definitions()
+            .iter()
+            .map(|a| {
+                (
+                    a.attribute_name().to_owned(),
+                    a.attribute_type().as_str().to_owned(),
+                )
+            })
+            .collect();
+        let gsis = table.global_secondary_indexes();
+        let lsis = table.local_secondary_indexes();
+        let mut removals = Vec::new();
+        let mut additions = Vec::new();
+        for index in def.indexes {
+            if index.local {
+                let live = lsis
+                    .iter()
+                    .find(|l| l.index_name() == Some(index.name))
+                    .map(|l| (live_keys(l.key_schema()), l.projection()));
+                let difference = match live {
+                    None => Some("it is missing".to_owned()),
+                    Some((keys, projection)) => {
+                        index_difference(index, &keys, projection, &live_types)
+                    }
+                };
+                if let Some(difference) = difference {
+                    plan.changes.push(Change::Incompatible {
+                        what: format!("local secondary index `{}`: {difference}", index.name),
+                    });
+                }
+                continue;
+            }
+            let live = gsis
+                .iter()
+                .find(|g| g.index_name() == Some(index.name))
+                .map(|g| (live_keys(g.key_schema()), g.projection()));
+            match live {
+                None => additions.push(Change::AddIndex { index: index.name }),
+                Some((keys, projection)) => {
+                    if let Some(reason) = index_difference(index, &keys, projection, &live_types) {
+                        removals.push(Change::ReplaceIndex {
+                            index: index.name,
+                            reason,
+                        });
+                    }
+                }
+            }
+        }
+        for gsi in gsis {
+            let name = gsi.index_name().unwrap_or_default();
+            if def.index(name).is_none() {
+                removals.push(Change::RemoveIndex {
+                    index: name.to_owned(),
+                });
+            }
+        }
+        for lsi in lsis {
+            let name = lsi.index_name().unwrap_or_default();
+            if def.index(name).is_none() {
+                plan.changes.push(Change::Incompatible {
+                    what: format!("local secondary index `{name}` is not declared"),
+                });
+            }
+        }
+        // Deletions first: a replaced index is deleted before it is created again.
+        plan.changes.extend(removals);
+        plan.changes.extend(additions);
+    }
+
+    async fn plan_ttl(&self, def: &TableDefinition, plan: &mut Plan) -> Result<()> {
+        let described = self
+            .client()
+            .describe_time_to_live()
+            .table_name(self.name())
+            .send()
+            .await
+            .map_err(|e| from_sdk("DescribeTimeToLive", def.name, e))?;
+        let live = described.time_to_live_description().and_then(|d| {
+            matches!(
+                d.time_to_live_status(),
+                Some(TimeToLiveStatus::Enabled | TimeToLiveStatus::Enabling)
+            )
+            .then(|| d.attribute_name().unwrap_or_default().to_owned())
+        });
+        match (live, def.options.ttl_attribute) {
+            (live, Some(attribute)) if live.as_deref() != Some(attribute) => {
+                plan.changes.push(Change::EnableTtl {
+                    attribute,
+                    previous: live,
+                });
+            }
+            (Some(attribute), None) => plan.changes.push(Change::DisableTtl { attribute }),
+            _ => {}
+        }
+        Ok(())
+    }
+
+    async fn plan_pitr(&self, def: &TableDefinition, plan: &mut Plan) -> Result<()> {
+        let described = self
+            .client()
+            .describe_continuous_backups()
+            .table_name(self.name())
+            .send()
+            .await;
+        let enabled = match described {
+            Ok(output) => output
+                .continuous_backups_description()
+                .and_then(|d| d.point_in_time_recovery_description())
+                .and_then(|p| p.point_in_time_recovery_status())
+                .is_some_and(|s| s.as_str() == "ENABLED"),
+            Err(e) if e.code() == Some("UnknownOperationException") => {
+                if def.options.point_in_time_recovery {
+                    plan.unsupported.push("point_in_time_recovery");
+                }
+                return Ok(());
+            }
+            Err(e) => return Err(from_sdk("DescribeContinuousBackups", def.name, e)),
+        };
+        match (enabled, def.options.point_in_time_recovery) {
+            (false, true) => plan.changes.push(Change::EnablePointInTimeRecovery),
+            (true, false) => plan.changes.push(Change::DisablePointInTimeRecovery),
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// Makes the changes of `plan` (from [`plan`](Self::plan)) in order, each
+    /// waiting until DynamoDB reports the table and its indexes `ACTIVE`. Destructive
+    /// changes are made only with `allow_destructive`; the others are
+    /// [skipped](Applied::skipped), as are impossible ones.
+    pub async fn apply(&self, plan: &Plan, allow_destructive: bool) -> Result<Applied> {
+        let def = self.definition();
+        let mut applied = Applied {
+            unsupported: plan.unsupported.clone(),
+            ..Applied::default()
+        };
+        for change in &plan.changes {
+            if !change.is_possible() || (change.is_destructive() && !allow_destructive) {
+                applied.skipped.push(change.clone());
+                continue;
+            }
+            match change {
+                Change::CreateTable => {
+                    let created = self.create_table().await?;
+                    applied.unsupported.extend(created.unsupported);
+                }
+                Change::AddIndex { index } => self.create_index(def, index).await?,
+                Change::RemoveIndex { index } => self.delete_index(def, index).await?,
+                Change::ReplaceIndex { index, .. } => {
+                    self.delete_index(def, index).await?;
+                    self.create_index(def, index).await?;
+                }
+                Change::EnableTtl {
+                    attribute,
+                    previous,
+                } => {
+                    if let Some(previous) = previous {
+                        self.set_ttl(def, previous, false).await?;
+                    }
+                    self.set_ttl(def, attribute, true).await?;
+                }
+                Change::DisableTtl { attribute } => self.set_ttl(def, attribute, false).await?,
+                Change::EnablePointInTimeRecovery => self.set_pitr(def, true).await?,
+                Change::DisablePointInTimeRecovery => self.set_pitr(def, false).await?,
+                Change::EnableStream { view, previous } => {
+                    if previous.is_some() {
+                        self.disable_stream(def).await?;
+                    }
+                    self.update_table(def, |r| r.stream_specification(view.specification()))
+                        .await?;
+                }
+                Change::DisableStream => self.disable_stream(def).await?,
+                Change::DeletionProtection { enabled } => {
+                    self.update_table(def, |r| r.deletion_protection_enabled(*enabled))
+                        .await?;
+                }
+                Change::Incompatible { .. } => unreachable!("skipped above"),
+            }
+            applied.done.push(change.clone());
+        }
+        Ok(applied)
+    }
+
+    /// One `UpdateTable`, then waits for `ACTIVE`.
+    async fn update_table(
+        &self,
+        def: &TableDefinition,
+        request: impl FnOnce(
+            aws_sdk_dynamodb::operation::update_table::builders::UpdateTableFluentBuilder,
+        )
+            -> aws_sdk_dynamodb::operation::update_table::builders::UpdateTableFluentBuilder,
+    ) -> Result<()> {
+        request(self.client().update_table().table_name(self.name()))
+            .send()
+            .await
+            .map_err(|e| from_sdk("UpdateTable", def.name, e))?;
+        self.wait_until_active().await
+    }
+
+    async fn create_index(&self, def: &TableDefinition, name: &str) -> Result<()> {
+        let index = def.index(name).expect("planned from the definition");
+        let create = aws_sdk_dynamodb::types::CreateGlobalSecondaryIndexAction::builder()
+            .index_name(index.name)
+            .set_key_schema(Some(index.key_schema()))
+            .projection(index.sdk_projection())
+            .set_provisioned_throughput(index.capacity.map(crate::table::throughput))
+            .build()
+            .expect("name, key schema and projection are set");
+        let attributes = index
+            .partition_key
+            .iter()
+            .chain(index.sort_key)
+            .map(|a| attribute_definition(*a))
+            .collect();
+        self.update_table(def, |r| {
+            r.set_attribute_definitions(Some(attributes))
+                .global_secondary_index_updates(
+                    GlobalSecondaryIndexUpdate::builder().create(create).build(),
+                )
+        })
+        .await
+    }
+
+    async fn delete_index(&self, def: &TableDefinition, name: &str) -> Result<()> {
+        let delete = aws_sdk_dynamodb::types::DeleteGlobalSecondaryIndexAction::builder()
+            .index_name(name)
+            .build()
+            .expect("name is set");
+        self.client()
+            .update_table()
+            .table_name(self.name())
+            .global_secondary_index_updates(
+                GlobalSecondaryIndexUpdate::builder().delete(delete).build(),
+            )
+            .send()
+            .await
+            .map_err(|e| from_sdk("UpdateTable", def.name, e))?;
+        // Until the index is gone, another index update is refused.
+        let mut delay = std::time::Duration::from_millis(20);
+        loop {
+            let described = self
+                .client()
+                .describe_table()
+                .table_name(self.name())
+                .send()
+                .await
+                .map_err(|e| from_sdk("DescribeTable", def.name, e))?;
+            let present = described.table().is_some_and(|t| {
+                t.global_secondary_indexes()
+                    .iter()
+                    .any(|g| g.index_name() == Some(name))
+            });
+            if !present {
+                return self.wait_until_active().await;
+            }
+            tokio::time::sleep(delay).await;
+            delay = (delay * 2).min(std::time::Duration::from_secs(5));
+        }
+    }
+
+    async fn disable_stream(&self, def: &TableDefinition) -> Result<()> {
+        let off = aws_sdk_dynamodb::types::StreamSpecification::builder()
+            .stream_enabled(false)
+            .build()
+            .expect("enabled is set");
+        self.update_table(def, |r| r.stream_specification(off))
+            .await
+    }
+
+    async fn set_ttl(&self, def: &TableDefinition, attribute: &str, enabled: bool) -> Result<()> {
+        self.client()
+            .update_time_to_live()
+            .table_name(self.name())
+            .time_to_live_specification(
+                aws_sdk_dynamodb::types::TimeToLiveSpecification::builder()
+                    .enabled(enabled)
+                    .attribute_name(attribute)
+                    .build()
+                    .expect("enabled and attribute are set"),
+            )
+            .send()
+            .await
+            .map_err(|e| from_sdk("UpdateTimeToLive", def.name, e))?;
+        Ok(())
+    }
+
+    async fn set_pitr(&self, def: &TableDefinition, enabled: bool) -> Result<()> {
+        self.client()
+            .update_continuous_backups()
+            .table_name(self.name())
+            .point_in_time_recovery_specification(
+                aws_sdk_dynamodb::types::PointInTimeRecoverySpecification::builder()
+                    .point_in_time_recovery_enabled(enabled)
+                    .build()
+                    .expect("enabled is set"),
+            )
+            .send()
+            .await
+            .map_err(|e| from_sdk("UpdateContinuousBackups", def.name, e))?;
+        Ok(())
+    }
+}
