@@ -111,6 +111,32 @@ enum Command {
         #[arg(long)]
         allow_destructive: bool,
     },
+    /// Document a schema: entities and keys, access patterns, example items.
+    ///
+    /// Writes `index.md` (Markdown) or `index.html` (a static page) into DIR: an
+    /// entity/key table, an access-pattern table (operation, index, key condition,
+    /// parameters, the equivalent DynamoDB request JSON) and, in HTML, the items of
+    /// the table and of each index laid out by partition, as NoSQL Workbench's
+    /// aggregate view shows them: example items made from the key templates, or the
+    /// items of `--items FILE` (a JSON array of items, plain or DynamoDB-typed, or a
+    /// `Scan` output with `Items`).
+    #[command(
+        after_help = "Examples:\n  dynaschema docs --out docs/table\n  dynaschema docs app/dynaschema.toml --format html --out site\n  aws dynamodb scan --table-name app-dev > items.json && dynaschema docs --format html --items items.json --out site"
+    )]
+    Docs {
+        /// The schema file.
+        #[arg(default_value = "dynaschema.toml")]
+        schema: PathBuf,
+        /// What to write.
+        #[arg(long, value_enum, default_value_t = DocsFormat::Markdown)]
+        format: DocsFormat,
+        /// The folder to write into (created if missing).
+        #[arg(long)]
+        out: PathBuf,
+        /// Items to lay out instead of examples made from the templates (HTML only).
+        #[arg(long)]
+        items: Option<PathBuf>,
+    },
     /// Start a schema: a commented starter design and its JSON Schema.
     ///
     /// Writes `dynaschema.toml` (a commented starter design that
@@ -152,6 +178,15 @@ enum TableFormat {
     Cloudformation,
     /// Terraform: an `aws_dynamodb_table` resource (HCL).
     Terraform,
+}
+
+/// Formats of `docs`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum DocsFormat {
+    /// `index.md`.
+    Markdown,
+    /// `index.html`, with the aggregate view of example items.
+    Html,
 }
 
 /// Output formats of `check`.
@@ -200,6 +235,12 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
                 allow_destructive,
             },
         ),
+        Command::Docs {
+            schema,
+            format,
+            out,
+            items,
+        } => docs(&schema, format, &out, items.as_deref()),
         Command::Init { dir } => init(&dir),
         Command::Local { embedded } => local(embedded),
     }
@@ -290,6 +331,71 @@ fn load(path: &std::path::Path) -> Result<schema::Checked, ExitCode> {
             Err(ExitCode::from(2))
         }
     }
+}
+
+/// The items of a JSON file: an array of items, or an object with `Items` (the
+/// output of `aws dynamodb scan`).
+fn read_items(path: &std::path::Path) -> Result<Vec<dynaschema_codegen::docs::Item>, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let value: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| format!("{}: not JSON: {e}", path.display()))?;
+    let array = match &value {
+        serde_json::Value::Array(items) => items,
+        serde_json::Value::Object(o) if o.get("Items").is_some_and(|i| i.is_array()) => {
+            o["Items"].as_array().expect("checked")
+        }
+        _ => {
+            return Err(format!(
+                "{}: expected a JSON array of items, or an object with `Items`",
+                path.display()
+            ));
+        }
+    };
+    array
+        .iter()
+        .enumerate()
+        .map(|(i, item)| match item {
+            serde_json::Value::Object(object) => {
+                Ok(dynaschema_codegen::docs::Item::from_json(object))
+            }
+            _ => Err(format!("{}: item {i} is not a JSON object", path.display())),
+        })
+        .collect()
+}
+
+fn docs(
+    path: &std::path::Path,
+    format: DocsFormat,
+    out: &std::path::Path,
+    items: Option<&std::path::Path>,
+) -> ExitCode {
+    use dynaschema_codegen::docs;
+    let checked = match load(path) {
+        Ok(checked) => checked,
+        Err(code) => return code,
+    };
+    let schema = &checked.schema;
+    let (file, text) = match format {
+        DocsFormat::Markdown => ("index.md", docs::markdown(schema)),
+        DocsFormat::Html => {
+            let items = match items.map(read_items).transpose() {
+                Ok(items) => items.unwrap_or_else(|| docs::example_items(schema)),
+                Err(message) => {
+                    eprintln!("error: {message}");
+                    return ExitCode::from(2);
+                }
+            };
+            ("index.html", docs::html(schema, &items))
+        }
+    };
+    let target = out.join(file);
+    if let Err(e) = std::fs::create_dir_all(out).and_then(|()| std::fs::write(&target, text)) {
+        eprintln!("error: cannot write {}: {e}", target.display());
+        return ExitCode::from(2);
+    }
+    eprintln!("wrote {}", target.display());
+    ExitCode::SUCCESS
 }
 
 fn table(path: &std::path::Path, format: TableFormat, table_name: Option<String>) -> ExitCode {

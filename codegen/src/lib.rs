@@ -36,6 +36,7 @@ mod builder;
 pub mod check;
 pub mod derive;
 pub mod diagnostics;
+pub mod docs;
 pub mod generate;
 mod keys;
 pub mod names;
