@@ -137,6 +137,12 @@ enum Command {
         #[arg(long)]
         items: Option<PathBuf>,
     },
+    /// Import a schema from another tool's model.
+    #[command(subcommand)]
+    Import(Import),
+    /// Export the schema as another tool's model.
+    #[command(subcommand)]
+    Export(Export),
     /// Start a schema: a commented starter design and its JSON Schema.
     ///
     /// Writes `dynaschema.toml` (a commented starter design that
@@ -178,6 +184,44 @@ enum TableFormat {
     Cloudformation,
     /// Terraform: an `aws_dynamodb_table` resource (HCL).
     Terraform,
+}
+
+/// `dynaschema import ...`.
+#[derive(Debug, Subcommand)]
+enum Import {
+    /// A NoSQL Workbench data model (JSON, format 3.0) to a schema.
+    ///
+    /// The table, its GSIs and one entity per facet, with key templates inferred from
+    /// the facet's items: a segment that is the same in every item and has no digit
+    /// is a literal, others are placeholders named after the attribute holding the
+    /// same value. Prints the schema, or writes it with `--out` (never overwriting).
+    #[command(
+        after_help = "Example:\n  dynaschema import workbench AnOnlineShop.json --out dynaschema.toml\n  dynaschema check dynaschema.toml"
+    )]
+    Workbench {
+        /// The model file.
+        file: PathBuf,
+        /// Write the schema here instead of printing it.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+/// `dynaschema export ...`.
+#[derive(Debug, Subcommand)]
+enum Export {
+    /// The schema as a NoSQL Workbench data model (JSON, format 3.0).
+    ///
+    /// The table, its GSIs and one facet per entity holding example items made from
+    /// its key templates; import it in Workbench's data modeler.
+    #[command(
+        after_help = "Example:\n  dynaschema export workbench app/dynaschema.toml > model.json"
+    )]
+    Workbench {
+        /// The schema file.
+        #[arg(default_value = "dynaschema.toml")]
+        schema: PathBuf,
+    },
 }
 
 /// Formats of `docs`.
@@ -241,6 +285,8 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
             out,
             items,
         } => docs(&schema, format, &out, items.as_deref()),
+        Command::Import(Import::Workbench { file, out }) => import_workbench(&file, out.as_deref()),
+        Command::Export(Export::Workbench { schema }) => export_workbench(&schema),
         Command::Init { dir } => init(&dir),
         Command::Local { embedded } => local(embedded),
     }
@@ -396,6 +442,116 @@ fn docs(
     }
     eprintln!("wrote {}", target.display());
     ExitCode::SUCCESS
+}
+
+fn import_workbench(file: &std::path::Path, out: Option<&std::path::Path>) -> ExitCode {
+    let model = match std::fs::read_to_string(file)
+        .map_err(|e| format!("cannot read {}: {e}", file.display()))
+        .and_then(|text| {
+            serde_json::from_str::<serde_json::Value>(&text)
+                .map_err(|e| format!("{}: not JSON: {e}", file.display()))
+        }) {
+        Ok(model) => model,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    let toml = match dynaschema_codegen::workbench::import(&model) {
+        Ok(toml) => toml,
+        Err(e) => {
+            eprintln!("error: {}: {e}", file.display());
+            return ExitCode::from(1);
+        }
+    };
+    // What was imported must be a schema dynaschema accepts.
+    let source = dynaschema_codegen::diagnostics::SourceFile::new(
+        out.map_or_else(|| "dynaschema.toml".into(), |p| p.display().to_string()),
+        toml.clone(),
+    );
+    if let Err(diagnostics) = schema::parse(source) {
+        eprint!("{}", diagnostics.render());
+        eprintln!(
+            "error: the schema imported from {} does not pass check",
+            file.display()
+        );
+        return ExitCode::from(1);
+    }
+    match out {
+        None => print!("{toml}"),
+        Some(path) if path.exists() => {
+            eprintln!("error: {} exists; nothing was written", path.display());
+            return ExitCode::from(2);
+        }
+        Some(path) => {
+            if let Err(e) = std::fs::write(path, toml) {
+                eprintln!("error: cannot write {}: {e}", path.display());
+                return ExitCode::from(2);
+            }
+            eprintln!("wrote {}", path.display());
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+fn export_workbench(path: &std::path::Path) -> ExitCode {
+    let checked = match load(path) {
+        Ok(checked) => checked,
+        Err(code) => return code,
+    };
+    for index in &checked.schema.indexes {
+        if index.kind == dynaschema_codegen::schema::IndexKind::Local {
+            eprintln!(
+                "warning: local secondary index `{}` is left out (NoSQL Workbench models have none)",
+                index.name
+            );
+        }
+    }
+    match dynaschema_codegen::workbench::export(&checked.schema, &workbench_date()) {
+        Ok(model) => {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&model).expect("JSON values serialize")
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Now, as NoSQL Workbench dates its models: `Nov 30, 2026, 03:00 AM` (UTC).
+fn workbench_date() -> String {
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let (days, rest) = (seconds / 86_400, seconds % 86_400);
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let (hour, minute) = (rest / 3600, rest % 3600 / 60);
+    let (hour12, half) = match hour {
+        0 => (12, "AM"),
+        1..=11 => (hour, "AM"),
+        12 => (12, "PM"),
+        _ => (hour - 12, "PM"),
+    };
+    format!(
+        "{} {day:02}, {year}, {hour12:02}:{minute:02} {half}",
+        MONTHS[(month - 1) as usize]
+    )
 }
 
 fn table(path: &std::path::Path, format: TableFormat, table_name: Option<String>) -> ExitCode {

@@ -375,15 +375,23 @@ fn display(value: &Value) -> String {
     }
 }
 
-/// An example value of a field in the `n`th example item.
-fn example_value(field: &str, n: usize, kind: ScalarKind) -> String {
+/// An example value of a field in the `n`th example item. A field some key cases
+/// (`{email|lower}`) gets a capitalized value, so the casing shows in the key.
+fn example_value(field: &str, n: usize, kind: ScalarKind, cased: bool) -> String {
     if kind == ScalarKind::Number {
         return n.to_string();
     }
     if field.ends_with("_at") || field.contains("date") || field.contains("time") {
         return format!("2026-01-{n:02}T12:00:00.000000000Z");
     }
-    format!("{}{n}", field.trim_end_matches("_id"))
+    let stem = field.trim_end_matches("_id");
+    if cased {
+        let mut chars = stem.chars();
+        let first = chars.next().map(|c| c.to_ascii_uppercase());
+        format!("{}{}{n}", first.unwrap_or_default(), chars.as_str())
+    } else {
+        format!("{stem}{n}")
+    }
 }
 
 fn render(template: &KeyTemplate, value: &dyn Fn(&str) -> String) -> String {
@@ -428,7 +436,15 @@ fn example_item(schema: &Schema, entity: &Entity, n: usize) -> Item {
             .find(|a| a.name == field)
             .map_or(ScalarKind::String, |a| a.kind)
     };
-    let value = |field: &str| example_value(field, n, kind_of(field));
+    let cased = |field: &str| {
+        entity
+            .keys
+            .iter()
+            .flat_map(|k| k.templates())
+            .flat_map(KeyTemplate::fields)
+            .any(|f| f.name == field && f.case.is_some())
+    };
+    let value = |field: &str| example_value(field, n, kind_of(field), cased(field));
     let mut item = Item::default();
     let mut fields = Vec::new();
     for keys in &entity.keys {

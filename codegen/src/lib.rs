@@ -43,5 +43,6 @@ pub mod names;
 pub mod schema;
 pub mod table_json;
 pub mod terraform;
+pub mod workbench;
 
 pub use builder::{BuildError, Builder};
