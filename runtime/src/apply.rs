@@ -1,5 +1,5 @@
 //! Bringing a live table in line with its schema: [`Table::plan`] compares what
-//! DynamoDB describes with the [`TableDefinition`](crate::TableDefinition), and
+//! DynamoDB describes with the [`TableDefinition`], and
 //! [`Table::apply`] makes the changes — creating the table if it is absent, adding
 //! missing GSIs one `UpdateTable` at a time (waiting for each to be `ACTIVE`, as
 //! DynamoDB requires), and updating TTL, point-in-time recovery, the stream and
