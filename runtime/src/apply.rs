@@ -523,8 +523,13 @@ impl Table {
                     self.set_ttl(def, attribute, true).await?;
                 }
                 Change::DisableTtl { attribute } => self.set_ttl(def, attribute, false).await?,
-                Change::EnablePointInTimeRecovery => self.set_pitr(def, true).await?,
-                Change::DisablePointInTimeRecovery => self.set_pitr(def, false).await?,
+                Change::EnablePointInTimeRecovery | Change::DisablePointInTimeRecovery => {
+                    let enabled = matches!(change, Change::EnablePointInTimeRecovery);
+                    if !self.set_pitr(def, enabled).await? {
+                        applied.unsupported.push("point_in_time_recovery");
+                        continue;
+                    }
+                }
                 Change::EnableStream { view, previous } => {
                     if previous.is_some() {
                         self.disable_stream(def).await?;
@@ -630,7 +635,12 @@ impl Table {
             .await
     }
 
-    async fn set_ttl(&self, def: &TableDefinition, attribute: &str, enabled: bool) -> Result<()> {
+    pub(crate) async fn set_ttl(
+        &self,
+        def: &TableDefinition,
+        attribute: &str,
+        enabled: bool,
+    ) -> Result<()> {
         self.client()
             .update_time_to_live()
             .table_name(self.name())
@@ -647,8 +657,11 @@ impl Table {
         Ok(())
     }
 
-    async fn set_pitr(&self, def: &TableDefinition, enabled: bool) -> Result<()> {
-        self.client()
+    /// Turns point-in-time recovery on or off; `false` when the server does not
+    /// implement it (DynamoDB Local), which is logged, not an error.
+    pub(crate) async fn set_pitr(&self, def: &TableDefinition, enabled: bool) -> Result<bool> {
+        let result = self
+            .client()
             .update_continuous_backups()
             .table_name(self.name())
             .point_in_time_recovery_specification(
@@ -658,8 +671,14 @@ impl Table {
                     .expect("enabled is set"),
             )
             .send()
-            .await
-            .map_err(|e| from_sdk("UpdateContinuousBackups", def.name, e))?;
-        Ok(())
+            .await;
+        match result {
+            Ok(_) => Ok(true),
+            Err(e) if e.code() == Some("UnknownOperationException") => {
+                tracing::warn!(table = %self.name(), "the server does not implement UpdateContinuousBackups: point-in-time recovery is unchanged");
+                Ok(false)
+            }
+            Err(e) => Err(from_sdk("UpdateContinuousBackups", def.name, e)),
+        }
     }
 }

@@ -424,44 +424,13 @@ impl Table {
             .map_err(|e| from_sdk("CreateTable", def.name, e))?;
         self.wait_until_active().await?;
         if let Some(attribute) = options.ttl_attribute {
-            self.client
-                .update_time_to_live()
-                .table_name(self.name.as_ref())
-                .time_to_live_specification(
-                    aws_sdk_dynamodb::types::TimeToLiveSpecification::builder()
-                        .enabled(true)
-                        .attribute_name(attribute)
-                        .build()
-                        .expect("enabled and attribute are set"),
-                )
-                .send()
-                .await
-                .map_err(|e| from_sdk("UpdateTimeToLive", def.name, e))?;
+            self.set_ttl(def, attribute, true).await?;
         }
         let mut created = CreatedTable {
             unsupported: Vec::new(),
         };
-        if options.point_in_time_recovery {
-            let enabled = self
-                .client
-                .update_continuous_backups()
-                .table_name(self.name.as_ref())
-                .point_in_time_recovery_specification(
-                    aws_sdk_dynamodb::types::PointInTimeRecoverySpecification::builder()
-                        .point_in_time_recovery_enabled(true)
-                        .build()
-                        .expect("enabled is set"),
-                )
-                .send()
-                .await;
-            match enabled {
-                Ok(_) => {}
-                Err(e) if e.code() == Some("UnknownOperationException") => {
-                    tracing::warn!(table = %self.name, "the server does not implement UpdateContinuousBackups: point-in-time recovery is off");
-                    created.unsupported.push("point_in_time_recovery");
-                }
-                Err(e) => return Err(from_sdk("UpdateContinuousBackups", def.name, e)),
-            }
+        if options.point_in_time_recovery && !self.set_pitr(def, true).await? {
+            created.unsupported.push("point_in_time_recovery");
         }
         Ok(created)
     }
