@@ -427,14 +427,18 @@ pub fn example_items(schema: &Schema) -> Vec<Item> {
 }
 
 fn example_item(schema: &Schema, entity: &Entity, n: usize) -> Item {
+    // A field filling a number attribute of a multi-attribute key is a number.
     let kind_of = |field: &str| {
-        schema
-            .indexes
+        entity
+            .keys
             .iter()
-            .filter_map(|i| i.native.as_ref())
-            .flat_map(|native| native.partition.iter().chain(&native.sort))
-            .find(|a| a.name == field)
-            .map_or(ScalarKind::String, |a| a.kind)
+            .filter_map(|k| Some((k, schema.indexes[k.index].native.as_ref()?)))
+            .flat_map(|(k, native)| {
+                let attributes = native.partition.iter().chain(&native.sort);
+                attributes.zip(k.templates().flat_map(KeyTemplate::fields))
+            })
+            .find(|(_, f)| f.name == field)
+            .map_or(ScalarKind::String, |(a, _)| a.kind)
     };
     let cased = |field: &str| {
         entity
@@ -449,8 +453,13 @@ fn example_item(schema: &Schema, entity: &Entity, n: usize) -> Item {
     let mut fields = Vec::new();
     for keys in &entity.keys {
         let index = &schema.indexes[keys.index];
-        if index.native.is_some() {
-            for field in keys.templates().flat_map(KeyTemplate::fields) {
+        if let Some(native) = &index.native {
+            // Each key attribute holds its field's value (under another name when
+            // the field is stored as something else).
+            let attributes = native.partition.iter().chain(&native.sort);
+            for (attribute, field) in attributes.zip(keys.templates().flat_map(KeyTemplate::fields))
+            {
+                item.set(&attribute.name, value(&field.name));
                 fields.push(field.name.clone());
             }
             continue;
@@ -662,7 +671,7 @@ pub fn html(schema: &Schema, items: &[Item]) -> String {
             out,
             "<tr><td><code>{}</code></td><td>{}</td>",
             escape(&entity.name),
-            escape(entity.description.as_deref().unwrap_or_default())
+            inline(entity.description.as_deref().unwrap_or_default())
         );
         for (position, _) in schema.indexes.iter().enumerate() {
             let text = entity.keys_on(position).map_or(String::new(), |k| {
@@ -680,7 +689,7 @@ pub fn html(schema: &Schema, items: &[Item]) -> String {
         let description = p
             .description
             .as_deref()
-            .map(|d| format!("<div class=\"note\">{}</div>", escape(d)))
+            .map(|d| format!("<div class=\"note\">{}</div>", inline(d)))
             .unwrap_or_default();
         let _ = writeln!(
             out,

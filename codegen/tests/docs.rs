@@ -118,6 +118,19 @@ fn multi_attribute_keys_are_one_condition_per_attribute() {
         Some("1"),
         "a number attribute gets a number"
     );
+    // A field stored under the index's attribute name fills it, typed as it.
+    let sponsor = items
+        .iter()
+        .find(|i| i.get("_et") == Some("Sponsor"))
+        .unwrap();
+    assert_eq!(sponsor.get("region"), sponsor.get("market"));
+    assert_eq!(sponsor.get("round"), Some("1"));
+    let html = docs::html(&schema, &items);
+    let index_view = html.split_once("Index <code>by_bracket</code>").unwrap().1;
+    assert!(
+        index_view.contains(">Sponsor<"),
+        "Sponsor items are on by_bracket"
+    );
 }
 
 #[test]
