@@ -144,8 +144,8 @@ macro_rules! integer {
             const EXPECTED: &'static str = concat!(stringify!($t), " (N)");
             fn to_number(&self) -> Result<String, AttributeError> {
                 let text = itoa::Buffer::new().format(*self).to_owned();
-                // Only 128-bit values can exceed it; the check is a few byte compares.
-                if significant_digits(&text) > MAX_SIGNIFICANT_DIGITS {
+                // Only 128-bit values can exceed it (a constant condition otherwise).
+                if <$t>::BITS > 64 && significant_digits(&text) > MAX_SIGNIFICANT_DIGITS {
                     return Err(AttributeError::Unrepresentable(
                         "DynamoDB numbers have at most 38 significant digits",
                     ));

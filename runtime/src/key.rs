@@ -97,7 +97,10 @@ impl KeySegment for str {
             return Err(SegmentError::Empty);
         }
         let mut rest = self;
-        while let Some(at) = rest.find([DELIMITER, ESCAPE]) {
+        // A byte scan: both characters are ASCII, and a char-set pattern costs
+        // several times more per byte.
+        let special = |s: &str| s.bytes().position(|b| b == b'#' || b == b'%');
+        while let Some(at) = special(rest) {
             out.push_str(&rest[..at]);
             out.push_str(if rest.as_bytes()[at] == b'#' {
                 "%23"
@@ -239,19 +242,60 @@ impl KeySegment for bool {
 /// `YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ`.
 #[cfg(feature = "chrono")]
 pub(crate) fn timestamp_text(t: &chrono::DateTime<chrono::Utc>) -> Result<String, &'static str> {
-    use chrono::Datelike;
-    if !(0..=9999).contains(&t.year()) {
+    let mut out = String::with_capacity(30);
+    write_timestamp(&mut out, t)?;
+    Ok(out)
+}
+
+/// Appends [`timestamp_text`] to `out`. Written digit by digit: chrono's `format`
+/// interprets its pattern on every call, which made it the largest cost of
+/// encoding an item with a timestamp (BENCHMARKS.md).
+#[cfg(feature = "chrono")]
+fn write_timestamp(
+    out: &mut String,
+    t: &chrono::DateTime<chrono::Utc>,
+) -> Result<(), &'static str> {
+    use chrono::{Datelike, Timelike};
+    let year = t.year();
+    if !(0..=9999).contains(&year) {
         return Err("timestamps must lie in the years 0000 to 9999 to encode with a fixed width");
     }
-    Ok(t.format("%Y-%m-%dT%H:%M:%S%.9fZ").to_string())
+    let digits = |out: &mut String, value: u32, width: usize| {
+        let mut buf = [b'0'; 9];
+        let mut v = value;
+        for slot in buf[..width].iter_mut().rev() {
+            *slot = b'0' + (v % 10) as u8;
+            v /= 10;
+        }
+        out.extend(buf[..width].iter().map(|&b| char::from(b)));
+    };
+    // A leap second is nanoseconds past 1e9, written as second 60 as chrono does.
+    let (second, nanos) = match t.nanosecond() {
+        n if n >= 1_000_000_000 => (60, n - 1_000_000_000),
+        n => (t.second(), n),
+    };
+    digits(out, year as u32, 4);
+    out.push('-');
+    digits(out, t.month(), 2);
+    out.push('-');
+    digits(out, t.day(), 2);
+    out.push('T');
+    digits(out, t.hour(), 2);
+    out.push(':');
+    digits(out, t.minute(), 2);
+    out.push(':');
+    digits(out, second, 2);
+    out.push('.');
+    digits(out, nanos, 9);
+    out.push('Z');
+    Ok(())
 }
 
 #[cfg(feature = "chrono")]
 impl KeySegment for chrono::DateTime<chrono::Utc> {
     type Owned = Self;
     fn encode_segment(&self, out: &mut String) -> Result<(), SegmentError> {
-        out.push_str(&timestamp_text(self).map_err(|m| SegmentError::Unencodable(m.into()))?);
-        Ok(())
+        write_timestamp(out, self).map_err(|m| SegmentError::Unencodable(m.into()))
     }
     fn decode_segment(segment: &str) -> Result<Self, SegmentError> {
         if segment.len() != 30 {
@@ -634,6 +678,24 @@ mod tests {
         assert_eq!(encode(&i64::MAX), "18446744073709551615");
         assert_eq!(encode(&-128_i8), "000");
         assert_eq!(encode(&127_i8), "255");
+    }
+
+    #[test]
+    #[cfg(feature = "chrono")]
+    fn timestamps_are_written_as_chrono_formats_them() {
+        use chrono::{TimeZone, Utc};
+        for (secs, nanos) in [
+            (0_i64, 0_u32),
+            (1_773_144_300, 5),
+            (253_402_300_799, 999_999_999),
+            (-62_167_219_200, 0),
+            (1_483_228_799, 1_500_000_000),
+        ] {
+            let t = Utc.timestamp_opt(secs, nanos).unwrap();
+            let text = super::timestamp_text(&t).unwrap();
+            assert_eq!(text, t.format("%Y-%m-%dT%H:%M:%S%.9fZ").to_string());
+            assert_eq!(text.len(), 30);
+        }
     }
 
     #[test]
