@@ -42,7 +42,9 @@ macro_rules! run {
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let [_, entity, direction, form, n] = args.as_slice() else {
-        panic!("usage: profile small|typical|large to_item|from_item dynaschema|serde_dynamo|hand_written N");
+        panic!(
+            "usage: profile small|typical|large to_item|from_item dynaschema|serde_dynamo|hand_written N"
+        );
     };
     let n: usize = n.parse().expect("N is a number");
     let (direction, form) = (direction.as_str(), form.as_str());

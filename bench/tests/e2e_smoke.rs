@@ -25,6 +25,7 @@ fn the_e2e_benchmark_runs_every_workload_on_both_servers() {
             "batch_put of",
             "vs sequential PutItem",
             "batch_get of",
+            "stream a 50-item query",
             "stream a 500-item query",
             "collect a 500-item query",
         ] {

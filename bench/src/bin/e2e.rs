@@ -9,8 +9,9 @@
 //! cargo run --release -p dynaschema-bench --bin e2e -- --server embedded
 //! ```
 //!
-//! Memory: `--memory` runs a 100,000-item query twice in child processes, once
-//! streamed and once collected, and reports each child's peak RSS.
+//! Memory: `--memory` (or `--memory-only`) runs a query in child processes —
+//! 10,000 items streamed, 100,000 streamed, 100,000 collected — and reports each
+//! child's peak RSS.
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -513,18 +514,18 @@ fn peak_rss_kib() -> u64 {
 
 /// Child side of `--memory`: reads the partition streamed or collected and prints
 /// the item count and this process's peak RSS.
-async fn memory_child(endpoint: &str, table: &str, mode: &str) {
+async fn memory_child(endpoint: &str, table: &str, mode: &str, group: &str) {
     let table = bench::Table::new(dynaschema::local::client(endpoint), table);
     let count = if mode == "stream" {
         let mut count = 0_usize;
-        let mut items = table.group_smalls("mem").stream();
+        let mut items = table.group_smalls(group).stream();
         while let Some(item) = items.try_next().await.expect("query") {
             std::hint::black_box(item);
             count += 1;
         }
         count
     } else {
-        table.group_smalls("mem").all().await.expect("query").len()
+        table.group_smalls(group).all().await.expect("query").len()
     };
     println!("{count} {}", peak_rss_kib());
 }
@@ -533,19 +534,22 @@ async fn memory(server: &str, endpoint: &str, client: Client, sizes: Sizes) {
     let name = format!("bench-mem-{}", std::process::id());
     let table = bench::Table::new(client, name.clone());
     table.create_table().await.expect("create the table");
-    let items: Vec<Small> = (0..sizes.memory_items)
-        .map(|i| Small::sample("mem", i))
-        .collect();
-    table
-        .batch_write()
-        .put_all(&items)
-        .await
-        .expect("seed the memory query");
-    drop(items);
+    // The same query over a tenth of the items: a flat stream peaks as high.
+    for (group, n) in [
+        ("mem", sizes.memory_items),
+        ("mem10", sizes.memory_items / 10),
+    ] {
+        let items: Vec<Small> = (0..n).map(|i| Small::sample(group, i)).collect();
+        table
+            .batch_write()
+            .put_all(&items)
+            .await
+            .expect("seed the memory query");
+    }
     let exe = std::env::current_exe().expect("this binary");
-    for mode in ["stream", "collect"] {
+    for (mode, group) in [("stream", "mem10"), ("stream", "mem"), ("collect", "mem")] {
         let output = std::process::Command::new(&exe)
-            .args(["--memory-child", endpoint, &name, mode])
+            .args(["--memory-child", endpoint, &name, mode, group])
             .output()
             .expect("run the memory child");
         let text = String::from_utf8_lossy(&output.stdout);
@@ -565,14 +569,15 @@ async fn memory(server: &str, endpoint: &str, client: Client, sizes: Sizes) {
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     let args: Vec<String> = std::env::args().collect();
-    if let [_, flag, endpoint, table, mode] = args.as_slice()
+    if let [_, flag, endpoint, table, mode, group] = args.as_slice()
         && flag == "--memory-child"
     {
-        memory_child(endpoint, table, mode).await;
+        memory_child(endpoint, table, mode, group).await;
         return;
     }
     let quick = args.iter().any(|a| a == "--quick");
-    let with_memory = args.iter().any(|a| a == "--memory");
+    let only_memory = args.iter().any(|a| a == "--memory-only");
+    let with_memory = only_memory || args.iter().any(|a| a == "--memory");
     let server = args
         .iter()
         .position(|a| a == "--server")
@@ -586,8 +591,10 @@ async fn main() {
     if matches!(server, "both" | "local") {
         let local = dynaschema::local::DynamoDbLocal::shared()
             .unwrap_or_else(|e| panic!("DynamoDB Local could not start: {e}"));
-        for m in run("DynamoDB Local", local.client(), sizes).await {
-            m.report();
+        if !only_memory {
+            for m in run("DynamoDB Local", local.client(), sizes).await {
+                m.report();
+            }
         }
         if with_memory || quick {
             memory("DynamoDB Local", local.endpoint(), local.client(), sizes).await;
@@ -596,8 +603,10 @@ async fn main() {
     if matches!(server, "both" | "embedded") {
         let embedded = dynaschema::local::Embedded::start()
             .unwrap_or_else(|e| panic!("the embedded server could not start: {e}"));
-        for m in run("embedded", embedded.client(), sizes).await {
-            m.report();
+        if !only_memory {
+            for m in run("embedded", embedded.client(), sizes).await {
+                m.report();
+            }
         }
         if with_memory || quick {
             memory("embedded", embedded.endpoint(), embedded.client(), sizes).await;
