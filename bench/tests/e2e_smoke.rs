@@ -23,7 +23,7 @@ fn the_e2e_benchmark_runs_every_workload_on_both_servers() {
             "query of",
             "collection",
             "batch_put of",
-            "vs sequential PutItem",
+            "batch_put vs sequential PutItem",
             "batch_get of",
             "stream a 50-item query",
             "stream a 500-item query",

@@ -437,7 +437,7 @@ async fn run(server: &str, client: Client, sizes: Sizes) -> Vec<Measured> {
     results.push(
         compare(
             sizes,
-            format!("{server}: batch_put of {sequential} vs sequential PutItem"),
+            format!("{server}: batch_put vs sequential PutItem, {sequential} items"),
             "items",
             sequential,
             "PutItem, one at a time",
