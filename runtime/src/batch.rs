@@ -18,7 +18,7 @@
 //! # Ok(()) }
 //! ```
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::future::IntoFuture;
 use std::time::Duration;
 
@@ -177,41 +177,71 @@ async fn get_chunk(
     }
 }
 
-/// Reads the items at `keys` (de-duplicated), `concurrency` chunks at a time; the
-/// items found, by key identity.
-async fn get_items(
+/// One chunk's outcome: its items decoded, each with its key's position, and what
+/// it left unread.
+type Chunk<T> = (Result<Vec<(usize, T)>>, Leftovers);
+
+/// Reads the items at `keys`, `concurrency` chunks at a time, and decodes each with
+/// `decode` as its chunk arrives (while other chunks are in flight). Returns them in
+/// the order of the keys; a key given twice is read once, missing items are left out.
+///
+/// Each key's identity is computed once, and keys move into their chunk uncopied:
+/// the hand-written pipeline of the benchmarks does no more (BENCHMARKS.md).
+async fn get_items<T>(
     table: &Table,
     entity: &'static str,
-    keys: &[Item],
+    keys: Vec<Item>,
     consistent: bool,
     concurrency: usize,
-) -> Result<HashMap<Vec<String>, Item>> {
-    let mut seen = HashSet::with_capacity(keys.len());
-    let unique: Vec<Item> = keys
-        .iter()
-        .filter(|k| seen.insert(identity(table, k)))
-        .cloned()
-        .collect();
-    let chunks: Vec<Vec<Item>> = unique
-        .chunks(MAX_BATCH_GET_KEYS)
-        .map(<[Item]>::to_vec)
-        .collect();
-    let results: Vec<(Vec<Item>, Leftovers)> = stream::iter(chunks)
+    decode: impl Fn(Item) -> Result<T>,
+) -> Result<Vec<T>> {
+    // Position of each distinct key, in first-seen order.
+    let mut position: HashMap<Vec<String>, usize> = HashMap::with_capacity(keys.len());
+    let mut unique = Vec::with_capacity(keys.len());
+    for key in keys {
+        let next = position.len();
+        if let std::collections::hash_map::Entry::Vacant(slot) =
+            position.entry(identity(table, &key))
+        {
+            slot.insert(next);
+            unique.push(key);
+        }
+    }
+    let mut chunks: Vec<Vec<Item>> = Vec::with_capacity(unique.len().div_ceil(MAX_BATCH_GET_KEYS));
+    let mut rest = unique.into_iter();
+    loop {
+        let chunk: Vec<Item> = rest.by_ref().take(MAX_BATCH_GET_KEYS).collect();
+        if chunk.is_empty() {
+            break;
+        }
+        chunks.push(chunk);
+    }
+    let (position, decode) = (&position, &decode);
+    let results: Vec<Chunk<T>> = stream::iter(chunks)
         .map(|chunk| async move {
             let mut found = Vec::new();
             let leftovers = get_chunk(table, entity, chunk, consistent, &mut found).await;
-            (found, leftovers)
+            let decoded = found
+                .into_iter()
+                .filter_map(|item| {
+                    let at = *position.get(&identity(table, &item))?;
+                    Some(decode(item).map(|value| (at, value)))
+                })
+                .collect();
+            (decoded, leftovers)
         })
         .buffer_unordered(concurrency.max(1))
         .collect()
         .await;
-    let mut found = HashMap::with_capacity(unique.len());
+    let mut slots: Vec<Option<T>> = std::iter::repeat_with(|| None)
+        .take(position.len())
+        .collect();
     let mut missing = Vec::new();
     let mut attempts = 0;
     let mut error = None;
-    for (items, leftovers) in results {
-        for item in items {
-            found.insert(identity(table, &item), item);
+    for (decoded, leftovers) in results {
+        for (at, value) in decoded? {
+            slots[at] = Some(value);
         }
         attempts = attempts.max(leftovers.attempts);
         missing.extend(leftovers.keys);
@@ -225,7 +255,7 @@ async fn get_items(
             cause: error.map(Box::new),
         });
     }
-    Ok(found)
+    Ok(slots.into_iter().flatten().collect())
 }
 
 /// The full items behind `index_items`, in the same order. Items deleted since the
@@ -240,11 +270,7 @@ pub(crate) async fn get_full_items(
         .iter()
         .filter_map(|item| table_key(table, item))
         .collect();
-    let mut found = get_items(table, entity, &keys, consistent, DEFAULT_CONCURRENCY).await?;
-    Ok(keys
-        .iter()
-        .filter_map(|key| found.remove(&identity(table, key)))
-        .collect())
+    get_items(table, entity, keys, consistent, DEFAULT_CONCURRENCY, Ok).await
 }
 
 /// A `BatchGetItem` of items of `E`; `.await` it for the items found, in the order of
@@ -282,24 +308,18 @@ impl<'t, E: Entity> BatchGet<'t, E> {
     async fn send(self) -> Result<Vec<E>> {
         let keys: Vec<Item> = self
             .keys
-            .iter()
-            .map(Key::to_attributes)
+            .into_iter()
+            .map(Key::into_attributes)
             .collect::<std::result::Result<_, _>>()?;
-        let mut found = get_items(
+        get_items(
             self.table,
             E::NAME,
-            &keys,
+            keys,
             self.consistent,
             self.concurrency,
+            |item| Ok(E::from_item(item)?),
         )
-        .await?;
-        let mut items = Vec::with_capacity(found.len());
-        for key in &keys {
-            if let Some(item) = found.remove(&identity(self.table, key)) {
-                items.push(E::from_item(item)?);
-            }
-        }
-        Ok(items)
+        .await
     }
 }
 

@@ -628,6 +628,21 @@ impl<E, I> Key<E, I> {
         }
         Ok(map)
     }
+
+    /// [`to_attributes`](Self::to_attributes), moving the key's values instead of
+    /// copying them.
+    pub(crate) fn into_attributes(self) -> Result<crate::Item, KeyError> {
+        let parts = self.parts?;
+        let mut map = crate::Item::with_capacity(2);
+        map.insert(
+            parts.partition.0.to_string(),
+            AttributeValue::S(parts.partition.1),
+        );
+        if let Some((name, value)) = parts.sort {
+            map.insert(name.to_string(), AttributeValue::S(value));
+        }
+        Ok(map)
+    }
 }
 
 impl<E, I> Clone for Key<E, I> {
