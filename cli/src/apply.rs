@@ -40,16 +40,9 @@ pub fn definition(schema: &Schema) -> &'static TableDefinition {
         .iter()
         .filter(|i| i.kind != IndexKind::Primary)
         .map(|i| {
-            let (partition, sort): (Vec<_>, Vec<_>) = match &i.native {
-                Some(native) => (
-                    native.partition.iter().cloned().map(attribute).collect(),
-                    native.sort.iter().cloned().map(attribute).collect(),
-                ),
-                None => {
-                    let mut keys = i.key_attributes().into_iter().map(attribute);
-                    (keys.next().into_iter().collect(), keys.collect())
-                }
-            };
+            let (partition, sort) = i.key_parts();
+            let partition: Vec<_> = partition.into_iter().map(attribute).collect();
+            let sort: Vec<_> = sort.into_iter().map(attribute).collect();
             IndexDefinition {
                 name: leak(&i.name),
                 partition_key: leak_all(partition),

@@ -632,18 +632,13 @@ fn escape(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// The key attributes of `index`: partition ones, then sort ones.
+/// The key attribute names of `index`: partition ones, then sort ones.
 fn key_names(index: &Index) -> (Vec<String>, Vec<String>) {
-    match &index.native {
-        Some(native) => (
-            native.partition.iter().map(|a| a.name.clone()).collect(),
-            native.sort.iter().map(|a| a.name.clone()).collect(),
-        ),
-        None => (
-            vec![index.partition_key.clone()],
-            index.sort_key.iter().cloned().collect(),
-        ),
-    }
+    let (partition, sort) = index.key_parts();
+    let names = |attributes: Vec<crate::schema::KeyAttribute>| {
+        attributes.into_iter().map(|a| a.name).collect()
+    };
+    (names(partition), names(sort))
 }
 
 /// A static HTML page: the tables of [`markdown`], then for the table and each

@@ -62,16 +62,11 @@ pub fn create_table(schema: &Schema, table_name: &str) -> Value {
                 attributes.push((a.name, a.kind));
             }
         }
-        let (partition, sort): (Vec<String>, Vec<String>) = match &index.native {
-            Some(n) => (
-                n.partition.iter().map(|a| a.name.clone()).collect(),
-                n.sort.iter().map(|a| a.name.clone()).collect(),
-            ),
-            None => (
-                vec![index.partition_key.clone()],
-                index.sort_key.iter().cloned().collect(),
-            ),
+        let (partition, sort) = index.key_parts();
+        let names = |attributes: Vec<crate::schema::KeyAttribute>| -> Vec<String> {
+            attributes.into_iter().map(|a| a.name).collect()
         };
+        let (partition, sort) = (names(partition), names(sort));
         let mut definition = json!({
             "IndexName": index.name,
             "KeySchema": key_schema(&partition, &sort),

@@ -32,16 +32,9 @@ impl Generator<'_> {
                         }
                     }
                 };
-                let (pk, sk): (Vec<_>, Vec<_>) = match &i.native {
-                    Some(native) => (
-                        native.partition.iter().cloned().map(attribute).collect(),
-                        native.sort.iter().cloned().map(attribute).collect(),
-                    ),
-                    None => {
-                        let mut keys = i.key_attributes().into_iter().map(attribute);
-                        (keys.next().into_iter().collect(), keys.collect())
-                    }
-                };
+                let (pk, sk) = i.key_parts();
+                let pk: Vec<_> = pk.into_iter().map(attribute).collect();
+                let sk: Vec<_> = sk.into_iter().map(attribute).collect();
                 let (pk, sk) = (quote!(&[#(#pk),*]), quote!(&[#(#sk),*]));
                 let projection = match &i.projection {
                     Projection::All => quote!(::dynaschema::__private::Projection::All),

@@ -138,23 +138,31 @@ pub struct KeyAttribute {
 pub use crate::schema::raw::ScalarKind;
 
 impl Index {
-    /// Every key attribute with its type: template keys are strings.
-    pub fn key_attributes(&self) -> Vec<KeyAttribute> {
+    /// The key attributes with their types, partition ones and sort ones: one
+    /// string attribute each for a template key, up to four typed ones each for a
+    /// multi-attribute key.
+    pub fn key_parts(&self) -> (Vec<KeyAttribute>, Vec<KeyAttribute>) {
         match &self.native {
-            Some(native) => native
-                .partition
-                .iter()
-                .chain(&native.sort)
-                .cloned()
-                .collect(),
-            None => std::iter::once(&self.partition_key)
-                .chain(&self.sort_key)
-                .map(|name| KeyAttribute {
+            Some(native) => (native.partition.clone(), native.sort.clone()),
+            None => {
+                let string = |name: &String| KeyAttribute {
                     name: name.clone(),
                     kind: ScalarKind::String,
-                })
-                .collect(),
+                };
+                (
+                    vec![string(&self.partition_key)],
+                    self.sort_key.iter().map(string).collect(),
+                )
+            }
         }
+    }
+
+    /// Every key attribute with its type, partition ones first (template keys are
+    /// strings).
+    pub fn key_attributes(&self) -> Vec<KeyAttribute> {
+        let (mut partition, sort) = self.key_parts();
+        partition.extend(sort);
+        partition
     }
 }
 
