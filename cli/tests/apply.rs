@@ -80,6 +80,13 @@ fn changes(output: &str) -> Vec<&str> {
     output.lines().skip(1).map(str::trim).collect()
 }
 
+/// Runs `dynaschema apply` and asserts its exit code and the changes it reports.
+#[track_caller]
+fn expect_apply(schema: &Path, table: &str, flags: &[&str], code: i32, expected: &[&str]) {
+    let (actual, out) = apply(schema, table, flags);
+    assert_eq!((actual, changes(&out)), (code, expected.to_vec()), "{out}");
+}
+
 fn client() -> Client {
     server().client()
 }
@@ -125,12 +132,7 @@ async fn a_dry_run_changes_nothing_then_apply_creates_and_a_second_run_is_a_no_o
     );
     assert!(!exists(&table).await, "a dry run created the table");
 
-    let (code, out) = apply(&path, &table, &[]);
-    assert_eq!(
-        (code, changes(&out)),
-        (0, vec!["done: create the table"]),
-        "{out}"
-    );
+    expect_apply(&path, &table, &[], 0, &["done: create the table"]);
     assert_eq!(gsi_names(&table).await, ["gsi1"]);
 
     let before = client()
@@ -139,12 +141,7 @@ async fn a_dry_run_changes_nothing_then_apply_creates_and_a_second_run_is_a_no_o
         .send()
         .await
         .unwrap();
-    let (code, out) = apply(&path, &table, &[]);
-    assert_eq!(
-        (code, changes(&out)),
-        (0, vec!["up to date: nothing to change"]),
-        "{out}"
-    );
+    expect_apply(&path, &table, &[], 0, &["up to date: nothing to change"]);
     let after = client()
         .describe_table()
         .table_name(&table)
@@ -171,12 +168,7 @@ async fn adding_a_gsi_to_the_schema_adds_exactly_that_gsi() {
         .unwrap();
 
     let grown = schema(&dir, "grown", "", &["gsi2"]);
-    let (code, out) = apply(&grown, &table, &[]);
-    assert_eq!(
-        (code, changes(&out)),
-        (0, vec!["done: add GSI `gsi2`"]),
-        "{out}"
-    );
+    expect_apply(&grown, &table, &[], 0, &["done: add GSI `gsi2`"]);
     assert_eq!(gsi_names(&table).await, ["gsi1", "gsi2"]);
     let described = client()
         .describe_table()
@@ -217,12 +209,7 @@ async fn adding_a_gsi_to_the_schema_adds_exactly_that_gsi() {
         "gsi1 untouched"
     );
 
-    let (code, out) = apply(&grown, &table, &[]);
-    assert_eq!(
-        (code, changes(&out)),
-        (0, vec!["up to date: nothing to change"]),
-        "{out}"
-    );
+    expect_apply(&grown, &table, &[], 0, &["up to date: nothing to change"]);
 }
 
 #[tokio::test]
@@ -234,18 +221,16 @@ async fn ttl_and_stream_are_turned_on_as_declared() {
     let options =
         "ttl_attribute = \"expires\"\nstream = \"new_and_old_images\"\ndeletion_protection = true";
     let configured = schema(&dir, "configured", options, &[]);
-    let (code, out) = apply(&configured, &table, &[]);
-    assert_eq!(
-        (code, changes(&out)),
-        (
-            0,
-            vec![
-                "done: turn TTL on, attribute `expires`",
-                "done: turn the stream on, NEW_AND_OLD_IMAGES",
-                "done: turn deletion protection on",
-            ]
-        ),
-        "{out}"
+    expect_apply(
+        &configured,
+        &table,
+        &[],
+        0,
+        &[
+            "done: turn TTL on, attribute `expires`",
+            "done: turn the stream on, NEW_AND_OLD_IMAGES",
+            "done: turn deletion protection on",
+        ],
     );
     let ttl = client()
         .describe_time_to_live()
@@ -269,14 +254,15 @@ async fn ttl_and_stream_are_turned_on_as_declared() {
         "NEW_AND_OLD_IMAGES"
     );
 
-    let (code, out) = apply(&configured, &table, &[]);
-    assert_eq!(
-        (code, changes(&out)),
-        (0, vec!["up to date: nothing to change"]),
-        "{out}"
+    expect_apply(
+        &configured,
+        &table,
+        &[],
+        0,
+        &["up to date: nothing to change"],
     );
     // Turning protection off again lets the test server drop the table later.
-    let (code, out) = apply(
+    expect_apply(
         &schema(
             &dir,
             "plain",
@@ -285,11 +271,8 @@ async fn ttl_and_stream_are_turned_on_as_declared() {
         ),
         &table,
         &[],
-    );
-    assert_eq!(
-        (code, changes(&out)),
-        (0, vec!["done: turn deletion protection off"]),
-        "{out}"
+        0,
+        &["done: turn deletion protection off"],
     );
 }
 
@@ -302,17 +285,15 @@ async fn deleting_needs_allow_destructive() {
     assert_eq!(code, 0, "{out}");
 
     let narrow = schema(&dir, "narrow", "", &[]);
-    let (code, out) = apply(&narrow, &table, &[]);
-    assert_eq!(
-        (code, changes(&out)),
-        (
-            1,
-            vec![
-                "skipped: delete GSI `gsi2` (the schema does not declare it) (destructive: pass --allow-destructive)",
-                "skipped: turn the stream off (destructive: pass --allow-destructive)",
-            ]
-        ),
-        "{out}"
+    expect_apply(
+        &narrow,
+        &table,
+        &[],
+        1,
+        &[
+            "skipped: delete GSI `gsi2` (the schema does not declare it) (destructive: pass --allow-destructive)",
+            "skipped: turn the stream off (destructive: pass --allow-destructive)",
+        ],
     );
     assert_eq!(
         gsi_names(&table).await,
@@ -320,17 +301,15 @@ async fn deleting_needs_allow_destructive() {
         "nothing was deleted"
     );
 
-    let (code, out) = apply(&narrow, &table, &["--allow-destructive"]);
-    assert_eq!(
-        (code, changes(&out)),
-        (
-            0,
-            vec![
-                "done: delete GSI `gsi2` (the schema does not declare it)",
-                "done: turn the stream off",
-            ]
-        ),
-        "{out}"
+    expect_apply(
+        &narrow,
+        &table,
+        &["--allow-destructive"],
+        0,
+        &[
+            "done: delete GSI `gsi2` (the schema does not declare it)",
+            "done: turn the stream off",
+        ],
     );
     assert_eq!(gsi_names(&table).await, ["gsi1"]);
 }
@@ -349,16 +328,14 @@ async fn a_changed_table_key_is_reported_not_attempted() {
             .replace("sort_key = \"sk\"", "sort_key = \"rk\""),
     )
     .unwrap();
-    let (code, out) = apply(&rekeyed, &table, &[]);
-    assert_eq!(
-        (code, changes(&out)),
-        (
-            1,
-            vec![
-                "not done: cannot change in place: the table's key is (pk, sk), the schema declares (pk, rk) (re-create the table and copy its items)"
-            ]
-        ),
-        "{out}"
+    expect_apply(
+        &rekeyed,
+        &table,
+        &[],
+        1,
+        &[
+            "not done: cannot change in place: the table's key is (pk, sk), the schema declares (pk, rk) (re-create the table and copy its items)",
+        ],
     );
 }
 
