@@ -8,4 +8,7 @@ fn main() {
     dynaschema_codegen::Builder::new()
         .compile("schemas/tournament.toml")
         .unwrap_or_else(|e| panic!("{e}"));
+    dynaschema_codegen::Builder::new()
+        .compile("schemas/keywords.toml")
+        .unwrap_or_else(|e| panic!("{e}"));
 }

@@ -640,6 +640,10 @@ fn json(findings: &Diagnostics, path: &std::path::Path) -> String {
                 "column": column,
                 "label": d.label,
                 "help": d.help,
+                "related": d.related.iter().map(|(span, label)| {
+                    let (line, column) = findings.source().line_col(span.start);
+                    serde_json::json!({ "line": line, "column": column, "label": label })
+                }).collect::<Vec<_>>(),
             })
         })
         .collect();

@@ -18,6 +18,10 @@ pub fn run(schema: &Schema, diagnostics: &mut Diagnostics) {
     if diagnostics.has_errors() {
         return;
     }
+    generated_names_are_distinct(schema, diagnostics);
+    if diagnostics.has_errors() {
+        return;
+    }
     prefix_matches_other_entities(schema, diagnostics);
     unused_index(schema, diagnostics);
     constant_gsi_partition(schema, diagnostics);
@@ -183,6 +187,7 @@ fn entity_attribute_is_not_a_key(schema: &Schema, diagnostics: &mut Diagnostics)
                 span: Some(index.span.clone()),
                 label: "choose another entity_attribute or key attribute".into(),
                 help: None,
+                related: Vec::new(),
             });
         }
     }
@@ -544,5 +549,97 @@ fn filter_is_the_only_narrowing(schema: &Schema, diagnostics: &mut Diagnostics) 
                 .with_help("put what the filter selects into a key template (a GSI whose key holds the filtered field)"),
             );
         }
+    }
+}
+
+/// Every name the generated code declares comes from the schema or from the
+/// generator itself, and two declarations of one name in one scope do not compile
+/// (two structs `AB` from patterns `a_b` and `a__b`), or compile and hide one
+/// another (a pattern `plan` shadowing `Table::plan` behind `Deref`). The list is
+/// the generator's own ([`generate::emitted`](crate::generate::emitted)), so a new
+/// generated name is checked as soon as it is emitted. Derived names must also be
+/// identifiers at all (a collection `self_` would name its struct `Self`).
+/// Runs on error-free schemas only: it asks the generator what it would emit.
+fn generated_names_are_distinct(schema: &Schema, diagnostics: &mut Diagnostics) {
+    use crate::generate::emitted::{Emitted, Origin};
+    use std::collections::BTreeMap;
+
+    let mut seen: BTreeMap<(crate::generate::emitted::Scope, String), Emitted> = BTreeMap::new();
+    for emitted in crate::generate::emitted::emitted(schema) {
+        if let Origin::Schema { span, what, .. } = &emitted.origin {
+            let name = &emitted.name;
+            if !crate::schema::template::is_identifier(name)
+                || crate::names::PATH_KEYWORDS.contains(&name.as_str())
+            {
+                diagnostics.push(
+                    Diagnostic::error(
+                        "check::generated-name",
+                        format!("{what} would be called `{name}`, which Rust cannot declare"),
+                        span.clone(),
+                        "rename this",
+                    )
+                    .with_help("generated names are made from schema names: choose one that gives an identifier other than `self`, `Self`, `super` or `crate`"),
+                );
+                continue;
+            }
+        }
+        let key = (emitted.scope.clone(), emitted.name.clone());
+        let Some(first) = seen.get(&key) else {
+            seen.insert(key, emitted);
+            continue;
+        };
+        let scope = emitted.scope.describe();
+        let name = &emitted.name;
+        let diagnostic = match (&first.origin, &emitted.origin) {
+            (Origin::Fixed(_), Origin::Fixed(_)) => continue,
+            (a, b) if a == b => continue,
+            (
+                Origin::Schema {
+                    identity: first_identity,
+                    ..
+                },
+                Origin::Schema { identity, .. },
+            ) if first_identity == identity => continue,
+            (Origin::Fixed(fixed), Origin::Schema { span, what, .. })
+            | (Origin::Schema { span, what, .. }, Origin::Fixed(fixed)) => {
+                let code = if emitted.scope == crate::generate::emitted::Scope::TableMethods {
+                    "schema::reserved-pattern-name"
+                } else {
+                    "check::name-clash"
+                };
+                Diagnostic::error(
+                    code,
+                    format!("{what} would be `{name}`, already {fixed} (in {scope})"),
+                    span.clone(),
+                    "reserved name",
+                )
+                .with_help("choose another name")
+            }
+            (
+                Origin::Schema {
+                    span: first_span,
+                    what: first_what,
+                    ..
+                },
+                Origin::Schema { span, what, .. },
+            ) => {
+                // Reported at the one written later, pointing back at the other.
+                let ((earlier, earlier_what), (later, later_what)) =
+                    if first_span.start <= span.start {
+                        ((first_span, first_what), (span, what))
+                    } else {
+                        ((span, what), (first_span, first_what))
+                    };
+                Diagnostic::error(
+                    "check::name-clash",
+                    format!("{later_what} and {earlier_what} would both be `{name}` (in {scope})"),
+                    later.clone(),
+                    format!("`{name}` again"),
+                )
+                .also_at(earlier.clone(), format!("`{name}` first"))
+                .with_help("rename one of them")
+            }
+        };
+        diagnostics.push(diagnostic);
     }
 }

@@ -61,6 +61,9 @@ pub struct Diagnostic {
     pub label: String,
     /// How to fix it, when there is something specific to say.
     pub help: Option<String>,
+    /// Other places the finding is about (the earlier declaration a name clashes
+    /// with), each with its label.
+    pub related: Vec<(Span, String)>,
 }
 
 impl Diagnostic {
@@ -78,6 +81,7 @@ impl Diagnostic {
             span: Some(span),
             label: label.into(),
             help: None,
+            related: Vec::new(),
         }
     }
 
@@ -92,6 +96,12 @@ impl Diagnostic {
             severity: Severity::Warning,
             ..Self::error(code, message, span, label)
         }
+    }
+
+    /// Adds another marked place, e.g. the declaration a name clashes with.
+    pub fn also_at(mut self, span: Span, label: impl Into<String>) -> Self {
+        self.related.push((span, label.into()));
+        self
     }
 
     /// Adds a suggestion.
@@ -195,6 +205,10 @@ impl Diagnostics {
                 Severity::Warning => "warning",
             };
             out.push_str(&format!("{}: {severity}: {}", self.location(d), d.message));
+            for (span, label) in &d.related {
+                let (line, col) = self.source.line_col(span.start);
+                out.push_str(&format!(" [{label} at {line}:{col}]"));
+            }
             match (&d.label.is_empty(), &d.help) {
                 (false, Some(help)) => out.push_str(&format!(" ({}; {help})", d.label)),
                 (false, None) => out.push_str(&format!(" ({})", d.label)),
@@ -291,9 +305,12 @@ impl miette::Diagnostic for Report<'_> {
     fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
         let span = self.diagnostic.span.clone()?;
         let label = (!self.diagnostic.label.is_empty()).then(|| self.diagnostic.label.clone());
-        Some(Box::new(std::iter::once(
-            miette::LabeledSpan::new_primary_with_span(label, span),
-        )))
+        let related = self.diagnostic.related.iter().map(|(span, label)| {
+            miette::LabeledSpan::new_with_span(Some(label.clone()), span.clone())
+        });
+        Some(Box::new(
+            std::iter::once(miette::LabeledSpan::new_primary_with_span(label, span)).chain(related),
+        ))
     }
 }
 

@@ -175,7 +175,7 @@ pub fn key_fields_decoder(
                 continue;
             }
             let name = &field.name;
-            let ident = quote::format_ident!("{}", name);
+            let ident = crate::names::ident(name);
             let hash = crate::names::field_hash(name);
             let arg = quote!(<#ty as ::dynaschema::__private::KeyField<#hash>>::Arg);
             let doc =
@@ -200,7 +200,7 @@ pub fn key_fields_decoder(
         }
         let name = &field.name;
         let attr = &attribute.name;
-        let ident = quote::format_ident!("{}", name);
+        let ident = crate::names::ident(name);
         let hash = crate::names::field_hash(name);
         let arg = quote!(<#ty as ::dynaschema::__private::NativeKeyField<#hash>>::Arg);
         let doc = crate::generate::doc(&format!(

@@ -80,4 +80,5 @@ fn online_shop_example() {
 #[test]
 fn multi_attribute_keys() {
     check("tests/schemas/tournament.toml", "tournament.rs");
+    check("tests/schemas/keywords.toml", "keywords.rs");
 }

@@ -202,6 +202,8 @@ macro_rules! include_schema {
     };
     ($vis:vis $name:ident, file = $file:expr) => {
         #[doc = concat!("Access patterns and table definition generated from the `", stringify!($name), "` schema.")]
+        // An application uses some of its schema's patterns, not necessarily all.
+        #[allow(dead_code)]
         $vis mod $name {
             include!($file);
         }

@@ -92,9 +92,6 @@ primary = { pk = "USER#{user_id}", sk = "X" }
 get = "User"
 query = "User"
 
-[patterns.new]
-get = "User"
-
 [patterns.lonely]
 collection = ["User"]
 "#;
@@ -105,7 +102,6 @@ collection = ["User"]
         [
             "schema::sort-key-without-attribute",
             "schema::pattern-kind",
-            "schema::reserved-pattern-name",
             "schema::collection-size"
         ],
         "\n{}",

@@ -96,10 +96,7 @@ pub(crate) fn expand(input: &EntityInput) -> TokenStream {
 /// The name of an entity's projection struct on an `include` index:
 /// `{Entity}{Index}Projection`.
 pub(crate) fn projection_name(entity: &str, index: &str) -> syn::Ident {
-    format_ident!(
-        "{entity}{}Projection",
-        crate::names::upper_camel(&crate::names::snake_case(index))
-    )
+    crate::names::ident(&crate::names::include_projection(entity, index))
 }
 
 /// Those of `wanted` that `attrs` (`#[derive(..)]` attributes) derive.
@@ -209,14 +206,19 @@ impl Context<'_> {
                 ));
             }
         }
-        let mut reserved: Vec<(&str, &str)> = Vec::new();
-        if self.entity.schema_version.is_some() {
-            reserved.push((
+        // Attributes the runtime writes itself: a field stored there would be
+        // overwritten on every write, or overwrite what the runtime reads back.
+        let mut reserved: Vec<(&str, &str)> = vec![
+            (
                 &self.schema.table.schema_version_attribute,
                 "the schema version attribute",
-            ));
-        }
-        reserved.push((&self.schema.table.entity_attribute, "the entity attribute"));
+            ),
+            (&self.schema.table.entity_attribute, "the entity attribute"),
+            (
+                crate::names::WRITE_TOKEN_ATTRIBUTE,
+                "the write token attribute (versioned writes store a token there)",
+            ),
+        ];
         // Fields stored under a multi-attribute key attribute they fill: those are the
         // key, not a clash with it.
         let mut own: Vec<(String, String)> = Vec::new();
@@ -240,10 +242,30 @@ impl Context<'_> {
                 continue;
             }
             if let Some((_, what)) = reserved.iter().find(|(name, _)| *name == attribute) {
+                let written = if *what == "a key attribute" {
+                    "derived from the key templates"
+                } else {
+                    "written by dynaschema itself"
+                };
                 errors.push(
                     darling::Error::custom(format!(
-                        "attribute `{attribute}` is {what} of the table, derived from the key templates; \
+                        "attribute `{attribute}` is {what} of the table, {written}; \
                          rename the field's attribute with `#[entity(rename = \"...\")]`"
+                    ))
+                    .with_span(field.ident.as_ref().expect("named")),
+                );
+            }
+        }
+        // Two fields stored under one attribute: the later would overwrite the
+        // earlier on every write.
+        for (i, field) in self.fields.iter().enumerate() {
+            let attribute = field.attribute();
+            if let Some(earlier) = self.fields[..i].iter().find(|f| f.attribute() == attribute) {
+                errors.push(
+                    darling::Error::custom(format!(
+                        "attribute `{attribute}` is already where field `{}` is stored; \
+                         give one of them another attribute with `#[entity(rename = \"...\")]`",
+                        earlier.name()
                     ))
                     .with_span(field.ident.as_ref().expect("named")),
                 );
@@ -291,6 +313,7 @@ impl Context<'_> {
         let ident = self.ident;
         let name = &self.entity.name;
         let entity_attribute = &self.schema.table.entity_attribute;
+        let write_token = crate::names::WRITE_TOKEN_ATTRIBUTE;
 
         let key_attributes = self.entity.keys.iter().map(|keys| self.item_keys(keys));
         let encode = encode_fields(name, self.fields);
@@ -434,6 +457,7 @@ impl Context<'_> {
 
                 const PRIMARY_KEY_FIELDS: &'static [&'static str] = &[#(#primary_fields),*];
                 const INDEX_KEY_FIELDS: &'static [&'static str] = &[#(#index_fields),*];
+                const WRITE_TOKEN_ATTRIBUTE: &'static str = #write_token;
                 #version_items
                 #(#timestamp_items)*
                 #update_keys
@@ -444,6 +468,8 @@ impl Context<'_> {
             #paths
 
             #[automatically_derived]
+            // Key functions of indexes the application never reads directly.
+            #[allow(dead_code)]
             impl #ident {
                 #(#key_functions)*
             }
@@ -870,6 +896,7 @@ impl Context<'_> {
                 #doc
                 #[derive(#(#derives),*)]
                 #[non_exhaustive]
+                #[allow(dead_code)]
                 #vis struct #projection {
                     #(#declarations)*
                 }
@@ -906,7 +933,7 @@ impl Context<'_> {
         };
         let params = placeholders.iter().map(|p| {
             let field = self.field(&p.name).expect("checked");
-            let ident = format_ident!("{}", p.name);
+            let ident = crate::names::ident(&p.name);
             let ty = Self::arg_type(field);
             quote!(#ident: &#ty)
         });
@@ -914,7 +941,7 @@ impl Context<'_> {
             // The argument's name carries the field type's span, so a type error in
             // the key code is reported on the field.
             let span = self.field(&f.name).expect("checked").ty.span();
-            let ident = syn::Ident::new(&f.name, span);
+            let ident = crate::names::ident_at(&f.name, span);
             quote!(#ident)
         });
         let templates = match &keys.sort {
@@ -932,7 +959,7 @@ impl Context<'_> {
             )
         } else {
             (
-                format_ident!("{}_key", crate::names::snake_case(&index.name)),
+                crate::names::ident(&crate::names::index_key_function(&index.name)),
                 quote!(::dynaschema::__private::Secondary),
                 format!(
                     "The `{}` index key of a `{}` item: {templates}.",

@@ -110,11 +110,14 @@ pub(crate) fn field_paths(
         #[doc = #doc]
         #[derive(Debug, Clone)]
         #[non_exhaustive]
+        // A binary crate that never builds a condition uses none of it.
+        #[allow(dead_code)]
         #vis struct #name {
             #(#declarations)*
         }
 
         #[automatically_derived]
+        #[allow(dead_code)]
         impl #ident {
             /// The typed paths of this struct's fields, for conditions and updates:
             /// `Self::fields().name.eq("Ada")`.

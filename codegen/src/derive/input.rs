@@ -63,7 +63,8 @@ pub struct FieldInput {
 impl FieldInput {
     /// The Rust field name.
     pub fn name(&self) -> String {
-        self.ident.as_ref().expect("named struct").to_string()
+        // `r#type` is the field `type` in the schema.
+        syn::ext::IdentExt::unraw(self.ident.as_ref().expect("named struct")).to_string()
     }
 
     /// The DynamoDB attribute name.

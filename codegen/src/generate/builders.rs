@@ -6,7 +6,7 @@ use quote::{format_ident, quote};
 
 use super::{Generator, doc};
 use crate::keys::{Role, cased, key_value};
-use crate::names::{field_hash, upper_camel};
+use crate::names::{field_hash, ident};
 use crate::schema::template::{FieldRef, Segment};
 use crate::schema::{
     AccessPattern, Entity, EntityKeys, KeyAttribute, Order, PatternKind, ScalarKind,
@@ -119,13 +119,9 @@ impl Generator<'_> {
         let entity_ty = self.entity_type(entity);
         let (ty, _) = self.query_output(pattern);
         let (consistency, reads) = self.consistency(pattern);
-        let camel = upper_camel(&pattern.name);
         let name_after = |fixed: usize| {
-            let by: String = steps[..fixed]
-                .iter()
-                .map(|s| upper_camel(&s.field.name))
-                .collect();
-            format_ident!("{camel}Query{}{by}", if fixed == 0 { "" } else { "By" })
+            let fixed = steps[..fixed].iter().map(|s| s.field.name.as_str());
+            ident(&crate::names::query_builder(&pattern.name, fixed))
         };
         let mut out = TokenStream::new();
         for (k, step) in steps.iter().enumerate() {
@@ -137,7 +133,7 @@ impl Generator<'_> {
             // Nothing at all after this segment: it is compared as the end of the key.
             let ends_key = is_last_value && step.trailing.is_empty();
             let trailing = &step.trailing;
-            let fix = format_ident!("{}", field);
+            let fix = ident(field);
             let fix_value = cased(&step.field, quote!(#fix));
             let value_expr = cased(&step.field, quote!(value));
             let low_expr = cased(&step.field, quote!(low));
@@ -147,12 +143,12 @@ impl Generator<'_> {
                 quote! {
                     #fix_doc
                     pub fn #fix(self, #fix: #param_ty) -> ::dynaschema::Query<'t, #ty, #consistency> {
-                        let attribute = self.sort.attribute();
-                        let sort = self
+                        let __attribute = self.sort.attribute();
+                        let __sort = self
                             .sort
                             .equals(#field, #fix_value, &[#(#trailing),*])
                             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-                        self.base.finish(attribute, sort)
+                        self.base.finish(__attribute, __sort)
                     }
                 }
             } else {
@@ -177,12 +173,12 @@ impl Generator<'_> {
                 quote! {
                     #doc
                     pub fn #method(self, value: #param_ty) -> ::dynaschema::Query<'t, #ty, #consistency> {
-                        let attribute = self.sort.attribute();
-                        let sort = self
+                        let __attribute = self.sort.attribute();
+                        let __sort = self
                             .sort
                             .compare(#field, ::dynaschema::__private::Comparison::#variant, #value_expr, #ends_key)
                             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-                        self.base.finish(attribute, sort)
+                        self.base.finish(__attribute, __sort)
                     }
                 }
             });
@@ -200,12 +196,12 @@ impl Generator<'_> {
                             <#entity_ty as ::dynaschema::__private::KeyField<#hash>>::Arg,
                         >,
                 {
-                    let attribute = self.sort.attribute();
-                    let sort = self
+                    let __attribute = self.sort.attribute();
+                    let __sort = self
                         .sort
                         .begins_with_text(#field, #text_expr)
                         .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-                    self.base.finish(attribute, sort)
+                    self.base.finish(__attribute, __sort)
                 }
             };
             let between = format_ident!("{field}_between");
@@ -242,19 +238,19 @@ impl Generator<'_> {
                     #(#comparisons)*
                     #between_doc
                     pub fn #between(self, low: #param_ty, high: #param_ty) -> ::dynaschema::Query<'t, #ty, #consistency> {
-                        let attribute = self.sort.attribute();
-                        let sort = self.sort.between(#field, #low_expr, #high_expr, #ends_key).map(|c| {
+                        let __attribute = self.sort.attribute();
+                        let __sort = self.sort.between(#field, #low_expr, #high_expr, #ends_key).map(|c| {
                             let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
                             (::core::option::Option::Some(c), ::core::option::Option::None)
                         });
-                        self.base.finish(attribute, sort)
+                        self.base.finish(__attribute, __sort)
                     }
 
                     /// The query as narrowed so far: `begins_with` of the fixed segments.
                     pub fn query(self) -> ::dynaschema::Query<'t, #ty, #consistency> {
-                        let attribute = self.sort.attribute();
-                        let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-                        self.base.finish(attribute, sort)
+                        let __attribute = self.sort.attribute();
+                        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
+                        self.base.finish(__attribute, __sort)
                     }
 
                     ::dynaschema::__query_builder_methods!('t, #ty, #reads);
@@ -331,13 +327,9 @@ impl Generator<'_> {
         let entity_ty = self.entity_type(entity);
         let (ty, _) = self.query_output(pattern);
         let (consistency, reads) = self.consistency(pattern);
-        let camel = upper_camel(&pattern.name);
         let name_after = |fixed: usize| {
-            let by: String = attributes[..fixed]
-                .iter()
-                .map(|(_, f)| upper_camel(&f.name))
-                .collect();
-            format_ident!("{camel}Query{}{by}", if fixed == 0 { "" } else { "By" })
+            let fixed = attributes[..fixed].iter().map(|(_, f)| f.name.as_str());
+            ident(&crate::names::query_builder(&pattern.name, fixed))
         };
         let mut out = TokenStream::new();
         for (k, (attribute, field)) in attributes.iter().enumerate() {
@@ -348,7 +340,7 @@ impl Generator<'_> {
             let arg_ty =
                 quote!(<#entity_ty as ::dynaschema::__private::NativeKeyField<#hash>>::Arg);
             let param_ty = quote!(&#arg_ty);
-            let fix = format_ident!("{}", name);
+            let fix = ident(name);
             let fix_doc = doc(&format!(
                 "Only items with this `{name}` (attribute `{attr}`)."
             ));

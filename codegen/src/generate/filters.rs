@@ -1,7 +1,7 @@
 //! Filters of query and scan patterns: typed parameters and the runtime `Filter`.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 use super::Generator;
 use crate::names::field_hash;
@@ -32,7 +32,7 @@ impl Generator<'_> {
             .params
             .iter()
             .map(|(param, param_type)| {
-                let ident = format_ident!("{}", param.name);
+                let ident = crate::names::ident(&param.name);
                 let param_ty = match param_type {
                     ParamType::LikeField(field) => {
                         let hash = field_hash(field);
@@ -61,7 +61,7 @@ impl Generator<'_> {
             .map(|(i, (param, param_type))| {
                 let placeholder = format!(":f{i}");
                 let name = &param.name;
-                let ident = format_ident!("{}", param.name);
+                let ident = crate::names::ident(&param.name);
                 let value = match param_type {
                     ParamType::Size => quote!(&#ident),
                     _ => quote!(#ident),

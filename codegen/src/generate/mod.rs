@@ -4,6 +4,7 @@
 
 mod builders;
 mod definition;
+pub mod emitted;
 mod filters;
 mod projections;
 
@@ -11,7 +12,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::keys::{Role, key_from_parts, key_value, literal_prefix};
-use crate::names::{field_hash, plural, snake_case, upper_camel};
+use crate::names::{self, field_hash, ident};
 use crate::schema::template::{FieldRef, KeyTemplate};
 use crate::schema::{AccessPattern, Entity, EntityKeys, IndexKind, Order, PatternKind, Schema};
 
@@ -82,7 +83,7 @@ struct Generator<'a> {
 impl Generator<'_> {
     fn entity_type(&self, entity: &Entity) -> TokenStream {
         let path = &self.options.entity_path;
-        let ident = format_ident!("{}", entity.name);
+        let ident = ident(&entity.name);
         quote!(#path::#ident)
     }
 
@@ -142,7 +143,7 @@ impl Generator<'_> {
             .flat_map(|t| t.fields())
             .filter(|f| seen.insert(f.name.clone()))
             .map(|f| {
-                let ident = format_ident!("{}", f.name);
+                let ident = ident(&f.name);
                 let hash = field_hash(&f.name);
                 quote!(#ident: &<#ty as ::dynaschema::__private::KeyField<#hash>>::Arg)
             })
@@ -156,7 +157,7 @@ impl Generator<'_> {
         template
             .fields()
             .map(|f| {
-                let ident = format_ident!("{}", f.name);
+                let ident = ident(&f.name);
                 let hash = field_hash(&f.name);
                 quote!(#ident: &<#ty as ::dynaschema::__private::NativeKeyField<#hash>>::Arg)
             })
@@ -166,13 +167,13 @@ impl Generator<'_> {
     /// A query pattern on a multi-attribute index: one parameter per partition
     /// attribute; a builder over the sort attributes when there are any.
     fn native_query_method(&self, pattern: &AccessPattern) -> TokenStream {
-        let method = format_ident!("{}", pattern.name);
+        let method = ident(&pattern.name);
         let (entity, keys, order) = self.query_parts(pattern);
         let index = &self.schema.indexes[keys.index];
         let mut params = self.native_params(entity, &keys.partition);
         params.extend(self.filter(entity, self.pattern_filter(pattern)).0);
         let by_name = |f: &FieldRef| {
-            let ident = format_ident!("{}", f.name);
+            let ident = ident(&f.name);
             quote!(#ident)
         };
         let base = self.pattern_query(pattern, &by_name);
@@ -209,7 +210,7 @@ impl Generator<'_> {
                 }
             };
         }
-        let builder = format_ident!("{}Query", upper_camel(&pattern.name));
+        let builder = ident(&names::query_builder(&pattern.name, []));
         let entity_name = &entity.name;
         let doc = self.pattern_doc(
             pattern,
@@ -241,10 +242,10 @@ impl Generator<'_> {
     }
 
     fn pattern_method(&self, pattern: &AccessPattern) -> TokenStream {
-        let method = format_ident!("{}", pattern.name);
+        let method = ident(&pattern.name);
         let name = &pattern.name;
         let by_name = |f: &FieldRef| {
-            let ident = format_ident!("{}", f.name);
+            let ident = ident(&f.name);
             quote!(#ident)
         };
         match &pattern.kind {
@@ -277,7 +278,7 @@ impl Generator<'_> {
                 let (entity, keys, _) = self.query_parts(pattern);
                 let mut params = self.params(entity, std::iter::once(&keys.partition));
                 params.extend(self.filter(entity, self.pattern_filter(pattern)).0);
-                let builder = format_ident!("{}Query", upper_camel(&pattern.name));
+                let builder = ident(&names::query_builder(&pattern.name, []));
                 let base = self.pattern_query(pattern, &by_name);
                 let attr = self.schema.indexes[keys.index]
                     .sort_key
@@ -398,14 +399,14 @@ impl Generator<'_> {
                 };
                 let condition = self.key_condition(first, keys, &by_name, false);
                 let index_name = self.index_name(*index);
-                let result = format_ident!("{}", upper_camel(&pattern.name));
-                let decode = format_ident!("decode_{}", pattern.name);
+                let result = ident(&names::collection_struct(&pattern.name));
+                let decode = format_ident!("__decode");
                 let members: Vec<&Entity> =
                     entities.iter().map(|&e| &self.schema.entities[e]).collect();
                 let names: Vec<&str> = members.iter().map(|e| e.name.as_str()).collect();
                 let description = names.join(", ");
                 let folds = members.iter().map(|entity| {
-                    let variant = format_ident!("{}", entity.name);
+                    let variant = ident(&entity.name);
                     let field = self.member_field(entity, *index);
                     if self.member_is_single(entity, *index) {
                         quote!(AnyEntity::#variant(item) => result.#field = ::core::option::Option::Some(item),)
@@ -415,7 +416,7 @@ impl Generator<'_> {
                 });
                 let decoders = members.iter().map(|entity| {
                     let name = &entity.name;
-                    let variant = format_ident!("{}", entity.name);
+                    let variant = ident(&entity.name);
                     let ty = self.entity_type(entity);
                     quote!(#name => AnyEntity::#variant(<#ty as ::dynaschema::__private::Entity>::from_item(item)?),)
                 });
@@ -523,19 +524,17 @@ impl Generator<'_> {
     }
 
     fn member_field(&self, entity: &Entity, index: usize) -> syn::Ident {
-        let snake = snake_case(&entity.name);
-        if self.member_is_single(entity, index) {
-            format_ident!("{}", snake)
-        } else {
-            format_ident!("{}", plural(&snake))
-        }
+        ident(&names::member_field(
+            &entity.name,
+            self.member_is_single(entity, index),
+        ))
     }
 
     fn collection_struct(&self, pattern: &AccessPattern) -> Option<TokenStream> {
         let PatternKind::Collection { entities, index } = &pattern.kind else {
             return None;
         };
-        let ident = format_ident!("{}", upper_camel(&pattern.name));
+        let ident = ident(&names::collection_struct(&pattern.name));
         let fields = entities.iter().map(|&e| {
             let entity = &self.schema.entities[e];
             let field = self.member_field(entity, *index);
@@ -571,7 +570,7 @@ impl Generator<'_> {
 
     fn any_entity(&self) -> TokenStream {
         let variants = self.schema.entities.iter().map(|e| {
-            let variant = format_ident!("{}", e.name);
+            let variant = ident(&e.name);
             let ty = self.entity_type(e);
             let doc = doc(&e
                 .description
@@ -581,17 +580,17 @@ impl Generator<'_> {
         });
         let decoders = self.schema.entities.iter().map(|e| {
             let name = &e.name;
-            let variant = format_ident!("{}", e.name);
+            let variant = ident(&e.name);
             let ty = self.entity_type(e);
             quote!(#name => Self::#variant(<#ty as ::dynaschema::__private::Entity>::from_item(item)?),)
         });
         let names = self.schema.entities.iter().map(|e| {
             let name = &e.name;
-            let variant = format_ident!("{}", e.name);
+            let variant = ident(&e.name);
             quote!(Self::#variant(_) => #name,)
         });
         let encoders = self.schema.entities.iter().map(|e| {
-            let variant = format_ident!("{}", e.name);
+            let variant = ident(&e.name);
             quote!(Self::#variant(item) => ::dynaschema::__private::Entity::to_item(item),)
         });
         let entity_attribute = &self.schema.table.entity_attribute;

@@ -2,11 +2,10 @@
 //! from the key strings.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 use super::{Generator, doc};
 use crate::keys::{KeyFieldsDecoder, key_fields_decoder};
-use crate::names::{snake_case, upper_camel};
 use crate::schema::{AccessPattern, Entity, PatternKind, Projection};
 
 impl Generator<'_> {
@@ -23,8 +22,10 @@ impl Generator<'_> {
 
     /// The projection type's name: `{Entity}{Index}Keys`.
     pub(super) fn keys_projection_name(&self, entity: &Entity, index: usize) -> syn::Ident {
-        let index = upper_camel(&snake_case(&self.schema.indexes[index].name));
-        format_ident!("{}{}Keys", entity.name, index)
+        crate::names::ident(&crate::names::keys_projection(
+            &entity.name,
+            &self.schema.indexes[index].name,
+        ))
     }
 
     /// Whether a query pattern returns the include projection of its entity, which

@@ -170,6 +170,11 @@ fn lex(text: &str, place: &dyn Fn(usize, usize) -> Span) -> Result<Vec<(Token, S
                     ));
                 };
                 let name = &text[i + 1..i + len];
+                if let Some(problem) =
+                    crate::schema::template::name_problem(name, "parameter", place(i, len + 1))
+                {
+                    return Err(problem);
+                }
                 if !crate::schema::template::is_identifier(name) {
                     return Err(Diagnostic::error(
                         "schema::filter",
@@ -499,7 +504,16 @@ impl Filter {
     /// The DynamoDB `FilterExpression`, fields as `#f0`, `#f1`.. and parameters as
     /// `:f0`, `:f1`.. in order of appearance. Depends only on the schema.
     pub fn expression(&self) -> String {
-        self.render(&self.expr)
+        let text = self.render(&self.expr);
+        // The outermost parentheses are dropped: a scan wraps the filter in its own
+        // (`#et = :et AND (..)`), and DynamoDB refuses doubled ones ("redundant
+        // parentheses").
+        match self.expr {
+            FilterExpr::And(..) | FilterExpr::Or(..) | FilterExpr::Not(..) => {
+                text[1..text.len() - 1].to_owned()
+            }
+            _ => text,
+        }
     }
 
     fn name(&self, field: &FieldRef) -> String {
@@ -575,8 +589,8 @@ mod tests {
         .unwrap();
         assert_eq!(
             f.expression(),
-            "((((((#f0 >= :f0 AND (#f1 BETWEEN :f1 AND :f2 OR size(#f2) > :f3)) AND (NOT attribute_exists(#f3))) \
-             AND begins_with(#f1, :f4)) AND contains(#f2, :f5)) AND #f4 IN (:f6, :f7)) AND #f0 <> :f8)"
+            "(((((#f0 >= :f0 AND (#f1 BETWEEN :f1 AND :f2 OR size(#f2) > :f3)) AND (NOT attribute_exists(#f3))) \
+             AND begins_with(#f1, :f4)) AND contains(#f2, :f5)) AND #f4 IN (:f6, :f7)) AND #f0 <> :f8"
         );
         let fields: Vec<&str> = f.fields.iter().map(|f| f.name.as_str()).collect();
         assert_eq!(fields, ["price_cents", "name", "tags", "deleted", "status"]);

@@ -6,7 +6,7 @@ use toml::Spanned;
 use crate::diagnostics::{Diagnostic, Diagnostics, Span};
 use crate::schema::model::*;
 use crate::schema::raw::*;
-use crate::schema::template::{KeyTemplate, Segment, is_identifier};
+use crate::schema::template::{KeyTemplate, Segment, is_identifier, name_problem};
 
 /// Lowers `raw`; problems go to `diagnostics`. Returns the model even when there are
 /// errors (with the bad parts left out), so later checks can still run.
@@ -41,24 +41,6 @@ struct Lowering<'a> {
     diagnostics: &'a mut Diagnostics,
 }
 
-/// Method names of the generated table handle that patterns must not shadow.
-const RESERVED_PATTERN_NAMES: &[&str] = &[
-    "new",
-    "inner",
-    "get",
-    "put",
-    "delete",
-    "client",
-    "name",
-    "definition",
-    "create_table",
-    "with_cursor_key",
-    "update",
-    "transaction",
-    "batch_get",
-    "batch_write",
-];
-
 impl Lowering<'_> {
     fn error(&mut self, diagnostic: Diagnostic) {
         self.diagnostics.push(diagnostic);
@@ -88,9 +70,21 @@ impl Lowering<'_> {
     fn table(&mut self, raw: &Spanned<RawTable>) -> Table {
         let t = raw.get_ref();
         let name = t.name.get_ref();
-        if crate::names::snake_case(name).is_empty()
-            || !is_identifier(&crate::names::snake_case(name))
-        {
+        let module = crate::names::snake_case(name);
+        if crate::names::is_keyword(&module) {
+            // `include_schema!(r#match)` would look for `r#match.rs`: no raw module.
+            self.error(
+                Diagnostic::error(
+                    "schema::keyword-name",
+                    format!(
+                        "the table name `{name}` would name the Rust module `{module}`, a keyword"
+                    ),
+                    t.name.span(),
+                    "the generated module is this name in snake_case",
+                )
+                .with_help(format!("choose another name, e.g. `{name}Table`")),
+            );
+        } else if module.is_empty() || !is_identifier(&module) {
             self.error(
                 Diagnostic::error(
                     "schema::table-name",
@@ -725,6 +719,8 @@ impl Lowering<'_> {
                     span.clone(),
                     "names the struct and the discriminator value",
                 ));
+            } else if let Some(problem) = name_problem(name, "entity", span.clone()) {
+                self.error(problem);
             }
             let e = entity.get_ref();
             let mut keys = Vec::new();
@@ -931,13 +927,8 @@ impl Lowering<'_> {
                     span.clone(),
                     "it becomes a method name",
                 ));
-            } else if RESERVED_PATTERN_NAMES.contains(&name.as_str()) {
-                self.error(Diagnostic::error(
-                    "schema::reserved-pattern-name",
-                    format!("`{name}` is a method of every table handle and cannot name a pattern"),
-                    span.clone(),
-                    "reserved name",
-                ));
+            } else if let Some(problem) = name_problem(name, "pattern", span.clone()) {
+                self.error(problem);
             }
             let p = pattern.get_ref();
             let kinds = [

@@ -99,7 +99,9 @@ impl KeyTemplate {
                         None
                     }
                 };
-                if is_identifier(inner) {
+                if let Some(problem) = name_problem(inner, "field", here.clone()) {
+                    errors.push(problem);
+                } else if is_identifier(inner) {
                     if let Some(case) = case {
                         segments.push(Segment::Field(FieldRef {
                             name: inner.to_owned(),
@@ -206,6 +208,39 @@ impl KeyTemplate {
                     _ => false,
                 })
     }
+}
+
+/// Why the identifier `name` cannot name a `what` (a field, a pattern, an entity) in
+/// generated code, as a diagnostic at `span`; `None` when it can. Keywords can, as
+/// raw identifiers (`r#type`), except the path keywords, which Rust accepts nowhere
+/// as a name; names starting with `__` are the generated code's own.
+pub fn name_problem(name: &str, what: &str, span: Span) -> Option<Diagnostic> {
+    if crate::names::PATH_KEYWORDS.contains(&name) {
+        return Some(
+            Diagnostic::error(
+                "schema::keyword-name",
+                format!("`{name}` cannot name a {what}: it is a Rust path keyword, not usable even as a raw identifier"),
+                span,
+                "a path keyword",
+            )
+            .with_help(format!(
+                "choose another name, e.g. `{}_{what}`; other keywords such as `type` or `match` work (as `r#type`)",
+                name.to_lowercase()
+            )),
+        );
+    }
+    if name.starts_with("__") {
+        return Some(
+            Diagnostic::error(
+                "schema::reserved-name",
+                format!("`{name}` cannot name a {what}: names starting with `__` are reserved for generated code"),
+                span,
+                "reserved prefix",
+            )
+            .with_help(format!("drop the leading underscores: `{}`", name.trim_start_matches('_'))),
+        );
+    }
+    None
 }
 
 /// Whether `s` is a Rust identifier (ASCII, as struct fields in practice are).

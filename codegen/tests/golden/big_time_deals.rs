@@ -482,12 +482,12 @@ impl<'t> BrandDealsOfDayQuery<'t> {
             10517015561476748269u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Deal, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .equals("deal_id", deal_id, &[])
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `deal_id` starts with `text` (text fields only).
     pub fn deal_id_begins_with<P>(
@@ -502,12 +502,12 @@ impl<'t> BrandDealsOfDayQuery<'t> {
                 >>::Arg,
             >,
     {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .begins_with_text("deal_id", text.as_text())
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `deal_id` is less than `value`.
     pub fn deal_id_lt(
@@ -516,12 +516,12 @@ impl<'t> BrandDealsOfDayQuery<'t> {
             10517015561476748269u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Deal, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("deal_id", ::dynaschema::__private::Comparison::Below, value, true)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `deal_id` is at most `value`.
     pub fn deal_id_lte(
@@ -530,12 +530,12 @@ impl<'t> BrandDealsOfDayQuery<'t> {
             10517015561476748269u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Deal, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("deal_id", ::dynaschema::__private::Comparison::AtMost, value, true)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `deal_id` is greater than `value`.
     pub fn deal_id_gt(
@@ -544,12 +544,12 @@ impl<'t> BrandDealsOfDayQuery<'t> {
             10517015561476748269u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Deal, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("deal_id", ::dynaschema::__private::Comparison::Above, value, true)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `deal_id` is at least `value`.
     pub fn deal_id_gte(
@@ -558,8 +558,8 @@ impl<'t> BrandDealsOfDayQuery<'t> {
             10517015561476748269u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Deal, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "deal_id",
@@ -568,7 +568,7 @@ impl<'t> BrandDealsOfDayQuery<'t> {
                 true,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `deal_id` is between `low` and `high`, both included.
     pub fn deal_id_between(
@@ -580,23 +580,23 @@ impl<'t> BrandDealsOfDayQuery<'t> {
             10517015561476748269u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Deal, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .between("deal_id", low, high, true)
             .map(|c| {
                 let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
                 (::core::option::Option::Some(c), ::core::option::Option::None)
             });
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::Deal, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        let __attribute = self.sort.attribute();
+        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
+        self.base.finish(__attribute, __sort)
     }
     ::dynaschema::__query_builder_methods!('t, super::Deal, eventual);
 }
@@ -618,12 +618,12 @@ impl<'t> CategoryDealsOfDayQuery<'t> {
             10517015561476748269u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Deal, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .equals("deal_id", deal_id, &[])
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `deal_id` starts with `text` (text fields only).
     pub fn deal_id_begins_with<P>(
@@ -638,12 +638,12 @@ impl<'t> CategoryDealsOfDayQuery<'t> {
                 >>::Arg,
             >,
     {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .begins_with_text("deal_id", text.as_text())
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `deal_id` is less than `value`.
     pub fn deal_id_lt(
@@ -652,12 +652,12 @@ impl<'t> CategoryDealsOfDayQuery<'t> {
             10517015561476748269u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Deal, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("deal_id", ::dynaschema::__private::Comparison::Below, value, true)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `deal_id` is at most `value`.
     pub fn deal_id_lte(
@@ -666,12 +666,12 @@ impl<'t> CategoryDealsOfDayQuery<'t> {
             10517015561476748269u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Deal, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("deal_id", ::dynaschema::__private::Comparison::AtMost, value, true)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `deal_id` is greater than `value`.
     pub fn deal_id_gt(
@@ -680,12 +680,12 @@ impl<'t> CategoryDealsOfDayQuery<'t> {
             10517015561476748269u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Deal, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("deal_id", ::dynaschema::__private::Comparison::Above, value, true)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `deal_id` is at least `value`.
     pub fn deal_id_gte(
@@ -694,8 +694,8 @@ impl<'t> CategoryDealsOfDayQuery<'t> {
             10517015561476748269u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Deal, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "deal_id",
@@ -704,7 +704,7 @@ impl<'t> CategoryDealsOfDayQuery<'t> {
                 true,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `deal_id` is between `low` and `high`, both included.
     pub fn deal_id_between(
@@ -716,23 +716,23 @@ impl<'t> CategoryDealsOfDayQuery<'t> {
             10517015561476748269u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Deal, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .between("deal_id", low, high, true)
             .map(|c| {
                 let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
                 (::core::option::Option::Some(c), ::core::option::Option::None)
             });
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::Deal, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        let __attribute = self.sort.attribute();
+        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
+        self.base.finish(__attribute, __sort)
     }
     ::dynaschema::__query_builder_methods!('t, super::Deal, eventual);
 }
@@ -754,12 +754,12 @@ impl<'t> DealsOfDayQuery<'t> {
             10517015561476748269u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Deal, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .equals("deal_id", deal_id, &[])
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `deal_id` starts with `text` (text fields only).
     pub fn deal_id_begins_with<P>(
@@ -774,12 +774,12 @@ impl<'t> DealsOfDayQuery<'t> {
                 >>::Arg,
             >,
     {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .begins_with_text("deal_id", text.as_text())
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `deal_id` is less than `value`.
     pub fn deal_id_lt(
@@ -788,12 +788,12 @@ impl<'t> DealsOfDayQuery<'t> {
             10517015561476748269u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Deal, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("deal_id", ::dynaschema::__private::Comparison::Below, value, true)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `deal_id` is at most `value`.
     pub fn deal_id_lte(
@@ -802,12 +802,12 @@ impl<'t> DealsOfDayQuery<'t> {
             10517015561476748269u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Deal, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("deal_id", ::dynaschema::__private::Comparison::AtMost, value, true)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `deal_id` is greater than `value`.
     pub fn deal_id_gt(
@@ -816,12 +816,12 @@ impl<'t> DealsOfDayQuery<'t> {
             10517015561476748269u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Deal, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("deal_id", ::dynaschema::__private::Comparison::Above, value, true)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `deal_id` is at least `value`.
     pub fn deal_id_gte(
@@ -830,8 +830,8 @@ impl<'t> DealsOfDayQuery<'t> {
             10517015561476748269u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Deal, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "deal_id",
@@ -840,7 +840,7 @@ impl<'t> DealsOfDayQuery<'t> {
                 true,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `deal_id` is between `low` and `high`, both included.
     pub fn deal_id_between(
@@ -852,23 +852,23 @@ impl<'t> DealsOfDayQuery<'t> {
             10517015561476748269u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Deal, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .between("deal_id", low, high, true)
             .map(|c| {
                 let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
                 (::core::option::Option::Some(c), ::core::option::Option::None)
             });
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::Deal, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        let __attribute = self.sort.attribute();
+        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
+        self.base.finish(__attribute, __sort)
     }
     ::dynaschema::__query_builder_methods!('t, super::Deal, eventual);
 }
@@ -890,12 +890,12 @@ impl<'t> UnreadMessagesQuery<'t> {
             12192336695343882794u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Message, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .equals("unread_id", unread_id, &[])
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `unread_id` starts with `text` (text fields only).
     pub fn unread_id_begins_with<P>(
@@ -910,12 +910,12 @@ impl<'t> UnreadMessagesQuery<'t> {
                 >>::Arg,
             >,
     {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .begins_with_text("unread_id", text.as_text())
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `unread_id` is less than `value`.
     pub fn unread_id_lt(
@@ -924,8 +924,8 @@ impl<'t> UnreadMessagesQuery<'t> {
             12192336695343882794u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Message, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "unread_id",
@@ -934,7 +934,7 @@ impl<'t> UnreadMessagesQuery<'t> {
                 true,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `unread_id` is at most `value`.
     pub fn unread_id_lte(
@@ -943,8 +943,8 @@ impl<'t> UnreadMessagesQuery<'t> {
             12192336695343882794u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Message, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "unread_id",
@@ -953,7 +953,7 @@ impl<'t> UnreadMessagesQuery<'t> {
                 true,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `unread_id` is greater than `value`.
     pub fn unread_id_gt(
@@ -962,8 +962,8 @@ impl<'t> UnreadMessagesQuery<'t> {
             12192336695343882794u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Message, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "unread_id",
@@ -972,7 +972,7 @@ impl<'t> UnreadMessagesQuery<'t> {
                 true,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `unread_id` is at least `value`.
     pub fn unread_id_gte(
@@ -981,8 +981,8 @@ impl<'t> UnreadMessagesQuery<'t> {
             12192336695343882794u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Message, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "unread_id",
@@ -991,7 +991,7 @@ impl<'t> UnreadMessagesQuery<'t> {
                 true,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `unread_id` is between `low` and `high`, both included.
     pub fn unread_id_between(
@@ -1003,23 +1003,23 @@ impl<'t> UnreadMessagesQuery<'t> {
             12192336695343882794u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Message, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .between("unread_id", low, high, true)
             .map(|c| {
                 let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
                 (::core::option::Option::Some(c), ::core::option::Option::None)
             });
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::Message, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        let __attribute = self.sort.attribute();
+        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
+        self.base.finish(__attribute, __sort)
     }
     ::dynaschema::__query_builder_methods!('t, super::Message, eventual);
 }
@@ -1041,12 +1041,12 @@ impl<'t> UserMessagesQuery<'t> {
             4128406787172899412u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Message, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .equals("message_id", message_id, &[])
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `message_id` starts with `text` (text fields only).
     pub fn message_id_begins_with<P>(
@@ -1061,12 +1061,12 @@ impl<'t> UserMessagesQuery<'t> {
                 >>::Arg,
             >,
     {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .begins_with_text("message_id", text.as_text())
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `message_id` is less than `value`.
     pub fn message_id_lt(
@@ -1075,8 +1075,8 @@ impl<'t> UserMessagesQuery<'t> {
             4128406787172899412u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Message, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "message_id",
@@ -1085,7 +1085,7 @@ impl<'t> UserMessagesQuery<'t> {
                 true,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `message_id` is at most `value`.
     pub fn message_id_lte(
@@ -1094,8 +1094,8 @@ impl<'t> UserMessagesQuery<'t> {
             4128406787172899412u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Message, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "message_id",
@@ -1104,7 +1104,7 @@ impl<'t> UserMessagesQuery<'t> {
                 true,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `message_id` is greater than `value`.
     pub fn message_id_gt(
@@ -1113,8 +1113,8 @@ impl<'t> UserMessagesQuery<'t> {
             4128406787172899412u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Message, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "message_id",
@@ -1123,7 +1123,7 @@ impl<'t> UserMessagesQuery<'t> {
                 true,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `message_id` is at least `value`.
     pub fn message_id_gte(
@@ -1132,8 +1132,8 @@ impl<'t> UserMessagesQuery<'t> {
             4128406787172899412u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Message, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "message_id",
@@ -1142,7 +1142,7 @@ impl<'t> UserMessagesQuery<'t> {
                 true,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `message_id` is between `low` and `high`, both included.
     pub fn message_id_between(
@@ -1154,23 +1154,23 @@ impl<'t> UserMessagesQuery<'t> {
             4128406787172899412u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Message, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .between("message_id", low, high, true)
             .map(|c| {
                 let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
                 (::core::option::Option::Some(c), ::core::option::Option::None)
             });
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::Message, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        let __attribute = self.sort.attribute();
+        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
+        self.base.finish(__attribute, __sort)
     }
     ::dynaschema::__query_builder_methods!('t, super::Message, strong);
 }

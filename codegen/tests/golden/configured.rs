@@ -169,12 +169,12 @@ impl<'t> SessionsOfUserQuery<'t> {
             628021283683842752u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Session, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .equals("id", id, &[])
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `id` starts with `text` (text fields only).
     pub fn id_begins_with<P>(
@@ -189,12 +189,12 @@ impl<'t> SessionsOfUserQuery<'t> {
                 >>::Arg,
             >,
     {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .begins_with_text("id", text.as_text())
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `id` is less than `value`.
     pub fn id_lt(
@@ -203,12 +203,12 @@ impl<'t> SessionsOfUserQuery<'t> {
             628021283683842752u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Session, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("id", ::dynaschema::__private::Comparison::Below, value, true)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `id` is at most `value`.
     pub fn id_lte(
@@ -217,12 +217,12 @@ impl<'t> SessionsOfUserQuery<'t> {
             628021283683842752u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Session, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("id", ::dynaschema::__private::Comparison::AtMost, value, true)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `id` is greater than `value`.
     pub fn id_gt(
@@ -231,12 +231,12 @@ impl<'t> SessionsOfUserQuery<'t> {
             628021283683842752u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Session, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("id", ::dynaschema::__private::Comparison::Above, value, true)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `id` is at least `value`.
     pub fn id_gte(
@@ -245,12 +245,12 @@ impl<'t> SessionsOfUserQuery<'t> {
             628021283683842752u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Session, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("id", ::dynaschema::__private::Comparison::AtLeast, value, true)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `id` is between `low` and `high`, both included.
     pub fn id_between(
@@ -262,23 +262,23 @@ impl<'t> SessionsOfUserQuery<'t> {
             628021283683842752u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Session, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .between("id", low, high, true)
             .map(|c| {
                 let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
                 (::core::option::Option::Some(c), ::core::option::Option::None)
             });
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::Session, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        let __attribute = self.sort.attribute();
+        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
+        self.base.finish(__attribute, __sort)
     }
     ::dynaschema::__query_builder_methods!('t, super::Session, eventual);
 }

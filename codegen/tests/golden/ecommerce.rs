@@ -139,7 +139,7 @@ impl Table {
             10711324311694083449u64,
         >>::Arg,
     ) -> ::dynaschema::Result<CustomerWithOrders> {
-        fn decode_customer_with_orders(
+        fn __decode(
             item: ::dynaschema::__private::Item,
             _: &'static str,
         ) -> ::dynaschema::Result<::core::option::Option<AnyEntity>> {
@@ -187,7 +187,7 @@ impl Table {
                     .value("username", username)
                     .finish(),
             ),
-            decode_customer_with_orders,
+            __decode,
         );
         let mut result = CustomerWithOrders::default();
         for item in query.all().await? {
@@ -292,7 +292,7 @@ impl Table {
             14621368872412283237u64,
         >>::Arg,
     ) -> ::dynaschema::Result<OrderWithItems> {
-        fn decode_order_with_items(
+        fn __decode(
             item: ::dynaschema::__private::Item,
             _: &'static str,
         ) -> ::dynaschema::Result<::core::option::Option<AnyEntity>> {
@@ -340,7 +340,7 @@ impl Table {
                     .value("order_id", order_id)
                     .finish(),
             ),
-            decode_order_with_items,
+            __decode,
         );
         let mut result = OrderWithItems::default();
         for item in query.all().await? {
@@ -480,12 +480,12 @@ impl<'t> CustomerOrdersQuery<'t> {
             14621368872412283237u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Order, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .equals("order_id", order_id, &[])
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `order_id` starts with `text` (text fields only).
     pub fn order_id_begins_with<P>(
@@ -500,12 +500,12 @@ impl<'t> CustomerOrdersQuery<'t> {
                 >>::Arg,
             >,
     {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .begins_with_text("order_id", text.as_text())
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `order_id` is less than `value`.
     pub fn order_id_lt(
@@ -514,12 +514,12 @@ impl<'t> CustomerOrdersQuery<'t> {
             14621368872412283237u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Order, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("order_id", ::dynaschema::__private::Comparison::Below, value, true)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `order_id` is at most `value`.
     pub fn order_id_lte(
@@ -528,8 +528,8 @@ impl<'t> CustomerOrdersQuery<'t> {
             14621368872412283237u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Order, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "order_id",
@@ -538,7 +538,7 @@ impl<'t> CustomerOrdersQuery<'t> {
                 true,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `order_id` is greater than `value`.
     pub fn order_id_gt(
@@ -547,12 +547,12 @@ impl<'t> CustomerOrdersQuery<'t> {
             14621368872412283237u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Order, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("order_id", ::dynaschema::__private::Comparison::Above, value, true)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `order_id` is at least `value`.
     pub fn order_id_gte(
@@ -561,8 +561,8 @@ impl<'t> CustomerOrdersQuery<'t> {
             14621368872412283237u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Order, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "order_id",
@@ -571,7 +571,7 @@ impl<'t> CustomerOrdersQuery<'t> {
                 true,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `order_id` is between `low` and `high`, both included.
     pub fn order_id_between(
@@ -583,23 +583,23 @@ impl<'t> CustomerOrdersQuery<'t> {
             14621368872412283237u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Order, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .between("order_id", low, high, true)
             .map(|c| {
                 let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
                 (::core::option::Option::Some(c), ::core::option::Option::None)
             });
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::Order, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        let __attribute = self.sort.attribute();
+        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
+        self.base.finish(__attribute, __sort)
     }
     ::dynaschema::__query_builder_methods!('t, super::Order, strong);
 }

@@ -293,7 +293,7 @@ impl Table {
             14621368872412283237u64,
         >>::Arg,
     ) -> ::dynaschema::Result<OrderDetails> {
-        fn decode_order_details(
+        fn __decode(
             item: ::dynaschema::__private::Item,
             _: &'static str,
         ) -> ::dynaschema::Result<::core::option::Option<AnyEntity>> {
@@ -362,7 +362,7 @@ impl Table {
                     .value("order_id", order_id)
                     .finish(),
             ),
-            decode_order_details,
+            __decode,
         );
         let mut result = OrderDetails::default();
         for item in query.all().await? {
@@ -561,7 +561,7 @@ impl Table {
             1100668356183543449u64,
         >>::Arg,
     ) -> ::dynaschema::Result<ShipmentDetail> {
-        fn decode_shipment_detail(
+        fn __decode(
             item: ::dynaschema::__private::Item,
             _: &'static str,
         ) -> ::dynaschema::Result<::core::option::Option<AnyEntity>> {
@@ -609,7 +609,7 @@ impl Table {
                     .value("shipment_id", shipment_id)
                     .finish(),
             ),
-            decode_shipment_detail,
+            __decode,
         );
         let mut result = ShipmentDetail::default();
         for item in query.all().await? {
@@ -880,12 +880,12 @@ impl<'t> CustomerInvoicesQuery<'t> {
             3007498287420759924u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Invoice, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .equals("invoiced_at", invoiced_at, &[])
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `invoiced_at` starts with `text` (text fields only).
     pub fn invoiced_at_begins_with<P>(
@@ -900,12 +900,12 @@ impl<'t> CustomerInvoicesQuery<'t> {
                 >>::Arg,
             >,
     {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .begins_with_text("invoiced_at", text.as_text())
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `invoiced_at` is less than `value`.
     pub fn invoiced_at_lt(
@@ -914,8 +914,8 @@ impl<'t> CustomerInvoicesQuery<'t> {
             3007498287420759924u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Invoice, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "invoiced_at",
@@ -924,7 +924,7 @@ impl<'t> CustomerInvoicesQuery<'t> {
                 true,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `invoiced_at` is at most `value`.
     pub fn invoiced_at_lte(
@@ -933,8 +933,8 @@ impl<'t> CustomerInvoicesQuery<'t> {
             3007498287420759924u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Invoice, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "invoiced_at",
@@ -943,7 +943,7 @@ impl<'t> CustomerInvoicesQuery<'t> {
                 true,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `invoiced_at` is greater than `value`.
     pub fn invoiced_at_gt(
@@ -952,8 +952,8 @@ impl<'t> CustomerInvoicesQuery<'t> {
             3007498287420759924u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Invoice, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "invoiced_at",
@@ -962,7 +962,7 @@ impl<'t> CustomerInvoicesQuery<'t> {
                 true,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `invoiced_at` is at least `value`.
     pub fn invoiced_at_gte(
@@ -971,8 +971,8 @@ impl<'t> CustomerInvoicesQuery<'t> {
             3007498287420759924u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Invoice, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "invoiced_at",
@@ -981,7 +981,7 @@ impl<'t> CustomerInvoicesQuery<'t> {
                 true,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `invoiced_at` is between `low` and `high`, both included.
     pub fn invoiced_at_between(
@@ -993,23 +993,23 @@ impl<'t> CustomerInvoicesQuery<'t> {
             3007498287420759924u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Invoice, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .between("invoiced_at", low, high, true)
             .map(|c| {
                 let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
                 (::core::option::Option::Some(c), ::core::option::Option::None)
             });
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::Invoice, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        let __attribute = self.sort.attribute();
+        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
+        self.base.finish(__attribute, __sort)
     }
     ::dynaschema::__query_builder_methods!('t, super::Invoice, eventual);
 }
@@ -1031,12 +1031,12 @@ impl<'t> CustomerProductsQuery<'t> {
             13649352864252506110u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::OrderItem, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .equals("ordered_at", ordered_at, &[])
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `ordered_at` starts with `text` (text fields only).
     pub fn ordered_at_begins_with<P>(
@@ -1051,12 +1051,12 @@ impl<'t> CustomerProductsQuery<'t> {
                 >>::Arg,
             >,
     {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .begins_with_text("ordered_at", text.as_text())
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `ordered_at` is less than `value`.
     pub fn ordered_at_lt(
@@ -1065,8 +1065,8 @@ impl<'t> CustomerProductsQuery<'t> {
             13649352864252506110u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::OrderItem, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "ordered_at",
@@ -1075,7 +1075,7 @@ impl<'t> CustomerProductsQuery<'t> {
                 true,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `ordered_at` is at most `value`.
     pub fn ordered_at_lte(
@@ -1084,8 +1084,8 @@ impl<'t> CustomerProductsQuery<'t> {
             13649352864252506110u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::OrderItem, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "ordered_at",
@@ -1094,7 +1094,7 @@ impl<'t> CustomerProductsQuery<'t> {
                 true,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `ordered_at` is greater than `value`.
     pub fn ordered_at_gt(
@@ -1103,8 +1103,8 @@ impl<'t> CustomerProductsQuery<'t> {
             13649352864252506110u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::OrderItem, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "ordered_at",
@@ -1113,7 +1113,7 @@ impl<'t> CustomerProductsQuery<'t> {
                 true,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `ordered_at` is at least `value`.
     pub fn ordered_at_gte(
@@ -1122,8 +1122,8 @@ impl<'t> CustomerProductsQuery<'t> {
             13649352864252506110u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::OrderItem, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "ordered_at",
@@ -1132,7 +1132,7 @@ impl<'t> CustomerProductsQuery<'t> {
                 true,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `ordered_at` is between `low` and `high`, both included.
     pub fn ordered_at_between(
@@ -1144,23 +1144,23 @@ impl<'t> CustomerProductsQuery<'t> {
             13649352864252506110u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::OrderItem, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .between("ordered_at", low, high, true)
             .map(|c| {
                 let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
                 (::core::option::Option::Some(c), ::core::option::Option::None)
             });
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::OrderItem, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        let __attribute = self.sort.attribute();
+        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
+        self.base.finish(__attribute, __sort)
     }
     ::dynaschema::__query_builder_methods!('t, super::OrderItem, eventual);
 }
@@ -1182,12 +1182,12 @@ impl<'t> InvoiceQuery<'t> {
             13124342915942595624u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Invoice, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .equals("invoice_id", invoice_id, &[])
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `invoice_id` starts with `text` (text fields only).
     pub fn invoice_id_begins_with<P>(
@@ -1202,12 +1202,12 @@ impl<'t> InvoiceQuery<'t> {
                 >>::Arg,
             >,
     {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .begins_with_text("invoice_id", text.as_text())
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `invoice_id` is less than `value`.
     pub fn invoice_id_lt(
@@ -1216,8 +1216,8 @@ impl<'t> InvoiceQuery<'t> {
             13124342915942595624u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Invoice, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "invoice_id",
@@ -1226,7 +1226,7 @@ impl<'t> InvoiceQuery<'t> {
                 true,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `invoice_id` is at most `value`.
     pub fn invoice_id_lte(
@@ -1235,8 +1235,8 @@ impl<'t> InvoiceQuery<'t> {
             13124342915942595624u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Invoice, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "invoice_id",
@@ -1245,7 +1245,7 @@ impl<'t> InvoiceQuery<'t> {
                 true,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `invoice_id` is greater than `value`.
     pub fn invoice_id_gt(
@@ -1254,8 +1254,8 @@ impl<'t> InvoiceQuery<'t> {
             13124342915942595624u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Invoice, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "invoice_id",
@@ -1264,7 +1264,7 @@ impl<'t> InvoiceQuery<'t> {
                 true,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `invoice_id` is at least `value`.
     pub fn invoice_id_gte(
@@ -1273,8 +1273,8 @@ impl<'t> InvoiceQuery<'t> {
             13124342915942595624u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Invoice, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "invoice_id",
@@ -1283,7 +1283,7 @@ impl<'t> InvoiceQuery<'t> {
                 true,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `invoice_id` is between `low` and `high`, both included.
     pub fn invoice_id_between(
@@ -1295,23 +1295,23 @@ impl<'t> InvoiceQuery<'t> {
             13124342915942595624u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Invoice, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .between("invoice_id", low, high, true)
             .map(|c| {
                 let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
                 (::core::option::Option::Some(c), ::core::option::Option::None)
             });
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::Invoice, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        let __attribute = self.sort.attribute();
+        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
+        self.base.finish(__attribute, __sort)
     }
     ::dynaschema::__query_builder_methods!('t, super::Invoice, eventual);
 }
@@ -1333,12 +1333,12 @@ impl<'t> OrderInvoiceQuery<'t> {
             13124342915942595624u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Invoice, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .equals("invoice_id", invoice_id, &[])
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `invoice_id` starts with `text` (text fields only).
     pub fn invoice_id_begins_with<P>(
@@ -1353,12 +1353,12 @@ impl<'t> OrderInvoiceQuery<'t> {
                 >>::Arg,
             >,
     {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .begins_with_text("invoice_id", text.as_text())
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `invoice_id` is less than `value`.
     pub fn invoice_id_lt(
@@ -1367,8 +1367,8 @@ impl<'t> OrderInvoiceQuery<'t> {
             13124342915942595624u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Invoice, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "invoice_id",
@@ -1377,7 +1377,7 @@ impl<'t> OrderInvoiceQuery<'t> {
                 true,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `invoice_id` is at most `value`.
     pub fn invoice_id_lte(
@@ -1386,8 +1386,8 @@ impl<'t> OrderInvoiceQuery<'t> {
             13124342915942595624u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Invoice, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "invoice_id",
@@ -1396,7 +1396,7 @@ impl<'t> OrderInvoiceQuery<'t> {
                 true,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `invoice_id` is greater than `value`.
     pub fn invoice_id_gt(
@@ -1405,8 +1405,8 @@ impl<'t> OrderInvoiceQuery<'t> {
             13124342915942595624u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Invoice, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "invoice_id",
@@ -1415,7 +1415,7 @@ impl<'t> OrderInvoiceQuery<'t> {
                 true,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `invoice_id` is at least `value`.
     pub fn invoice_id_gte(
@@ -1424,8 +1424,8 @@ impl<'t> OrderInvoiceQuery<'t> {
             13124342915942595624u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Invoice, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "invoice_id",
@@ -1434,7 +1434,7 @@ impl<'t> OrderInvoiceQuery<'t> {
                 true,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `invoice_id` is between `low` and `high`, both included.
     pub fn invoice_id_between(
@@ -1446,23 +1446,23 @@ impl<'t> OrderInvoiceQuery<'t> {
             13124342915942595624u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Invoice, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .between("invoice_id", low, high, true)
             .map(|c| {
                 let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
                 (::core::option::Option::Some(c), ::core::option::Option::None)
             });
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::Invoice, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        let __attribute = self.sort.attribute();
+        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
+        self.base.finish(__attribute, __sort)
     }
     ::dynaschema::__query_builder_methods!('t, super::Invoice, strong);
 }
@@ -1484,12 +1484,12 @@ impl<'t> OrderProductsQuery<'t> {
             6114923932301279916u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::OrderItem, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .equals("product_id", product_id, &[])
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `product_id` starts with `text` (text fields only).
     pub fn product_id_begins_with<P>(
@@ -1504,12 +1504,12 @@ impl<'t> OrderProductsQuery<'t> {
                 >>::Arg,
             >,
     {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .begins_with_text("product_id", text.as_text())
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `product_id` is less than `value`.
     pub fn product_id_lt(
@@ -1518,8 +1518,8 @@ impl<'t> OrderProductsQuery<'t> {
             6114923932301279916u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::OrderItem, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "product_id",
@@ -1528,7 +1528,7 @@ impl<'t> OrderProductsQuery<'t> {
                 true,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `product_id` is at most `value`.
     pub fn product_id_lte(
@@ -1537,8 +1537,8 @@ impl<'t> OrderProductsQuery<'t> {
             6114923932301279916u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::OrderItem, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "product_id",
@@ -1547,7 +1547,7 @@ impl<'t> OrderProductsQuery<'t> {
                 true,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `product_id` is greater than `value`.
     pub fn product_id_gt(
@@ -1556,8 +1556,8 @@ impl<'t> OrderProductsQuery<'t> {
             6114923932301279916u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::OrderItem, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "product_id",
@@ -1566,7 +1566,7 @@ impl<'t> OrderProductsQuery<'t> {
                 true,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `product_id` is at least `value`.
     pub fn product_id_gte(
@@ -1575,8 +1575,8 @@ impl<'t> OrderProductsQuery<'t> {
             6114923932301279916u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::OrderItem, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "product_id",
@@ -1585,7 +1585,7 @@ impl<'t> OrderProductsQuery<'t> {
                 true,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `product_id` is between `low` and `high`, both included.
     pub fn product_id_between(
@@ -1597,23 +1597,23 @@ impl<'t> OrderProductsQuery<'t> {
             6114923932301279916u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::OrderItem, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .between("product_id", low, high, true)
             .map(|c| {
                 let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
                 (::core::option::Option::Some(c), ::core::option::Option::None)
             });
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::OrderItem, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        let __attribute = self.sort.attribute();
+        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
+        self.base.finish(__attribute, __sort)
     }
     ::dynaschema::__query_builder_methods!('t, super::OrderItem, strong);
 }
@@ -1635,12 +1635,12 @@ impl<'t> OrderShipmentsQuery<'t> {
             1100668356183543449u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Shipment, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .equals("shipment_id", shipment_id, &[])
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `shipment_id` starts with `text` (text fields only).
     pub fn shipment_id_begins_with<P>(
@@ -1655,12 +1655,12 @@ impl<'t> OrderShipmentsQuery<'t> {
                 >>::Arg,
             >,
     {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .begins_with_text("shipment_id", text.as_text())
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `shipment_id` is less than `value`.
     pub fn shipment_id_lt(
@@ -1669,8 +1669,8 @@ impl<'t> OrderShipmentsQuery<'t> {
             1100668356183543449u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Shipment, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "shipment_id",
@@ -1679,7 +1679,7 @@ impl<'t> OrderShipmentsQuery<'t> {
                 true,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `shipment_id` is at most `value`.
     pub fn shipment_id_lte(
@@ -1688,8 +1688,8 @@ impl<'t> OrderShipmentsQuery<'t> {
             1100668356183543449u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Shipment, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "shipment_id",
@@ -1698,7 +1698,7 @@ impl<'t> OrderShipmentsQuery<'t> {
                 true,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `shipment_id` is greater than `value`.
     pub fn shipment_id_gt(
@@ -1707,8 +1707,8 @@ impl<'t> OrderShipmentsQuery<'t> {
             1100668356183543449u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Shipment, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "shipment_id",
@@ -1717,7 +1717,7 @@ impl<'t> OrderShipmentsQuery<'t> {
                 true,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `shipment_id` is at least `value`.
     pub fn shipment_id_gte(
@@ -1726,8 +1726,8 @@ impl<'t> OrderShipmentsQuery<'t> {
             1100668356183543449u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Shipment, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "shipment_id",
@@ -1736,7 +1736,7 @@ impl<'t> OrderShipmentsQuery<'t> {
                 true,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `shipment_id` is between `low` and `high`, both included.
     pub fn shipment_id_between(
@@ -1748,23 +1748,23 @@ impl<'t> OrderShipmentsQuery<'t> {
             1100668356183543449u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Shipment, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .between("shipment_id", low, high, true)
             .map(|c| {
                 let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
                 (::core::option::Option::Some(c), ::core::option::Option::None)
             });
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::Shipment, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        let __attribute = self.sort.attribute();
+        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
+        self.base.finish(__attribute, __sort)
     }
     ::dynaschema::__query_builder_methods!('t, super::Shipment, strong);
 }
@@ -1786,12 +1786,12 @@ impl<'t> ProductInventoryQuery<'t> {
             5067559717795902132u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::WarehouseItem, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .equals("warehouse_id", warehouse_id, &[])
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `warehouse_id` starts with `text` (text fields only).
     pub fn warehouse_id_begins_with<P>(
@@ -1806,12 +1806,12 @@ impl<'t> ProductInventoryQuery<'t> {
                 >>::Arg,
             >,
     {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .begins_with_text("warehouse_id", text.as_text())
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `warehouse_id` is less than `value`.
     pub fn warehouse_id_lt(
@@ -1820,8 +1820,8 @@ impl<'t> ProductInventoryQuery<'t> {
             5067559717795902132u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::WarehouseItem, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "warehouse_id",
@@ -1830,7 +1830,7 @@ impl<'t> ProductInventoryQuery<'t> {
                 true,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `warehouse_id` is at most `value`.
     pub fn warehouse_id_lte(
@@ -1839,8 +1839,8 @@ impl<'t> ProductInventoryQuery<'t> {
             5067559717795902132u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::WarehouseItem, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "warehouse_id",
@@ -1849,7 +1849,7 @@ impl<'t> ProductInventoryQuery<'t> {
                 true,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `warehouse_id` is greater than `value`.
     pub fn warehouse_id_gt(
@@ -1858,8 +1858,8 @@ impl<'t> ProductInventoryQuery<'t> {
             5067559717795902132u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::WarehouseItem, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "warehouse_id",
@@ -1868,7 +1868,7 @@ impl<'t> ProductInventoryQuery<'t> {
                 true,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `warehouse_id` is at least `value`.
     pub fn warehouse_id_gte(
@@ -1877,8 +1877,8 @@ impl<'t> ProductInventoryQuery<'t> {
             5067559717795902132u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::WarehouseItem, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "warehouse_id",
@@ -1887,7 +1887,7 @@ impl<'t> ProductInventoryQuery<'t> {
                 true,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `warehouse_id` is between `low` and `high`, both included.
     pub fn warehouse_id_between(
@@ -1899,23 +1899,23 @@ impl<'t> ProductInventoryQuery<'t> {
             5067559717795902132u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::WarehouseItem, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .between("warehouse_id", low, high, true)
             .map(|c| {
                 let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
                 (::core::option::Option::Some(c), ::core::option::Option::None)
             });
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::WarehouseItem, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        let __attribute = self.sort.attribute();
+        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
+        self.base.finish(__attribute, __sort)
     }
     ::dynaschema::__query_builder_methods!('t, super::WarehouseItem, strong);
 }
@@ -1937,12 +1937,12 @@ impl<'t> ProductOrdersQuery<'t> {
             13649352864252506110u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::OrderItem, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .equals("ordered_at", ordered_at, &[])
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `ordered_at` starts with `text` (text fields only).
     pub fn ordered_at_begins_with<P>(
@@ -1957,12 +1957,12 @@ impl<'t> ProductOrdersQuery<'t> {
                 >>::Arg,
             >,
     {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .begins_with_text("ordered_at", text.as_text())
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `ordered_at` is less than `value`.
     pub fn ordered_at_lt(
@@ -1971,8 +1971,8 @@ impl<'t> ProductOrdersQuery<'t> {
             13649352864252506110u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::OrderItem, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "ordered_at",
@@ -1981,7 +1981,7 @@ impl<'t> ProductOrdersQuery<'t> {
                 true,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `ordered_at` is at most `value`.
     pub fn ordered_at_lte(
@@ -1990,8 +1990,8 @@ impl<'t> ProductOrdersQuery<'t> {
             13649352864252506110u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::OrderItem, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "ordered_at",
@@ -2000,7 +2000,7 @@ impl<'t> ProductOrdersQuery<'t> {
                 true,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `ordered_at` is greater than `value`.
     pub fn ordered_at_gt(
@@ -2009,8 +2009,8 @@ impl<'t> ProductOrdersQuery<'t> {
             13649352864252506110u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::OrderItem, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "ordered_at",
@@ -2019,7 +2019,7 @@ impl<'t> ProductOrdersQuery<'t> {
                 true,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `ordered_at` is at least `value`.
     pub fn ordered_at_gte(
@@ -2028,8 +2028,8 @@ impl<'t> ProductOrdersQuery<'t> {
             13649352864252506110u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::OrderItem, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "ordered_at",
@@ -2038,7 +2038,7 @@ impl<'t> ProductOrdersQuery<'t> {
                 true,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `ordered_at` is between `low` and `high`, both included.
     pub fn ordered_at_between(
@@ -2050,23 +2050,23 @@ impl<'t> ProductOrdersQuery<'t> {
             13649352864252506110u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::OrderItem, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .between("ordered_at", low, high, true)
             .map(|c| {
                 let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
                 (::core::option::Option::Some(c), ::core::option::Option::None)
             });
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::OrderItem, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        let __attribute = self.sort.attribute();
+        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
+        self.base.finish(__attribute, __sort)
     }
     ::dynaschema::__query_builder_methods!('t, super::OrderItem, eventual);
 }
@@ -2088,12 +2088,12 @@ impl<'t> WarehouseInventoryQuery<'t> {
             6114923932301279916u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::WarehouseItem, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .equals("product_id", product_id, &[])
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `product_id` starts with `text` (text fields only).
     pub fn product_id_begins_with<P>(
@@ -2108,12 +2108,12 @@ impl<'t> WarehouseInventoryQuery<'t> {
                 >>::Arg,
             >,
     {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .begins_with_text("product_id", text.as_text())
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `product_id` is less than `value`.
     pub fn product_id_lt(
@@ -2122,8 +2122,8 @@ impl<'t> WarehouseInventoryQuery<'t> {
             6114923932301279916u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::WarehouseItem, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "product_id",
@@ -2132,7 +2132,7 @@ impl<'t> WarehouseInventoryQuery<'t> {
                 true,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `product_id` is at most `value`.
     pub fn product_id_lte(
@@ -2141,8 +2141,8 @@ impl<'t> WarehouseInventoryQuery<'t> {
             6114923932301279916u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::WarehouseItem, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "product_id",
@@ -2151,7 +2151,7 @@ impl<'t> WarehouseInventoryQuery<'t> {
                 true,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `product_id` is greater than `value`.
     pub fn product_id_gt(
@@ -2160,8 +2160,8 @@ impl<'t> WarehouseInventoryQuery<'t> {
             6114923932301279916u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::WarehouseItem, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "product_id",
@@ -2170,7 +2170,7 @@ impl<'t> WarehouseInventoryQuery<'t> {
                 true,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `product_id` is at least `value`.
     pub fn product_id_gte(
@@ -2179,8 +2179,8 @@ impl<'t> WarehouseInventoryQuery<'t> {
             6114923932301279916u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::WarehouseItem, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "product_id",
@@ -2189,7 +2189,7 @@ impl<'t> WarehouseInventoryQuery<'t> {
                 true,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `product_id` is between `low` and `high`, both included.
     pub fn product_id_between(
@@ -2201,23 +2201,23 @@ impl<'t> WarehouseInventoryQuery<'t> {
             6114923932301279916u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::WarehouseItem, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .between("product_id", low, high, true)
             .map(|c| {
                 let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
                 (::core::option::Option::Some(c), ::core::option::Option::None)
             });
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::WarehouseItem, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        let __attribute = self.sort.attribute();
+        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
+        self.base.finish(__attribute, __sort)
     }
     ::dynaschema::__query_builder_methods!('t, super::WarehouseItem, eventual);
 }
@@ -2239,12 +2239,12 @@ impl<'t> WarehouseShipmentsQuery<'t> {
             1100668356183543449u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Shipment, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .equals("shipment_id", shipment_id, &[])
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `shipment_id` starts with `text` (text fields only).
     pub fn shipment_id_begins_with<P>(
@@ -2259,12 +2259,12 @@ impl<'t> WarehouseShipmentsQuery<'t> {
                 >>::Arg,
             >,
     {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .begins_with_text("shipment_id", text.as_text())
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `shipment_id` is less than `value`.
     pub fn shipment_id_lt(
@@ -2273,8 +2273,8 @@ impl<'t> WarehouseShipmentsQuery<'t> {
             1100668356183543449u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Shipment, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "shipment_id",
@@ -2283,7 +2283,7 @@ impl<'t> WarehouseShipmentsQuery<'t> {
                 true,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `shipment_id` is at most `value`.
     pub fn shipment_id_lte(
@@ -2292,8 +2292,8 @@ impl<'t> WarehouseShipmentsQuery<'t> {
             1100668356183543449u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Shipment, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "shipment_id",
@@ -2302,7 +2302,7 @@ impl<'t> WarehouseShipmentsQuery<'t> {
                 true,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `shipment_id` is greater than `value`.
     pub fn shipment_id_gt(
@@ -2311,8 +2311,8 @@ impl<'t> WarehouseShipmentsQuery<'t> {
             1100668356183543449u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Shipment, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "shipment_id",
@@ -2321,7 +2321,7 @@ impl<'t> WarehouseShipmentsQuery<'t> {
                 true,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `shipment_id` is at least `value`.
     pub fn shipment_id_gte(
@@ -2330,8 +2330,8 @@ impl<'t> WarehouseShipmentsQuery<'t> {
             1100668356183543449u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Shipment, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "shipment_id",
@@ -2340,7 +2340,7 @@ impl<'t> WarehouseShipmentsQuery<'t> {
                 true,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `shipment_id` is between `low` and `high`, both included.
     pub fn shipment_id_between(
@@ -2352,23 +2352,23 @@ impl<'t> WarehouseShipmentsQuery<'t> {
             1100668356183543449u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Shipment, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .between("shipment_id", low, high, true)
             .map(|c| {
                 let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
                 (::core::option::Option::Some(c), ::core::option::Option::None)
             });
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::Shipment, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        let __attribute = self.sort.attribute();
+        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
+        self.base.finish(__attribute, __sort)
     }
     ::dynaschema::__query_builder_methods!('t, super::Shipment, eventual);
 }

@@ -351,7 +351,7 @@ impl Table {
             9278023968149642234u64,
         >>::Arg,
     ) -> ::dynaschema::Result<UserWithOrders> {
-        fn decode_user_with_orders(
+        fn __decode(
             item: ::dynaschema::__private::Item,
             _: &'static str,
         ) -> ::dynaschema::Result<::core::option::Option<AnyEntity>> {
@@ -399,7 +399,7 @@ impl Table {
                     .value("user_id", user_id)
                     .finish(),
             ),
-            decode_user_with_orders,
+            __decode,
         );
         let mut result = UserWithOrders::default();
         for item in query.all().await? {
@@ -517,12 +517,12 @@ impl<'t> ProductsByCategoryQuery<'t> {
             6114923932301279916u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Product, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .equals("product_id", product_id, &[])
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `product_id` starts with `text` (text fields only).
     pub fn product_id_begins_with<P>(
@@ -537,12 +537,12 @@ impl<'t> ProductsByCategoryQuery<'t> {
                 >>::Arg,
             >,
     {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .begins_with_text("product_id", text.as_text())
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `product_id` is less than `value`.
     pub fn product_id_lt(
@@ -551,8 +551,8 @@ impl<'t> ProductsByCategoryQuery<'t> {
             6114923932301279916u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Product, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "product_id",
@@ -561,7 +561,7 @@ impl<'t> ProductsByCategoryQuery<'t> {
                 true,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `product_id` is at most `value`.
     pub fn product_id_lte(
@@ -570,8 +570,8 @@ impl<'t> ProductsByCategoryQuery<'t> {
             6114923932301279916u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Product, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "product_id",
@@ -580,7 +580,7 @@ impl<'t> ProductsByCategoryQuery<'t> {
                 true,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `product_id` is greater than `value`.
     pub fn product_id_gt(
@@ -589,8 +589,8 @@ impl<'t> ProductsByCategoryQuery<'t> {
             6114923932301279916u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Product, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "product_id",
@@ -599,7 +599,7 @@ impl<'t> ProductsByCategoryQuery<'t> {
                 true,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `product_id` is at least `value`.
     pub fn product_id_gte(
@@ -608,8 +608,8 @@ impl<'t> ProductsByCategoryQuery<'t> {
             6114923932301279916u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Product, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "product_id",
@@ -618,7 +618,7 @@ impl<'t> ProductsByCategoryQuery<'t> {
                 true,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `product_id` is between `low` and `high`, both included.
     pub fn product_id_between(
@@ -630,23 +630,23 @@ impl<'t> ProductsByCategoryQuery<'t> {
             6114923932301279916u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Product, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .between("product_id", low, high, true)
             .map(|c| {
                 let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
                 (::core::option::Option::Some(c), ::core::option::Option::None)
             });
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::Product, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        let __attribute = self.sort.attribute();
+        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
+        self.base.finish(__attribute, __sort)
     }
     ::dynaschema::__query_builder_methods!('t, super::Product, eventual);
 }
@@ -668,12 +668,12 @@ impl<'t> ProductsByCategoryMinPriceQuery<'t> {
             6114923932301279916u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Product, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .equals("product_id", product_id, &[])
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `product_id` starts with `text` (text fields only).
     pub fn product_id_begins_with<P>(
@@ -688,12 +688,12 @@ impl<'t> ProductsByCategoryMinPriceQuery<'t> {
                 >>::Arg,
             >,
     {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .begins_with_text("product_id", text.as_text())
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `product_id` is less than `value`.
     pub fn product_id_lt(
@@ -702,8 +702,8 @@ impl<'t> ProductsByCategoryMinPriceQuery<'t> {
             6114923932301279916u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Product, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "product_id",
@@ -712,7 +712,7 @@ impl<'t> ProductsByCategoryMinPriceQuery<'t> {
                 true,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `product_id` is at most `value`.
     pub fn product_id_lte(
@@ -721,8 +721,8 @@ impl<'t> ProductsByCategoryMinPriceQuery<'t> {
             6114923932301279916u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Product, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "product_id",
@@ -731,7 +731,7 @@ impl<'t> ProductsByCategoryMinPriceQuery<'t> {
                 true,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `product_id` is greater than `value`.
     pub fn product_id_gt(
@@ -740,8 +740,8 @@ impl<'t> ProductsByCategoryMinPriceQuery<'t> {
             6114923932301279916u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Product, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "product_id",
@@ -750,7 +750,7 @@ impl<'t> ProductsByCategoryMinPriceQuery<'t> {
                 true,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `product_id` is at least `value`.
     pub fn product_id_gte(
@@ -759,8 +759,8 @@ impl<'t> ProductsByCategoryMinPriceQuery<'t> {
             6114923932301279916u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Product, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "product_id",
@@ -769,7 +769,7 @@ impl<'t> ProductsByCategoryMinPriceQuery<'t> {
                 true,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `product_id` is between `low` and `high`, both included.
     pub fn product_id_between(
@@ -781,23 +781,23 @@ impl<'t> ProductsByCategoryMinPriceQuery<'t> {
             6114923932301279916u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Product, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .between("product_id", low, high, true)
             .map(|c| {
                 let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
                 (::core::option::Option::Some(c), ::core::option::Option::None)
             });
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::Product, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        let __attribute = self.sort.attribute();
+        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
+        self.base.finish(__attribute, __sort)
     }
     ::dynaschema::__query_builder_methods!('t, super::Product, eventual);
 }
@@ -837,12 +837,12 @@ impl<'t> UserOrdersQuery<'t> {
                 >>::Arg,
             >,
     {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .begins_with_text("created_at", text.as_text())
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `created_at` is less than `value`.
     pub fn created_at_lt(
@@ -851,8 +851,8 @@ impl<'t> UserOrdersQuery<'t> {
             15305684345603307897u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Order, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "created_at",
@@ -861,7 +861,7 @@ impl<'t> UserOrdersQuery<'t> {
                 false,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `created_at` is at most `value`.
     pub fn created_at_lte(
@@ -870,8 +870,8 @@ impl<'t> UserOrdersQuery<'t> {
             15305684345603307897u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Order, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "created_at",
@@ -880,7 +880,7 @@ impl<'t> UserOrdersQuery<'t> {
                 false,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `created_at` is greater than `value`.
     pub fn created_at_gt(
@@ -889,8 +889,8 @@ impl<'t> UserOrdersQuery<'t> {
             15305684345603307897u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Order, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "created_at",
@@ -899,7 +899,7 @@ impl<'t> UserOrdersQuery<'t> {
                 false,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `created_at` is at least `value`.
     pub fn created_at_gte(
@@ -908,8 +908,8 @@ impl<'t> UserOrdersQuery<'t> {
             15305684345603307897u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Order, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "created_at",
@@ -918,7 +918,7 @@ impl<'t> UserOrdersQuery<'t> {
                 false,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `created_at` is between `low` and `high`, both included.
     pub fn created_at_between(
@@ -930,23 +930,23 @@ impl<'t> UserOrdersQuery<'t> {
             15305684345603307897u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Order, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .between("created_at", low, high, false)
             .map(|c| {
                 let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
                 (::core::option::Option::Some(c), ::core::option::Option::None)
             });
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::Order, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        let __attribute = self.sort.attribute();
+        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
+        self.base.finish(__attribute, __sort)
     }
     ::dynaschema::__query_builder_methods!('t, super::Order, strong);
 }
@@ -968,12 +968,12 @@ impl<'t> UserOrdersQueryByCreatedAt<'t> {
             14621368872412283237u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Order, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .equals("order_id", order_id, &[])
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `order_id` starts with `text` (text fields only).
     pub fn order_id_begins_with<P>(
@@ -988,12 +988,12 @@ impl<'t> UserOrdersQueryByCreatedAt<'t> {
                 >>::Arg,
             >,
     {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .begins_with_text("order_id", text.as_text())
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `order_id` is less than `value`.
     pub fn order_id_lt(
@@ -1002,12 +1002,12 @@ impl<'t> UserOrdersQueryByCreatedAt<'t> {
             14621368872412283237u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Order, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("order_id", ::dynaschema::__private::Comparison::Below, value, true)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `order_id` is at most `value`.
     pub fn order_id_lte(
@@ -1016,8 +1016,8 @@ impl<'t> UserOrdersQueryByCreatedAt<'t> {
             14621368872412283237u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Order, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "order_id",
@@ -1026,7 +1026,7 @@ impl<'t> UserOrdersQueryByCreatedAt<'t> {
                 true,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `order_id` is greater than `value`.
     pub fn order_id_gt(
@@ -1035,12 +1035,12 @@ impl<'t> UserOrdersQueryByCreatedAt<'t> {
             14621368872412283237u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Order, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("order_id", ::dynaschema::__private::Comparison::Above, value, true)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `order_id` is at least `value`.
     pub fn order_id_gte(
@@ -1049,8 +1049,8 @@ impl<'t> UserOrdersQueryByCreatedAt<'t> {
             14621368872412283237u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Order, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "order_id",
@@ -1059,7 +1059,7 @@ impl<'t> UserOrdersQueryByCreatedAt<'t> {
                 true,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `order_id` is between `low` and `high`, both included.
     pub fn order_id_between(
@@ -1071,23 +1071,23 @@ impl<'t> UserOrdersQueryByCreatedAt<'t> {
             14621368872412283237u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Order, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .between("order_id", low, high, true)
             .map(|c| {
                 let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
                 (::core::option::Option::Some(c), ::core::option::Option::None)
             });
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::Order, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        let __attribute = self.sort.attribute();
+        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
+        self.base.finish(__attribute, __sort)
     }
     ::dynaschema::__query_builder_methods!('t, super::Order, strong);
 }

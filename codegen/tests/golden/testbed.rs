@@ -144,7 +144,7 @@ impl Table {
             .ascending(true)
             .filter(
                 ::dynaschema::__private::Filter::new(
-                        "(#f0 = :f0 AND (NOT attribute_exists(#f1)))",
+                        "#f0 = :f0 AND (NOT attribute_exists(#f1))",
                     )
                     .name(
                         "#f0",
@@ -308,7 +308,7 @@ impl Table {
             5989311785065432611u64,
         >>::Arg,
     ) -> ::dynaschema::Result<DocumentWithNotes> {
-        fn decode_document_with_notes(
+        fn __decode(
             item: ::dynaschema::__private::Item,
             _: &'static str,
         ) -> ::dynaschema::Result<::core::option::Option<AnyEntity>> {
@@ -356,7 +356,7 @@ impl Table {
                     .value("doc_id", doc_id)
                     .finish(),
             ),
-            decode_document_with_notes,
+            __decode,
         );
         let mut result = DocumentWithNotes::default();
         for item in query.all().await? {
@@ -597,7 +597,7 @@ impl Table {
             base: ::dynaschema::__private::PatternQuery {
                 filter: ::core::option::Option::Some(
                     ::dynaschema::__private::Filter::new(
-                            "(((#f0 BETWEEN :f0 AND :f1 AND attribute_exists(#f1)) AND (((#f2 IN (:f2, :f3) OR begins_with(#f2, :f4)) OR contains(#f3, :f5)) OR size(#f4) > :f6)) AND #f5 <> :f7)",
+                            "((#f0 BETWEEN :f0 AND :f1 AND attribute_exists(#f1)) AND (((#f2 IN (:f2, :f3) OR begins_with(#f2, :f4)) OR contains(#f3, :f5)) OR size(#f4) > :f6)) AND #f5 <> :f7",
                         )
                         .name(
                             "#f0",
@@ -885,12 +885,12 @@ impl<'t> DocumentNotesQuery<'t> {
             17179036072046643707u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Note, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .equals("note_id", note_id, &[])
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `note_id` starts with `text` (text fields only).
     pub fn note_id_begins_with<P>(
@@ -905,12 +905,12 @@ impl<'t> DocumentNotesQuery<'t> {
                 >>::Arg,
             >,
     {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .begins_with_text("note_id", text.as_text())
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `note_id` is less than `value`.
     pub fn note_id_lt(
@@ -919,12 +919,12 @@ impl<'t> DocumentNotesQuery<'t> {
             17179036072046643707u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Note, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("note_id", ::dynaschema::__private::Comparison::Below, value, true)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `note_id` is at most `value`.
     pub fn note_id_lte(
@@ -933,12 +933,12 @@ impl<'t> DocumentNotesQuery<'t> {
             17179036072046643707u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Note, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("note_id", ::dynaschema::__private::Comparison::AtMost, value, true)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `note_id` is greater than `value`.
     pub fn note_id_gt(
@@ -947,12 +947,12 @@ impl<'t> DocumentNotesQuery<'t> {
             17179036072046643707u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Note, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("note_id", ::dynaschema::__private::Comparison::Above, value, true)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `note_id` is at least `value`.
     pub fn note_id_gte(
@@ -961,8 +961,8 @@ impl<'t> DocumentNotesQuery<'t> {
             17179036072046643707u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Note, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "note_id",
@@ -971,7 +971,7 @@ impl<'t> DocumentNotesQuery<'t> {
                 true,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `note_id` is between `low` and `high`, both included.
     pub fn note_id_between(
@@ -983,23 +983,23 @@ impl<'t> DocumentNotesQuery<'t> {
             17179036072046643707u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Note, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .between("note_id", low, high, true)
             .map(|c| {
                 let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
                 (::core::option::Option::Some(c), ::core::option::Option::None)
             });
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::Note, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        let __attribute = self.sort.attribute();
+        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
+        self.base.finish(__attribute, __sort)
     }
     ::dynaschema::__query_builder_methods!('t, super::Note, strong);
 }
@@ -1039,12 +1039,12 @@ impl<'t> DocumentNotesByTextQuery<'t> {
                 >>::Arg,
             >,
     {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .begins_with_text("text", text.as_text())
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `text` is less than `value`.
     pub fn text_lt(
@@ -1053,12 +1053,12 @@ impl<'t> DocumentNotesByTextQuery<'t> {
             18015793717152399486u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Note, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("text", ::dynaschema::__private::Comparison::Below, value, false)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `text` is at most `value`.
     pub fn text_lte(
@@ -1067,12 +1067,12 @@ impl<'t> DocumentNotesByTextQuery<'t> {
             18015793717152399486u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Note, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("text", ::dynaschema::__private::Comparison::AtMost, value, false)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `text` is greater than `value`.
     pub fn text_gt(
@@ -1081,12 +1081,12 @@ impl<'t> DocumentNotesByTextQuery<'t> {
             18015793717152399486u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Note, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("text", ::dynaschema::__private::Comparison::Above, value, false)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `text` is at least `value`.
     pub fn text_gte(
@@ -1095,12 +1095,12 @@ impl<'t> DocumentNotesByTextQuery<'t> {
             18015793717152399486u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Note, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("text", ::dynaschema::__private::Comparison::AtLeast, value, false)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `text` is between `low` and `high`, both included.
     pub fn text_between(
@@ -1112,23 +1112,23 @@ impl<'t> DocumentNotesByTextQuery<'t> {
             18015793717152399486u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Note, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .between("text", low, high, false)
             .map(|c| {
                 let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
                 (::core::option::Option::Some(c), ::core::option::Option::None)
             });
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::Note, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        let __attribute = self.sort.attribute();
+        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
+        self.base.finish(__attribute, __sort)
     }
     ::dynaschema::__query_builder_methods!('t, super::Note, strong);
 }
@@ -1150,12 +1150,12 @@ impl<'t> DocumentNotesByTextQueryByText<'t> {
             17179036072046643707u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Note, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .equals("note_id", note_id, &[])
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `note_id` starts with `text` (text fields only).
     pub fn note_id_begins_with<P>(
@@ -1170,12 +1170,12 @@ impl<'t> DocumentNotesByTextQueryByText<'t> {
                 >>::Arg,
             >,
     {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .begins_with_text("note_id", text.as_text())
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `note_id` is less than `value`.
     pub fn note_id_lt(
@@ -1184,12 +1184,12 @@ impl<'t> DocumentNotesByTextQueryByText<'t> {
             17179036072046643707u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Note, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("note_id", ::dynaschema::__private::Comparison::Below, value, true)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `note_id` is at most `value`.
     pub fn note_id_lte(
@@ -1198,12 +1198,12 @@ impl<'t> DocumentNotesByTextQueryByText<'t> {
             17179036072046643707u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Note, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("note_id", ::dynaschema::__private::Comparison::AtMost, value, true)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `note_id` is greater than `value`.
     pub fn note_id_gt(
@@ -1212,12 +1212,12 @@ impl<'t> DocumentNotesByTextQueryByText<'t> {
             17179036072046643707u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Note, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("note_id", ::dynaschema::__private::Comparison::Above, value, true)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `note_id` is at least `value`.
     pub fn note_id_gte(
@@ -1226,8 +1226,8 @@ impl<'t> DocumentNotesByTextQueryByText<'t> {
             17179036072046643707u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Note, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "note_id",
@@ -1236,7 +1236,7 @@ impl<'t> DocumentNotesByTextQueryByText<'t> {
                 true,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `note_id` is between `low` and `high`, both included.
     pub fn note_id_between(
@@ -1248,23 +1248,23 @@ impl<'t> DocumentNotesByTextQueryByText<'t> {
             17179036072046643707u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Note, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .between("note_id", low, high, true)
             .map(|c| {
                 let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
                 (::core::option::Option::Some(c), ::core::option::Option::None)
             });
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::Note, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        let __attribute = self.sort.attribute();
+        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
+        self.base.finish(__attribute, __sort)
     }
     ::dynaschema::__query_builder_methods!('t, super::Note, strong);
 }
@@ -1304,12 +1304,12 @@ impl<'t> DocumentPageKeysQuery<'t> {
                 >>::Arg,
             >,
     {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .begins_with_text("pages", text.as_text())
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `pages` is less than `value`.
     pub fn pages_lt(
@@ -1318,12 +1318,12 @@ impl<'t> DocumentPageKeysQuery<'t> {
             12322370468039915167u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, DocumentByPagesKeys, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("pages", ::dynaschema::__private::Comparison::Below, value, false)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `pages` is at most `value`.
     pub fn pages_lte(
@@ -1332,12 +1332,12 @@ impl<'t> DocumentPageKeysQuery<'t> {
             12322370468039915167u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, DocumentByPagesKeys, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("pages", ::dynaschema::__private::Comparison::AtMost, value, false)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `pages` is greater than `value`.
     pub fn pages_gt(
@@ -1346,12 +1346,12 @@ impl<'t> DocumentPageKeysQuery<'t> {
             12322370468039915167u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, DocumentByPagesKeys, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("pages", ::dynaschema::__private::Comparison::Above, value, false)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `pages` is at least `value`.
     pub fn pages_gte(
@@ -1360,12 +1360,12 @@ impl<'t> DocumentPageKeysQuery<'t> {
             12322370468039915167u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, DocumentByPagesKeys, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("pages", ::dynaschema::__private::Comparison::AtLeast, value, false)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `pages` is between `low` and `high`, both included.
     pub fn pages_between(
@@ -1377,23 +1377,23 @@ impl<'t> DocumentPageKeysQuery<'t> {
             12322370468039915167u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, DocumentByPagesKeys, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .between("pages", low, high, false)
             .map(|c| {
                 let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
                 (::core::option::Option::Some(c), ::core::option::Option::None)
             });
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, DocumentByPagesKeys, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        let __attribute = self.sort.attribute();
+        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
+        self.base.finish(__attribute, __sort)
     }
     ::dynaschema::__query_builder_methods!('t, DocumentByPagesKeys, eventual);
 }
@@ -1415,12 +1415,12 @@ impl<'t> DocumentPageKeysQueryByPages<'t> {
             5989311785065432611u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, DocumentByPagesKeys, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .equals("doc_id", doc_id, &[])
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `doc_id` starts with `text` (text fields only).
     pub fn doc_id_begins_with<P>(
@@ -1435,12 +1435,12 @@ impl<'t> DocumentPageKeysQueryByPages<'t> {
                 >>::Arg,
             >,
     {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .begins_with_text("doc_id", text.as_text())
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `doc_id` is less than `value`.
     pub fn doc_id_lt(
@@ -1449,12 +1449,12 @@ impl<'t> DocumentPageKeysQueryByPages<'t> {
             5989311785065432611u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, DocumentByPagesKeys, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("doc_id", ::dynaschema::__private::Comparison::Below, value, true)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `doc_id` is at most `value`.
     pub fn doc_id_lte(
@@ -1463,12 +1463,12 @@ impl<'t> DocumentPageKeysQueryByPages<'t> {
             5989311785065432611u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, DocumentByPagesKeys, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("doc_id", ::dynaschema::__private::Comparison::AtMost, value, true)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `doc_id` is greater than `value`.
     pub fn doc_id_gt(
@@ -1477,12 +1477,12 @@ impl<'t> DocumentPageKeysQueryByPages<'t> {
             5989311785065432611u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, DocumentByPagesKeys, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("doc_id", ::dynaschema::__private::Comparison::Above, value, true)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `doc_id` is at least `value`.
     pub fn doc_id_gte(
@@ -1491,12 +1491,12 @@ impl<'t> DocumentPageKeysQueryByPages<'t> {
             5989311785065432611u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, DocumentByPagesKeys, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("doc_id", ::dynaschema::__private::Comparison::AtLeast, value, true)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `doc_id` is between `low` and `high`, both included.
     pub fn doc_id_between(
@@ -1508,23 +1508,23 @@ impl<'t> DocumentPageKeysQueryByPages<'t> {
             5989311785065432611u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, DocumentByPagesKeys, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .between("doc_id", low, high, true)
             .map(|c| {
                 let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
                 (::core::option::Option::Some(c), ::core::option::Option::None)
             });
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, DocumentByPagesKeys, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        let __attribute = self.sort.attribute();
+        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
+        self.base.finish(__attribute, __sort)
     }
     ::dynaschema::__query_builder_methods!('t, DocumentByPagesKeys, eventual);
 }
@@ -1568,12 +1568,12 @@ impl<'t> DocumentTitlesQuery<'t> {
                 >>::Arg,
             >,
     {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .begins_with_text("title", text.as_text())
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `title` is less than `value`.
     pub fn title_lt(
@@ -1586,12 +1586,12 @@ impl<'t> DocumentTitlesQuery<'t> {
         DocumentByTitleProjection,
         ::dynaschema::query::Eventual,
     > {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("title", ::dynaschema::__private::Comparison::Below, value, false)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `title` is at most `value`.
     pub fn title_lte(
@@ -1604,12 +1604,12 @@ impl<'t> DocumentTitlesQuery<'t> {
         DocumentByTitleProjection,
         ::dynaschema::query::Eventual,
     > {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("title", ::dynaschema::__private::Comparison::AtMost, value, false)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `title` is greater than `value`.
     pub fn title_gt(
@@ -1622,12 +1622,12 @@ impl<'t> DocumentTitlesQuery<'t> {
         DocumentByTitleProjection,
         ::dynaschema::query::Eventual,
     > {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("title", ::dynaschema::__private::Comparison::Above, value, false)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `title` is at least `value`.
     pub fn title_gte(
@@ -1640,12 +1640,12 @@ impl<'t> DocumentTitlesQuery<'t> {
         DocumentByTitleProjection,
         ::dynaschema::query::Eventual,
     > {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("title", ::dynaschema::__private::Comparison::AtLeast, value, false)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `title` is between `low` and `high`, both included.
     pub fn title_between(
@@ -1661,15 +1661,15 @@ impl<'t> DocumentTitlesQuery<'t> {
         DocumentByTitleProjection,
         ::dynaschema::query::Eventual,
     > {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .between("title", low, high, false)
             .map(|c| {
                 let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
                 (::core::option::Option::Some(c), ::core::option::Option::None)
             });
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
@@ -1679,9 +1679,9 @@ impl<'t> DocumentTitlesQuery<'t> {
         DocumentByTitleProjection,
         ::dynaschema::query::Eventual,
     > {
-        let attribute = self.sort.attribute();
-        let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        let __attribute = self.sort.attribute();
+        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
+        self.base.finish(__attribute, __sort)
     }
     ::dynaschema::__query_builder_methods!('t, DocumentByTitleProjection, eventual);
 }
@@ -1707,12 +1707,12 @@ impl<'t> DocumentTitlesQueryByTitle<'t> {
         DocumentByTitleProjection,
         ::dynaschema::query::Eventual,
     > {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .equals("doc_id", doc_id, &[])
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `doc_id` starts with `text` (text fields only).
     pub fn doc_id_begins_with<P>(
@@ -1731,12 +1731,12 @@ impl<'t> DocumentTitlesQueryByTitle<'t> {
                 >>::Arg,
             >,
     {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .begins_with_text("doc_id", text.as_text())
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `doc_id` is less than `value`.
     pub fn doc_id_lt(
@@ -1749,12 +1749,12 @@ impl<'t> DocumentTitlesQueryByTitle<'t> {
         DocumentByTitleProjection,
         ::dynaschema::query::Eventual,
     > {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("doc_id", ::dynaschema::__private::Comparison::Below, value, true)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `doc_id` is at most `value`.
     pub fn doc_id_lte(
@@ -1767,12 +1767,12 @@ impl<'t> DocumentTitlesQueryByTitle<'t> {
         DocumentByTitleProjection,
         ::dynaschema::query::Eventual,
     > {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("doc_id", ::dynaschema::__private::Comparison::AtMost, value, true)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `doc_id` is greater than `value`.
     pub fn doc_id_gt(
@@ -1785,12 +1785,12 @@ impl<'t> DocumentTitlesQueryByTitle<'t> {
         DocumentByTitleProjection,
         ::dynaschema::query::Eventual,
     > {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("doc_id", ::dynaschema::__private::Comparison::Above, value, true)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `doc_id` is at least `value`.
     pub fn doc_id_gte(
@@ -1803,12 +1803,12 @@ impl<'t> DocumentTitlesQueryByTitle<'t> {
         DocumentByTitleProjection,
         ::dynaschema::query::Eventual,
     > {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("doc_id", ::dynaschema::__private::Comparison::AtLeast, value, true)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `doc_id` is between `low` and `high`, both included.
     pub fn doc_id_between(
@@ -1824,15 +1824,15 @@ impl<'t> DocumentTitlesQueryByTitle<'t> {
         DocumentByTitleProjection,
         ::dynaschema::query::Eventual,
     > {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .between("doc_id", low, high, true)
             .map(|c| {
                 let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
                 (::core::option::Option::Some(c), ::core::option::Option::None)
             });
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
@@ -1842,9 +1842,9 @@ impl<'t> DocumentTitlesQueryByTitle<'t> {
         DocumentByTitleProjection,
         ::dynaschema::query::Eventual,
     > {
-        let attribute = self.sort.attribute();
-        let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        let __attribute = self.sort.attribute();
+        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
+        self.base.finish(__attribute, __sort)
     }
     ::dynaschema::__query_builder_methods!('t, DocumentByTitleProjection, eventual);
 }
@@ -1884,12 +1884,12 @@ impl<'t> DocumentsByOwnerQuery<'t> {
                 >>::Arg,
             >,
     {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .begins_with_text("created_at", text.as_text())
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `created_at` is less than `value`.
     pub fn created_at_lt(
@@ -1898,8 +1898,8 @@ impl<'t> DocumentsByOwnerQuery<'t> {
             15305684345603307897u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "created_at",
@@ -1908,7 +1908,7 @@ impl<'t> DocumentsByOwnerQuery<'t> {
                 false,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `created_at` is at most `value`.
     pub fn created_at_lte(
@@ -1917,8 +1917,8 @@ impl<'t> DocumentsByOwnerQuery<'t> {
             15305684345603307897u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "created_at",
@@ -1927,7 +1927,7 @@ impl<'t> DocumentsByOwnerQuery<'t> {
                 false,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `created_at` is greater than `value`.
     pub fn created_at_gt(
@@ -1936,8 +1936,8 @@ impl<'t> DocumentsByOwnerQuery<'t> {
             15305684345603307897u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "created_at",
@@ -1946,7 +1946,7 @@ impl<'t> DocumentsByOwnerQuery<'t> {
                 false,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `created_at` is at least `value`.
     pub fn created_at_gte(
@@ -1955,8 +1955,8 @@ impl<'t> DocumentsByOwnerQuery<'t> {
             15305684345603307897u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "created_at",
@@ -1965,7 +1965,7 @@ impl<'t> DocumentsByOwnerQuery<'t> {
                 false,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `created_at` is between `low` and `high`, both included.
     pub fn created_at_between(
@@ -1977,23 +1977,23 @@ impl<'t> DocumentsByOwnerQuery<'t> {
             15305684345603307897u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .between("created_at", low, high, false)
             .map(|c| {
                 let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
                 (::core::option::Option::Some(c), ::core::option::Option::None)
             });
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        let __attribute = self.sort.attribute();
+        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
+        self.base.finish(__attribute, __sort)
     }
     ::dynaschema::__query_builder_methods!('t, super::Document, eventual);
 }
@@ -2015,12 +2015,12 @@ impl<'t> DocumentsByOwnerQueryByCreatedAt<'t> {
             5989311785065432611u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .equals("doc_id", doc_id, &[])
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `doc_id` starts with `text` (text fields only).
     pub fn doc_id_begins_with<P>(
@@ -2035,12 +2035,12 @@ impl<'t> DocumentsByOwnerQueryByCreatedAt<'t> {
                 >>::Arg,
             >,
     {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .begins_with_text("doc_id", text.as_text())
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `doc_id` is less than `value`.
     pub fn doc_id_lt(
@@ -2049,12 +2049,12 @@ impl<'t> DocumentsByOwnerQueryByCreatedAt<'t> {
             5989311785065432611u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("doc_id", ::dynaschema::__private::Comparison::Below, value, true)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `doc_id` is at most `value`.
     pub fn doc_id_lte(
@@ -2063,12 +2063,12 @@ impl<'t> DocumentsByOwnerQueryByCreatedAt<'t> {
             5989311785065432611u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("doc_id", ::dynaschema::__private::Comparison::AtMost, value, true)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `doc_id` is greater than `value`.
     pub fn doc_id_gt(
@@ -2077,12 +2077,12 @@ impl<'t> DocumentsByOwnerQueryByCreatedAt<'t> {
             5989311785065432611u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("doc_id", ::dynaschema::__private::Comparison::Above, value, true)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `doc_id` is at least `value`.
     pub fn doc_id_gte(
@@ -2091,12 +2091,12 @@ impl<'t> DocumentsByOwnerQueryByCreatedAt<'t> {
             5989311785065432611u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("doc_id", ::dynaschema::__private::Comparison::AtLeast, value, true)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `doc_id` is between `low` and `high`, both included.
     pub fn doc_id_between(
@@ -2108,23 +2108,23 @@ impl<'t> DocumentsByOwnerQueryByCreatedAt<'t> {
             5989311785065432611u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .between("doc_id", low, high, true)
             .map(|c| {
                 let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
                 (::core::option::Option::Some(c), ::core::option::Option::None)
             });
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        let __attribute = self.sort.attribute();
+        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
+        self.base.finish(__attribute, __sort)
     }
     ::dynaschema::__query_builder_methods!('t, super::Document, eventual);
 }
@@ -2164,12 +2164,12 @@ impl<'t> DocumentsByPagesQuery<'t> {
                 >>::Arg,
             >,
     {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .begins_with_text("pages", text.as_text())
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `pages` is less than `value`.
     pub fn pages_lt(
@@ -2178,12 +2178,12 @@ impl<'t> DocumentsByPagesQuery<'t> {
             12322370468039915167u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("pages", ::dynaschema::__private::Comparison::Below, value, false)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `pages` is at most `value`.
     pub fn pages_lte(
@@ -2192,12 +2192,12 @@ impl<'t> DocumentsByPagesQuery<'t> {
             12322370468039915167u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("pages", ::dynaschema::__private::Comparison::AtMost, value, false)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `pages` is greater than `value`.
     pub fn pages_gt(
@@ -2206,12 +2206,12 @@ impl<'t> DocumentsByPagesQuery<'t> {
             12322370468039915167u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("pages", ::dynaschema::__private::Comparison::Above, value, false)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `pages` is at least `value`.
     pub fn pages_gte(
@@ -2220,12 +2220,12 @@ impl<'t> DocumentsByPagesQuery<'t> {
             12322370468039915167u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("pages", ::dynaschema::__private::Comparison::AtLeast, value, false)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `pages` is between `low` and `high`, both included.
     pub fn pages_between(
@@ -2237,23 +2237,23 @@ impl<'t> DocumentsByPagesQuery<'t> {
             12322370468039915167u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .between("pages", low, high, false)
             .map(|c| {
                 let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
                 (::core::option::Option::Some(c), ::core::option::Option::None)
             });
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        let __attribute = self.sort.attribute();
+        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
+        self.base.finish(__attribute, __sort)
     }
     ::dynaschema::__query_builder_methods!('t, super::Document, eventual);
 }
@@ -2275,12 +2275,12 @@ impl<'t> DocumentsByPagesQueryByPages<'t> {
             5989311785065432611u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .equals("doc_id", doc_id, &[])
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `doc_id` starts with `text` (text fields only).
     pub fn doc_id_begins_with<P>(
@@ -2295,12 +2295,12 @@ impl<'t> DocumentsByPagesQueryByPages<'t> {
                 >>::Arg,
             >,
     {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .begins_with_text("doc_id", text.as_text())
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `doc_id` is less than `value`.
     pub fn doc_id_lt(
@@ -2309,12 +2309,12 @@ impl<'t> DocumentsByPagesQueryByPages<'t> {
             5989311785065432611u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("doc_id", ::dynaschema::__private::Comparison::Below, value, true)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `doc_id` is at most `value`.
     pub fn doc_id_lte(
@@ -2323,12 +2323,12 @@ impl<'t> DocumentsByPagesQueryByPages<'t> {
             5989311785065432611u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("doc_id", ::dynaschema::__private::Comparison::AtMost, value, true)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `doc_id` is greater than `value`.
     pub fn doc_id_gt(
@@ -2337,12 +2337,12 @@ impl<'t> DocumentsByPagesQueryByPages<'t> {
             5989311785065432611u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("doc_id", ::dynaschema::__private::Comparison::Above, value, true)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `doc_id` is at least `value`.
     pub fn doc_id_gte(
@@ -2351,12 +2351,12 @@ impl<'t> DocumentsByPagesQueryByPages<'t> {
             5989311785065432611u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("doc_id", ::dynaschema::__private::Comparison::AtLeast, value, true)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `doc_id` is between `low` and `high`, both included.
     pub fn doc_id_between(
@@ -2368,23 +2368,23 @@ impl<'t> DocumentsByPagesQueryByPages<'t> {
             5989311785065432611u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .between("doc_id", low, high, true)
             .map(|c| {
                 let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
                 (::core::option::Option::Some(c), ::core::option::Option::None)
             });
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        let __attribute = self.sort.attribute();
+        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
+        self.base.finish(__attribute, __sort)
     }
     ::dynaschema::__query_builder_methods!('t, super::Document, eventual);
 }
@@ -2406,12 +2406,12 @@ impl<'t> DocumentsByTagQuery<'t> {
             5989311785065432611u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .equals("doc_id", doc_id, &[])
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `doc_id` starts with `text` (text fields only).
     pub fn doc_id_begins_with<P>(
@@ -2426,12 +2426,12 @@ impl<'t> DocumentsByTagQuery<'t> {
                 >>::Arg,
             >,
     {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .begins_with_text("doc_id", text.as_text())
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `doc_id` is less than `value`.
     pub fn doc_id_lt(
@@ -2440,12 +2440,12 @@ impl<'t> DocumentsByTagQuery<'t> {
             5989311785065432611u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("doc_id", ::dynaschema::__private::Comparison::Below, value, true)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `doc_id` is at most `value`.
     pub fn doc_id_lte(
@@ -2454,12 +2454,12 @@ impl<'t> DocumentsByTagQuery<'t> {
             5989311785065432611u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("doc_id", ::dynaschema::__private::Comparison::AtMost, value, true)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `doc_id` is greater than `value`.
     pub fn doc_id_gt(
@@ -2468,12 +2468,12 @@ impl<'t> DocumentsByTagQuery<'t> {
             5989311785065432611u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("doc_id", ::dynaschema::__private::Comparison::Above, value, true)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `doc_id` is at least `value`.
     pub fn doc_id_gte(
@@ -2482,12 +2482,12 @@ impl<'t> DocumentsByTagQuery<'t> {
             5989311785065432611u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("doc_id", ::dynaschema::__private::Comparison::AtLeast, value, true)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `doc_id` is between `low` and `high`, both included.
     pub fn doc_id_between(
@@ -2499,23 +2499,23 @@ impl<'t> DocumentsByTagQuery<'t> {
             5989311785065432611u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .between("doc_id", low, high, true)
             .map(|c| {
                 let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
                 (::core::option::Option::Some(c), ::core::option::Option::None)
             });
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        let __attribute = self.sort.attribute();
+        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
+        self.base.finish(__attribute, __sort)
     }
     ::dynaschema::__query_builder_methods!('t, super::Document, eventual);
 }
@@ -2555,12 +2555,12 @@ impl<'t> DocumentsByTitleQuery<'t> {
                 >>::Arg,
             >,
     {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .begins_with_text("title", text.as_text())
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `title` is less than `value`.
     pub fn title_lt(
@@ -2569,12 +2569,12 @@ impl<'t> DocumentsByTitleQuery<'t> {
             15722393318163439657u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("title", ::dynaschema::__private::Comparison::Below, value, false)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `title` is at most `value`.
     pub fn title_lte(
@@ -2583,12 +2583,12 @@ impl<'t> DocumentsByTitleQuery<'t> {
             15722393318163439657u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("title", ::dynaschema::__private::Comparison::AtMost, value, false)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `title` is greater than `value`.
     pub fn title_gt(
@@ -2597,12 +2597,12 @@ impl<'t> DocumentsByTitleQuery<'t> {
             15722393318163439657u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("title", ::dynaschema::__private::Comparison::Above, value, false)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `title` is at least `value`.
     pub fn title_gte(
@@ -2611,12 +2611,12 @@ impl<'t> DocumentsByTitleQuery<'t> {
             15722393318163439657u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("title", ::dynaschema::__private::Comparison::AtLeast, value, false)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `title` is between `low` and `high`, both included.
     pub fn title_between(
@@ -2628,23 +2628,23 @@ impl<'t> DocumentsByTitleQuery<'t> {
             15722393318163439657u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .between("title", low, high, false)
             .map(|c| {
                 let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
                 (::core::option::Option::Some(c), ::core::option::Option::None)
             });
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        let __attribute = self.sort.attribute();
+        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
+        self.base.finish(__attribute, __sort)
     }
     ::dynaschema::__query_builder_methods!('t, super::Document, eventual);
 }
@@ -2666,12 +2666,12 @@ impl<'t> DocumentsByTitleQueryByTitle<'t> {
             5989311785065432611u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .equals("doc_id", doc_id, &[])
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `doc_id` starts with `text` (text fields only).
     pub fn doc_id_begins_with<P>(
@@ -2686,12 +2686,12 @@ impl<'t> DocumentsByTitleQueryByTitle<'t> {
                 >>::Arg,
             >,
     {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .begins_with_text("doc_id", text.as_text())
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `doc_id` is less than `value`.
     pub fn doc_id_lt(
@@ -2700,12 +2700,12 @@ impl<'t> DocumentsByTitleQueryByTitle<'t> {
             5989311785065432611u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("doc_id", ::dynaschema::__private::Comparison::Below, value, true)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `doc_id` is at most `value`.
     pub fn doc_id_lte(
@@ -2714,12 +2714,12 @@ impl<'t> DocumentsByTitleQueryByTitle<'t> {
             5989311785065432611u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("doc_id", ::dynaschema::__private::Comparison::AtMost, value, true)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `doc_id` is greater than `value`.
     pub fn doc_id_gt(
@@ -2728,12 +2728,12 @@ impl<'t> DocumentsByTitleQueryByTitle<'t> {
             5989311785065432611u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("doc_id", ::dynaschema::__private::Comparison::Above, value, true)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `doc_id` is at least `value`.
     pub fn doc_id_gte(
@@ -2742,12 +2742,12 @@ impl<'t> DocumentsByTitleQueryByTitle<'t> {
             5989311785065432611u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("doc_id", ::dynaschema::__private::Comparison::AtLeast, value, true)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `doc_id` is between `low` and `high`, both included.
     pub fn doc_id_between(
@@ -2759,23 +2759,23 @@ impl<'t> DocumentsByTitleQueryByTitle<'t> {
             5989311785065432611u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .between("doc_id", low, high, true)
             .map(|c| {
                 let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
                 (::core::option::Option::Some(c), ::core::option::Option::None)
             });
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        let __attribute = self.sort.attribute();
+        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
+        self.base.finish(__attribute, __sort)
     }
     ::dynaschema::__query_builder_methods!('t, super::Document, eventual);
 }
@@ -2815,12 +2815,12 @@ impl<'t> OwnerDocumentsMatchingQuery<'t> {
                 >>::Arg,
             >,
     {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .begins_with_text("created_at", text.as_text())
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `created_at` is less than `value`.
     pub fn created_at_lt(
@@ -2829,8 +2829,8 @@ impl<'t> OwnerDocumentsMatchingQuery<'t> {
             15305684345603307897u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "created_at",
@@ -2839,7 +2839,7 @@ impl<'t> OwnerDocumentsMatchingQuery<'t> {
                 false,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `created_at` is at most `value`.
     pub fn created_at_lte(
@@ -2848,8 +2848,8 @@ impl<'t> OwnerDocumentsMatchingQuery<'t> {
             15305684345603307897u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "created_at",
@@ -2858,7 +2858,7 @@ impl<'t> OwnerDocumentsMatchingQuery<'t> {
                 false,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `created_at` is greater than `value`.
     pub fn created_at_gt(
@@ -2867,8 +2867,8 @@ impl<'t> OwnerDocumentsMatchingQuery<'t> {
             15305684345603307897u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "created_at",
@@ -2877,7 +2877,7 @@ impl<'t> OwnerDocumentsMatchingQuery<'t> {
                 false,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `created_at` is at least `value`.
     pub fn created_at_gte(
@@ -2886,8 +2886,8 @@ impl<'t> OwnerDocumentsMatchingQuery<'t> {
             15305684345603307897u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "created_at",
@@ -2896,7 +2896,7 @@ impl<'t> OwnerDocumentsMatchingQuery<'t> {
                 false,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `created_at` is between `low` and `high`, both included.
     pub fn created_at_between(
@@ -2908,23 +2908,23 @@ impl<'t> OwnerDocumentsMatchingQuery<'t> {
             15305684345603307897u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .between("created_at", low, high, false)
             .map(|c| {
                 let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
                 (::core::option::Option::Some(c), ::core::option::Option::None)
             });
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        let __attribute = self.sort.attribute();
+        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
+        self.base.finish(__attribute, __sort)
     }
     ::dynaschema::__query_builder_methods!('t, super::Document, eventual);
 }
@@ -2946,12 +2946,12 @@ impl<'t> OwnerDocumentsMatchingQueryByCreatedAt<'t> {
             5989311785065432611u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .equals("doc_id", doc_id, &[])
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `doc_id` starts with `text` (text fields only).
     pub fn doc_id_begins_with<P>(
@@ -2966,12 +2966,12 @@ impl<'t> OwnerDocumentsMatchingQueryByCreatedAt<'t> {
                 >>::Arg,
             >,
     {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .begins_with_text("doc_id", text.as_text())
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `doc_id` is less than `value`.
     pub fn doc_id_lt(
@@ -2980,12 +2980,12 @@ impl<'t> OwnerDocumentsMatchingQueryByCreatedAt<'t> {
             5989311785065432611u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("doc_id", ::dynaschema::__private::Comparison::Below, value, true)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `doc_id` is at most `value`.
     pub fn doc_id_lte(
@@ -2994,12 +2994,12 @@ impl<'t> OwnerDocumentsMatchingQueryByCreatedAt<'t> {
             5989311785065432611u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("doc_id", ::dynaschema::__private::Comparison::AtMost, value, true)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `doc_id` is greater than `value`.
     pub fn doc_id_gt(
@@ -3008,12 +3008,12 @@ impl<'t> OwnerDocumentsMatchingQueryByCreatedAt<'t> {
             5989311785065432611u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("doc_id", ::dynaschema::__private::Comparison::Above, value, true)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `doc_id` is at least `value`.
     pub fn doc_id_gte(
@@ -3022,12 +3022,12 @@ impl<'t> OwnerDocumentsMatchingQueryByCreatedAt<'t> {
             5989311785065432611u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("doc_id", ::dynaschema::__private::Comparison::AtLeast, value, true)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `doc_id` is between `low` and `high`, both included.
     pub fn doc_id_between(
@@ -3039,23 +3039,23 @@ impl<'t> OwnerDocumentsMatchingQueryByCreatedAt<'t> {
             5989311785065432611u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .between("doc_id", low, high, true)
             .map(|c| {
                 let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
                 (::core::option::Option::Some(c), ::core::option::Option::None)
             });
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        let __attribute = self.sort.attribute();
+        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
+        self.base.finish(__attribute, __sort)
     }
     ::dynaschema::__query_builder_methods!('t, super::Document, eventual);
 }
@@ -3095,12 +3095,12 @@ impl<'t> ReadingsQuery<'t> {
                 >>::Arg,
             >,
     {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .begins_with_text("value", text.as_text())
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `value` is less than `value`.
     pub fn value_lt(
@@ -3109,12 +3109,12 @@ impl<'t> ReadingsQuery<'t> {
             8999596768310594794u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Reading, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("value", ::dynaschema::__private::Comparison::Below, value, false)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `value` is at most `value`.
     pub fn value_lte(
@@ -3123,12 +3123,12 @@ impl<'t> ReadingsQuery<'t> {
             8999596768310594794u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Reading, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("value", ::dynaschema::__private::Comparison::AtMost, value, false)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `value` is greater than `value`.
     pub fn value_gt(
@@ -3137,12 +3137,12 @@ impl<'t> ReadingsQuery<'t> {
             8999596768310594794u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Reading, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("value", ::dynaschema::__private::Comparison::Above, value, false)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `value` is at least `value`.
     pub fn value_gte(
@@ -3151,12 +3151,12 @@ impl<'t> ReadingsQuery<'t> {
             8999596768310594794u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Reading, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("value", ::dynaschema::__private::Comparison::AtLeast, value, false)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `value` is between `low` and `high`, both included.
     pub fn value_between(
@@ -3168,23 +3168,23 @@ impl<'t> ReadingsQuery<'t> {
             8999596768310594794u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Reading, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .between("value", low, high, false)
             .map(|c| {
                 let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
                 (::core::option::Option::Some(c), ::core::option::Option::None)
             });
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::Reading, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        let __attribute = self.sort.attribute();
+        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
+        self.base.finish(__attribute, __sort)
     }
     ::dynaschema::__query_builder_methods!('t, super::Reading, strong);
 }
@@ -3206,12 +3206,12 @@ impl<'t> ReadingsQueryByValue<'t> {
             14812989868422991873u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Reading, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .equals("reading_id", reading_id, &[])
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `reading_id` starts with `text` (text fields only).
     pub fn reading_id_begins_with<P>(
@@ -3226,12 +3226,12 @@ impl<'t> ReadingsQueryByValue<'t> {
                 >>::Arg,
             >,
     {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .begins_with_text("reading_id", text.as_text())
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `reading_id` is less than `value`.
     pub fn reading_id_lt(
@@ -3240,8 +3240,8 @@ impl<'t> ReadingsQueryByValue<'t> {
             14812989868422991873u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Reading, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "reading_id",
@@ -3250,7 +3250,7 @@ impl<'t> ReadingsQueryByValue<'t> {
                 true,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `reading_id` is at most `value`.
     pub fn reading_id_lte(
@@ -3259,8 +3259,8 @@ impl<'t> ReadingsQueryByValue<'t> {
             14812989868422991873u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Reading, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "reading_id",
@@ -3269,7 +3269,7 @@ impl<'t> ReadingsQueryByValue<'t> {
                 true,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `reading_id` is greater than `value`.
     pub fn reading_id_gt(
@@ -3278,8 +3278,8 @@ impl<'t> ReadingsQueryByValue<'t> {
             14812989868422991873u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Reading, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "reading_id",
@@ -3288,7 +3288,7 @@ impl<'t> ReadingsQueryByValue<'t> {
                 true,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `reading_id` is at least `value`.
     pub fn reading_id_gte(
@@ -3297,8 +3297,8 @@ impl<'t> ReadingsQueryByValue<'t> {
             14812989868422991873u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Reading, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "reading_id",
@@ -3307,7 +3307,7 @@ impl<'t> ReadingsQueryByValue<'t> {
                 true,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `reading_id` is between `low` and `high`, both included.
     pub fn reading_id_between(
@@ -3319,23 +3319,23 @@ impl<'t> ReadingsQueryByValue<'t> {
             14812989868422991873u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Reading, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .between("reading_id", low, high, true)
             .map(|c| {
                 let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
                 (::core::option::Option::Some(c), ::core::option::Option::None)
             });
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::Reading, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        let __attribute = self.sort.attribute();
+        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
+        self.base.finish(__attribute, __sort)
     }
     ::dynaschema::__query_builder_methods!('t, super::Reading, strong);
 }
@@ -3357,12 +3357,12 @@ impl<'t> RevisionsQuery<'t> {
             15466728656978478680u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Revision, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .equals("revision", revision, &[])
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `revision` starts with `text` (text fields only).
     pub fn revision_begins_with<P>(
@@ -3377,12 +3377,12 @@ impl<'t> RevisionsQuery<'t> {
                 >>::Arg,
             >,
     {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .begins_with_text("revision", text.as_text())
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `revision` is less than `value`.
     pub fn revision_lt(
@@ -3391,12 +3391,12 @@ impl<'t> RevisionsQuery<'t> {
             15466728656978478680u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Revision, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("revision", ::dynaschema::__private::Comparison::Below, value, true)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `revision` is at most `value`.
     pub fn revision_lte(
@@ -3405,8 +3405,8 @@ impl<'t> RevisionsQuery<'t> {
             15466728656978478680u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Revision, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "revision",
@@ -3415,7 +3415,7 @@ impl<'t> RevisionsQuery<'t> {
                 true,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `revision` is greater than `value`.
     pub fn revision_gt(
@@ -3424,12 +3424,12 @@ impl<'t> RevisionsQuery<'t> {
             15466728656978478680u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Revision, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("revision", ::dynaschema::__private::Comparison::Above, value, true)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `revision` is at least `value`.
     pub fn revision_gte(
@@ -3438,8 +3438,8 @@ impl<'t> RevisionsQuery<'t> {
             15466728656978478680u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Revision, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "revision",
@@ -3448,7 +3448,7 @@ impl<'t> RevisionsQuery<'t> {
                 true,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `revision` is between `low` and `high`, both included.
     pub fn revision_between(
@@ -3460,23 +3460,23 @@ impl<'t> RevisionsQuery<'t> {
             15466728656978478680u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Revision, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .between("revision", low, high, true)
             .map(|c| {
                 let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
                 (::core::option::Option::Some(c), ::core::option::Option::None)
             });
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::Revision, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        let __attribute = self.sort.attribute();
+        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
+        self.base.finish(__attribute, __sort)
     }
     ::dynaschema::__query_builder_methods!('t, super::Revision, strong);
 }

@@ -145,7 +145,7 @@ impl Table {
             14363569259933213917u64,
         >>::Arg,
     ) -> ::dynaschema::Result<RegionOverview> {
-        fn decode_region_overview(
+        fn __decode(
             item: ::dynaschema::__private::Item,
             _: &'static str,
         ) -> ::dynaschema::Result<::core::option::Option<AnyEntity>> {
@@ -186,7 +186,7 @@ impl Table {
                 .value("tournament_id", tournament_id)
                 .value("region", region)
                 .finish(),
-            decode_region_overview,
+            __decode,
         );
         let mut result = RegionOverview::default();
         for item in query.all().await? {

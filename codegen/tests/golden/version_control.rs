@@ -301,7 +301,7 @@ impl Table {
             5524887736259733053u64,
         >>::Arg,
     ) -> ::dynaschema::Result<RepoWithIssues> {
-        fn decode_repo_with_issues(
+        fn __decode(
             item: ::dynaschema::__private::Item,
             _: &'static str,
         ) -> ::dynaschema::Result<::core::option::Option<AnyEntity>> {
@@ -350,7 +350,7 @@ impl Table {
                     .value("repo", repo)
                     .finish(),
             ),
-            decode_repo_with_issues,
+            __decode,
         );
         let mut result = RepoWithIssues::default();
         for item in query.all().await? {
@@ -564,12 +564,12 @@ impl<'t> AccountReposQuery<'t> {
             14614507796457288928u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Repo, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .equals("updated_at", updated_at, &[])
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `updated_at` starts with `text` (text fields only).
     pub fn updated_at_begins_with<P>(
@@ -584,12 +584,12 @@ impl<'t> AccountReposQuery<'t> {
                 >>::Arg,
             >,
     {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .begins_with_text("updated_at", text.as_text())
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `updated_at` is less than `value`.
     pub fn updated_at_lt(
@@ -598,8 +598,8 @@ impl<'t> AccountReposQuery<'t> {
             14614507796457288928u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Repo, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "updated_at",
@@ -608,7 +608,7 @@ impl<'t> AccountReposQuery<'t> {
                 true,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `updated_at` is at most `value`.
     pub fn updated_at_lte(
@@ -617,8 +617,8 @@ impl<'t> AccountReposQuery<'t> {
             14614507796457288928u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Repo, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "updated_at",
@@ -627,7 +627,7 @@ impl<'t> AccountReposQuery<'t> {
                 true,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `updated_at` is greater than `value`.
     pub fn updated_at_gt(
@@ -636,8 +636,8 @@ impl<'t> AccountReposQuery<'t> {
             14614507796457288928u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Repo, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "updated_at",
@@ -646,7 +646,7 @@ impl<'t> AccountReposQuery<'t> {
                 true,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `updated_at` is at least `value`.
     pub fn updated_at_gte(
@@ -655,8 +655,8 @@ impl<'t> AccountReposQuery<'t> {
             14614507796457288928u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Repo, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "updated_at",
@@ -665,7 +665,7 @@ impl<'t> AccountReposQuery<'t> {
                 true,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `updated_at` is between `low` and `high`, both included.
     pub fn updated_at_between(
@@ -677,23 +677,23 @@ impl<'t> AccountReposQuery<'t> {
             14614507796457288928u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Repo, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .between("updated_at", low, high, true)
             .map(|c| {
                 let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
                 (::core::option::Option::Some(c), ::core::option::Option::None)
             });
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::Repo, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        let __attribute = self.sort.attribute();
+        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
+        self.base.finish(__attribute, __sort)
     }
     ::dynaschema::__query_builder_methods!('t, super::Repo, eventual);
 }
@@ -735,15 +735,15 @@ impl<'t> IssuesByStatusQuery<'t> {
                 >>::Arg,
             >,
     {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .begins_with_text(
                 "status",
                 &::dynaschema::__private::Cased::upper(text.as_text()),
             )
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `status` is less than `value`.
     pub fn status_lt(
@@ -752,8 +752,8 @@ impl<'t> IssuesByStatusQuery<'t> {
             14183358520170196015u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Issue, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "status",
@@ -762,7 +762,7 @@ impl<'t> IssuesByStatusQuery<'t> {
                 false,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `status` is at most `value`.
     pub fn status_lte(
@@ -771,8 +771,8 @@ impl<'t> IssuesByStatusQuery<'t> {
             14183358520170196015u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Issue, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "status",
@@ -781,7 +781,7 @@ impl<'t> IssuesByStatusQuery<'t> {
                 false,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `status` is greater than `value`.
     pub fn status_gt(
@@ -790,8 +790,8 @@ impl<'t> IssuesByStatusQuery<'t> {
             14183358520170196015u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Issue, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "status",
@@ -800,7 +800,7 @@ impl<'t> IssuesByStatusQuery<'t> {
                 false,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `status` is at least `value`.
     pub fn status_gte(
@@ -809,8 +809,8 @@ impl<'t> IssuesByStatusQuery<'t> {
             14183358520170196015u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Issue, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "status",
@@ -819,7 +819,7 @@ impl<'t> IssuesByStatusQuery<'t> {
                 false,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `status` is between `low` and `high`, both included.
     pub fn status_between(
@@ -831,8 +831,8 @@ impl<'t> IssuesByStatusQuery<'t> {
             14183358520170196015u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Issue, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .between(
                 "status",
@@ -844,15 +844,15 @@ impl<'t> IssuesByStatusQuery<'t> {
                 let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
                 (::core::option::Option::Some(c), ::core::option::Option::None)
             });
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::Issue, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        let __attribute = self.sort.attribute();
+        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
+        self.base.finish(__attribute, __sort)
     }
     ::dynaschema::__query_builder_methods!('t, super::Issue, eventual);
 }
@@ -874,12 +874,12 @@ impl<'t> IssuesByStatusQueryByStatus<'t> {
             9237349086447201248u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Issue, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .equals("number", number, &[])
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `number` starts with `text` (text fields only).
     pub fn number_begins_with<P>(
@@ -894,12 +894,12 @@ impl<'t> IssuesByStatusQueryByStatus<'t> {
                 >>::Arg,
             >,
     {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .begins_with_text("number", text.as_text())
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `number` is less than `value`.
     pub fn number_lt(
@@ -908,12 +908,12 @@ impl<'t> IssuesByStatusQueryByStatus<'t> {
             9237349086447201248u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Issue, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("number", ::dynaschema::__private::Comparison::Below, value, true)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `number` is at most `value`.
     pub fn number_lte(
@@ -922,12 +922,12 @@ impl<'t> IssuesByStatusQueryByStatus<'t> {
             9237349086447201248u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Issue, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("number", ::dynaschema::__private::Comparison::AtMost, value, true)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `number` is greater than `value`.
     pub fn number_gt(
@@ -936,12 +936,12 @@ impl<'t> IssuesByStatusQueryByStatus<'t> {
             9237349086447201248u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Issue, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("number", ::dynaschema::__private::Comparison::Above, value, true)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `number` is at least `value`.
     pub fn number_gte(
@@ -950,12 +950,12 @@ impl<'t> IssuesByStatusQueryByStatus<'t> {
             9237349086447201248u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Issue, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("number", ::dynaschema::__private::Comparison::AtLeast, value, true)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `number` is between `low` and `high`, both included.
     pub fn number_between(
@@ -967,23 +967,23 @@ impl<'t> IssuesByStatusQueryByStatus<'t> {
             9237349086447201248u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Issue, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .between("number", low, high, true)
             .map(|c| {
                 let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
                 (::core::option::Option::Some(c), ::core::option::Option::None)
             });
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::Issue, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        let __attribute = self.sort.attribute();
+        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
+        self.base.finish(__attribute, __sort)
     }
     ::dynaschema::__query_builder_methods!('t, super::Issue, eventual);
 }
@@ -1025,15 +1025,15 @@ impl<'t> PullsByStatusQuery<'t> {
                 >>::Arg,
             >,
     {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .begins_with_text(
                 "status",
                 &::dynaschema::__private::Cased::upper(text.as_text()),
             )
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `status` is less than `value`.
     pub fn status_lt(
@@ -1042,8 +1042,8 @@ impl<'t> PullsByStatusQuery<'t> {
             14183358520170196015u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::PullRequest, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "status",
@@ -1052,7 +1052,7 @@ impl<'t> PullsByStatusQuery<'t> {
                 false,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `status` is at most `value`.
     pub fn status_lte(
@@ -1061,8 +1061,8 @@ impl<'t> PullsByStatusQuery<'t> {
             14183358520170196015u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::PullRequest, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "status",
@@ -1071,7 +1071,7 @@ impl<'t> PullsByStatusQuery<'t> {
                 false,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `status` is greater than `value`.
     pub fn status_gt(
@@ -1080,8 +1080,8 @@ impl<'t> PullsByStatusQuery<'t> {
             14183358520170196015u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::PullRequest, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "status",
@@ -1090,7 +1090,7 @@ impl<'t> PullsByStatusQuery<'t> {
                 false,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `status` is at least `value`.
     pub fn status_gte(
@@ -1099,8 +1099,8 @@ impl<'t> PullsByStatusQuery<'t> {
             14183358520170196015u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::PullRequest, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "status",
@@ -1109,7 +1109,7 @@ impl<'t> PullsByStatusQuery<'t> {
                 false,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `status` is between `low` and `high`, both included.
     pub fn status_between(
@@ -1121,8 +1121,8 @@ impl<'t> PullsByStatusQuery<'t> {
             14183358520170196015u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::PullRequest, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .between(
                 "status",
@@ -1134,15 +1134,15 @@ impl<'t> PullsByStatusQuery<'t> {
                 let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
                 (::core::option::Option::Some(c), ::core::option::Option::None)
             });
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::PullRequest, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        let __attribute = self.sort.attribute();
+        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
+        self.base.finish(__attribute, __sort)
     }
     ::dynaschema::__query_builder_methods!('t, super::PullRequest, eventual);
 }
@@ -1164,12 +1164,12 @@ impl<'t> PullsByStatusQueryByStatus<'t> {
             9237349086447201248u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::PullRequest, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .equals("number", number, &[])
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `number` starts with `text` (text fields only).
     pub fn number_begins_with<P>(
@@ -1184,12 +1184,12 @@ impl<'t> PullsByStatusQueryByStatus<'t> {
                 >>::Arg,
             >,
     {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .begins_with_text("number", text.as_text())
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `number` is less than `value`.
     pub fn number_lt(
@@ -1198,12 +1198,12 @@ impl<'t> PullsByStatusQueryByStatus<'t> {
             9237349086447201248u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::PullRequest, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("number", ::dynaschema::__private::Comparison::Below, value, true)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `number` is at most `value`.
     pub fn number_lte(
@@ -1212,12 +1212,12 @@ impl<'t> PullsByStatusQueryByStatus<'t> {
             9237349086447201248u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::PullRequest, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("number", ::dynaschema::__private::Comparison::AtMost, value, true)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `number` is greater than `value`.
     pub fn number_gt(
@@ -1226,12 +1226,12 @@ impl<'t> PullsByStatusQueryByStatus<'t> {
             9237349086447201248u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::PullRequest, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("number", ::dynaschema::__private::Comparison::Above, value, true)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `number` is at least `value`.
     pub fn number_gte(
@@ -1240,12 +1240,12 @@ impl<'t> PullsByStatusQueryByStatus<'t> {
             9237349086447201248u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::PullRequest, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("number", ::dynaschema::__private::Comparison::AtLeast, value, true)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `number` is between `low` and `high`, both included.
     pub fn number_between(
@@ -1257,23 +1257,23 @@ impl<'t> PullsByStatusQueryByStatus<'t> {
             9237349086447201248u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::PullRequest, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .between("number", low, high, true)
             .map(|c| {
                 let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
                 (::core::option::Option::Some(c), ::core::option::Option::None)
             });
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::PullRequest, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        let __attribute = self.sort.attribute();
+        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
+        self.base.finish(__attribute, __sort)
     }
     ::dynaschema::__query_builder_methods!('t, super::PullRequest, eventual);
 }
@@ -1295,12 +1295,12 @@ impl<'t> RepoIssuesQuery<'t> {
             9237349086447201248u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Issue, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .equals("number", number, &[])
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `number` starts with `text` (text fields only).
     pub fn number_begins_with<P>(
@@ -1315,12 +1315,12 @@ impl<'t> RepoIssuesQuery<'t> {
                 >>::Arg,
             >,
     {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .begins_with_text("number", text.as_text())
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `number` is less than `value`.
     pub fn number_lt(
@@ -1329,12 +1329,12 @@ impl<'t> RepoIssuesQuery<'t> {
             9237349086447201248u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Issue, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("number", ::dynaschema::__private::Comparison::Below, value, true)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `number` is at most `value`.
     pub fn number_lte(
@@ -1343,12 +1343,12 @@ impl<'t> RepoIssuesQuery<'t> {
             9237349086447201248u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Issue, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("number", ::dynaschema::__private::Comparison::AtMost, value, true)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `number` is greater than `value`.
     pub fn number_gt(
@@ -1357,12 +1357,12 @@ impl<'t> RepoIssuesQuery<'t> {
             9237349086447201248u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Issue, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("number", ::dynaschema::__private::Comparison::Above, value, true)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `number` is at least `value`.
     pub fn number_gte(
@@ -1371,12 +1371,12 @@ impl<'t> RepoIssuesQuery<'t> {
             9237349086447201248u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Issue, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("number", ::dynaschema::__private::Comparison::AtLeast, value, true)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `number` is between `low` and `high`, both included.
     pub fn number_between(
@@ -1388,23 +1388,23 @@ impl<'t> RepoIssuesQuery<'t> {
             9237349086447201248u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Issue, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .between("number", low, high, true)
             .map(|c| {
                 let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
                 (::core::option::Option::Some(c), ::core::option::Option::None)
             });
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::Issue, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        let __attribute = self.sort.attribute();
+        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
+        self.base.finish(__attribute, __sort)
     }
     ::dynaschema::__query_builder_methods!('t, super::Issue, strong);
 }
@@ -1426,12 +1426,12 @@ impl<'t> StargazersQuery<'t> {
             10711324311694083449u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Star, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .equals("username", username, &[])
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `username` starts with `text` (text fields only).
     pub fn username_begins_with<P>(
@@ -1446,12 +1446,12 @@ impl<'t> StargazersQuery<'t> {
                 >>::Arg,
             >,
     {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .begins_with_text("username", text.as_text())
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `username` is less than `value`.
     pub fn username_lt(
@@ -1460,12 +1460,12 @@ impl<'t> StargazersQuery<'t> {
             10711324311694083449u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Star, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("username", ::dynaschema::__private::Comparison::Below, value, true)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `username` is at most `value`.
     pub fn username_lte(
@@ -1474,8 +1474,8 @@ impl<'t> StargazersQuery<'t> {
             10711324311694083449u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Star, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "username",
@@ -1484,7 +1484,7 @@ impl<'t> StargazersQuery<'t> {
                 true,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `username` is greater than `value`.
     pub fn username_gt(
@@ -1493,12 +1493,12 @@ impl<'t> StargazersQuery<'t> {
             10711324311694083449u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Star, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("username", ::dynaschema::__private::Comparison::Above, value, true)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `username` is at least `value`.
     pub fn username_gte(
@@ -1507,8 +1507,8 @@ impl<'t> StargazersQuery<'t> {
             10711324311694083449u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Star, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare(
                 "username",
@@ -1517,7 +1517,7 @@ impl<'t> StargazersQuery<'t> {
                 true,
             )
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `username` is between `low` and `high`, both included.
     pub fn username_between(
@@ -1529,23 +1529,23 @@ impl<'t> StargazersQuery<'t> {
             10711324311694083449u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Star, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .between("username", low, high, true)
             .map(|c| {
                 let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
                 (::core::option::Option::Some(c), ::core::option::Option::None)
             });
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::Star, ::dynaschema::query::Strong> {
-        let attribute = self.sort.attribute();
-        let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        let __attribute = self.sort.attribute();
+        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
+        self.base.finish(__attribute, __sort)
     }
     ::dynaschema::__query_builder_methods!('t, super::Star, strong);
 }
@@ -1585,12 +1585,12 @@ impl<'t> StarredByQuery<'t> {
                 >>::Arg,
             >,
     {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .begins_with_text("owner", text.as_text())
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `owner` is less than `value`.
     pub fn owner_lt(
@@ -1599,12 +1599,12 @@ impl<'t> StarredByQuery<'t> {
             12002927925776846068u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Star, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("owner", ::dynaschema::__private::Comparison::Below, value, false)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `owner` is at most `value`.
     pub fn owner_lte(
@@ -1613,12 +1613,12 @@ impl<'t> StarredByQuery<'t> {
             12002927925776846068u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Star, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("owner", ::dynaschema::__private::Comparison::AtMost, value, false)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `owner` is greater than `value`.
     pub fn owner_gt(
@@ -1627,12 +1627,12 @@ impl<'t> StarredByQuery<'t> {
             12002927925776846068u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Star, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("owner", ::dynaschema::__private::Comparison::Above, value, false)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `owner` is at least `value`.
     pub fn owner_gte(
@@ -1641,12 +1641,12 @@ impl<'t> StarredByQuery<'t> {
             12002927925776846068u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Star, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("owner", ::dynaschema::__private::Comparison::AtLeast, value, false)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `owner` is between `low` and `high`, both included.
     pub fn owner_between(
@@ -1658,23 +1658,23 @@ impl<'t> StarredByQuery<'t> {
             12002927925776846068u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Star, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .between("owner", low, high, false)
             .map(|c| {
                 let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
                 (::core::option::Option::Some(c), ::core::option::Option::None)
             });
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::Star, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        let __attribute = self.sort.attribute();
+        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
+        self.base.finish(__attribute, __sort)
     }
     ::dynaschema::__query_builder_methods!('t, super::Star, eventual);
 }
@@ -1696,12 +1696,12 @@ impl<'t> StarredByQueryByOwner<'t> {
             5524887736259733053u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Star, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .equals("repo", repo, &[])
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `repo` starts with `text` (text fields only).
     pub fn repo_begins_with<P>(
@@ -1716,12 +1716,12 @@ impl<'t> StarredByQueryByOwner<'t> {
                 >>::Arg,
             >,
     {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .begins_with_text("repo", text.as_text())
             .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `repo` is less than `value`.
     pub fn repo_lt(
@@ -1730,12 +1730,12 @@ impl<'t> StarredByQueryByOwner<'t> {
             5524887736259733053u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Star, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("repo", ::dynaschema::__private::Comparison::Below, value, true)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `repo` is at most `value`.
     pub fn repo_lte(
@@ -1744,12 +1744,12 @@ impl<'t> StarredByQueryByOwner<'t> {
             5524887736259733053u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Star, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("repo", ::dynaschema::__private::Comparison::AtMost, value, true)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `repo` is greater than `value`.
     pub fn repo_gt(
@@ -1758,12 +1758,12 @@ impl<'t> StarredByQueryByOwner<'t> {
             5524887736259733053u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Star, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("repo", ::dynaschema::__private::Comparison::Above, value, true)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `repo` is at least `value`.
     pub fn repo_gte(
@@ -1772,12 +1772,12 @@ impl<'t> StarredByQueryByOwner<'t> {
             5524887736259733053u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Star, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .compare("repo", ::dynaschema::__private::Comparison::AtLeast, value, true)
             .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `repo` is between `low` and `high`, both included.
     pub fn repo_between(
@@ -1789,23 +1789,23 @@ impl<'t> StarredByQueryByOwner<'t> {
             5524887736259733053u64,
         >>::Arg,
     ) -> ::dynaschema::Query<'t, super::Star, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self
+        let __attribute = self.sort.attribute();
+        let __sort = self
             .sort
             .between("repo", low, high, true)
             .map(|c| {
                 let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
                 (::core::option::Option::Some(c), ::core::option::Option::None)
             });
-        self.base.finish(attribute, sort)
+        self.base.finish(__attribute, __sort)
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::Star, ::dynaschema::query::Eventual> {
-        let attribute = self.sort.attribute();
-        let sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(attribute, sort)
+        let __attribute = self.sort.attribute();
+        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
+        self.base.finish(__attribute, __sort)
     }
     ::dynaschema::__query_builder_methods!('t, super::Star, eventual);
 }

@@ -9,6 +9,7 @@ mod errors;
 mod example;
 mod faults;
 mod filters;
+mod keywords;
 mod local_index;
 mod native_keys;
 mod online_shop;
