@@ -18,6 +18,7 @@ dynaschema::include_schema!(pub testbed);
 pub mod configured;
 pub mod fault_proxy;
 pub mod keywords;
+pub mod schema_gen;
 pub mod tournament;
 
 /// Every attribute type the derive supports, a sparse index (`tag`) and a

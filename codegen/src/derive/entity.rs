@@ -17,7 +17,11 @@ use crate::schema::{Entity, EntityKeys, IndexKind, PatternKind, Schema};
 
 pub(crate) fn expand(input: &EntityInput) -> TokenStream {
     let ident = &input.ident;
-    let entity_name = input.name.clone().unwrap_or_else(|| ident.to_string());
+    // `struct r#type` is the entity `type`.
+    let entity_name = input
+        .name
+        .clone()
+        .unwrap_or_else(|| syn::ext::IdentExt::unraw(ident).to_string());
     let fields: Vec<FieldInput> = input
         .data
         .as_ref()
