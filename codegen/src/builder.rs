@@ -28,6 +28,8 @@ use crate::schema::{self, LoadError};
 #[derive(Debug, Clone, Default)]
 pub struct Builder {
     options: Options,
+    /// An `entity_path` that is not a Rust path, reported by `compile`.
+    bad_entity_path: Option<(String, String)>,
     out_dir: Option<PathBuf>,
     deny_warnings: bool,
 }
@@ -49,6 +51,16 @@ pub enum BuildError {
         /// The I/O error.
         error: std::io::Error,
     },
+    /// [`Builder::entity_path`] was given something that is not a Rust path.
+    #[error(
+        "entity_path `{path}` is not a Rust path ({reason}); write it as in a `use`, e.g. `crate::model` or `super`"
+    )]
+    EntityPath {
+        /// The path as given.
+        path: String,
+        /// Why it does not parse.
+        reason: String,
+    },
     /// `OUT_DIR` is not set (not running under cargo) and no output directory was given.
     #[error("OUT_DIR is not set: run from build.rs, or call Builder::out_dir")]
     NoOutDir,
@@ -66,9 +78,17 @@ impl Builder {
     /// ```
     /// let builder = dynaschema_codegen::Builder::new().entity_path("crate::model");
     /// ```
+    ///
+    /// A `path` that is not a Rust path makes [`compile`](Self::compile) return
+    /// [`BuildError::EntityPath`].
     pub fn entity_path(mut self, path: &str) -> Self {
-        self.options.entity_path =
-            syn::parse_str(path).unwrap_or_else(|e| panic!("entity_path `{path}`: {e}"));
+        match syn::parse_str(path) {
+            Ok(parsed) => {
+                self.options.entity_path = parsed;
+                self.bad_entity_path = None;
+            }
+            Err(e) => self.bad_entity_path = Some((path.to_owned(), e.to_string())),
+        }
         self
     }
 
@@ -87,6 +107,12 @@ impl Builder {
     /// Reads, checks and compiles `schema` (relative to the crate's manifest
     /// directory when run by cargo). Returns the path of the written module.
     pub fn compile(&self, schema: impl AsRef<Path>) -> Result<PathBuf, BuildError> {
+        if let Some((path, reason)) = &self.bad_entity_path {
+            return Err(BuildError::EntityPath {
+                path: path.clone(),
+                reason: reason.clone(),
+            });
+        }
         let schema_path = schema.as_ref();
         let full_path = match std::env::var_os("CARGO_MANIFEST_DIR") {
             Some(dir) if schema_path.is_relative() => PathBuf::from(dir).join(schema_path),

@@ -86,7 +86,7 @@ pub const PATH_KEYWORDS: &[&str] = &["self", "Self", "super", "crate"];
 pub const MODULE_ITEMS: &[&str] = &["Table", "AnyEntity", "DEFINITION"];
 
 /// Methods the generated `Table` declares itself, whatever the schema.
-pub const TABLE_METHODS: &[&str] = &["new", "with_cursor_key"];
+pub const TABLE_METHODS: &[&str] = &["new", "with_cursor_key", "with_wait_timeout"];
 
 /// Methods of the runtime's `dynaschema::Table`, which the generated `Table`
 /// dereferences to: a pattern method of the same name would shadow one silently.
@@ -108,6 +108,7 @@ pub const RUNTIME_TABLE_METHODS: &[&str] = &[
     "transaction",
     "update",
     "with_cursor_key",
+    "with_wait_timeout",
 ];
 
 /// Methods every generated query builder has (`dynaschema::__query_builder_methods!`

@@ -84,3 +84,28 @@ fn errors_are_rendered_with_their_place() {
     );
     assert!(text.contains("dynaschema.toml:15:7"), "{text}");
 }
+
+#[test]
+fn a_bad_entity_path_is_an_error_not_a_panic() {
+    let dir = scratch("entity-path");
+    let schema = dir.join("dynaschema.toml");
+    std::fs::write(&schema, WITH_WARNING).unwrap();
+    for bad in ["", "crate::", "a b", "::", "1model", "crate::model!"] {
+        let err = dynaschema_codegen::Builder::new()
+            .entity_path(bad)
+            .out_dir(dir.join("out"))
+            .compile(&schema)
+            .unwrap_err();
+        assert!(
+            matches!(&err, dynaschema_codegen::BuildError::EntityPath { path, .. } if path == bad),
+            "{bad:?}: {err}"
+        );
+    }
+    // A later good path wins.
+    dynaschema_codegen::Builder::new()
+        .entity_path("a b")
+        .entity_path("crate::model")
+        .out_dir(dir.join("out"))
+        .compile(&schema)
+        .unwrap();
+}

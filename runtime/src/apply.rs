@@ -189,6 +189,11 @@ impl fmt::Display for Change {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct Plan {
+    /// The physical table the plan was made for: [`Table::apply`] refuses it for
+    /// another table.
+    pub table: String,
+    /// The schema (table definition) the plan was made from.
+    pub schema: String,
     /// The changes, in the order [`Table::apply`] makes them.
     pub changes: Vec<Change>,
     /// Settings the server cannot report or change (DynamoDB Local has no
@@ -297,7 +302,11 @@ impl Table {
     /// `DescribeContinuousBackups`).
     pub async fn plan(&self) -> Result<Plan> {
         let def = self.definition();
-        let mut plan = Plan::default();
+        let mut plan = Plan {
+            table: self.name().to_owned(),
+            schema: def.name.to_owned(),
+            ..Plan::default()
+        };
         let described = self
             .client()
             .describe_table()
@@ -491,8 +500,32 @@ impl Table {
     /// waiting until DynamoDB reports the table and its indexes `ACTIVE`. Destructive
     /// changes are made only with `allow_destructive`; the others are
     /// [skipped](Applied::skipped), as are impossible ones.
+    ///
+    /// A plan made for another table or schema is refused
+    /// ([`Error::InvalidPlan`](crate::Error::InvalidPlan)) before anything is sent,
+    /// as is one naming an index the definition does not have.
     pub async fn apply(&self, plan: &Plan, allow_destructive: bool) -> Result<Applied> {
         let def = self.definition();
+        if plan.table != self.name() || plan.schema != def.name {
+            return Err(crate::Error::InvalidPlan {
+                reason: format!(
+                    "the plan was made for table `{}` of schema `{}`, not `{}` of `{}`",
+                    plan.table,
+                    plan.schema,
+                    self.name(),
+                    def.name
+                ),
+            });
+        }
+        for change in &plan.changes {
+            if let Change::AddIndex { index } | Change::ReplaceIndex { index, .. } = change
+                && def.index(index).is_none()
+            {
+                return Err(crate::Error::InvalidPlan {
+                    reason: format!("index `{index}` is not in the schema `{}`", def.name),
+                });
+            }
+        }
         let mut applied = Applied {
             unsupported: plan.unsupported.clone(),
             ..Applied::default()
@@ -542,7 +575,8 @@ impl Table {
                     self.update_table(def, |r| r.deletion_protection_enabled(*enabled))
                         .await?;
                 }
-                Change::Incompatible { .. } => unreachable!("skipped above"),
+                // Never possible: skipped above.
+                Change::Incompatible { .. } => continue,
             }
             applied.done.push(change.clone());
         }
@@ -566,7 +600,9 @@ impl Table {
     }
 
     async fn create_index(&self, def: &TableDefinition, name: &str) -> Result<()> {
-        let index = def.index(name).expect("planned from the definition");
+        let index = def.index(name).ok_or_else(|| crate::Error::InvalidPlan {
+            reason: format!("index `{name}` is not in the schema `{}`", def.name),
+        })?;
         let create = aws_sdk_dynamodb::types::CreateGlobalSecondaryIndexAction::builder()
             .index_name(index.name)
             .set_key_schema(Some(index.key_schema()))
@@ -605,6 +641,7 @@ impl Table {
             .map_err(|e| from_sdk("UpdateTable", def.name, e))?;
         // Until the index is gone, another index update is refused.
         let mut delay = std::time::Duration::from_millis(20);
+        let started = std::time::Instant::now();
         loop {
             let described = self
                 .client()
@@ -621,6 +658,7 @@ impl Table {
             if !present {
                 return self.wait_until_active().await;
             }
+            self.check_deadline(started, || format!("index `{name}` to be deleted"))?;
             tokio::time::sleep(delay).await;
             delay = (delay * 2).min(std::time::Duration::from_secs(5));
         }

@@ -100,6 +100,25 @@ pub enum Error {
     /// A batch that cannot be sent as built; nothing was sent.
     #[error(transparent)]
     Batch(#[from] BatchError),
+    /// Table administration waited past its deadline
+    /// ([`Table::with_wait_timeout`](crate::Table::with_wait_timeout)) for DynamoDB.
+    #[error("table `{table}`: gave up after {waited:?} waiting for {waiting_for}")]
+    Timeout {
+        /// The physical table.
+        table: String,
+        /// What it was waiting for, e.g. "index `gsi1` to be deleted".
+        waiting_for: String,
+        /// How long it waited.
+        waited: std::time::Duration,
+    },
+    /// A plan given to [`Table::apply`](crate::Table::apply) that does not belong to
+    /// the table (made for another table or schema, or naming an index the schema
+    /// does not have); nothing was sent.
+    #[error("invalid plan: {reason}")]
+    InvalidPlan {
+        /// What does not match.
+        reason: String,
+    },
 }
 
 impl Error {

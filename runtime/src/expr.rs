@@ -994,8 +994,8 @@ pub(crate) fn apply(item: &mut crate::attribute::Item, action: &Action) -> Resul
         Action::Add(_, v) => {
             let result = match (get(item, path), v) {
                 (None, _) => v.clone(),
-                (Some(AttributeValue::N(_)), AttributeValue::N(_)) => {
-                    add_numbers(get(item, path).unwrap(), v, false)?
+                (Some(current @ AttributeValue::N(_)), AttributeValue::N(_)) => {
+                    add_numbers(current, v, false)?
                 }
                 (Some(AttributeValue::Ss(a)), AttributeValue::Ss(b)) => {
                     AttributeValue::Ss(union(a, b))

@@ -127,8 +127,8 @@ pub use key::{Key, KeySegment};
 pub use query::{Page, Query};
 pub use scan::Scan;
 pub use table::{
-    Billing, Capacity, CreatedTable, Delete, Get, IndexDefinition, Projection, Put, StreamView,
-    Table, TableClass, TableDefinition, TableOptions,
+    Billing, Capacity, CreatedTable, DEFAULT_WAIT_TIMEOUT, Delete, Get, IndexDefinition,
+    Projection, Put, StreamView, Table, TableClass, TableDefinition, TableOptions,
 };
 pub use transaction::Transaction;
 pub use update::Update;

@@ -297,7 +297,14 @@ pub struct Table {
     name: Arc<str>,
     definition: &'static TableDefinition,
     cursor_key: Option<Arc<[u8]>>,
+    wait_timeout: std::time::Duration,
 }
+
+/// How long [`Table::create_table`] and [`Table::apply`] wait for the table and its
+/// indexes to become `ACTIVE` (or an index to be deleted) unless
+/// [`Table::with_wait_timeout`] says otherwise: long enough for DynamoDB to build a
+/// GSI over a sizeable table, short enough that a stuck deploy fails.
+pub const DEFAULT_WAIT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30 * 60);
 
 impl Table {
     /// A handle on the physical table `name`, laid out as `definition` says.
@@ -311,7 +318,40 @@ impl Table {
             name: Arc::from(name.into()),
             definition,
             cursor_key: None,
+            wait_timeout: DEFAULT_WAIT_TIMEOUT,
         }
+    }
+
+    /// How long table administration ([`create_table`](Self::create_table),
+    /// [`apply`](Self::apply)) waits for DynamoDB to report the table and its
+    /// indexes `ACTIVE`, or a deleted index gone, before it returns
+    /// [`Error::Timeout`](crate::Error::Timeout). Default:
+    /// [`DEFAULT_WAIT_TIMEOUT`] (30 minutes).
+    ///
+    /// ```no_run
+    /// # fn demo(table: dynaschema::Table) {
+    /// let table = table.with_wait_timeout(std::time::Duration::from_secs(120));
+    /// # }
+    /// ```
+    pub fn with_wait_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.wait_timeout = timeout;
+        self
+    }
+
+    /// `Err(Timeout)` once the wait that began at `started` is over its deadline.
+    pub(crate) fn check_deadline(
+        &self,
+        started: std::time::Instant,
+        waiting_for: impl FnOnce() -> String,
+    ) -> Result<()> {
+        if started.elapsed() >= self.wait_timeout {
+            return Err(crate::Error::Timeout {
+                table: self.name.to_string(),
+                waiting_for: waiting_for(),
+                waited: started.elapsed(),
+            });
+        }
+        Ok(())
     }
 
     /// Signs every pagination cursor this table hands out with `key` (HMAC-SHA256),
@@ -438,6 +478,7 @@ impl Table {
     pub(crate) async fn wait_until_active(&self) -> Result<()> {
         use aws_sdk_dynamodb::types::TableStatus;
         let mut delay = std::time::Duration::from_millis(20);
+        let started = std::time::Instant::now();
         loop {
             let described = self
                 .client
@@ -456,6 +497,26 @@ impl Table {
             if table_active && indexes_active {
                 return Ok(());
             }
+            self.check_deadline(started, || {
+                let status = table
+                    .and_then(|t| t.table_status())
+                    .map_or("unknown", |s| s.as_str());
+                let pending: Vec<String> = table
+                    .map(|t| t.global_secondary_indexes())
+                    .unwrap_or_default()
+                    .iter()
+                    .filter(|i| {
+                        i.index_status() != Some(&aws_sdk_dynamodb::types::IndexStatus::Active)
+                    })
+                    .map(|i| format!("`{}`", i.index_name().unwrap_or_default()))
+                    .collect();
+                let indexes = if pending.is_empty() {
+                    String::new()
+                } else {
+                    format!("; indexes not yet ACTIVE: {}", pending.join(", "))
+                };
+                format!("the table to be ACTIVE (it is {status}{indexes})")
+            })?;
             // Local servers are active at once; real DynamoDB takes seconds.
             tokio::time::sleep(delay).await;
             delay = (delay * 2).min(std::time::Duration::from_secs(2));

@@ -30,6 +30,9 @@ pub struct Faults {
     /// Batch writes of keys whose partition key ends with this text are never
     /// processed: always answered as unprocessed.
     pub never_write_suffix: Option<&'static str>,
+    /// `DescribeTable` answers report the table and its indexes `CREATING` forever
+    /// (a table stuck in creation, which no local server produces).
+    pub never_active: bool,
 }
 
 /// How many of each fault were injected.
@@ -426,6 +429,12 @@ async fn serve(socket: TcpStream, state: Arc<State>) -> std::io::Result<()> {
                 }
                 response.body = serde_json::to_vec(&parsed).unwrap();
             }
+        }
+        if f.never_active && operation == "DescribeTable" {
+            let text = String::from_utf8_lossy(&response.body)
+                .replace("\"TableStatus\":\"ACTIVE\"", "\"TableStatus\":\"CREATING\"")
+                .replace("\"IndexStatus\":\"ACTIVE\"", "\"IndexStatus\":\"CREATING\"");
+            response.body = text.into_bytes();
         }
         write.write_all(&respond(&response, &response.body)).await?;
     }

@@ -118,6 +118,13 @@ impl Generator<'_> {
                     self
                 }
 
+                /// How long table administration waits for DynamoDB: see
+                /// [`dynaschema::Table::with_wait_timeout`](::dynaschema::Table::with_wait_timeout).
+                pub fn with_wait_timeout(mut self, timeout: ::core::time::Duration) -> Self {
+                    self.inner = self.inner.with_wait_timeout(timeout);
+                    self
+                }
+
                 #(#methods)*
             }
 

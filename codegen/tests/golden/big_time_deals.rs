@@ -78,6 +78,12 @@ impl Table {
         self.inner = self.inner.with_cursor_key(key);
         self
     }
+    /// How long table administration waits for DynamoDB: see
+    /// [`dynaschema::Table::with_wait_timeout`](::dynaschema::Table::with_wait_timeout).
+    pub fn with_wait_timeout(mut self, timeout: ::core::time::Duration) -> Self {
+        self.inner = self.inner.with_wait_timeout(timeout);
+        self
+    }
     /// Access pattern `brand_deals_of_day`: `Query` of `Deal` items on `GSI1` (partition `BRAND#{brand|upper}#{day}`). Narrow it by sort key with the
     /// methods of [`BrandDealsOfDayQuery`], or run it as it is.
     pub fn brand_deals_of_day(

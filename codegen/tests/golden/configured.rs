@@ -60,6 +60,12 @@ impl Table {
         self.inner = self.inner.with_cursor_key(key);
         self
     }
+    /// How long table administration waits for DynamoDB: see
+    /// [`dynaschema::Table::with_wait_timeout`](::dynaschema::Table::with_wait_timeout).
+    pub fn with_wait_timeout(mut self, timeout: ::core::time::Duration) -> Self {
+        self.inner = self.inner.with_wait_timeout(timeout);
+        self
+    }
     /// Access pattern `sessions_of_user`: `Query` of `Session` items on `by_user` (partition `USER#{user}`). Narrow it by sort key with the
     /// methods of [`SessionsOfUserQuery`], or run it as it is.
     pub fn sessions_of_user(

@@ -70,6 +70,12 @@ impl Table {
         self.inner = self.inner.with_cursor_key(key);
         self
     }
+    /// How long table administration waits for DynamoDB: see
+    /// [`dynaschema::Table::with_wait_timeout`](::dynaschema::Table::with_wait_timeout).
+    pub fn with_wait_timeout(mut self, timeout: ::core::time::Duration) -> Self {
+        self.inner = self.inner.with_wait_timeout(timeout);
+        self
+    }
     /// Access pattern `customer_invoices`: `Query` of `Invoice` items on `GSI2` (partition `c#{customer_id}`). Narrow it by sort key with the
     /// methods of [`CustomerInvoicesQuery`], or run it as it is.
     pub fn customer_invoices(

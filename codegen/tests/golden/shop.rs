@@ -52,6 +52,12 @@ impl Table {
         self.inner = self.inner.with_cursor_key(key);
         self
     }
+    /// How long table administration waits for DynamoDB: see
+    /// [`dynaschema::Table::with_wait_timeout`](::dynaschema::Table::with_wait_timeout).
+    pub fn with_wait_timeout(mut self, timeout: ::core::time::Duration) -> Self {
+        self.inner = self.inner.with_wait_timeout(timeout);
+        self
+    }
     /// A product by id.
     ///
     /// Access pattern `get_product`: `GetItem` of one `Product` by its primary key.

@@ -86,6 +86,12 @@ impl Table {
         self.inner = self.inner.with_cursor_key(key);
         self
     }
+    /// How long table administration waits for DynamoDB: see
+    /// [`dynaschema::Table::with_wait_timeout`](::dynaschema::Table::with_wait_timeout).
+    pub fn with_wait_timeout(mut self, timeout: ::core::time::Duration) -> Self {
+        self.inner = self.inner.with_wait_timeout(timeout);
+        self
+    }
     /// Access pattern `all_notes`: `Scan` of every `Note` item of `primary` in 3 segment(s). Reads the whole
     /// table or index: DynamoDB bills every item read, of any entity.
     pub fn all_notes(&self) -> ::dynaschema::Scan<'_, super::Note> {

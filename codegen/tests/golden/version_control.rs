@@ -60,6 +60,12 @@ impl Table {
         self.inner = self.inner.with_cursor_key(key);
         self
     }
+    /// How long table administration waits for DynamoDB: see
+    /// [`dynaschema::Table::with_wait_timeout`](::dynaschema::Table::with_wait_timeout).
+    pub fn with_wait_timeout(mut self, timeout: ::core::time::Duration) -> Self {
+        self.inner = self.inner.with_wait_timeout(timeout);
+        self
+    }
     /// Access pattern `account_repos`: `Query` of `Repo` items on `GSI1` (partition `ACCOUNT#{owner}`). Narrow it by sort key with the
     /// methods of [`AccountReposQuery`], or run it as it is.
     pub fn account_repos(

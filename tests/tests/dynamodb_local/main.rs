@@ -2,6 +2,7 @@
 //! (installed with npm into a cache if needed). Each test creates its own table.
 //! If Java or npm is missing, every test here fails and says so.
 
+mod administration;
 mod batches;
 mod big_time_deals;
 mod ecommerce;
