@@ -129,6 +129,7 @@ pub(crate) struct Options<'a> {
     pub table: &'a str,
     pub dry_run: bool,
     pub allow_destructive: bool,
+    pub wait_timeout: std::time::Duration,
 }
 
 pub(crate) fn run(path: &std::path::Path, options: &Options<'_>) -> ExitCode {
@@ -147,7 +148,8 @@ pub(crate) fn run(path: &std::path::Path, options: &Options<'_>) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let table = dynaschema::Table::new(client(options.endpoint), options.table, definition);
+    let table = dynaschema::Table::new(client(options.endpoint), options.table, definition)
+        .with_wait_timeout(options.wait_timeout);
     println!(
         "table `{}` (schema `{}`) at {}",
         options.table, definition.name, options.endpoint

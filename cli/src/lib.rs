@@ -110,6 +110,10 @@ enum Command {
         /// or projection changed (deleted, then created again), backups, a stream.
         #[arg(long)]
         allow_destructive: bool,
+        /// Give up (exit 2) when the table or an index is not ACTIVE after this many
+        /// seconds.
+        #[arg(long, default_value_t = 1800, value_name = "SECONDS")]
+        wait_timeout: u64,
     },
     /// Document a schema: entities and keys, access patterns, example items.
     ///
@@ -270,6 +274,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
             table,
             dry_run,
             allow_destructive,
+            wait_timeout,
         } => apply::run(
             &schema,
             &apply::Options {
@@ -277,6 +282,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
                 table: &table,
                 dry_run,
                 allow_destructive,
+                wait_timeout: std::time::Duration::from_secs(wait_timeout),
             },
         ),
         Command::Docs {

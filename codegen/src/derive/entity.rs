@@ -260,21 +260,6 @@ impl Context<'_> {
                 );
             }
         }
-        // Two fields stored under one attribute: the later would overwrite the
-        // earlier on every write.
-        for (i, field) in self.fields.iter().enumerate() {
-            let attribute = field.attribute();
-            if let Some(earlier) = self.fields[..i].iter().find(|f| f.attribute() == attribute) {
-                errors.push(
-                    darling::Error::custom(format!(
-                        "attribute `{attribute}` is already where field `{}` is stored; \
-                         give one of them another attribute with `#[entity(rename = \"...\")]`",
-                        earlier.name()
-                    ))
-                    .with_span(field.ident.as_ref().expect("named")),
-                );
-            }
-        }
     }
 
     /// "`schema.toml:L:C`: <what> no field of `Struct`; did you mean `x`?", on the struct.
