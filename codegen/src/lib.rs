@@ -31,6 +31,9 @@
 #![warn(missing_docs)]
 // Examples of build.rs show the whole file, `fn main` included.
 #![allow(clippy::needless_doctest_main)]
+// A `Diagnostic` (message, label, help, related places) is the error path of a
+// compiler that reports it to a person: its size costs nothing that matters.
+#![allow(clippy::result_large_err)]
 
 mod builder;
 pub mod check;

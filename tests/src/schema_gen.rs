@@ -576,7 +576,7 @@ impl GenSchema {
         // Most entities share a partition in clean mode, so collections are possible.
         let shared = ["USER#{user_id}", "TENANT#{tenant}"];
         let pk = |segments: &[GenSegment]| -> String {
-            if self.clean && segments.len() % 3 != 0 {
+            if self.clean && !segments.len().is_multiple_of(3) {
                 shared[segments.len() % 2].to_owned()
             } else {
                 self.template(segments)
@@ -797,10 +797,9 @@ impl GenSchema {
                     if let Some(filter) = filter.as_ref().filter(|_| !self.clean || all) {
                         let _ = writeln!(body, "filter = {}", q(&self.filter(filter)));
                     }
-                    if *fetch || (self.clean && index.is_some_and(|i| indexes[i].projection == 2)) {
-                        if !self.clean || !all {
-                            body.push_str("fetch = \"items\"\n");
-                        }
+                    let include = self.clean && index.is_some_and(|i| indexes[i].projection == 2);
+                    if (*fetch || include) && (!self.clean || !all) {
+                        body.push_str("fetch = \"items\"\n");
                     }
                 }
                 GenPatternKind::Collection(es, i) => {
