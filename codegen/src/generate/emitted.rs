@@ -1,7 +1,7 @@
 //! Every identifier the generated module and the derive emit, with the scope it
 //! lives in and the schema declaration it comes from. The generator names things
-//! through the same [`names`](crate::names) functions, and the identifier rule of
-//! [`check`](crate::check) reads this list: what is checked is what is emitted.
+//! through the same [`crate::names`] functions, and the identifier rule of
+//! [`crate::check`] reads this list: what is checked is what is emitted.
 
 use super::Generator;
 use crate::diagnostics::Span;
