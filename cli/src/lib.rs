@@ -11,6 +11,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 mod apply;
 mod coverage;
+mod diff;
 
 pub use apply::definition;
 use dynaschema_codegen::diagnostics::{Diagnostics, Severity};
@@ -114,6 +115,33 @@ enum Command {
         /// seconds.
         #[arg(long, default_value_t = 1800, value_name = "SECONDS")]
         wait_timeout: u64,
+    },
+    /// What changed between two versions of a schema, and what each change asks of
+    /// the items already stored.
+    ///
+    /// Every change is classified: compatible (nothing stored changes),
+    /// needs-backfill (items must get or lose derived index attributes),
+    /// needs-rekey (items move to a new primary key), needs-upgrade (a
+    /// schema_version rose) or breaking (cannot be made in place: table key,
+    /// entity attribute, local indexes, a removed entity). Exit 1 when a change is
+    /// at or above `--deny`, 2 when a schema cannot be read.
+    #[command(
+        after_help = "Examples:\n  dynaschema diff old/dynaschema.toml dynaschema.toml\n  dynaschema diff --from-git origin/main --deny breaking\n  dynaschema diff --from-git v1.4.0:app/dynaschema.toml app/dynaschema.toml --format json"
+    )]
+    Diff {
+        /// OLD NEW, or only NEW with `--from-git` (default `dynaschema.toml`).
+        #[arg(num_args = 0..=2, value_name = "SCHEMA")]
+        schemas: Vec<PathBuf>,
+        /// Take the old schema from git: `REV` (the new schema's path at REV) or
+        /// `REV:PATH`.
+        #[arg(long, value_name = "REV[:PATH]")]
+        from_git: Option<String>,
+        /// Exit with 1 when a change is of this class or above.
+        #[arg(long, value_enum)]
+        deny: Option<DenyClass>,
+        /// How changes are printed.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
     },
     /// Document a schema: entities and keys, access patterns, example items.
     ///
@@ -237,13 +265,41 @@ enum DocsFormat {
     Html,
 }
 
-/// Output formats of `check`.
+/// Output formats of `check` and `diff`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Format {
     /// Rendered with source snippets.
     Human,
     /// One JSON object, for machines.
     Json,
+}
+
+/// The classes of `diff --deny`, harmless first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum DenyClass {
+    /// Any change at all.
+    Compatible,
+    /// A change that needs a backfill, or worse.
+    NeedsBackfill,
+    /// A change that needs a re-key, or worse.
+    NeedsRekey,
+    /// A change that needs an upgrade, or worse.
+    NeedsUpgrade,
+    /// A breaking change.
+    Breaking,
+}
+
+impl From<DenyClass> for dynaschema_codegen::diff::ChangeClass {
+    fn from(class: DenyClass) -> Self {
+        use dynaschema_codegen::diff::ChangeClass;
+        match class {
+            DenyClass::Compatible => ChangeClass::Compatible,
+            DenyClass::NeedsBackfill => ChangeClass::NeedsBackfill,
+            DenyClass::NeedsRekey => ChangeClass::NeedsRekey,
+            DenyClass::NeedsUpgrade => ChangeClass::NeedsUpgrade,
+            DenyClass::Breaking => ChangeClass::Breaking,
+        }
+    }
 }
 
 /// Runs the command line `args` (the program name first); returns the exit code.
@@ -268,6 +324,35 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
             table_name,
         } => table(&schema, format, table_name),
         Command::Coverage { schema, files } => coverage::run(&schema, &files),
+        Command::Diff {
+            mut schemas,
+            from_git,
+            deny,
+            format,
+        } => {
+            let (old, new) = match (from_git, schemas.len()) {
+                (Some(spec), 0 | 1) => (
+                    diff::Old::Git(spec),
+                    schemas.pop().unwrap_or_else(|| "dynaschema.toml".into()),
+                ),
+                (None, 2) => {
+                    let new = schemas.remove(1);
+                    (diff::Old::File(schemas.remove(0)), new)
+                }
+                _ => {
+                    eprintln!(
+                        "error: give OLD and NEW schemas, or --from-git REV[:PATH] and at most NEW"
+                    );
+                    return ExitCode::from(2);
+                }
+            };
+            diff::run(&diff::Options {
+                old,
+                new,
+                format,
+                deny: deny.map(Into::into),
+            })
+        }
         Command::Apply {
             schema,
             endpoint,

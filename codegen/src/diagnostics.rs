@@ -223,6 +223,24 @@ impl Diagnostics {
     /// Every finding rendered by miette with source snippets, without colors (for
     /// build logs and snapshots).
     pub fn render(&self) -> String {
+        let mut out = self.render_findings();
+        let errors = self
+            .items
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count();
+        let warnings = self.items.len() - errors;
+        out.push_str(&format!(
+            "{}: {errors} error(s), {warnings} warning(s)\n",
+            self.source.name
+        ));
+        out
+    }
+}
+
+impl Diagnostics {
+    /// Every finding rendered as [`render`](Self::render) does, without the count.
+    pub fn render_findings(&self) -> String {
         let handler =
             miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
                 .with_width(100);
@@ -237,16 +255,6 @@ impl Diagnostics {
             }
             out.push('\n');
         }
-        let errors = self
-            .items
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .count();
-        let warnings = self.items.len() - errors;
-        out.push_str(&format!(
-            "{}: {errors} error(s), {warnings} warning(s)\n",
-            self.source.name
-        ));
         out
     }
 }

@@ -39,6 +39,7 @@ mod builder;
 pub mod check;
 pub mod derive;
 pub mod diagnostics;
+pub mod diff;
 pub mod docs;
 pub mod generate;
 mod keys;
