@@ -138,6 +138,7 @@ pub(crate) fn run(path: &std::path::Path, options: &Options<'_>) -> ExitCode {
         Err(code) => return code,
     };
     let definition = definition(&checked.schema);
+    let schema = &checked.schema;
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -190,7 +191,8 @@ pub(crate) fn run(path: &std::path::Path, options: &Options<'_>) -> ExitCode {
         for setting in &applied.unsupported {
             println!("  not done: {setting}: the server does not implement it");
         }
-        Ok::<_, dynaschema::Error>(!applied.skipped.is_empty())
+        let backfill = backfill_needed(&table, schema, &plan, &applied).await?;
+        Ok::<_, dynaschema::Error>(!applied.skipped.is_empty() || backfill)
     });
     match result {
         Ok(false) => ExitCode::SUCCESS,
@@ -200,4 +202,77 @@ pub(crate) fn run(path: &std::path::Path, options: &Options<'_>) -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// After indexes were added to a table that already held items: which entities'
+/// items lack the derived attributes the new indexes read, printed with what to do.
+/// `true` when the table is not yet in line with the schema (exit 1).
+async fn backfill_needed(
+    table: &dynaschema::Table,
+    schema: &dynaschema_codegen::schema::Schema,
+    plan: &dynaschema::apply::Plan,
+    applied: &dynaschema::apply::Applied,
+) -> dynaschema::Result<bool> {
+    use dynaschema::apply::Change;
+    if plan.changes.contains(&Change::CreateTable) {
+        // A new table holds no items written before.
+        return Ok(false);
+    }
+    let mut needed = Vec::new();
+    for change in &applied.done {
+        if let Change::AddIndex { index } | Change::ReplaceIndex { index, .. } = change {
+            let (entities, attributes) =
+                dynaschema_codegen::diff::backfill_for_index(schema, index);
+            if !entities.is_empty() {
+                needed.push((index.to_string(), entities, attributes));
+            }
+        }
+    }
+    if needed.is_empty() {
+        return Ok(false);
+    }
+    // One item read tells an empty table (nothing to backfill) from one with items.
+    match table
+        .client()
+        .scan()
+        .table_name(table.name())
+        .limit(1)
+        .send()
+        .await
+    {
+        Ok(scanned) if scanned.count() == 0 && scanned.last_evaluated_key().is_none() => {
+            return Ok(false);
+        }
+        Ok(_) => {}
+        Err(e) => eprintln!(
+            "warning: cannot tell whether the table holds items (Scan: {}); assuming it does",
+            dynaschema::aws_sdk_dynamodb::error::DisplayErrorContext(&e)
+        ),
+    }
+    let quote = |names: &[String]| {
+        names
+            .iter()
+            .map(|n| format!("`{n}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    for (index, entities, attributes) in &needed {
+        println!(
+            "  backfill needed: `{index}` reads {}, which items of {} written before this change do not have: \
+             patterns on `{index}` miss them until a migration writes them",
+            quote(attributes),
+            quote(entities)
+        );
+    }
+    println!(
+        "the table is not yet in line with the schema: run the schema's migration for {} \
+         (see `dynaschema diff` for what changed)",
+        quote(
+            &needed
+                .iter()
+                .flat_map(|(_, e, _)| e.clone())
+                .collect::<Vec<_>>()
+        )
+    );
+    Ok(true)
 }

@@ -89,7 +89,8 @@ enum Command {
     /// point-in-time recovery, the stream and deletion protection, printing each
     /// change. Nothing is deleted without `--allow-destructive`; what cannot change
     /// in place (the table's key, LSIs) is reported. Exit 1 when something was left
-    /// undone. Credentials come from `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY` /
+    /// undone, or when an index was added that items already in the table must fill
+    /// (a backfill: the entities and attributes are named). Credentials come from `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY` /
     /// `AWS_SESSION_TOKEN` / `AWS_REGION` when set, dummy ones for local servers otherwise.
     #[command(
         after_help = "Examples:\n  dynaschema apply --endpoint http://127.0.0.1:8000 --table app-dev --dry-run\n  dynaschema apply app/dynaschema.toml --endpoint http://127.0.0.1:8000 --table app-dev"

@@ -384,3 +384,43 @@ fn the_definition_made_at_run_time_is_the_one_the_build_generates() {
         assert_eq!(dynaschema_cli::definition(&load(path)), generated, "{path}");
     }
 }
+
+/// The scenario that used to report `done` and exit 0: a table with items gains a
+/// GSI that `Thing` fills from derived attributes its items do not have yet.
+#[tokio::test]
+async fn adding_a_gsi_to_a_table_with_items_says_a_backfill_is_needed() {
+    use dynaschema::aws_sdk_dynamodb::types::AttributeValue;
+    let dir = temp_dir("backfill");
+    let table = table_name("backfill");
+    expect_apply(
+        &schema(&dir, "base", "", &[]),
+        &table,
+        &[],
+        0,
+        &["done: create the table"],
+    );
+    client()
+        .put_item()
+        .table_name(&table)
+        .item("pk", AttributeValue::S("THING#1".into()))
+        .item("sk", AttributeValue::S("THING".into()))
+        .item("_et", AttributeValue::S("Thing".into()))
+        .item("kind", AttributeValue::S("box".into()))
+        .item("owner", AttributeValue::S("ada".into()))
+        .send()
+        .await
+        .unwrap();
+    let grown = schema(&dir, "grown", "", &["gsi2"]);
+    expect_apply(
+        &grown,
+        &table,
+        &[],
+        1,
+        &[
+            "done: add GSI `gsi2`",
+            "backfill needed: `gsi2` reads `gsi2pk`, `gsi2sk`, which items of `Thing` written before this change do not have: patterns on `gsi2` miss them until a migration writes them",
+            "the table is not yet in line with the schema: run the schema's migration for `Thing` (see `dynaschema diff` for what changed)",
+        ],
+    );
+    assert_eq!(gsi_names(&table).await, ["gsi1", "gsi2"]);
+}

@@ -571,6 +571,44 @@ impl Differ<'_> {
     }
 }
 
+/// The entities of `schema` whose items must get derived attributes when index
+/// `index` is added to a table that already holds items, and those attributes
+/// (what `dynaschema apply` reports after adding an index). Empty when no entity
+/// fills it, or it fills it with the items' own attributes.
+///
+/// ```
+/// # use dynaschema_codegen::{diagnostics::SourceFile, schema};
+/// let checked = schema::parse(SourceFile::new("s.toml", r#"
+/// [table]
+/// name = "App"
+/// partition_key = "pk"
+/// sort_key = "sk"
+/// [indexes.gsi2]
+/// partition_key = "gsi2pk"
+/// sort_key = "gsi2sk"
+/// [entities.User]
+/// primary = { pk = "USER#{user_id}", sk = "PROFILE" }
+/// gsi2 = { pk = "EMAIL#{email}", sk = "USER" }
+/// [patterns.by_email]
+/// query = "User"
+/// index = "gsi2"
+/// "#)).unwrap();
+/// let (entities, attributes) = dynaschema_codegen::diff::backfill_for_index(&checked.schema, "gsi2");
+/// assert_eq!(entities, ["User"]);
+/// assert_eq!(attributes, ["gsi2pk", "gsi2sk"]);
+/// ```
+pub fn backfill_for_index(schema: &Schema, index: &str) -> (Vec<String>, Vec<String>) {
+    let Some(index) = schema.indexes.iter().find(|i| i.name == index) else {
+        return (Vec::new(), Vec::new());
+    };
+    let d = Differ {
+        old: schema,
+        new: schema,
+        out: Vec::new(),
+    };
+    d.derived_on(schema, index)
+}
+
 /// The attributes an entity's keys on `index` are written to by dynaschema (not
 /// the entity's own fields): every synthetic key attribute, and each attribute of a
 /// multi-attribute key that another field fills (a copy).
