@@ -11,4 +11,9 @@ fn main() {
     dynaschema_codegen::Builder::new()
         .compile("schemas/keywords.toml")
         .unwrap_or_else(|e| panic!("{e}"));
+    for version in ["v1", "v2", "v3"] {
+        dynaschema_codegen::Builder::new()
+            .compile(format!("schemas/evolution-{version}.toml"))
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
 }

@@ -100,6 +100,7 @@ pub const RUNTIME_TABLE_METHODS: &[&str] = &[
     "definition",
     "delete",
     "get",
+    "migrate",
     "move_item",
     "name",
     "new",
@@ -107,6 +108,7 @@ pub const RUNTIME_TABLE_METHODS: &[&str] = &[
     "put",
     "transaction",
     "update",
+    "verify",
     "with_cursor_key",
     "with_wait_timeout",
 ];

@@ -111,6 +111,16 @@ pub enum Error {
         /// How long it waited.
         waited: std::time::Duration,
     },
+    /// A migration ([`Table::migrate`](crate::Table::migrate)) that cannot go on: its
+    /// checkpoint is unreadable or belongs to another migration, or an item kept
+    /// changing under it.
+    #[error("migration of {entity}: {reason}")]
+    Migration {
+        /// The entity migrated.
+        entity: &'static str,
+        /// What stopped it.
+        reason: String,
+    },
     /// A plan given to [`Table::apply`](crate::Table::apply) that does not belong to
     /// the table (made for another table or schema, or naming an index the schema
     /// does not have); nothing was sent.

@@ -105,6 +105,7 @@ pub mod filter;
 pub mod key;
 pub mod limits;
 pub mod local;
+pub mod migrate;
 pub mod native_key;
 pub mod query;
 pub mod scan;

@@ -16,6 +16,7 @@ use dynaschema::{Attribute, Entity};
 dynaschema::include_schema!(pub testbed);
 
 pub mod configured;
+pub mod evolution;
 pub mod fault_proxy;
 pub mod keywords;
 pub mod schema_gen;

@@ -1,0 +1,1041 @@
+//! Bringing stored items in line with the schema: [`Table::migrate`] rewrites every
+//! item of an entity to what the current schema derives from its fields (index key
+//! attributes, the primary key, the schema version), and [`Table::verify`] reports
+//! the items that differ.
+//!
+//! A schema change that `dynaschema diff` classes as *needs-backfill* (an index
+//! template added or changed) or *needs-rekey* (a primary template changed) leaves
+//! items written before it without what the schema now derives. Only the
+//! application knows its entity types, so the migration runs from its code, e.g. a
+//! `migrate` binary run by the deploy pipeline after `dynaschema apply`:
+//!
+//! ```no_run
+//! # use dynaschema::Entity;
+//! # #[derive(Entity, Clone, Debug, PartialEq)]
+//! # #[entity(schema = "../schema-examples/shop/dynaschema.toml")]
+//! # pub struct User { pub user_id: String, pub email: String, pub name: String }
+//! # async fn demo(table: &dynaschema::Table) -> dynaschema::Result<()> {
+//! let report = table
+//!     .migrate::<User>()
+//!     .segments(4)
+//!     .checkpoint("migrate-user.checkpoint")
+//!     .max_write_units(200.0)
+//!     .await?;
+//! println!("{report}");
+//! assert_eq!(table.verify::<User>().await?.drifted.len(), 0);
+//! # Ok(()) }
+//! ```
+//!
+//! How each item is rewritten:
+//! - It is read with a consistent parallel scan (one segment per task), decoded as
+//!   `E` and encoded again; attributes of the stored item that the schema does not
+//!   derive are kept, except index key attributes (an index the entity no longer
+//!   fills must lose them).
+//! - An item whose primary key is unchanged is put back with a condition that it is
+//!   unchanged since it was read (its version and write token for versioned
+//!   entities, every attribute otherwise); one whose primary key changed moves, in one
+//!   transaction deleting it at the old key (same condition) and putting it where no
+//!   item is yet. A write that finds the item changed re-reads it and tries again: a
+//!   concurrent write is never lost, and the conflict is counted.
+//! - Writes and reads can be held to a capacity budget (consumed capacity units per
+//!   second, as DynamoDB reports them); throttled requests back off and retry.
+//! - With a checkpoint file, each segment's position is saved after every page, so
+//!   a killed run continues where it stopped; a finished one returns at once. Every
+//!   step is idempotent: running a migration again finds nothing to change.
+//!
+//! While a migration runs, items not yet rewritten are missing from new indexes
+//! (backfill) or still at their old key (re-key): patterns on them see the old
+//! state until the run finishes and `verify` reports nothing.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::future::{Future, IntoFuture};
+use std::marker::PhantomData;
+use std::path::PathBuf;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use aws_sdk_dynamodb::types::{AttributeValue, ReturnConsumedCapacity};
+use base64::Engine as _;
+
+use crate::attribute::Item;
+use crate::entity::Entity;
+use crate::error::{Error, Result, from_sdk};
+use crate::table::{BoxFuture, Table};
+
+/// How a migration went: see [`Table::migrate`].
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct MigrationReport {
+    /// Items of the entity read.
+    pub scanned: u64,
+    /// Items already as the schema derives them.
+    pub unchanged: u64,
+    /// Items rewritten in place (or that would be, in a dry run).
+    pub rewritten: u64,
+    /// Items moved to a new primary key (or that would be, in a dry run).
+    pub moved: u64,
+    /// Writes that found the item changed since it was read; each was read again
+    /// and retried.
+    pub conflicts: u64,
+    /// Items that could not be read as the entity, with their primary key and why.
+    pub failed: Vec<(Item, String)>,
+    /// Read capacity units consumed.
+    pub read_units: f64,
+    /// Write capacity units consumed.
+    pub write_units: f64,
+    /// Whether this run only counted (nothing was written).
+    pub dry_run: bool,
+    /// Whether a checkpoint said the migration had finished before (nothing was read).
+    pub already_done: bool,
+    /// How long it ran.
+    pub elapsed: Duration,
+}
+
+impl fmt::Display for MigrationReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.already_done {
+            return write!(f, "already done (the checkpoint says so): nothing read");
+        }
+        let verb = if self.dry_run {
+            "would rewrite"
+        } else {
+            "rewrote"
+        };
+        write!(
+            f,
+            "scanned {}, {verb} {}, moved {}, unchanged {}, conflicts {}, failed {} in {:.1?} ({:.1} RCU, {:.1} WCU)",
+            self.scanned,
+            self.rewritten,
+            self.moved,
+            self.unchanged,
+            self.conflicts,
+            self.failed.len(),
+            self.elapsed,
+            self.read_units,
+            self.write_units,
+        )
+    }
+}
+
+/// Progress of a running migration, given to [`Migration::on_progress`] after every
+/// page.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
+pub struct Progress {
+    /// Items read so far.
+    pub scanned: u64,
+    /// Items rewritten or moved so far.
+    pub written: u64,
+    /// Conflicts so far.
+    pub conflicts: u64,
+    /// Segments finished, of `segments`.
+    pub segments_done: u32,
+    /// Segments in all.
+    pub segments: u32,
+    /// Time since the run started.
+    pub elapsed: Duration,
+}
+
+type ProgressFn<'t> = Box<dyn Fn(&Progress) + Send + Sync + 't>;
+
+/// A migration of the items of `E`: built by [`Table::migrate`], run by `.await`.
+#[must_use = "a migration does nothing until it is awaited"]
+pub struct Migration<'t, E> {
+    table: &'t Table,
+    segments: u32,
+    page_size: Option<i32>,
+    dry_run: bool,
+    checkpoint: Option<PathBuf>,
+    max_write_units: Option<f64>,
+    max_read_units: Option<f64>,
+    progress: Option<ProgressFn<'t>>,
+    entity: PhantomData<fn() -> E>,
+}
+
+/// Items whose stored attributes differ from what the schema derives: see
+/// [`Table::verify`].
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct VerifyReport {
+    /// Items of the entity read.
+    pub scanned: u64,
+    /// Each differing item's primary key and the attributes that differ (missing,
+    /// stale or left over).
+    pub drifted: Vec<(Item, Vec<String>)>,
+    /// Items that could not be read as the entity, with their primary key and why.
+    pub failed: Vec<(Item, String)>,
+}
+
+impl Table {
+    /// A migration of every item of `E` to what the current schema derives: see
+    /// the [module docs](crate::migrate).
+    pub fn migrate<E: Entity>(&self) -> Migration<'_, E> {
+        Migration {
+            table: self,
+            segments: 1,
+            page_size: None,
+            dry_run: false,
+            checkpoint: None,
+            max_write_units: None,
+            max_read_units: None,
+            progress: None,
+            entity: PhantomData,
+        }
+    }
+
+    /// Every item of `E` whose stored attributes differ from what the schema
+    /// derives from its fields: 0 after a finished migration. Reads only.
+    ///
+    /// ```no_run
+    /// # use dynaschema::Entity;
+    /// # #[derive(Entity, Clone, Debug, PartialEq)]
+    /// # #[entity(schema = "../schema-examples/shop/dynaschema.toml")]
+    /// # pub struct User { pub user_id: String, pub email: String, pub name: String }
+    /// # async fn demo(table: &dynaschema::Table) -> dynaschema::Result<()> {
+    /// let report = table.verify::<User>().await?;
+    /// assert!(report.drifted.is_empty(), "{} users to migrate", report.drifted.len());
+    /// # Ok(()) }
+    /// ```
+    pub async fn verify<E: Entity>(&self) -> Result<VerifyReport> {
+        let mut report = VerifyReport::default();
+        let mut start = None;
+        loop {
+            let page = scan_page::<E>(self, 0, 1, None, start.take()).await?;
+            for stored in page.items {
+                report.scanned += 1;
+                match derive::<E>(self, &stored) {
+                    Ok(wanted) if wanted == stored => {}
+                    Ok(wanted) => {
+                        let mut differs: Vec<String> = wanted
+                            .iter()
+                            .filter(|(k, v)| stored.get(*k) != Some(v))
+                            .map(|(k, _)| k.clone())
+                            .chain(stored.keys().filter(|k| !wanted.contains_key(*k)).cloned())
+                            .collect();
+                        differs.sort();
+                        report.drifted.push((key_of(self, &stored), differs));
+                    }
+                    Err(reason) => report.failed.push((key_of(self, &stored), reason)),
+                }
+            }
+            match page.next {
+                Some(next) => start = Some(next),
+                None => return Ok(report),
+            }
+        }
+    }
+}
+
+impl<'t, E: Entity> Migration<'t, E> {
+    /// Scans with `n` parallel segments (default 1), one task each.
+    pub fn segments(mut self, n: u32) -> Self {
+        self.segments = n.max(1);
+        self
+    }
+
+    /// Reads at most `n` items per scan page (DynamoDB's `Limit`): a checkpoint is
+    /// saved after every page.
+    pub fn page_size(mut self, n: u32) -> Self {
+        self.page_size = Some(i32::try_from(n.max(1)).unwrap_or(i32::MAX));
+        self
+    }
+
+    /// Counts what would change without writing anything.
+    pub fn dry_run(mut self) -> Self {
+        self.dry_run = true;
+        self
+    }
+
+    /// Saves each segment's position to `path` after every page and, when `path`
+    /// exists, continues from it (a finished migration's checkpoint makes the run
+    /// return at once). Delete the file to run the migration again from the start.
+    pub fn checkpoint(mut self, path: impl Into<PathBuf>) -> Self {
+        self.checkpoint = Some(path.into());
+        self
+    }
+
+    /// Holds writes to `units` write capacity units per second, as DynamoDB reports
+    /// them consumed.
+    pub fn max_write_units(mut self, units: f64) -> Self {
+        self.max_write_units = Some(units);
+        self
+    }
+
+    /// Holds reads to `units` read capacity units per second.
+    pub fn max_read_units(mut self, units: f64) -> Self {
+        self.max_read_units = Some(units);
+        self
+    }
+
+    /// Calls `f` after every page with the progress so far (for a progress bar or
+    /// log lines; `tracing` events are emitted either way).
+    pub fn on_progress(mut self, f: impl Fn(&Progress) + Send + Sync + 't) -> Self {
+        self.progress = Some(Box::new(f));
+        self
+    }
+
+    async fn run(self) -> Result<MigrationReport> {
+        let started = Instant::now();
+        let checkpoint =
+            match &self.checkpoint {
+                Some(path) => Checkpoint::load(path, self.table, E::NAME, self.segments).map_err(
+                    |reason| Error::Migration {
+                        entity: E::NAME,
+                        reason,
+                    },
+                )?,
+                None => Checkpoint::fresh(self.segments),
+            };
+        if checkpoint.positions.iter().all(|p| p.done)
+            && self.checkpoint.is_some()
+            && checkpoint.loaded
+        {
+            return Ok(MigrationReport {
+                already_done: true,
+                ..MigrationReport::default()
+            });
+        }
+        let state = Shared {
+            report: Mutex::new(MigrationReport {
+                dry_run: self.dry_run,
+                ..MigrationReport::default()
+            }),
+            checkpoint: Mutex::new(checkpoint),
+            writes: self.max_write_units.map(|r| Mutex::new(Budget::new(r))),
+            reads: self.max_read_units.map(|r| Mutex::new(Budget::new(r))),
+            started,
+        };
+        let segments = (0..self.segments).map(|segment| self.segment(segment, &state));
+        futures::future::try_join_all(segments).await?;
+        let mut report = state.report.into_inner().unwrap_or_else(|e| e.into_inner());
+        report.elapsed = started.elapsed();
+        tracing::info!(table = %self.table.name(), entity = E::NAME, %report, "migration finished");
+        Ok(report)
+    }
+
+    async fn segment(&self, segment: u32, state: &Shared) -> Result<()> {
+        let mut start = {
+            let checkpoint = state.checkpoint.lock().unwrap_or_else(|e| e.into_inner());
+            let position = &checkpoint.positions[segment as usize];
+            if position.done {
+                return Ok(());
+            }
+            position.start.clone()
+        };
+        loop {
+            let page = with_backoff(|| {
+                scan_page::<E>(
+                    self.table,
+                    segment,
+                    self.segments,
+                    self.page_size,
+                    start.clone(),
+                )
+            })
+            .await?;
+            state.spend(&state.reads, page.read_units).await;
+            let mut done = PageCounts {
+                read_units: page.read_units,
+                ..PageCounts::default()
+            };
+            for stored in page.items {
+                self.item(stored, &mut done, state).await?;
+            }
+            let finished = page.next.is_none();
+            let progress = {
+                let mut report = state.report.lock().unwrap_or_else(|e| e.into_inner());
+                done.add_to(&mut report);
+                let mut checkpoint = state.checkpoint.lock().unwrap_or_else(|e| e.into_inner());
+                let position = &mut checkpoint.positions[segment as usize];
+                position.start = page.next.clone();
+                position.done = finished;
+                if let Some(path) = &self.checkpoint {
+                    checkpoint
+                        .save(path, self.table, E::NAME)
+                        .map_err(|reason| Error::Migration {
+                            entity: E::NAME,
+                            reason,
+                        })?;
+                }
+                Progress {
+                    scanned: report.scanned,
+                    written: report.rewritten + report.moved,
+                    conflicts: report.conflicts,
+                    segments_done: checkpoint.positions.iter().filter(|p| p.done).count() as u32,
+                    segments: self.segments,
+                    elapsed: state.started.elapsed(),
+                }
+            };
+            tracing::debug!(
+                table = %self.table.name(),
+                entity = E::NAME,
+                segment,
+                scanned = progress.scanned,
+                written = progress.written,
+                conflicts = progress.conflicts,
+                "migration page"
+            );
+            if let Some(f) = &self.progress {
+                f(&progress);
+            }
+            match page.next {
+                Some(next) => start = Some(next),
+                None => return Ok(()),
+            }
+        }
+    }
+
+    /// Brings one stored item in line, re-reading and retrying when a concurrent
+    /// write got there first.
+    async fn item(&self, mut stored: Item, counts: &mut PageCounts, state: &Shared) -> Result<()> {
+        counts.scanned += 1;
+        for _attempt in 0..32 {
+            let wanted = match derive::<E>(self.table, &stored) {
+                Ok(wanted) => wanted,
+                Err(reason) => {
+                    counts.failed.push((key_of(self.table, &stored), reason));
+                    return Ok(());
+                }
+            };
+            if wanted == stored {
+                counts.unchanged += 1;
+                return Ok(());
+            }
+            let moves = key_of(self.table, &wanted) != key_of(self.table, &stored);
+            if self.dry_run {
+                *if moves {
+                    &mut counts.moved
+                } else {
+                    &mut counts.rewritten
+                } += 1;
+                return Ok(());
+            }
+            let written = if moves {
+                self.move_item(&stored, wanted).await
+            } else {
+                self.rewrite(&stored, wanted).await
+            };
+            match written {
+                Ok(units) => {
+                    counts.write_units += units;
+                    state.spend(&state.writes, units).await;
+                    *if moves {
+                        &mut counts.moved
+                    } else {
+                        &mut counts.rewritten
+                    } += 1;
+                    return Ok(());
+                }
+                Err(Written::Conflict) => {
+                    counts.conflicts += 1;
+                    match self.read(&stored).await? {
+                        Some(current) => stored = current,
+                        // Deleted meanwhile: nothing left to migrate.
+                        None => return Ok(()),
+                    }
+                }
+                Err(Written::Failed(e)) => return Err(e),
+            }
+        }
+        Err(Error::Migration {
+            entity: E::NAME,
+            reason: "an item kept changing under 32 attempts to rewrite it".into(),
+        })
+    }
+
+    /// A consistent read of the item at `stored`'s key, as stored now.
+    async fn read(&self, stored: &Item) -> Result<Option<Item>> {
+        let key = key_of(self.table, stored);
+        with_backoff(|| async {
+            let output = self
+                .table
+                .client()
+                .get_item()
+                .table_name(self.table.name())
+                .set_key(Some(key.clone()))
+                .consistent_read(true)
+                .send()
+                .await
+                .map_err(|e| from_sdk("GetItem", E::NAME, e))?;
+            Ok(output.item)
+        })
+        .await
+    }
+
+    async fn rewrite(&self, stored: &Item, wanted: Item) -> std::result::Result<f64, Written> {
+        let condition = unchanged::<E>(self.table, stored).map_err(Written::Failed)?;
+        let mut attempt = 0;
+        loop {
+            let result = self
+                .table
+                .client()
+                .put_item()
+                .table_name(self.table.name())
+                .set_item(Some(wanted.clone()))
+                .condition_expression(&condition.expression)
+                .set_expression_attribute_names(Some(condition.names.clone()))
+                .set_expression_attribute_values(Some(condition.values.clone()))
+                .return_consumed_capacity(ReturnConsumedCapacity::Total)
+                .send()
+                .await;
+            match result {
+                Ok(output) => {
+                    return Ok(output
+                        .consumed_capacity()
+                        .and_then(|c| c.capacity_units())
+                        .unwrap_or(0.0));
+                }
+                Err(e) => {
+                    let e = from_sdk("PutItem", E::NAME, e);
+                    match classify(&e) {
+                        Outcome::Conflict => return Err(Written::Conflict),
+                        Outcome::Throttled if attempt < 10 => {
+                            attempt += 1;
+                            tokio::time::sleep(crate::batch::backoff(attempt)).await;
+                        }
+                        _ => return Err(Written::Failed(e)),
+                    }
+                }
+            }
+        }
+    }
+
+    async fn move_item(&self, stored: &Item, wanted: Item) -> std::result::Result<f64, Written> {
+        use aws_sdk_dynamodb::types::{Delete, Put, TransactWriteItem};
+        let condition = unchanged::<E>(self.table, stored).map_err(Written::Failed)?;
+        let definition = self.table.definition();
+        let build = |e: aws_sdk_dynamodb::error::BuildError| {
+            Written::Failed(Error::Transaction(crate::error::TransactionError::Build(
+                e.to_string(),
+            )))
+        };
+        let delete = Delete::builder()
+            .table_name(self.table.name())
+            .set_key(Some(key_of(self.table, stored)))
+            .condition_expression(&condition.expression)
+            .set_expression_attribute_names(Some(condition.names.clone()))
+            .set_expression_attribute_values(Some(condition.values.clone()))
+            .build()
+            .map_err(build)?;
+        let put = Put::builder()
+            .table_name(self.table.name())
+            .set_item(Some(wanted))
+            .condition_expression("attribute_not_exists(#pk)")
+            .expression_attribute_names("#pk", definition.partition_key)
+            .build()
+            .map_err(build)?;
+        let items = [
+            TransactWriteItem::builder().delete(delete).build(),
+            TransactWriteItem::builder().put(put).build(),
+        ];
+        let token = crate::transaction::new_token();
+        let mut attempt = 0;
+        loop {
+            let result = self
+                .table
+                .client()
+                .transact_write_items()
+                .set_transact_items(Some(items.to_vec()))
+                .client_request_token(&token)
+                .return_consumed_capacity(ReturnConsumedCapacity::Total)
+                .send()
+                .await;
+            match result {
+                Ok(output) => {
+                    return Ok(output
+                        .consumed_capacity()
+                        .iter()
+                        .filter_map(|c| c.capacity_units())
+                        .sum());
+                }
+                Err(e) => {
+                    use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
+                    let canceled = match e.as_service_error() {
+                        Some(TransactWriteItemsError::TransactionCanceledException(c)) => Some(
+                            c.cancellation_reasons()
+                                .iter()
+                                .any(|r| r.code() == Some("ConditionalCheckFailed")),
+                        ),
+                        _ => None,
+                    };
+                    if canceled == Some(true) {
+                        // The old item changed (or the new key is taken): read again.
+                        return Err(Written::Conflict);
+                    }
+                    let e = from_sdk("TransactWriteItems", E::NAME, e);
+                    match classify(&e) {
+                        Outcome::Throttled if attempt < 10 => {
+                            attempt += 1;
+                            tokio::time::sleep(crate::batch::backoff(attempt)).await;
+                        }
+                        _ => return Err(Written::Failed(e)),
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl<'t, E: Entity> IntoFuture for Migration<'t, E> {
+    type Output = Result<MigrationReport>;
+    type IntoFuture = BoxFuture<'t, Self::Output>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.run())
+    }
+}
+
+/// Counts of one page, added to the report under one lock.
+#[derive(Default)]
+struct PageCounts {
+    scanned: u64,
+    unchanged: u64,
+    rewritten: u64,
+    moved: u64,
+    conflicts: u64,
+    failed: Vec<(Item, String)>,
+    read_units: f64,
+    write_units: f64,
+}
+
+impl PageCounts {
+    fn add_to(self, report: &mut MigrationReport) {
+        report.scanned += self.scanned;
+        report.unchanged += self.unchanged;
+        report.rewritten += self.rewritten;
+        report.moved += self.moved;
+        report.conflicts += self.conflicts;
+        report.failed.extend(self.failed);
+        report.read_units += self.read_units;
+        report.write_units += self.write_units;
+    }
+}
+
+struct Shared {
+    report: Mutex<MigrationReport>,
+    checkpoint: Mutex<Checkpoint>,
+    writes: Option<Mutex<Budget>>,
+    reads: Option<Mutex<Budget>>,
+    started: Instant,
+}
+
+impl Shared {
+    /// Debits `units` from `budget` and waits until it is back in credit.
+    async fn spend(&self, budget: &Option<Mutex<Budget>>, units: f64) {
+        let Some(budget) = budget else { return };
+        let wait = budget
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .debit(units, Instant::now());
+        if !wait.is_zero() {
+            tokio::time::sleep(wait).await;
+        }
+    }
+}
+
+/// A token bucket of capacity units: `rate` units a second, at most one second's
+/// worth saved up. Pure (the caller gives the time), so it is tested with a
+/// controlled clock.
+#[derive(Debug, Clone)]
+pub(crate) struct Budget {
+    rate: f64,
+    tokens: f64,
+    last: Option<Instant>,
+}
+
+impl Budget {
+    pub(crate) fn new(rate: f64) -> Self {
+        let rate = if rate.is_finite() && rate > 0.0 {
+            rate
+        } else {
+            f64::MAX
+        };
+        Self {
+            rate,
+            tokens: rate,
+            last: None,
+        }
+    }
+
+    /// Takes `units` at `now`; returns how long to wait before the next request so
+    /// that the rate holds.
+    pub(crate) fn debit(&mut self, units: f64, now: Instant) -> Duration {
+        if let Some(last) = self.last {
+            let refill = now.saturating_duration_since(last).as_secs_f64() * self.rate;
+            self.tokens = (self.tokens + refill).min(self.rate);
+        }
+        self.last = Some(now);
+        self.tokens -= units.max(0.0);
+        if self.tokens >= 0.0 {
+            Duration::ZERO
+        } else {
+            Duration::from_secs_f64(-self.tokens / self.rate)
+        }
+    }
+}
+
+enum Written {
+    Conflict,
+    Failed(Error),
+}
+
+enum Outcome {
+    Conflict,
+    Throttled,
+    Other,
+}
+
+fn classify(e: &Error) -> Outcome {
+    match e {
+        Error::ConditionalCheckFailed { .. } => Outcome::Conflict,
+        Error::Service(s)
+            if matches!(
+                s.code(),
+                Some(
+                    "ProvisionedThroughputExceededException"
+                        | "ThrottlingException"
+                        | "RequestLimitExceeded"
+                        | "InternalServerError"
+                )
+            ) =>
+        {
+            Outcome::Throttled
+        }
+        _ => Outcome::Other,
+    }
+}
+
+/// Retries `f` with backoff while it fails with throttling (10 attempts).
+async fn with_backoff<T, F, Fut>(f: F) -> Result<T>
+where
+    F: Fn() -> Fut,
+    Fut: Future<Output = Result<T>>,
+{
+    let mut attempt = 0;
+    loop {
+        match f().await {
+            Err(e) if matches!(classify(&e), Outcome::Throttled) && attempt < 10 => {
+                attempt += 1;
+                tokio::time::sleep(crate::batch::backoff(attempt)).await;
+            }
+            other => return other,
+        }
+    }
+}
+
+struct Page {
+    items: Vec<Item>,
+    next: Option<Item>,
+    read_units: f64,
+}
+
+/// One consistent scan page of `E`'s items in `segment` of `segments`.
+async fn scan_page<E: Entity>(
+    table: &Table,
+    segment: u32,
+    segments: u32,
+    limit: Option<i32>,
+    start: Option<Item>,
+) -> Result<Page> {
+    let definition = table.definition();
+    let mut request = table
+        .client()
+        .scan()
+        .table_name(table.name())
+        .filter_expression("#dynaschema_et = :dynaschema_et")
+        .expression_attribute_names("#dynaschema_et", definition.entity_attribute)
+        .expression_attribute_values(":dynaschema_et", AttributeValue::S(E::NAME.to_owned()))
+        .consistent_read(true)
+        .return_consumed_capacity(ReturnConsumedCapacity::Total)
+        .set_limit(limit)
+        .set_exclusive_start_key(start);
+    if segments > 1 {
+        request = request
+            .total_segments(i32::try_from(segments).unwrap_or(i32::MAX))
+            .segment(i32::try_from(segment).unwrap_or(i32::MAX));
+    }
+    let output = request
+        .send()
+        .await
+        .map_err(|e| from_sdk("Scan", E::NAME, e))?;
+    Ok(Page {
+        read_units: output
+            .consumed_capacity()
+            .and_then(|c| c.capacity_units())
+            .unwrap_or(0.0),
+        next: output.last_evaluated_key.filter(|k| !k.is_empty()),
+        items: output.items.unwrap_or_default(),
+    })
+}
+
+/// What the schema derives for `stored`: the entity's item, plus the stored
+/// attributes it does not derive and that are no index's key (fields the struct
+/// no longer has are kept; index attributes the entity no longer fills are not).
+fn derive<E: Entity>(table: &Table, stored: &Item) -> std::result::Result<Item, String> {
+    let entity = E::from_item(stored.clone()).map_err(|e| e.to_string())?;
+    let mut wanted = entity.to_item().map_err(|e| e.to_string())?;
+    let definition = table.definition();
+    let index_attribute = |name: &str| {
+        definition.indexes.iter().any(|i| {
+            i.partition_key
+                .iter()
+                .chain(i.sort_key)
+                .any(|a| a.name == name)
+        })
+    };
+    for (name, value) in stored {
+        if !wanted.contains_key(name) && !index_attribute(name) {
+            wanted.insert(name.clone(), value.clone());
+        }
+    }
+    Ok(wanted)
+}
+
+/// The table's primary key attributes of `item`.
+fn key_of(table: &Table, item: &Item) -> Item {
+    let definition = table.definition();
+    std::iter::once(definition.partition_key)
+        .chain(definition.sort_key)
+        .filter_map(|k| item.get(k).map(|v| (k.to_owned(), v.clone())))
+        .collect()
+}
+
+struct Condition {
+    expression: String,
+    names: HashMap<String, String>,
+    values: HashMap<String, AttributeValue>,
+}
+
+/// "The item is as it was read": its version and write token for a versioned
+/// entity, every attribute otherwise.
+fn unchanged<E: Entity>(table: &Table, stored: &Item) -> Result<Condition> {
+    let mut names = HashMap::new();
+    let mut values = HashMap::new();
+    let mut parts = vec!["attribute_exists(#k)".to_owned()];
+    names.insert("#k".to_owned(), table.definition().partition_key.to_owned());
+    let checked: Vec<&String> = match E::VERSION_ATTRIBUTE {
+        Some(version) if stored.contains_key(version) => stored
+            .keys()
+            .filter(|k| k.as_str() == version || k.as_str() == E::WRITE_TOKEN_ATTRIBUTE)
+            .collect(),
+        _ => stored.keys().collect(),
+    };
+    for (i, name) in checked.into_iter().enumerate() {
+        names.insert(format!("#a{i}"), name.clone());
+        values.insert(format!(":a{i}"), stored[name].clone());
+        parts.push(format!("#a{i} = :a{i}"));
+    }
+    let expression = parts.join(" AND ");
+    crate::update::check_expression::<E>("ConditionExpression", &expression)?;
+    Ok(Condition {
+        expression,
+        names,
+        values,
+    })
+}
+
+/// Each segment's position: where its next page starts, or done.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Position {
+    done: bool,
+    start: Option<Item>,
+}
+
+struct Checkpoint {
+    positions: Vec<Position>,
+    /// Read from a file (not fresh).
+    loaded: bool,
+}
+
+impl Checkpoint {
+    fn fresh(segments: u32) -> Self {
+        Self {
+            positions: vec![Position::default(); segments as usize],
+            loaded: false,
+        }
+    }
+
+    /// The file's positions; a fresh checkpoint if there is no file. A file for
+    /// another table, entity or segment count is an error (its positions would not
+    /// mean the same).
+    fn load(
+        path: &std::path::Path,
+        table: &Table,
+        entity: &str,
+        segments: u32,
+    ) -> std::result::Result<Self, String> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Self::fresh(segments)),
+            Err(e) => return Err(checkpoint_error(path, &e.to_string())),
+        };
+        let mut lines = text.lines();
+        let header = format!(
+            "dynaschema-migration v1 {} {entity} {segments}",
+            table.name()
+        );
+        if lines.next() != Some(header.as_str()) {
+            return Err(checkpoint_error(
+                path,
+                &format!("it is not a checkpoint of this migration (expected `{header}`)"),
+            ));
+        }
+        let mut checkpoint = Self::fresh(segments);
+        checkpoint.loaded = true;
+        for (position, line) in checkpoint.positions.iter_mut().zip(lines) {
+            *position = parse_position(line)
+                .ok_or_else(|| checkpoint_error(path, "a line does not parse"))?;
+        }
+        Ok(checkpoint)
+    }
+
+    /// Writes the positions to `path` atomically (a temporary file renamed over it),
+    /// so a kill mid-write leaves the previous checkpoint.
+    fn save(
+        &self,
+        path: &std::path::Path,
+        table: &Table,
+        entity: &str,
+    ) -> std::result::Result<(), String> {
+        let mut text = format!(
+            "dynaschema-migration v1 {} {entity} {}\n",
+            table.name(),
+            self.positions.len()
+        );
+        for position in &self.positions {
+            text.push_str(&format_position(position));
+            text.push('\n');
+        }
+        let temporary = path.with_extension("tmp");
+        std::fs::write(&temporary, text)
+            .and_then(|()| std::fs::rename(&temporary, path))
+            .map_err(|e| checkpoint_error(path, &e.to_string()))
+    }
+}
+
+fn checkpoint_error(path: &std::path::Path, reason: &str) -> String {
+    format!("checkpoint {}: {reason}", path.display())
+}
+
+/// `done`, `start` (the beginning), or `at name=S:base64;name=N:base64`.
+fn format_position(position: &Position) -> String {
+    let engine = base64::engine::general_purpose::STANDARD;
+    match (&position.start, position.done) {
+        (_, true) => "done".to_owned(),
+        (None, false) => "start".to_owned(),
+        (Some(key), false) => {
+            let mut parts: Vec<String> = key
+                .iter()
+                .filter_map(|(name, value)| {
+                    let (kind, bytes) = match value {
+                        AttributeValue::S(s) => ("S", s.as_bytes().to_vec()),
+                        AttributeValue::N(n) => ("N", n.as_bytes().to_vec()),
+                        AttributeValue::B(b) => ("B", b.as_ref().to_vec()),
+                        _ => return None,
+                    };
+                    Some(format!(
+                        "{}={kind}:{}",
+                        engine.encode(name),
+                        engine.encode(bytes)
+                    ))
+                })
+                .collect();
+            parts.sort();
+            format!("at {}", parts.join(";"))
+        }
+    }
+}
+
+fn parse_position(line: &str) -> Option<Position> {
+    let engine = base64::engine::general_purpose::STANDARD;
+    match line {
+        "done" => {
+            return Some(Position {
+                done: true,
+                start: None,
+            });
+        }
+        "start" => return Some(Position::default()),
+        _ => {}
+    }
+    let mut key = Item::new();
+    for part in line.strip_prefix("at ")?.split(';') {
+        let (name, value) = part.split_once('=')?;
+        let (kind, bytes) = value.split_once(':')?;
+        let name = String::from_utf8(engine.decode(name).ok()?).ok()?;
+        let bytes = engine.decode(bytes).ok()?;
+        let value = match kind {
+            "S" => AttributeValue::S(String::from_utf8(bytes).ok()?),
+            "N" => AttributeValue::N(String::from_utf8(bytes).ok()?),
+            "B" => AttributeValue::B(bytes.into()),
+            _ => return None,
+        };
+        key.insert(name, value);
+    }
+    Some(Position {
+        done: false,
+        start: Some(key),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_budget_holds_the_rate_on_a_controlled_clock() {
+        let t0 = Instant::now();
+        let mut budget = Budget::new(10.0);
+        // A second's worth is available at once.
+        assert_eq!(budget.debit(10.0, t0), Duration::ZERO);
+        // Then 5 more units must wait half a second.
+        assert_eq!(budget.debit(5.0, t0), Duration::from_millis(500));
+        // After that half second (and 0.5 s more), the debt is repaid and 5 more are free.
+        let t1 = t0 + Duration::from_secs(1);
+        assert_eq!(budget.debit(5.0, t1), Duration::ZERO);
+        // Idle time saves up at most one second's worth.
+        let t2 = t1 + Duration::from_secs(60);
+        assert_eq!(budget.debit(10.0, t2), Duration::ZERO);
+        assert_eq!(budget.debit(1.0, t2), Duration::from_millis(100));
+        // Over 100 simulated seconds at 2 units a request, 500 requests fit.
+        let mut budget = Budget::new(10.0);
+        let mut now = t0;
+        let mut requests = 0;
+        while now < t0 + Duration::from_secs(100) {
+            now += budget.debit(2.0, now);
+            requests += 1;
+        }
+        assert!((500..=506).contains(&requests), "{requests}");
+    }
+
+    #[test]
+    fn a_nonsense_rate_means_no_limit() {
+        let t0 = Instant::now();
+        for rate in [0.0, -1.0, f64::NAN, f64::INFINITY] {
+            let mut budget = Budget::new(rate);
+            assert_eq!(budget.debit(1e9, t0), Duration::ZERO, "{rate}");
+        }
+    }
+
+    #[test]
+    fn positions_round_trip() {
+        let mut key = Item::new();
+        key.insert("pk".into(), AttributeValue::S("USER#a;b=c".into()));
+        key.insert("sk".into(), AttributeValue::N("12".into()));
+        for position in [
+            Position {
+                done: true,
+                start: None,
+            },
+            Position::default(),
+            Position {
+                done: false,
+                start: Some(key),
+            },
+        ] {
+            assert_eq!(parse_position(&format_position(&position)), Some(position));
+        }
+        assert_eq!(parse_position("at nonsense"), None);
+    }
+}

@@ -1,0 +1,348 @@
+//! Schema evolution on DynamoDB Local: a table written under v1 of its schema, then
+//! read and migrated under v2 (a new index on `User`: a backfill) or v3 (`Order`
+//! moved to a new sort key: a re-key). See `schemas/evolution-v*.toml`.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+use dynaschema::Error;
+use dynaschema::aws_sdk_dynamodb::types::Select;
+use dynaschema_tests::evolution::{v1, v2, v3};
+use dynaschema_tests::fault_proxy::{FaultProxy, Faults};
+use dynaschema_tests::{client, server, unique_table_name};
+
+fn user(i: usize) -> v1::User {
+    v1::User {
+        user_id: format!("u{i:05}"),
+        email: format!("user{i}@example.com"),
+        name: format!("User {i}"),
+        visits: 0,
+    }
+}
+
+fn order(i: usize) -> v1::Order {
+    v1::Order {
+        user_id: format!("u{:05}", i % 500),
+        order_id: format!("o{i:05}"),
+        placed_at: format!("2026-{:02}-{:02}", 1 + i % 12, 1 + i % 28),
+        total: i as i64,
+    }
+}
+
+fn product(i: usize) -> v1::Product {
+    v1::Product {
+        product_id: format!("p{i:05}"),
+        name: format!("Product {i}"),
+    }
+}
+
+/// A v1 table with `users` users, `orders` orders and `products` products.
+async fn v1_table(users: usize, orders: usize, products: usize) -> v1::evolution_v1::Table {
+    let table = v1::evolution_v1::Table::new(client(), unique_table_name("evolution"));
+    table.create_table().await.expect("create the table");
+    let users: Vec<_> = (0..users).map(user).collect();
+    let orders: Vec<_> = (0..orders).map(order).collect();
+    let products: Vec<_> = (0..products).map(product).collect();
+    table
+        .batch_write()
+        .put_all(&users)
+        .put_all(&orders)
+        .put_all(&products)
+        .concurrency(8)
+        .await
+        .expect("write v1 items");
+    table
+}
+
+async fn item_count(table: &str) -> i64 {
+    let mut count = 0;
+    let mut start = None;
+    loop {
+        let page = client()
+            .scan()
+            .table_name(table)
+            .select(Select::Count)
+            .set_exclusive_start_key(start)
+            .send()
+            .await
+            .unwrap();
+        count += i64::from(page.count());
+        match page.last_evaluated_key {
+            Some(key) if !key.is_empty() => start = Some(key),
+            _ => return count,
+        }
+    }
+}
+
+/// The scenario: users written before `gsi2` existed are not in it until
+/// the migration writes their `gsi2pk`/`gsi2sk`; then the new pattern finds every
+/// one, `verify` reports nothing and no item was added or lost.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_new_index_is_backfilled_for_twenty_thousand_items_of_three_entities() {
+    let old = v1_table(10_000, 6_000, 4_000).await;
+    let table = v2::evolution_v2::Table::new(client(), old.name());
+    let plan = table.plan().await.unwrap();
+    table.apply(&plan, false).await.unwrap();
+    // The drift: the index exists, the users are not in it.
+    assert!(
+        table
+            .user_by_email("user7@example.com")
+            .all()
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let before = table.verify::<v2::User>().await.unwrap();
+    assert_eq!(before.scanned, 10_000);
+    assert_eq!(before.drifted.len(), 10_000);
+    assert_eq!(before.drifted[0].1, ["gsi2pk", "gsi2sk"]);
+
+    let dry = table
+        .migrate::<v2::User>()
+        .segments(4)
+        .dry_run()
+        .await
+        .unwrap();
+    assert_eq!((dry.rewritten, dry.moved, dry.unchanged), (10_000, 0, 0));
+    assert_eq!(
+        table.verify::<v2::User>().await.unwrap().drifted.len(),
+        10_000,
+        "a dry run wrote"
+    );
+
+    let report = table.migrate::<v2::User>().segments(4).await.unwrap();
+    assert_eq!(report.scanned, 10_000, "{report}");
+    assert_eq!(report.rewritten, 10_000, "{report}");
+    assert!(report.failed.is_empty(), "{report}");
+    for i in [0, 7, 4_321, 9_999] {
+        let found = table
+            .user_by_email(&format!("user{i}@example.com"))
+            .all()
+            .await
+            .unwrap();
+        assert_eq!(found.len(), 1, "user {i}");
+        assert_eq!(found[0].user_id, format!("u{i:05}"));
+    }
+    assert_eq!(table.verify::<v2::User>().await.unwrap().drifted.len(), 0);
+    // The other entities had nothing to change.
+    let orders = table.migrate::<v2::Order>().segments(2).await.unwrap();
+    assert_eq!(
+        (orders.scanned, orders.unchanged, orders.rewritten),
+        (6_000, 6_000, 0)
+    );
+    assert_eq!(item_count(table.name()).await, 20_000);
+    // v2's other patterns read what v1 wrote.
+    assert_eq!(
+        table.get_user("u00007").await.unwrap().unwrap().email,
+        "user7@example.com"
+    );
+    assert_eq!(table.user_orders("u00007").all().await.unwrap().len(), 12);
+    assert_eq!(table.order_by_id("o00007").all().await.unwrap().len(), 1);
+    // Running it again changes nothing.
+    let again = table.migrate::<v2::User>().segments(4).await.unwrap();
+    assert_eq!((again.unchanged, again.rewritten), (10_000, 0));
+}
+
+/// v3 moves every order to `ORDER#{placed_at}#{order_id}`: each is then at its new
+/// key, none at the old one, and the count is unchanged.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_changed_primary_template_moves_five_thousand_items() {
+    let old = v1_table(1, 5_000, 0).await;
+    assert_eq!(
+        old.get_user("u00000").await.unwrap().unwrap().name,
+        "User 0"
+    );
+    assert_eq!(old.user_orders("u00042").all().await.unwrap().len(), 10);
+    assert_eq!(old.order_by_id("o00042").all().await.unwrap().len(), 1);
+    let table = v3::evolution_v3::Table::new(client(), old.name());
+    assert_eq!(
+        table.get_user("u00000").await.unwrap().unwrap().name,
+        "User 0"
+    );
+    assert_eq!(
+        table.verify::<v3::Order>().await.unwrap().drifted.len(),
+        5_000
+    );
+    let report = table.migrate::<v3::Order>().segments(4).await.unwrap();
+    assert_eq!((report.moved, report.rewritten), (5_000, 0), "{report}");
+    for i in [0, 1, 2_500, 4_999] {
+        let o = order(i);
+        let moved = table
+            .get_order(&o.user_id, &o.placed_at, &o.order_id)
+            .await
+            .unwrap();
+        assert_eq!(
+            moved.map(|m| m.total),
+            Some(o.total),
+            "order {i} at its new key"
+        );
+        let gone = old
+            .get(v1::Order::key(&o.user_id, &o.order_id))
+            .consistent()
+            .await
+            .unwrap();
+        assert!(gone.is_none(), "order {i} left at its old key");
+    }
+    assert_eq!(table.verify::<v3::Order>().await.unwrap().drifted.len(), 0);
+    assert_eq!(item_count(table.name()).await, 5_001);
+    // The index key did not change: the order lookup still finds it.
+    let by_id = table.order_by_id("o00042").all().await.unwrap();
+    assert_eq!(by_id.len(), 1);
+    let of_user = table.user_orders("u00042").all().await.unwrap();
+    assert_eq!(of_user.len(), 10);
+}
+
+/// Eight writers increment users' `visits` while the migration rewrites them: the
+/// migration's writes are conditioned on the item being unchanged, so no increment
+/// is lost; the ones that got there first are counted as conflicts.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_writers_lose_nothing_to_a_migration() {
+    let old = v1_table(2_000, 0, 0).await;
+    let table = Arc::new(v2::evolution_v2::Table::new(client(), old.name()));
+    let plan = table.plan().await.unwrap();
+    table.apply(&plan, false).await.unwrap();
+    let stop = Arc::new(AtomicBool::new(false));
+    let increments = Arc::new(AtomicU64::new(0));
+    let writers: Vec<_> = (0..8)
+        .map(|w| {
+            let (table, stop, increments) = (table.clone(), stop.clone(), increments.clone());
+            tokio::spawn(async move {
+                let f = v2::User::fields();
+                let mut i = w * 250;
+                while !stop.load(Ordering::Relaxed) {
+                    let id = format!("u{:05}", i % 2_000);
+                    table
+                        .update(v2::User::key(&id))
+                        .add(&f.visits, &1)
+                        .await
+                        .unwrap();
+                    increments.fetch_add(1, Ordering::Relaxed);
+                    i += 7;
+                }
+            })
+        })
+        .collect();
+    let report = table
+        .migrate::<v2::User>()
+        .segments(4)
+        .page_size(100)
+        .await
+        .unwrap();
+    stop.store(true, Ordering::Relaxed);
+    for writer in writers {
+        writer.await.unwrap();
+    }
+    assert_eq!(report.rewritten, 2_000, "{report}");
+    let total: u64 = scan_visits(table.name()).await.into_iter().sum();
+    assert_eq!(
+        total,
+        increments.load(Ordering::Relaxed),
+        "lost updates ({report})"
+    );
+    assert!(increments.load(Ordering::Relaxed) > 0);
+    assert_eq!(table.verify::<v2::User>().await.unwrap().drifted.len(), 0);
+    eprintln!(
+        "concurrent writers: {} increments, {} conflicts",
+        increments.load(Ordering::Relaxed),
+        report.conflicts
+    );
+}
+
+/// Every user's `visits`, read with the plain SDK.
+async fn scan_visits(table: &str) -> Vec<u64> {
+    let mut out = Vec::new();
+    let mut start = None;
+    loop {
+        let page = client()
+            .scan()
+            .table_name(table)
+            .consistent_read(true)
+            .set_exclusive_start_key(start)
+            .send()
+            .await
+            .unwrap();
+        for item in page.items() {
+            if let Some(v) = item.get("visits") {
+                out.push(v.as_n().unwrap().parse().unwrap());
+            }
+        }
+        match page.last_evaluated_key {
+            Some(key) if !key.is_empty() => start = Some(key),
+            _ => return out,
+        }
+    }
+}
+
+/// A migration through throttling and 500s finishes with nothing left to do.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_migration_through_throttling_finishes() {
+    let old = v1_table(300, 0, 0).await;
+    let direct = v2::evolution_v2::Table::new(client(), old.name());
+    let plan = direct.plan().await.unwrap();
+    direct.apply(&plan, false).await.unwrap();
+    let proxy = FaultProxy::start(
+        server().endpoint(),
+        Faults {
+            throttle: 100,
+            error_500: 30,
+            ..Faults::default()
+        },
+        0x3161,
+    )
+    .await;
+    let faulty = v2::evolution_v2::Table::new(proxy.client(), old.name());
+    let report = faulty.migrate::<v2::User>().segments(2).await.unwrap();
+    assert_eq!(report.scanned, 300, "{report}");
+    assert!(proxy.injected.throttle.load(Ordering::Relaxed) > 0);
+    assert_eq!(direct.verify::<v2::User>().await.unwrap().drifted.len(), 0);
+}
+
+/// A checkpoint records each segment's position; a finished migration's checkpoint
+/// makes a re-run return at once, and one of another migration is refused.
+#[tokio::test]
+async fn a_checkpoint_is_kept_per_migration() {
+    let old = v1_table(300, 0, 0).await;
+    let table = v2::evolution_v2::Table::new(client(), old.name());
+    let dir = std::env::temp_dir().join(format!("dynaschema-checkpoint-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(format!("{}.checkpoint", table.name()));
+    let _ = std::fs::remove_file(&path);
+    let report = table
+        .migrate::<v2::User>()
+        .segments(3)
+        .page_size(40)
+        .checkpoint(&path)
+        .await
+        .unwrap();
+    assert_eq!(report.rewritten, 300);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(
+        text.lines().skip(1).collect::<Vec<_>>(),
+        ["done", "done", "done"],
+        "{text}"
+    );
+    let again = table
+        .migrate::<v2::User>()
+        .segments(3)
+        .checkpoint(&path)
+        .await
+        .unwrap();
+    assert!(again.already_done && again.scanned == 0, "{again}");
+    // Another entity, or another segment count, cannot use it.
+    for err in [
+        table
+            .migrate::<v2::Order>()
+            .segments(3)
+            .checkpoint(&path)
+            .await
+            .unwrap_err(),
+        table
+            .migrate::<v2::User>()
+            .segments(2)
+            .checkpoint(&path)
+            .await
+            .unwrap_err(),
+    ] {
+        assert!(matches!(err, Error::Migration { .. }), "{err:?}");
+    }
+}
