@@ -918,9 +918,10 @@ fn checkpoint_error(path: &std::path::Path, reason: &str) -> String {
     format!("checkpoint {}: {reason}", path.display())
 }
 
-/// `done`, `start` (the beginning), or `at name=S:base64;name=N:base64`.
+/// `done`, `start` (the beginning), or `at name=S:value;name=N:value`, names and
+/// values in unpadded URL-safe base64 (no `=`, `;` or `:` in them).
 fn format_position(position: &Position) -> String {
-    let engine = base64::engine::general_purpose::STANDARD;
+    let engine = base64::engine::general_purpose::URL_SAFE_NO_PAD;
     match (&position.start, position.done) {
         (_, true) => "done".to_owned(),
         (None, false) => "start".to_owned(),
@@ -948,7 +949,7 @@ fn format_position(position: &Position) -> String {
 }
 
 fn parse_position(line: &str) -> Option<Position> {
-    let engine = base64::engine::general_purpose::STANDARD;
+    let engine = base64::engine::general_purpose::URL_SAFE_NO_PAD;
     match line {
         "done" => {
             return Some(Position {

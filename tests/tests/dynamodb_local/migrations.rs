@@ -346,3 +346,66 @@ async fn a_checkpoint_is_kept_per_migration() {
         assert!(matches!(err, Error::Migration { .. }), "{err:?}");
     }
 }
+
+/// The migration process killed with SIGKILL at three points, then run to the
+/// end: it resumes from its checkpoint (it does not scan everything again), and at
+/// the end nothing is left to migrate and no item was lost or added.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_killed_migration_resumes_from_its_checkpoint() {
+    let old = v1_table(3_000, 0, 0).await;
+    let table = v2::evolution_v2::Table::new(client(), old.name());
+    let plan = table.plan().await.unwrap();
+    table.apply(&plan, false).await.unwrap();
+    let dir = std::env::temp_dir().join(format!("dynaschema-killed-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let checkpoint = dir.join(format!("{}.checkpoint", table.name()));
+    let _ = std::fs::remove_file(&checkpoint);
+    let worker = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_migrate-worker"))
+            .args([server().endpoint(), table.name()])
+            .arg(&checkpoint)
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("start migrate-worker")
+    };
+    let mut kills = 0;
+    for delay_ms in [60, 150, 90] {
+        let mut child = worker();
+        let written_before = std::fs::read_to_string(&checkpoint).unwrap_or_default();
+        // Wait for a new checkpoint (progress since the last kill), then a while more.
+        let started = std::time::Instant::now();
+        while std::fs::read_to_string(&checkpoint).unwrap_or_default() == written_before {
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(60),
+                "no progress"
+            );
+            if child.try_wait().unwrap().is_some() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(delay_ms)).await;
+        if child.try_wait().unwrap().is_none() {
+            child.kill().unwrap(); // SIGKILL
+            kills += 1;
+        }
+        child.wait().unwrap();
+    }
+    assert!(kills >= 1, "the worker finished before any kill");
+    let left = table.verify::<v2::User>().await.unwrap().drifted.len();
+    assert!(left < 3_000, "the killed runs made no progress");
+    let output = worker().wait_with_output().unwrap();
+    assert!(output.status.success());
+    let counts: Vec<u64> = String::from_utf8_lossy(&output.stdout)
+        .split_whitespace()
+        .map(|n| n.parse().unwrap())
+        .collect();
+    // The final run read only what was left after the last checkpoint.
+    assert!(
+        counts[0] < 3_000,
+        "resumed run scanned everything again: {counts:?}"
+    );
+    assert_eq!(table.verify::<v2::User>().await.unwrap().drifted.len(), 0);
+    assert_eq!(item_count(table.name()).await, 3_000);
+    eprintln!("killed {kills} times; {left} left after the kills; the last run: {counts:?}");
+}
