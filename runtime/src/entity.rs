@@ -114,4 +114,19 @@ pub trait Entity: Sized + Send + Sync + 'static {
         let _ = item;
         None
     }
+
+    /// Brings an item stored at an older schema version to this struct's, in place:
+    /// [`from_item`](Self::from_item) calls it first, so every read path (get,
+    /// queries, collections, scans, batch gets, stream records, migrations) reads old
+    /// items as the current struct. The derive implements it for an entity with a
+    /// `schema_version`: an item of a newer version is a
+    /// [`NewerSchemaVersion`](crate::error::AttributeError::NewerSchemaVersion) error;
+    /// one of an older version goes through the function named by
+    /// `#[entity(upgrade = path)]` (a `fn(&mut Item, u32) -> Result<(), DecodeError>`
+    /// given the stored version, 0 when the item has none), then carries the current
+    /// version. Without `upgrade`, older items are decoded as they are.
+    fn upgrade_item(item: &mut Item) -> Result<(), DecodeError> {
+        let _ = item;
+        Ok(())
+    }
 }

@@ -342,6 +342,15 @@ pub struct EncodeError {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum AttributeError {
+    /// The item was written at a schema version newer than this code knows: decoding
+    /// it as this struct could misread it.
+    #[error("stored at schema version {stored}, newer than this code's {known}")]
+    NewerSchemaVersion {
+        /// The version on the item.
+        stored: u32,
+        /// The version this struct is.
+        known: u32,
+    },
     /// A required attribute is absent (or NULL).
     #[error("missing, expected {expected}")]
     Missing {

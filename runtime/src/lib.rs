@@ -385,6 +385,43 @@ pub mod __private {
         T::decode(item.remove(name)).map_err(|reason| DecodeError::new(entity, name, reason))
     }
 
+    /// An upgrade of an item stored at an older schema version (`#[entity(upgrade)]`).
+    pub type Upgrade = fn(&mut Item, u32) -> ::core::result::Result<(), DecodeError>;
+
+    /// `Entity::upgrade_item` of an entity at schema version `current`, whose
+    /// versions are stored in `attribute`.
+    pub fn upgrade_item(
+        entity: &'static str,
+        attribute: &'static str,
+        current: u32,
+        item: &mut Item,
+        upgrade: Option<Upgrade>,
+    ) -> ::core::result::Result<(), DecodeError> {
+        let stored = match item.get(attribute) {
+            Some(AttributeValue::N(n)) => n.parse::<u32>().ok(),
+            _ => None,
+        };
+        match stored {
+            Some(stored) if stored > current => Err(DecodeError {
+                entity,
+                attribute: attribute.to_owned(),
+                reason: crate::error::AttributeError::NewerSchemaVersion {
+                    stored,
+                    known: current,
+                },
+            }),
+            Some(stored) if stored == current => Ok(()),
+            stored => match upgrade {
+                Some(upgrade) => {
+                    upgrade(item, stored.unwrap_or(0))?;
+                    item.insert(attribute.to_owned(), AttributeValue::N(current.to_string()));
+                    Ok(())
+                }
+                None => Ok(()),
+            },
+        }
+    }
+
     /// Checks that `item`'s discriminator names `entity`.
     pub fn check_discriminator(
         entity: &'static str,

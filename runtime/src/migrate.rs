@@ -773,7 +773,11 @@ async fn scan_page<E: Entity>(
 /// attributes it does not derive and that are no index's key (fields the struct
 /// no longer has are kept; index attributes the entity no longer fills are not).
 fn derive<E: Entity>(table: &Table, stored: &Item) -> std::result::Result<Item, String> {
-    let entity = E::from_item(stored.clone()).map_err(|e| e.to_string())?;
+    // Upgraded first (an older schema version), so attributes the upgrade dropped or
+    // renamed are not kept from the stored item.
+    let mut upgraded = stored.clone();
+    E::upgrade_item(&mut upgraded).map_err(|e| e.to_string())?;
+    let entity = E::from_item(upgraded.clone()).map_err(|e| e.to_string())?;
     let mut wanted = entity.to_item().map_err(|e| e.to_string())?;
     let definition = table.definition();
     let index_attribute = |name: &str| {
@@ -784,7 +788,7 @@ fn derive<E: Entity>(table: &Table, stored: &Item) -> std::result::Result<Item, 
                 .any(|a| a.name == name)
         })
     };
-    for (name, value) in stored {
+    for (name, value) in &upgraded {
         if !wanted.contains_key(name) && !index_attribute(name) {
             wanted.insert(name.clone(), value.clone());
         }

@@ -60,12 +60,25 @@ pub mod v2 {
         pub total: i64,
     }
 
-    /// A product.
+    /// A product; v1 stored `title` as `name` (schema version 2 upgrades it).
     #[derive(Entity, Clone, Debug, PartialEq)]
-    #[entity(schema = "schemas/evolution-v2.toml")]
+    #[entity(schema = "schemas/evolution-v2.toml", upgrade = upgrade_product)]
     pub struct Product {
         pub product_id: String,
-        pub name: String,
+        pub title: String,
+    }
+
+    /// Items of schema version 0 and 1 have `name` where version 2 has `title`.
+    fn upgrade_product(
+        item: &mut dynaschema::Item,
+        from: u32,
+    ) -> Result<(), dynaschema::DecodeError> {
+        if from < 2
+            && let Some(name) = item.remove("name")
+        {
+            item.insert("title".into(), name);
+        }
+        Ok(())
     }
 
     dynaschema::include_schema!(pub evolution_v2);

@@ -69,12 +69,22 @@ pub(crate) fn expand(input: &EntityInput) -> TokenStream {
         return fallback(ident, &entity_name, errors);
     };
 
+    if let (Some(upgrade), None) = (&input.upgrade, entity.schema_version) {
+        errors.push(
+            darling::Error::custom(format!(
+                "`upgrade` needs a `schema_version` on `{entity_name}` in {}: it upgrades items stored at older versions",
+                schema.source.name
+            ))
+            .with_span(upgrade),
+        );
+    }
     let context = Context {
         ident,
         vis: &input.vis,
         schema,
         entity,
         fields: &fields,
+        upgrade: input.upgrade.as_ref(),
     };
     context.check(&mut errors);
     if let Err(e) = errors.finish() {
@@ -149,6 +159,7 @@ struct Context<'a> {
     schema: &'a Schema,
     entity: &'a Entity,
     fields: &'a [FieldInput],
+    upgrade: Option<&'a syn::Path>,
 }
 
 impl Context<'_> {
@@ -330,13 +341,27 @@ impl Context<'_> {
                             ::dynaschema::__private::AttributeValue::N(::std::string::String::from(#text)),
                         );
                     },
-                    quote! {
-                        const SCHEMA_VERSION: ::core::option::Option<u32> = ::core::option::Option::Some(#version);
+                    {
+                        let upgrade = match self.upgrade {
+                            Some(path) => {
+                                quote_spanned!(path.span()=> ::core::option::Option::Some(#path as ::dynaschema::__private::Upgrade))
+                            }
+                            None => quote!(::core::option::Option::None),
+                        };
+                        quote! {
+                            const SCHEMA_VERSION: ::core::option::Option<u32> = ::core::option::Option::Some(#version);
 
-                        fn stored_schema_version(item: &::dynaschema::__private::Item) -> ::core::option::Option<u32> {
-                            match item.get(#attribute) {
-                                ::core::option::Option::Some(::dynaschema::__private::AttributeValue::N(n)) => n.parse().ok(),
-                                _ => ::core::option::Option::None,
+                            fn upgrade_item(
+                                item: &mut ::dynaschema::__private::Item,
+                            ) -> ::core::result::Result<(), ::dynaschema::__private::DecodeError> {
+                                ::dynaschema::__private::upgrade_item(#name, #attribute, #version, item, #upgrade)
+                            }
+
+                            fn stored_schema_version(item: &::dynaschema::__private::Item) -> ::core::option::Option<u32> {
+                                match item.get(#attribute) {
+                                    ::core::option::Option::Some(::dynaschema::__private::AttributeValue::N(n)) => n.parse().ok(),
+                                    _ => ::core::option::Option::None,
+                                }
                             }
                         }
                     },
@@ -437,6 +462,7 @@ impl Context<'_> {
                     mut item: ::dynaschema::__private::Item,
                 ) -> ::core::result::Result<Self, ::dynaschema::__private::DecodeError> {
                     ::dynaschema::__private::check_discriminator(#name, #entity_attribute, &item)?;
+                    <Self as ::dynaschema::__private::Entity>::upgrade_item(&mut item)?;
                     Ok(Self { #(#decode),* })
                 }
 

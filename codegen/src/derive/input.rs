@@ -23,6 +23,9 @@ pub struct EntityInput {
     pub name: Option<String>,
     /// The schema file, relative to the crate's `Cargo.toml`; default `dynaschema.toml`.
     pub schema: Option<String>,
+    /// `#[entity(upgrade = path)]`: the function upgrading items stored at an older
+    /// `schema_version`.
+    pub upgrade: Option<syn::Path>,
 }
 
 /// `#[derive(Attribute)] struct X { .. }` (a map nested in an entity).

@@ -12,7 +12,6 @@ mod faults;
 mod filters;
 mod keywords;
 mod local_index;
-mod migrations;
 mod native_keys;
 mod online_shop;
 mod operations;
