@@ -181,5 +181,6 @@ fn json(old: &Checked, new: &Checked, changes: &[SchemaChange]) -> String {
         "highest": highest(changes).map(ChangeClass::as_str),
         "changes": items,
     }))
+    // Values built by `json!` from strings and numbers always serialize.
     .expect("JSON values serialize")
 }

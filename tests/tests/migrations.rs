@@ -12,7 +12,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use dynaschema::Error;
-use dynaschema::aws_sdk_dynamodb::types::Select;
 use dynaschema_tests::evolution::{v1, v2, v3};
 use dynaschema_tests::fault_proxy::{FaultProxy, Faults};
 use dynaschema_tests::{client, server, unique_table_name};
@@ -60,24 +59,29 @@ async fn v1_table(users: usize, orders: usize, products: usize) -> v1::evolution
     table
 }
 
-async fn item_count(table: &str) -> i64 {
-    let mut count = 0;
+/// Every item of `table`, read with the plain SDK (consistent, every page).
+async fn all_items(table: &str) -> Vec<dynaschema::Item> {
+    let mut items = Vec::new();
     let mut start = None;
     loop {
         let page = client()
             .scan()
             .table_name(table)
-            .select(Select::Count)
+            .consistent_read(true)
             .set_exclusive_start_key(start)
             .send()
             .await
             .unwrap();
-        count += i64::from(page.count());
+        items.extend(page.items.unwrap_or_default());
         match page.last_evaluated_key {
             Some(key) if !key.is_empty() => start = Some(key),
-            _ => return count,
+            _ => return items,
         }
     }
+}
+
+async fn item_count(table: &str) -> usize {
+    all_items(table).await.len()
 }
 
 /// The scenario: users written before `gsi2` existed are not in it until
@@ -239,7 +243,12 @@ async fn concurrent_writers_lose_nothing_to_a_migration() {
         writer.await.unwrap();
     }
     assert_eq!(report.rewritten, 2_000, "{report}");
-    let total: u64 = scan_visits(table.name()).await.into_iter().sum();
+    let total: u64 = all_items(table.name())
+        .await
+        .iter()
+        .filter_map(|item| item.get("visits"))
+        .map(|v| v.as_n().unwrap().parse::<u64>().unwrap())
+        .sum();
     assert_eq!(
         total,
         increments.load(Ordering::Relaxed),
@@ -252,31 +261,6 @@ async fn concurrent_writers_lose_nothing_to_a_migration() {
         increments.load(Ordering::Relaxed),
         report.conflicts
     );
-}
-
-/// Every user's `visits`, read with the plain SDK.
-async fn scan_visits(table: &str) -> Vec<u64> {
-    let mut out = Vec::new();
-    let mut start = None;
-    loop {
-        let page = client()
-            .scan()
-            .table_name(table)
-            .consistent_read(true)
-            .set_exclusive_start_key(start)
-            .send()
-            .await
-            .unwrap();
-        for item in page.items() {
-            if let Some(v) = item.get("visits") {
-                out.push(v.as_n().unwrap().parse().unwrap());
-            }
-        }
-        match page.last_evaluated_key {
-            Some(key) if !key.is_empty() => start = Some(key),
-            _ => return out,
-        }
-    }
 }
 
 /// A migration through throttling and 500s finishes with nothing left to do.

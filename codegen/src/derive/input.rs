@@ -66,7 +66,8 @@ pub struct FieldInput {
 impl FieldInput {
     /// The Rust field name.
     pub fn name(&self) -> String {
-        // `r#type` is the field `type` in the schema.
+        // `r#type` is the field `type` in the schema. Named: darling's
+        // `supports(struct_named)` refused anything else before this runs.
         syn::ext::IdentExt::unraw(self.ident.as_ref().expect("named struct")).to_string()
     }
 
