@@ -465,9 +465,8 @@ impl<'t, E: Entity> Migration<'t, E> {
 
     async fn rewrite(&self, stored: &Item, wanted: Item) -> std::result::Result<f64, Written> {
         let condition = unchanged::<E>(self.table, stored).map_err(Written::Failed)?;
-        let mut attempt = 0;
-        loop {
-            let result = self
+        write_with_backoff(|| async {
+            let output = self
                 .table
                 .client()
                 .put_item()
@@ -478,30 +477,21 @@ impl<'t, E: Entity> Migration<'t, E> {
                 .set_expression_attribute_values(Some(condition.values.clone()))
                 .return_consumed_capacity(ReturnConsumedCapacity::Total)
                 .send()
-                .await;
-            match result {
-                Ok(output) => {
-                    return Ok(output
-                        .consumed_capacity()
-                        .and_then(|c| c.capacity_units())
-                        .unwrap_or(0.0));
-                }
-                Err(e) => {
-                    let e = from_sdk("PutItem", E::NAME, e);
-                    match classify(&e) {
-                        Outcome::Conflict => return Err(Written::Conflict),
-                        Outcome::Throttled if attempt < 10 => {
-                            attempt += 1;
-                            tokio::time::sleep(crate::batch::backoff(attempt)).await;
-                        }
-                        _ => return Err(Written::Failed(e)),
-                    }
-                }
-            }
-        }
+                .await
+                .map_err(|e| match from_sdk("PutItem", E::NAME, e) {
+                    e if matches!(classify(&e), Outcome::Conflict) => Written::Conflict,
+                    e => Written::Failed(e),
+                })?;
+            Ok(output
+                .consumed_capacity()
+                .and_then(|c| c.capacity_units())
+                .unwrap_or(0.0))
+        })
+        .await
     }
 
     async fn move_item(&self, stored: &Item, wanted: Item) -> std::result::Result<f64, Written> {
+        use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
         use aws_sdk_dynamodb::types::{Delete, Put, TransactWriteItem};
         let condition = unchanged::<E>(self.table, stored).map_err(Written::Failed)?;
         let definition = self.table.definition();
@@ -529,10 +519,11 @@ impl<'t, E: Entity> Migration<'t, E> {
             TransactWriteItem::builder().delete(delete).build(),
             TransactWriteItem::builder().put(put).build(),
         ];
+        // One token for every attempt: a retried transaction that landed is not
+        // applied twice.
         let token = crate::transaction::new_token();
-        let mut attempt = 0;
-        loop {
-            let result = self
+        write_with_backoff(|| async {
+            let output = self
                 .table
                 .client()
                 .transact_write_items()
@@ -540,40 +531,29 @@ impl<'t, E: Entity> Migration<'t, E> {
                 .client_request_token(&token)
                 .return_consumed_capacity(ReturnConsumedCapacity::Total)
                 .send()
-                .await;
-            match result {
-                Ok(output) => {
-                    return Ok(output
-                        .consumed_capacity()
-                        .iter()
-                        .filter_map(|c| c.capacity_units())
-                        .sum());
-                }
-                Err(e) => {
-                    use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
-                    let canceled = match e.as_service_error() {
-                        Some(TransactWriteItemsError::TransactionCanceledException(c)) => Some(
-                            c.cancellation_reasons()
+                .await
+                .map_err(|e| {
+                    let condition_failed = matches!(
+                        e.as_service_error(),
+                        Some(TransactWriteItemsError::TransactionCanceledException(c))
+                            if c.cancellation_reasons()
                                 .iter()
-                                .any(|r| r.code() == Some("ConditionalCheckFailed")),
-                        ),
-                        _ => None,
-                    };
-                    if canceled == Some(true) {
+                                .any(|r| r.code() == Some("ConditionalCheckFailed"))
+                    );
+                    if condition_failed {
                         // The old item changed (or the new key is taken): read again.
-                        return Err(Written::Conflict);
+                        Written::Conflict
+                    } else {
+                        Written::Failed(from_sdk("TransactWriteItems", E::NAME, e))
                     }
-                    let e = from_sdk("TransactWriteItems", E::NAME, e);
-                    match classify(&e) {
-                        Outcome::Throttled if attempt < 10 => {
-                            attempt += 1;
-                            tokio::time::sleep(crate::batch::backoff(attempt)).await;
-                        }
-                        _ => return Err(Written::Failed(e)),
-                    }
-                }
-            }
-        }
+                })?;
+            Ok(output
+                .consumed_capacity()
+                .iter()
+                .filter_map(|c| c.capacity_units())
+                .sum())
+        })
+        .await
     }
 }
 
@@ -703,6 +683,27 @@ fn classify(e: &Error) -> Outcome {
             Outcome::Throttled
         }
         _ => Outcome::Other,
+    }
+}
+
+/// Sends a write (`send`) again with backoff while it fails with throttling (10
+/// retries); a conflict or any other error ends it.
+async fn write_with_backoff<F, Fut>(send: F) -> std::result::Result<f64, Written>
+where
+    F: Fn() -> Fut,
+    Fut: Future<Output = std::result::Result<f64, Written>>,
+{
+    let mut attempt = 0;
+    loop {
+        match send().await {
+            Err(Written::Failed(e))
+                if matches!(classify(&e), Outcome::Throttled) && attempt < 10 =>
+            {
+                attempt += 1;
+                tokio::time::sleep(crate::batch::backoff(attempt)).await;
+            }
+            other => return other,
+        }
     }
 }
 
