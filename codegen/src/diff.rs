@@ -406,6 +406,20 @@ impl Differ<'_> {
         let name = &new.name;
         let (old_primary, new_primary) = (old.primary(), new.primary());
         if templates_text(old_primary) != templates_text(new_primary) {
+            let window = match &new.previous_primary {
+                Some(previous) if templates_text(previous) == templates_text(old_primary) => {
+                    "; until it has, gets fall back to `previous_primary` and writes move the item first".to_owned()
+                }
+                Some(previous) => format!(
+                    "; `previous_primary` is {}, not the old primary {}: reads of items not yet moved will miss them",
+                    templates_text(previous),
+                    templates_text(old_primary)
+                ),
+                None => format!(
+                    "; until it has, gets miss items not yet moved: declare `previous_primary = {}` to keep them readable",
+                    inline_keys(old_primary)
+                ),
+            };
             self.push(
                 ChangeClass::NeedsRekey,
                 "diff::primary-template",
@@ -414,7 +428,7 @@ impl Differ<'_> {
                     templates_text(old_primary),
                     templates_text(new_primary)
                 ),
-                "every item moves to its new key (migrate: put at the new key and delete the old one in one transaction)",
+                format!("every item moves to its new key (migrate: put at the new key and delete the old one in one transaction){window}"),
                 Some(old_primary.span.clone()),
                 Some(new_primary.span.clone()),
                 vec![name.clone()],
@@ -643,6 +657,14 @@ fn templates_text(keys: &EntityKeys) -> String {
         }
         Some(sk) => format!("`{}`", sk.text),
         None => format!("`{}`", keys.partition.text),
+    }
+}
+
+/// `{ pk = "..", sk = ".." }`, as the schema file writes it.
+fn inline_keys(keys: &EntityKeys) -> String {
+    match &keys.sort {
+        Some(sk) => format!("{{ pk = {:?}, sk = {:?} }}", keys.partition.text, sk.text),
+        None => format!("{{ pk = {:?} }}", keys.partition.text),
     }
 }
 

@@ -98,6 +98,24 @@ pub fn key_from_parts(
     quote!(::dynaschema::__private::Key::from_parts(#entity, (#pk_attr, #pk), #sk))
 }
 
+/// An entity's primary key expression (`key`, from [`key_from_parts`]) with, during a
+/// re-key, its previous primary key attached: gets fall back to it and writes move
+/// the item from it first.
+pub fn or_previously(
+    key: TokenStream,
+    entity: &crate::schema::model::Entity,
+    primary: &Index,
+    arg: &dyn Fn(&FieldRef) -> TokenStream,
+) -> TokenStream {
+    match &entity.previous_primary {
+        None => key,
+        Some(previous) => {
+            let previous = key_from_parts(&entity.name, primary, previous, arg);
+            quote!(#key.or_previously(#previous))
+        }
+    }
+}
+
 /// `value` (a reference expression) wrapped in the placeholder's explicit casing.
 pub fn cased(field: &FieldRef, value: TokenStream) -> TokenStream {
     match field.case {

@@ -54,6 +54,11 @@ pub trait Entity: Sized + Send + Sync + 'static {
     /// Attribute names of the fields secondary index keys are built from.
     const INDEX_KEY_FIELDS: &'static [&'static str] = &[];
 
+    /// Whether the schema declares a `previous_primary` for the entity (a re-key is
+    /// under way): every write by key first moves the item from its previous key.
+    #[doc(hidden)]
+    const REKEYING: bool = false;
+
     /// The version attribute of an entity with `#[entity(version)]`: checked and bumped
     /// by every write.
     const VERSION_ATTRIBUTE: Option<&'static str> = None;

@@ -557,6 +557,9 @@ pub enum Secondary {}
 /// ```
 pub struct Key<E, I = Primary> {
     parts: Result<KeyParts, KeyError>,
+    /// During a re-key (`previous_primary` in the schema): the key the item had
+    /// under the previous primary template.
+    previous: Option<Box<Result<KeyParts, KeyError>>>,
     entity: &'static str,
     marker: PhantomData<fn() -> (E, I)>,
 }
@@ -567,11 +570,26 @@ struct KeyParts {
     sort: Option<KeyAttribute>,
 }
 
+impl KeyParts {
+    fn to_attributes(&self) -> crate::Item {
+        let mut map = crate::Item::with_capacity(2);
+        map.insert(
+            self.partition.0.to_string(),
+            AttributeValue::S(self.partition.1.clone()),
+        );
+        if let Some((name, value)) = &self.sort {
+            map.insert(name.to_string(), AttributeValue::S(value.clone()));
+        }
+        map
+    }
+}
+
 impl<E, I> Key<E, I> {
     /// A key from already-encoded attribute values.
     pub fn new(entity: &'static str, partition: KeyAttribute, sort: Option<KeyAttribute>) -> Self {
         Self {
             parts: Ok(KeyParts { partition, sort }),
+            previous: None,
             entity,
             marker: PhantomData,
         }
@@ -594,9 +612,31 @@ impl<E, I> Key<E, I> {
         })();
         Self {
             parts,
+            previous: None,
             entity,
             marker: PhantomData,
         }
+    }
+
+    /// Attaches the key the item had under the entity's previous primary template
+    /// (`previous_primary`, during a re-key); generated code calls this.
+    #[doc(hidden)]
+    pub fn or_previously(mut self, previous: Self) -> Self {
+        self.previous = Some(Box::new(previous.parts));
+        self
+    }
+
+    /// During a re-key (`previous_primary` in the schema), the key the item had
+    /// under the previous primary template, as attributes: gets fall back to it
+    /// and writes move the item from it first.
+    pub(crate) fn previous_attributes(&self) -> Option<Result<crate::Item, KeyError>> {
+        let previous = self.previous.as_deref()?;
+        Some(
+            previous
+                .as_ref()
+                .map_err(Clone::clone)
+                .map(KeyParts::to_attributes),
+        )
     }
 
     /// The entity this key addresses.
@@ -618,15 +658,7 @@ impl<E, I> Key<E, I> {
     /// The key as the attribute map DynamoDB's `Key` parameter takes.
     pub fn to_attributes(&self) -> Result<crate::Item, KeyError> {
         let parts = self.parts.as_ref().map_err(Clone::clone)?;
-        let mut map = crate::Item::with_capacity(2);
-        map.insert(
-            parts.partition.0.to_string(),
-            AttributeValue::S(parts.partition.1.clone()),
-        );
-        if let Some((name, value)) = &parts.sort {
-            map.insert(name.to_string(), AttributeValue::S(value.clone()));
-        }
-        Ok(map)
+        Ok(parts.to_attributes())
     }
 
     /// [`to_attributes`](Self::to_attributes), moving the key's values instead of
@@ -649,6 +681,7 @@ impl<E, I> Clone for Key<E, I> {
     fn clone(&self) -> Self {
         Self {
             parts: self.parts.clone(),
+            previous: self.previous.clone(),
             entity: self.entity,
             marker: PhantomData,
         }
@@ -665,10 +698,14 @@ impl<E, I> std::fmt::Debug for Key<E, I> {
                 .field("sort", &parts.sort),
             Err(e) => d.field("error", e),
         };
+        if let Some(previous) = &self.previous {
+            d.field("previous", previous);
+        }
         d.finish()
     }
 }
 
+/// Keys are equal when they address the same item (a previous key is not compared).
 impl<E, I> PartialEq for Key<E, I> {
     fn eq(&self, other: &Self) -> bool {
         self.entity == other.entity && self.parts == other.parts

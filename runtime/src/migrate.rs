@@ -75,6 +75,9 @@ pub struct MigrationReport {
     pub rewritten: u64,
     /// Items moved to a new primary key (or that would be, in a dry run).
     pub moved: u64,
+    /// Items found at their old key whose new key already held them (written there
+    /// since the schema changed): the stale copy at the old key was deleted.
+    pub superseded: u64,
     /// Writes that found the item changed since it was read; each was read again
     /// and retried.
     pub conflicts: u64,
@@ -104,10 +107,11 @@ impl fmt::Display for MigrationReport {
         };
         write!(
             f,
-            "scanned {}, {verb} {}, moved {}, unchanged {}, conflicts {}, failed {} in {:.1?} ({:.1} RCU, {:.1} WCU)",
+            "scanned {}, {verb} {}, moved {}, superseded {}, unchanged {}, conflicts {}, failed {} in {:.1?} ({:.1} RCU, {:.1} WCU)",
             self.scanned,
             self.rewritten,
             self.moved,
+            self.superseded,
             self.unchanged,
             self.conflicts,
             self.failed.len(),
@@ -402,7 +406,8 @@ impl<'t, E: Entity> Migration<'t, E> {
                 counts.unchanged += 1;
                 return Ok(());
             }
-            let moves = key_of(self.table, &wanted) != key_of(self.table, &stored);
+            let wanted_key = key_of(self.table, &wanted);
+            let moves = wanted_key != key_of(self.table, &stored);
             if self.dry_run {
                 *if moves {
                     &mut counts.moved
@@ -412,7 +417,7 @@ impl<'t, E: Entity> Migration<'t, E> {
                 return Ok(());
             }
             let written = if moves {
-                self.move_item(&stored, wanted).await
+                move_stored::<E>(self.table, &stored, wanted).await
             } else {
                 self.rewrite(&stored, wanted).await
             };
@@ -435,6 +440,32 @@ impl<'t, E: Entity> Migration<'t, E> {
                         None => return Ok(()),
                     }
                 }
+                Err(Written::Taken) => {
+                    match drop_stale_copy::<E>(self.table, &stored, &wanted_key).await {
+                        Ok(Some(units)) => {
+                            counts.write_units += units;
+                            state.spend(&state.writes, units).await;
+                            counts.superseded += 1;
+                            return Ok(());
+                        }
+                        Ok(None) => {
+                            counts.failed.push((
+                                key_of(self.table, &stored),
+                                "its new key holds an item of another entity".to_owned(),
+                            ));
+                            return Ok(());
+                        }
+                        Err(Written::Conflict) => {
+                            counts.conflicts += 1;
+                            match self.read(&stored).await? {
+                                Some(current) => stored = current,
+                                None => return Ok(()),
+                            }
+                        }
+                        Err(Written::Taken) => unreachable!("a delete takes no key"),
+                        Err(Written::Failed(e)) => return Err(e),
+                    }
+                }
                 Err(Written::Failed(e)) => return Err(e),
             }
         }
@@ -446,21 +477,7 @@ impl<'t, E: Entity> Migration<'t, E> {
 
     /// A consistent read of the item at `stored`'s key, as stored now.
     async fn read(&self, stored: &Item) -> Result<Option<Item>> {
-        let key = key_of(self.table, stored);
-        with_backoff(|| async {
-            let output = self
-                .table
-                .client()
-                .get_item()
-                .table_name(self.table.name())
-                .set_key(Some(key.clone()))
-                .consistent_read(true)
-                .send()
-                .await
-                .map_err(|e| from_sdk("GetItem", E::NAME, e))?;
-            Ok(output.item)
-        })
-        .await
+        consistent_get::<E>(self.table, &key_of(self.table, stored)).await
     }
 
     async fn rewrite(&self, stored: &Item, wanted: Item) -> std::result::Result<f64, Written> {
@@ -489,72 +506,197 @@ impl<'t, E: Entity> Migration<'t, E> {
         })
         .await
     }
+}
 
-    async fn move_item(&self, stored: &Item, wanted: Item) -> std::result::Result<f64, Written> {
-        use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
-        use aws_sdk_dynamodb::types::{Delete, Put, TransactWriteItem};
-        let condition = unchanged::<E>(self.table, stored).map_err(Written::Failed)?;
-        let definition = self.table.definition();
-        let build = |e: aws_sdk_dynamodb::error::BuildError| {
-            Written::Failed(Error::Transaction(crate::error::TransactionError::Build(
-                e.to_string(),
-            )))
+/// Moves `stored` to `wanted`'s key: one transaction deleting it at its key (if it
+/// is unchanged since read) and putting `wanted` where no item is yet.
+async fn move_stored<E: Entity>(
+    table: &Table,
+    stored: &Item,
+    wanted: Item,
+) -> std::result::Result<f64, Written> {
+    use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
+    use aws_sdk_dynamodb::types::{Delete, Put, TransactWriteItem};
+    let condition = unchanged::<E>(table, stored).map_err(Written::Failed)?;
+    let definition = table.definition();
+    let build = |e: aws_sdk_dynamodb::error::BuildError| {
+        Written::Failed(Error::Transaction(crate::error::TransactionError::Build(
+            e.to_string(),
+        )))
+    };
+    let delete = Delete::builder()
+        .table_name(table.name())
+        .set_key(Some(key_of(table, stored)))
+        .condition_expression(&condition.expression)
+        .set_expression_attribute_names(Some(condition.names.clone()))
+        .set_expression_attribute_values(Some(condition.values.clone()))
+        .build()
+        .map_err(build)?;
+    let put = Put::builder()
+        .table_name(table.name())
+        .set_item(Some(wanted))
+        .condition_expression("attribute_not_exists(#pk)")
+        .expression_attribute_names("#pk", definition.partition_key)
+        .build()
+        .map_err(build)?;
+    let items = [
+        TransactWriteItem::builder().delete(delete).build(),
+        TransactWriteItem::builder().put(put).build(),
+    ];
+    // One token for every attempt: a retried transaction that landed is not
+    // applied twice.
+    let token = crate::transaction::new_token();
+    write_with_backoff(|| async {
+        let output = table
+            .client()
+            .transact_write_items()
+            .set_transact_items(Some(items.to_vec()))
+            .client_request_token(&token)
+            .return_consumed_capacity(ReturnConsumedCapacity::Total)
+            .send()
+            .await
+            .map_err(|e| {
+                let failed = |position: usize| match e.as_service_error() {
+                    Some(TransactWriteItemsError::TransactionCanceledException(c)) => c
+                        .cancellation_reasons()
+                        .get(position)
+                        .is_some_and(|r| r.code() == Some("ConditionalCheckFailed")),
+                    _ => false,
+                };
+                if failed(0) {
+                    // The old item changed: read again.
+                    Written::Conflict
+                } else if failed(1) {
+                    Written::Taken
+                } else {
+                    Written::Failed(from_sdk("TransactWriteItems", E::NAME, e))
+                }
+            })?;
+        Ok(output
+            .consumed_capacity()
+            .iter()
+            .filter_map(|c| c.capacity_units())
+            .sum())
+    })
+    .await
+}
+
+/// A move of `stored` found its new key (`new_key`) taken. An item of `E` there
+/// was written since the schema changed, by code that knows the new key: it is the
+/// current one and `stored` a stale copy, deleted if unchanged since read (the
+/// units written, or a conflict). `None` when the new key holds another entity's
+/// item: nothing is deleted.
+async fn drop_stale_copy<E: Entity>(
+    table: &Table,
+    stored: &Item,
+    new_key: &Item,
+) -> std::result::Result<Option<f64>, Written> {
+    let current = consistent_get::<E>(table, new_key)
+        .await
+        .map_err(Written::Failed)?;
+    let entity_attribute = table.definition().entity_attribute;
+    let ours = current
+        .as_ref()
+        .and_then(|item| item.get(entity_attribute))
+        .and_then(|v| v.as_s().ok())
+        .is_some_and(|name| name == E::NAME);
+    if !ours {
+        // Gone meanwhile (the next attempt moves `stored`) or another entity's.
+        return match current {
+            None => Err(Written::Conflict),
+            Some(_) => Ok(None),
         };
-        let delete = Delete::builder()
-            .table_name(self.table.name())
-            .set_key(Some(key_of(self.table, stored)))
+    }
+    let condition = unchanged::<E>(table, stored).map_err(Written::Failed)?;
+    write_with_backoff(|| async {
+        let output = table
+            .client()
+            .delete_item()
+            .table_name(table.name())
+            .set_key(Some(key_of(table, stored)))
             .condition_expression(&condition.expression)
             .set_expression_attribute_names(Some(condition.names.clone()))
             .set_expression_attribute_values(Some(condition.values.clone()))
-            .build()
-            .map_err(build)?;
-        let put = Put::builder()
-            .table_name(self.table.name())
-            .set_item(Some(wanted))
-            .condition_expression("attribute_not_exists(#pk)")
-            .expression_attribute_names("#pk", definition.partition_key)
-            .build()
-            .map_err(build)?;
-        let items = [
-            TransactWriteItem::builder().delete(delete).build(),
-            TransactWriteItem::builder().put(put).build(),
-        ];
-        // One token for every attempt: a retried transaction that landed is not
-        // applied twice.
-        let token = crate::transaction::new_token();
-        write_with_backoff(|| async {
-            let output = self
-                .table
-                .client()
-                .transact_write_items()
-                .set_transact_items(Some(items.to_vec()))
-                .client_request_token(&token)
-                .return_consumed_capacity(ReturnConsumedCapacity::Total)
-                .send()
+            .return_consumed_capacity(ReturnConsumedCapacity::Total)
+            .send()
+            .await
+            .map_err(|e| match from_sdk("DeleteItem", E::NAME, e) {
+                e if matches!(classify(&e), Outcome::Conflict) => Written::Conflict,
+                e => Written::Failed(e),
+            })?;
+        Ok(output
+            .consumed_capacity()
+            .and_then(|c| c.capacity_units())
+            .unwrap_or(0.0))
+    })
+    .await
+    .map(Some)
+}
+
+/// A consistent `GetItem` of the item at `key`, retried while throttled.
+async fn consistent_get<E: Entity>(table: &Table, key: &Item) -> Result<Option<Item>> {
+    with_backoff(|| async {
+        let output = table
+            .client()
+            .get_item()
+            .table_name(table.name())
+            .set_key(Some(key.clone()))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(|e| from_sdk("GetItem", E::NAME, e))?;
+        Ok(output.item)
+    })
+    .await
+}
+
+/// During a re-key (`previous_primary` in the schema): moves the item of `E` at
+/// `key`'s previous primary key to `key`, if it is there, so that a write by key
+/// finds the item where the schema now puts it. The move is the migration's
+/// (conditioned on the item being unchanged, retried on a conflict); an item
+/// already at `key` makes the old copy stale, and it is deleted.
+pub(crate) async fn move_from_previous<E: Entity>(
+    table: &Table,
+    key: &crate::key::Key<E>,
+) -> Result<()> {
+    let Some(previous) = key.previous_attributes() else {
+        return Ok(());
+    };
+    let previous = previous?;
+    let entity_attribute = table.definition().entity_attribute;
+    let failed = |reason: String| Error::Migration {
+        entity: E::NAME,
+        reason,
+    };
+    for _attempt in 0..32 {
+        let Some(stored) = consistent_get::<E>(table, &previous).await? else {
+            return Ok(());
+        };
+        if stored.get(entity_attribute).and_then(|v| v.as_s().ok()) != Some(&E::NAME.to_owned()) {
+            // Another entity's item at the old key: not this one.
+            return Ok(());
+        }
+        let wanted = derive::<E>(table, &stored).map_err(failed)?;
+        let new_key = key_of(table, &wanted);
+        let written = match move_stored::<E>(table, &stored, wanted).await {
+            Err(Written::Taken) => drop_stale_copy::<E>(table, &stored, &new_key)
                 .await
-                .map_err(|e| {
-                    let condition_failed = matches!(
-                        e.as_service_error(),
-                        Some(TransactWriteItemsError::TransactionCanceledException(c))
-                            if c.cancellation_reasons()
-                                .iter()
-                                .any(|r| r.code() == Some("ConditionalCheckFailed"))
-                    );
-                    if condition_failed {
-                        // The old item changed (or the new key is taken): read again.
-                        Written::Conflict
-                    } else {
-                        Written::Failed(from_sdk("TransactWriteItems", E::NAME, e))
-                    }
-                })?;
-            Ok(output
-                .consumed_capacity()
-                .iter()
-                .filter_map(|c| c.capacity_units())
-                .sum())
-        })
-        .await
+                .map(|units| units.unwrap_or_default()),
+            other => other,
+        };
+        match written {
+            Ok(_) => {
+                tracing::debug!(table = %table.name(), entity = E::NAME, "moved from the previous primary key");
+                return Ok(());
+            }
+            Err(Written::Conflict) => continue,
+            Err(Written::Taken) => unreachable!("handled above"),
+            Err(Written::Failed(e)) => return Err(e),
+        }
     }
+    Err(failed(
+        "an item at its previous primary key kept changing under 32 attempts to move it".into(),
+    ))
 }
 
 impl<'t, E: Entity> IntoFuture for Migration<'t, E> {
@@ -573,6 +715,7 @@ struct PageCounts {
     unchanged: u64,
     rewritten: u64,
     moved: u64,
+    superseded: u64,
     conflicts: u64,
     failed: Vec<(Item, String)>,
     read_units: f64,
@@ -585,6 +728,7 @@ impl PageCounts {
         report.unchanged += self.unchanged;
         report.rewritten += self.rewritten;
         report.moved += self.moved;
+        report.superseded += self.superseded;
         report.conflicts += self.conflicts;
         report.failed.extend(self.failed);
         report.read_units += self.read_units;
@@ -656,7 +800,10 @@ impl Budget {
 }
 
 enum Written {
+    /// The item changed since it was read.
     Conflict,
+    /// A move found its new key taken.
+    Taken,
     Failed(Error),
 }
 

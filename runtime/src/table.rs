@@ -669,8 +669,53 @@ impl<E: Entity> Get<'_, E> {
         record_capacity(&span, output.consumed_capacity());
         match output.item {
             Some(item) => Ok(Some(E::from_item(item)?)),
-            None => Ok(None),
+            None => self.previous(span).await,
         }
+    }
+
+    /// During a re-key (`previous_primary` in the schema), an item not yet at its
+    /// new key is read at its previous one; and if it is at neither, at the new key
+    /// again, since a migration may have moved it between the two reads (items only
+    /// move from the previous key to the new one).
+    async fn previous(self, span: tracing::Span) -> Result<Option<E>> {
+        let Some(previous) = self.key.previous_attributes() else {
+            return Ok(None);
+        };
+        let read = |key: Item| {
+            self.table
+                .client
+                .get_item()
+                .table_name(self.table.name.as_ref())
+                .set_key(Some(key))
+                .consistent_read(self.consistent)
+                .send()
+                .instrument(span.clone())
+        };
+        let output = read(previous?)
+            .await
+            .map_err(|e| from_sdk("GetItem", E::NAME, e))?;
+        let entity_attribute = self.table.definition.entity_attribute;
+        match output.item {
+            // Another entity's item at the old key is not this one.
+            Some(item)
+                if item
+                    .get(entity_attribute)
+                    .and_then(|v| v.as_s().ok())
+                    .map(String::as_str)
+                    == Some(E::NAME) =>
+            {
+                return Ok(Some(E::from_item(item)?));
+            }
+            _ => {}
+        }
+        let output = read(self.key.to_attributes()?)
+            .await
+            .map_err(|e| from_sdk("GetItem", E::NAME, e))?;
+        output
+            .item
+            .map(E::from_item)
+            .transpose()
+            .map_err(Into::into)
     }
 }
 
@@ -767,6 +812,9 @@ impl<E: Entity> Put<'_, E> {
 
     async fn send(self) -> Result<()> {
         let table = self.table;
+        if E::REKEYING {
+            crate::migrate::move_from_previous(table, &self.item.primary_key()).await?;
+        }
         let (item, condition) = self.prepare()?;
         let span = tracing::debug_span!(
             "dynaschema.put",
@@ -896,6 +944,7 @@ impl<E: Entity> Delete<'_, E> {
 
     async fn send(self) -> Result<()> {
         let table = self.table;
+        crate::migrate::move_from_previous(table, &self.key).await?;
         let (key, condition) = self.prepare()?;
         let has_condition = condition.is_some();
         let mut request = table

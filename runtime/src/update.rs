@@ -466,6 +466,7 @@ impl<'t, E: Entity> Update<'t, E> {
     }
 
     async fn send(self) -> Result<E> {
+        crate::migrate::move_from_previous(self.table, &self.key).await?;
         if self.moves() {
             return self.send_move().await;
         }

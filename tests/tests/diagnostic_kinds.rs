@@ -67,6 +67,8 @@ fn cases() -> Vec<(&'static str, String)> {
         ("schema::native-key-field", u("[indexes.by_team]\npartition_key = [\"team\"]\n[entities.Player]\nprimary = { pk = \"P#{id}\", sk = \"P\" }\nby_team = { pk = [\"TEAM#{team}\"] }\n")),
         ("schema::placeholder-modifier", t("[entities.User]\nprimary = { pk = \"USER#{id|title}\", sk = \"P\" }\n")),
         ("schema::placeholder-not-segment", t("[entities.User]\nprimary = { pk = \"USER{id}\", sk = \"P\" }\n")),
+        ("schema::previous-primary-field", t("[entities.Order]\nprimary = { pk = \"USER#{user_id}\", sk = \"ORDER#{order_id}\" }\nprevious_primary = { pk = \"USER#{user_id}\", sk = \"ORDER#{number}\" }\n")),
+        ("schema::previous-primary-unchanged", t("[entities.Order]\nprimary = { pk = \"USER#{user_id}\", sk = \"ORDER#{order_id}\" }\nprevious_primary = { pk = \"USER#{user_id}\", sk = \"ORDER#{order_id}\" }\n")),
         ("schema::projection", u("[indexes.gsi1]\npartition_key = \"gsi1pk\"\nprojection = \"some\"\n")),
         ("schema::repeated-member", u("[patterns.twice]\ncollection = [\"User\", \"User\"]\n")),
         ("schema::repeated-placeholder", t("[entities.User]\nprimary = { pk = \"USER#{id}#{id}\", sk = \"P\" }\n")),

@@ -154,7 +154,9 @@ async fn a_new_index_is_backfilled_for_twenty_thousand_items_of_three_entities()
 }
 
 /// v3 moves every order to `ORDER#{placed_at}#{order_id}`: each is then at its new
-/// key, none at the old one, and the count is unchanged.
+/// key, none at the old one, and the count is unchanged. v3 declares the old
+/// template as `previous_primary`, so `get` finds every order before, during and
+/// after the move: a reader getting orders all through the migration misses none.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_changed_primary_template_moves_five_thousand_items() {
     let old = v1_table(1, 5_000, 0).await;
@@ -164,7 +166,7 @@ async fn a_changed_primary_template_moves_five_thousand_items() {
     );
     assert_eq!(old.user_orders("u00042").all().await.unwrap().len(), 10);
     assert_eq!(old.order_by_id("o00042").all().await.unwrap().len(), 1);
-    let table = v3::evolution_v3::Table::new(client(), old.name());
+    let table = Arc::new(v3::evolution_v3::Table::new(client(), old.name()));
     assert_eq!(
         table.get_user("u00000").await.unwrap().unwrap().name,
         "User 0"
@@ -173,7 +175,49 @@ async fn a_changed_primary_template_moves_five_thousand_items() {
         table.verify::<v3::Order>().await.unwrap().drifted.len(),
         5_000
     );
-    let report = table.migrate::<v3::Order>().segments(4).await.unwrap();
+    // Before the move: every order is read at its previous key.
+    for i in (0..5_000).step_by(50) {
+        let o = order(i);
+        let found = table.get_order(&o.user_id, &o.placed_at, &o.order_id).await;
+        assert_eq!(found.unwrap().map(|f| f.total), Some(o.total), "order {i}");
+    }
+    let stop = Arc::new(AtomicBool::new(false));
+    let reader = {
+        let (table, stop) = (table.clone(), stop.clone());
+        tokio::spawn(async move {
+            let (mut reads, mut missed) = (0_u64, Vec::new());
+            let mut i = 0;
+            while !stop.load(Ordering::Relaxed) {
+                let o = order(i % 5_000);
+                let found = table
+                    .get_order(&o.user_id, &o.placed_at, &o.order_id)
+                    .consistent()
+                    .await
+                    .unwrap();
+                if found.map(|f| f.total) != Some(o.total) {
+                    missed.push(i % 5_000);
+                }
+                reads += 1;
+                i += 37;
+            }
+            (reads, missed)
+        })
+    };
+    let report = table
+        .migrate::<v3::Order>()
+        .segments(4)
+        .page_size(200)
+        .await
+        .unwrap();
+    stop.store(true, Ordering::Relaxed);
+    let (reads, missed) = reader.await.unwrap();
+    assert!(reads > 0);
+    assert_eq!(
+        missed,
+        Vec::<usize>::new(),
+        "gets that missed an order during the move"
+    );
+    eprintln!("re-key: {reads} gets during the move, 0 missed ({report})");
     assert_eq!((report.moved, report.rewritten), (5_000, 0), "{report}");
     for i in [0, 1, 2_500, 4_999] {
         let o = order(i);
@@ -200,6 +244,104 @@ async fn a_changed_primary_template_moves_five_thousand_items() {
     assert_eq!(by_id.len(), 1);
     let of_user = table.user_orders("u00042").all().await.unwrap();
     assert_eq!(of_user.len(), 10);
+}
+
+/// Whether an item is stored at `key` (a consistent read with the plain SDK).
+async fn stored_at(table: &str, key: dynaschema::Key<impl Sized>) -> Option<dynaschema::Item> {
+    client()
+        .get_item()
+        .table_name(table)
+        .set_key(Some(key.to_attributes().unwrap()))
+        .consistent_read(true)
+        .send()
+        .await
+        .unwrap()
+        .item
+}
+
+/// During a re-key, a write by key finds the item where it is: update, delete and
+/// put move a not-yet-moved order to its new key first (so `if_absent` still sees
+/// it, and no copy is left behind); an old copy written back by code that still
+/// runs the old schema is the stale one, and the migration deletes it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn writes_during_a_rekey_find_the_item_where_it_is() {
+    let old = v1_table(1, 1_000, 0).await;
+    let table = v3::evolution_v3::Table::new(client(), old.name());
+    let name = table.name().to_owned();
+    let v3_order = |i: usize| {
+        let o = order(i);
+        v3::Order {
+            user_id: o.user_id,
+            order_id: o.order_id,
+            placed_at: o.placed_at,
+            total: o.total,
+        }
+    };
+    let new_key = |i: usize| {
+        let o = order(i);
+        v3::Order::key(&o.user_id, &o.placed_at, &o.order_id)
+    };
+    let old_key = |i: usize| {
+        let o = order(i);
+        v1::Order::key(&o.user_id, &o.order_id)
+    };
+    let f = v3::Order::fields();
+
+    // An update moves the order, then updates it.
+    let updated = table
+        .update(new_key(0))
+        .add(&f.total, &1_000)
+        .await
+        .unwrap();
+    assert_eq!(updated.total, 1_000);
+    assert!(stored_at(&name, new_key(0)).await.is_some());
+    assert!(stored_at(&name, old_key(0)).await.is_none());
+    // Orders 0 (moved) and 500 (not yet) of one user: the query sees each once.
+    let of_user = table.user_orders("u00000").all().await.unwrap();
+    let mut totals: Vec<i64> = of_user.iter().map(|o| o.total).collect();
+    totals.sort();
+    assert_eq!(totals, [500, 1_000]);
+
+    // A delete removes the order wherever it is.
+    table.delete(new_key(1)).if_exists().await.unwrap();
+    assert!(stored_at(&name, new_key(1)).await.is_none());
+    assert!(stored_at(&name, old_key(1)).await.is_none());
+    assert!(table.get(new_key(1)).await.unwrap().is_none());
+
+    // `if_absent` sees the order at its old key: refused, nothing overwritten.
+    let mut other = v3_order(2);
+    other.total = -2;
+    let refused = table.put(&other).if_absent().await.unwrap_err();
+    assert!(refused.is_condition_failed(), "{refused}");
+    assert_eq!(table.get(new_key(2)).await.unwrap().unwrap().total, 2);
+    assert!(stored_at(&name, old_key(2)).await.is_none());
+
+    // A plain put replaces it, leaving no copy at the old key.
+    let mut replaced = v3_order(3);
+    replaced.total = 333;
+    table.put(&replaced).await.unwrap();
+    assert_eq!(table.get(new_key(3)).await.unwrap().unwrap().total, 333);
+    assert!(stored_at(&name, old_key(3)).await.is_none());
+
+    // Old code writes order 4 back at its old key after new code moved it.
+    let mut current = v3_order(4);
+    current.total = 44;
+    table.put(&current).await.unwrap();
+    old.put(&order(4)).await.unwrap();
+    assert!(stored_at(&name, old_key(4)).await.is_some());
+    // Reads see the one at the new key.
+    assert_eq!(table.get(new_key(4)).await.unwrap().unwrap().total, 44);
+
+    let report = table.migrate::<v3::Order>().segments(2).await.unwrap();
+    // 1,000 orders, one deleted, four moved by the writes above; order 4's stale
+    // copy is dropped.
+    assert_eq!(report.moved, 995, "{report}");
+    assert_eq!(report.superseded, 1, "{report}");
+    assert!(report.failed.is_empty(), "{report}");
+    assert_eq!(table.get(new_key(4)).await.unwrap().unwrap().total, 44);
+    assert!(stored_at(&name, old_key(4)).await.is_none());
+    assert_eq!(table.verify::<v3::Order>().await.unwrap().drifted.len(), 0);
+    assert_eq!(item_count(&name).await, 1 + 999);
 }
 
 /// Eight writers increment users' `visits` while the migration rewrites them: the
@@ -285,6 +427,42 @@ async fn a_migration_through_throttling_finishes() {
     assert_eq!(report.scanned, 300, "{report}");
     assert!(proxy.injected.throttle.load(Ordering::Relaxed) > 0);
     assert_eq!(direct.verify::<v2::User>().await.unwrap().drifted.len(), 0);
+}
+
+/// A re-key through throttling, 500s and moves that land but are answered with a
+/// 500: a move is a transaction sent again with its token, and one that finds its
+/// item gone re-reads it, so every order ends at its new key exactly once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_rekey_through_throttling_moves_every_item_once() {
+    let old = v1_table(1, 400, 0).await;
+    let proxy = FaultProxy::start(
+        server().endpoint(),
+        Faults {
+            throttle: 100,
+            error_500: 30,
+            write_then_500: 50,
+            ..Faults::default()
+        },
+        0x3162,
+    )
+    .await;
+    let faulty = v3::evolution_v3::Table::new(proxy.client(), old.name());
+    let report = faulty.migrate::<v3::Order>().segments(2).await.unwrap();
+    assert_eq!(report.scanned, 400, "{report}");
+    assert!(report.failed.is_empty(), "{report}");
+    assert!(proxy.injected.throttle.load(Ordering::Relaxed) > 0);
+    assert!(proxy.injected.error_500.load(Ordering::Relaxed) > 0);
+    assert!(proxy.injected.write_then_500.load(Ordering::Relaxed) > 0);
+    let direct = v3::evolution_v3::Table::new(client(), old.name());
+    assert_eq!(direct.verify::<v3::Order>().await.unwrap().drifted.len(), 0);
+    assert_eq!(item_count(direct.name()).await, 401);
+    for i in [0, 199, 399] {
+        let o = order(i);
+        let moved = direct
+            .get_order(&o.user_id, &o.placed_at, &o.order_id)
+            .await;
+        assert_eq!(moved.unwrap().map(|m| m.total), Some(o.total), "order {i}");
+    }
 }
 
 /// A checkpoint records each segment's position; a finished migration's checkpoint

@@ -10,7 +10,7 @@ use syn::spanned::Spanned;
 use super::fields::{check_fields, decode_fields, encode_fields};
 use super::input::{EntityInput, FieldInput, is_string, option_inner};
 use crate::diagnostics::closest;
-use crate::keys::{Role, key_from_parts, key_value};
+use crate::keys::{Role, key_from_parts, key_value, or_previously};
 use crate::names::field_hash;
 use crate::schema::Projection;
 use crate::schema::{Entity, EntityKeys, IndexKind, PatternKind, Schema};
@@ -321,6 +321,11 @@ impl Context<'_> {
         let capacity = self.fields.len() + 2 + 2 * self.entity.keys.len();
         let primary_key =
             self.key_expression(self.entity.primary(), &|f| self.field_access(&f.name));
+        let rekeying = self.entity.previous_primary.is_some().then(|| {
+            quote!(
+                const REKEYING: bool = true;
+            )
+        });
         // A multi-attribute key is the fields themselves: no key function.
         let key_functions = self
             .entity
@@ -473,6 +478,7 @@ impl Context<'_> {
                 const PRIMARY_KEY_FIELDS: &'static [&'static str] = &[#(#primary_fields),*];
                 const INDEX_KEY_FIELDS: &'static [&'static str] = &[#(#index_fields),*];
                 const WRITE_TOKEN_ATTRIBUTE: &'static str = #write_token;
+                #rekeying
                 #version_items
                 #(#timestamp_items)*
                 #update_keys
@@ -501,12 +507,13 @@ impl Context<'_> {
         keys: &EntityKeys,
         arg: &dyn Fn(&crate::schema::template::FieldRef) -> TokenStream,
     ) -> TokenStream {
-        key_from_parts(
-            &self.entity.name,
-            &self.schema.indexes[keys.index],
-            keys,
-            arg,
-        )
+        let index = &self.schema.indexes[keys.index];
+        let key = key_from_parts(&self.entity.name, index, keys, arg);
+        if index.kind == IndexKind::Primary {
+            or_previously(key, self.entity, index, arg)
+        } else {
+            key
+        }
     }
 
     /// Statements inserting one index's key attributes into `item`. An index whose

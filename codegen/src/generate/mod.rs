@@ -11,7 +11,7 @@ mod projections;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::keys::{Role, key_from_parts, key_value, literal_prefix};
+use crate::keys::{Role, key_from_parts, key_value, literal_prefix, or_previously};
 use crate::names::{self, field_hash, ident};
 use crate::schema::template::{FieldRef, KeyTemplate};
 use crate::schema::{AccessPattern, Entity, EntityKeys, IndexKind, Order, PatternKind, Schema};
@@ -265,12 +265,9 @@ impl Generator<'_> {
                 let ty = self.entity_type(entity);
                 let keys = entity.primary();
                 let params = self.params(entity, keys.templates());
-                let key = key_from_parts(
-                    &entity.name,
-                    &self.schema.indexes[keys.index],
-                    keys,
-                    &by_name,
-                );
+                let primary = &self.schema.indexes[keys.index];
+                let key = key_from_parts(&entity.name, primary, keys, &by_name);
+                let key = or_previously(key, entity, primary, &by_name);
                 let doc = self.pattern_doc(
                     pattern,
                     format!("`GetItem` of one `{}` by its primary key.", entity.name),

@@ -704,6 +704,141 @@ impl Lowering<'_> {
         })
     }
 
+    /// One entity's templates on one index, checked against the index's shape.
+    fn entity_keys(
+        &mut self,
+        name: &str,
+        index_name: &str,
+        index: usize,
+        pair: &Spanned<RawKeys>,
+        indexes: &[Index],
+    ) -> Option<EntityKeys> {
+        let p = pair.get_ref();
+        let local = indexes[index].kind == IndexKind::Local;
+        let native = indexes[index].native.as_ref();
+        let partition = match (&p.pk, local) {
+            (Some(pk), false) => {
+                self.entity_key(name, index_name, pk, native.map(|n| &n.partition[..]))
+            }
+            // Filled in from the primary template below.
+            (None, true) => Some(KeyTemplate {
+                text: String::new(),
+                segments: Vec::new(),
+                span: pair.span(),
+            }),
+            (Some(pk), true) => {
+                self.error(Diagnostic::error(
+                    "schema::local-index-partition",
+                    format!(
+                        "`{index_name}` is a local index: its partition is the entity's primary one"
+                    ),
+                    pk.span(),
+                    "omit `pk` on a local index",
+                ));
+                None
+            }
+            (None, false) => {
+                self.error(Diagnostic::error(
+                    "schema::missing-partition-template",
+                    format!("entity `{name}` needs a `pk` template on `{index_name}`"),
+                    pair.span(),
+                    "add `pk = \"...\"`",
+                ));
+                None
+            }
+        };
+        let sort = match (&p.sk, &indexes[index].sort_key) {
+            (Some(sk), Some(_)) => {
+                self.entity_key(name, index_name, sk, native.map(|n| &n.sort[..]))
+            }
+            (None, None) => None,
+            (Some(sk), None) => {
+                self.error(Diagnostic::error(
+                    "schema::sort-key-without-attribute",
+                    format!("index `{index_name}` has no sort key, so `sk` cannot be given"),
+                    sk.span(),
+                    "remove this, or declare a sort key for the index",
+                ));
+                None
+            }
+            (None, Some(attr)) => {
+                self.error(Diagnostic::error(
+                    "schema::missing-sort-key",
+                    format!("index `{index_name}` has a sort key (`{attr}`), so `sk` is required"),
+                    pair.span(),
+                    "add `sk = \"...\"`",
+                ));
+                None
+            }
+        };
+        let partition = partition?;
+        (sort.is_some() || indexes[index].sort_key.is_none()).then(|| EntityKeys {
+            index,
+            partition,
+            sort,
+            span: pair.span(),
+        })
+    }
+
+    /// `previous_primary`: the primary templates items had before a re-key. A get
+    /// by the new key builds the previous one from the same arguments, so it may use
+    /// only fields of the new templates.
+    fn previous_primary(
+        &mut self,
+        name: &str,
+        pair: &Spanned<RawKeys>,
+        primary: &EntityKeys,
+        indexes: &[Index],
+    ) -> Option<EntityKeys> {
+        let previous = self.entity_keys(name, PRIMARY, 0, pair, indexes)?;
+        let fields: std::collections::BTreeSet<&str> = primary
+            .templates()
+            .flat_map(|t| t.fields())
+            .map(|f| f.name.as_str())
+            .collect();
+        let mut ok = true;
+        for template in previous.templates() {
+            for field in template.fields() {
+                if !fields.contains(field.name.as_str()) {
+                    ok = false;
+                    self.error(
+                        Diagnostic::error(
+                            "schema::previous-primary-field",
+                            format!(
+                                "the previous primary template of `{name}` uses `{{{}}}`, which its primary template does not",
+                                field.name
+                            ),
+                            template.span.clone(),
+                            "not a field of the primary template",
+                        )
+                        .with_help(
+                            "a read by the new key builds the previous key from the same fields: \
+                             the previous templates may use only fields of the primary ones",
+                        ),
+                    );
+                }
+            }
+        }
+        let same = previous.partition.text == primary.partition.text
+            && previous.sort.as_ref().map(|t| &t.text) == primary.sort.as_ref().map(|t| &t.text);
+        if same {
+            self.error(
+                Diagnostic::error(
+                    "schema::previous-primary-unchanged",
+                    format!("the previous primary template of `{name}` is its primary template"),
+                    pair.span(),
+                    "the same templates",
+                )
+                .with_help(
+                    "`previous_primary` is for a re-key: the templates before the change. \
+                     Remove it once `verify` reports every item moved",
+                ),
+            );
+            ok = false;
+        }
+        ok.then_some(previous)
+    }
+
     fn entities(
         &mut self,
         raw: &std::collections::BTreeMap<String, Spanned<RawEntity>>,
@@ -737,74 +872,7 @@ impl Lowering<'_> {
                     );
                     continue;
                 };
-                let p = pair.get_ref();
-                let local = indexes[index].kind == IndexKind::Local;
-                let native = indexes[index].native.as_ref();
-                let partition = match (&p.pk, local) {
-                    (Some(pk), false) => {
-                        self.entity_key(name, index_name, pk, native.map(|n| &n.partition[..]))
-                    }
-                    // Filled in from the primary template below.
-                    (None, true) => Some(KeyTemplate {
-                        text: String::new(),
-                        segments: Vec::new(),
-                        span: pair.span(),
-                    }),
-                    (Some(pk), true) => {
-                        self.error(Diagnostic::error(
-                            "schema::local-index-partition",
-                            format!("`{index_name}` is a local index: its partition is the entity's primary one"),
-                            pk.span(),
-                            "omit `pk` on a local index",
-                        ));
-                        None
-                    }
-                    (None, false) => {
-                        self.error(Diagnostic::error(
-                            "schema::missing-partition-template",
-                            format!("entity `{name}` needs a `pk` template on `{index_name}`"),
-                            pair.span(),
-                            "add `pk = \"...\"`",
-                        ));
-                        None
-                    }
-                };
-                let sort = match (&p.sk, &indexes[index].sort_key) {
-                    (Some(sk), Some(_)) => {
-                        self.entity_key(name, index_name, sk, native.map(|n| &n.sort[..]))
-                    }
-                    (None, None) => None,
-                    (Some(sk), None) => {
-                        self.error(Diagnostic::error(
-                            "schema::sort-key-without-attribute",
-                            format!(
-                                "index `{index_name}` has no sort key, so `sk` cannot be given"
-                            ),
-                            sk.span(),
-                            "remove this, or declare a sort key for the index",
-                        ));
-                        None
-                    }
-                    (None, Some(attr)) => {
-                        self.error(Diagnostic::error(
-                            "schema::missing-sort-key",
-                            format!("index `{index_name}` has a sort key (`{attr}`), so `sk` is required"),
-                            pair.span(),
-                            "add `sk = \"...\"`",
-                        ));
-                        None
-                    }
-                };
-                if let Some(partition) = partition
-                    && (sort.is_some() || indexes[index].sort_key.is_none())
-                {
-                    keys.push(EntityKeys {
-                        index,
-                        partition,
-                        sort,
-                        span: pair.span(),
-                    });
-                }
+                keys.extend(self.entity_keys(name, index_name, index, pair, indexes));
             }
             keys.sort_by_key(|k| k.index);
             if let Some(primary) = keys
@@ -851,11 +919,16 @@ impl Lowering<'_> {
                         }
                     },
                 };
+                let previous_primary = e
+                    .previous_primary
+                    .as_ref()
+                    .and_then(|pair| self.previous_primary(name, pair, &keys[0], indexes));
                 entities.push(Entity {
                     name: name.clone(),
                     description: e.description.as_ref().map(|d| d.get_ref().clone()),
                     schema_version,
                     keys,
+                    previous_primary,
                     span,
                 });
             }

@@ -177,6 +177,9 @@ pub struct Entity {
     pub schema_version: Option<u32>,
     /// Its key templates, one entry per index it appears in; the primary first.
     pub keys: Vec<EntityKeys>,
+    /// During a re-key, the primary templates its items had before
+    /// (`previous_primary`): reads fall back to them, writes move the item first.
+    pub previous_primary: Option<EntityKeys>,
     /// Where it is declared.
     pub span: Span,
 }

@@ -178,6 +178,9 @@ pub struct RawEntity {
     pub description: Option<Spanned<String>>,
     /// The entity's schema version, stored on each item.
     pub schema_version: Option<Spanned<i64>>,
+    /// The primary template items had before a re-key: reads fall back to it and
+    /// writes move the item first, until the migration has moved every item.
+    pub previous_primary: Option<Spanned<RawKeys>>,
     /// Key templates by index name.
     pub keys: Vec<(String, Spanned<RawKeys>)>,
 }
@@ -202,6 +205,8 @@ impl<'de> Deserialize<'de> for RawEntity {
                         entity.description = Some(map.next_value()?);
                     } else if key == "schema_version" {
                         entity.schema_version = Some(map.next_value()?);
+                    } else if key == "previous_primary" {
+                        entity.previous_primary = Some(map.next_value()?);
                     } else {
                         entity.keys.push((key, map.next_value()?));
                     }
@@ -347,6 +352,10 @@ impl JsonSchema for RawEntity {
                 "description": { "type": "string", "description": "What the entity is." },
                 "schema_version": { "type": "integer", "minimum": 1, "description": "The entity's schema version, stored on each item for migrations." },
                 "primary": keys,
+                "previous_primary": {
+                    "allOf": [keys],
+                    "description": "During a re-key: the primary template the items had before. Gets fall back to it and writes move the item first, until the migration has moved every item (then remove it). Its fields must be fields of `primary`."
+                },
             },
             "required": ["primary"],
             "additionalProperties": keys,
