@@ -86,7 +86,13 @@ pub const PATH_KEYWORDS: &[&str] = &["self", "Self", "super", "crate"];
 pub const MODULE_ITEMS: &[&str] = &["Table", "AnyEntity", "DEFINITION"];
 
 /// Methods the generated `Table` declares itself, whatever the schema.
-pub const TABLE_METHODS: &[&str] = &["new", "with_cursor_key", "with_wait_timeout"];
+pub const TABLE_METHODS: &[&str] = &[
+    "new",
+    "with_cursor_key",
+    "with_wait_timeout",
+    "migrate_all",
+    "verify_all",
+];
 
 /// Methods of the runtime's `dynaschema::Table`, which the generated `Table`
 /// dereferences to: a pattern method of the same name would shadow one silently.

@@ -94,6 +94,13 @@ impl Generator<'_> {
     fn table_handle(&self) -> TokenStream {
         let name = &self.schema.table.name;
         let methods = self.schema.patterns.iter().map(|p| self.pattern_method(p));
+        let entity_types: Vec<TokenStream> = self
+            .schema
+            .entities
+            .iter()
+            .map(|e| self.entity_type(e))
+            .collect();
+        let entity_names = self.schema.entities.iter().map(|e| &e.name);
         let doc = doc(&format!(
             "A handle on a physical table laid out as the `{name}` schema says, with one method per access\n\
              pattern. Dereferences to [`dynaschema::Table`](::dynaschema::Table) for `get`, `put`,\n\
@@ -127,6 +134,24 @@ impl Generator<'_> {
                 pub fn with_wait_timeout(mut self, timeout: ::core::time::Duration) -> Self {
                     self.inner = self.inner.with_wait_timeout(timeout);
                     self
+                }
+
+                /// Every entity of the schema migrated in turn to what the schema
+                /// derives (index keys, primary key, schema version): see
+                /// [`dynaschema::migrate::MigrateAll`](::dynaschema::migrate::MigrateAll).
+                pub fn migrate_all(&self) -> ::dynaschema::migrate::MigrateAll<'_> {
+                    ::dynaschema::migrate::MigrateAll::new(&self.inner)
+                        #(.entity::<#entity_types>())*
+                }
+
+                /// Every entity's items that differ from what the schema derives, by
+                /// entity: see [`dynaschema::Table::verify`](::dynaschema::Table::verify).
+                pub async fn verify_all(
+                    &self,
+                ) -> ::dynaschema::Result<::std::vec::Vec<(&'static str, ::dynaschema::migrate::VerifyReport)>> {
+                    ::core::result::Result::Ok(::std::vec![
+                        #((#entity_names, self.inner.verify::<#entity_types>().await?)),*
+                    ])
                 }
 
                 #(#methods)*

@@ -84,6 +84,32 @@ impl Table {
         self.inner = self.inner.with_wait_timeout(timeout);
         self
     }
+    /// Every entity of the schema migrated in turn to what the schema
+    /// derives (index keys, primary key, schema version): see
+    /// [`dynaschema::migrate::MigrateAll`](::dynaschema::migrate::MigrateAll).
+    pub fn migrate_all(&self) -> ::dynaschema::migrate::MigrateAll<'_> {
+        ::dynaschema::migrate::MigrateAll::new(&self.inner)
+            .entity::<super::Brand>()
+            .entity::<super::Category>()
+            .entity::<super::Deal>()
+            .entity::<super::Message>()
+    }
+    /// Every entity's items that differ from what the schema derives, by
+    /// entity: see [`dynaschema::Table::verify`](::dynaschema::Table::verify).
+    pub async fn verify_all(
+        &self,
+    ) -> ::dynaschema::Result<
+        ::std::vec::Vec<(&'static str, ::dynaschema::migrate::VerifyReport)>,
+    > {
+        ::core::result::Result::Ok(
+            ::std::vec![
+                ("Brand", self.inner.verify:: < super::Brand > (). await ?), ("Category",
+                self.inner.verify:: < super::Category > (). await ?), ("Deal", self.inner
+                .verify:: < super::Deal > (). await ?), ("Message", self.inner.verify:: <
+                super::Message > (). await ?)
+            ],
+        )
+    }
     /// Access pattern `brand_deals_of_day`: `Query` of `Deal` items on `GSI1` (partition `BRAND#{brand|upper}#{day}`). Narrow it by sort key with the
     /// methods of [`BrandDealsOfDayQuery`], or run it as it is.
     pub fn brand_deals_of_day(

@@ -58,6 +58,32 @@ impl Table {
         self.inner = self.inner.with_wait_timeout(timeout);
         self
     }
+    /// Every entity of the schema migrated in turn to what the schema
+    /// derives (index keys, primary key, schema version): see
+    /// [`dynaschema::migrate::MigrateAll`](::dynaschema::migrate::MigrateAll).
+    pub fn migrate_all(&self) -> ::dynaschema::migrate::MigrateAll<'_> {
+        ::dynaschema::migrate::MigrateAll::new(&self.inner)
+            .entity::<super::Customer>()
+            .entity::<super::CustomerEmail>()
+            .entity::<super::Order>()
+            .entity::<super::OrderItem>()
+    }
+    /// Every entity's items that differ from what the schema derives, by
+    /// entity: see [`dynaschema::Table::verify`](::dynaschema::Table::verify).
+    pub async fn verify_all(
+        &self,
+    ) -> ::dynaschema::Result<
+        ::std::vec::Vec<(&'static str, ::dynaschema::migrate::VerifyReport)>,
+    > {
+        ::core::result::Result::Ok(
+            ::std::vec![
+                ("Customer", self.inner.verify:: < super::Customer > (). await ?),
+                ("CustomerEmail", self.inner.verify:: < super::CustomerEmail > (). await
+                ?), ("Order", self.inner.verify:: < super::Order > (). await ?),
+                ("OrderItem", self.inner.verify:: < super::OrderItem > (). await ?)
+            ],
+        )
+    }
     /// Access pattern `customer_email`: `GetItem` of one `CustomerEmail` by its primary key.
     pub fn customer_email(
         &self,

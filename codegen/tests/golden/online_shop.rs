@@ -76,6 +76,43 @@ impl Table {
         self.inner = self.inner.with_wait_timeout(timeout);
         self
     }
+    /// Every entity of the schema migrated in turn to what the schema
+    /// derives (index keys, primary key, schema version): see
+    /// [`dynaschema::migrate::MigrateAll`](::dynaschema::migrate::MigrateAll).
+    pub fn migrate_all(&self) -> ::dynaschema::migrate::MigrateAll<'_> {
+        ::dynaschema::migrate::MigrateAll::new(&self.inner)
+            .entity::<super::Customer>()
+            .entity::<super::Invoice>()
+            .entity::<super::Order>()
+            .entity::<super::OrderItem>()
+            .entity::<super::Product>()
+            .entity::<super::Shipment>()
+            .entity::<super::ShipmentItem>()
+            .entity::<super::Warehouse>()
+            .entity::<super::WarehouseItem>()
+    }
+    /// Every entity's items that differ from what the schema derives, by
+    /// entity: see [`dynaschema::Table::verify`](::dynaschema::Table::verify).
+    pub async fn verify_all(
+        &self,
+    ) -> ::dynaschema::Result<
+        ::std::vec::Vec<(&'static str, ::dynaschema::migrate::VerifyReport)>,
+    > {
+        ::core::result::Result::Ok(
+            ::std::vec![
+                ("Customer", self.inner.verify:: < super::Customer > (). await ?),
+                ("Invoice", self.inner.verify:: < super::Invoice > (). await ?),
+                ("Order", self.inner.verify:: < super::Order > (). await ?),
+                ("OrderItem", self.inner.verify:: < super::OrderItem > (). await ?),
+                ("Product", self.inner.verify:: < super::Product > (). await ?),
+                ("Shipment", self.inner.verify:: < super::Shipment > (). await ?),
+                ("ShipmentItem", self.inner.verify:: < super::ShipmentItem > (). await
+                ?), ("Warehouse", self.inner.verify:: < super::Warehouse > (). await ?),
+                ("WarehouseItem", self.inner.verify:: < super::WarehouseItem > (). await
+                ?)
+            ],
+        )
+    }
     /// Access pattern `customer_invoices`: `Query` of `Invoice` items on `GSI2` (partition `c#{customer_id}`). Narrow it by sort key with the
     /// methods of [`CustomerInvoicesQuery`], or run it as it is.
     pub fn customer_invoices(

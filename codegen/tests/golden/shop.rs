@@ -58,6 +58,30 @@ impl Table {
         self.inner = self.inner.with_wait_timeout(timeout);
         self
     }
+    /// Every entity of the schema migrated in turn to what the schema
+    /// derives (index keys, primary key, schema version): see
+    /// [`dynaschema::migrate::MigrateAll`](::dynaschema::migrate::MigrateAll).
+    pub fn migrate_all(&self) -> ::dynaschema::migrate::MigrateAll<'_> {
+        ::dynaschema::migrate::MigrateAll::new(&self.inner)
+            .entity::<super::Order>()
+            .entity::<super::Product>()
+            .entity::<super::User>()
+    }
+    /// Every entity's items that differ from what the schema derives, by
+    /// entity: see [`dynaschema::Table::verify`](::dynaschema::Table::verify).
+    pub async fn verify_all(
+        &self,
+    ) -> ::dynaschema::Result<
+        ::std::vec::Vec<(&'static str, ::dynaschema::migrate::VerifyReport)>,
+    > {
+        ::core::result::Result::Ok(
+            ::std::vec![
+                ("Order", self.inner.verify:: < super::Order > (). await ?), ("Product",
+                self.inner.verify:: < super::Product > (). await ?), ("User", self.inner
+                .verify:: < super::User > (). await ?)
+            ],
+        )
+    }
     /// A product by id.
     ///
     /// Access pattern `get_product`: `GetItem` of one `Product` by its primary key.

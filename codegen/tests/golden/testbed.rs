@@ -92,6 +92,38 @@ impl Table {
         self.inner = self.inner.with_wait_timeout(timeout);
         self
     }
+    /// Every entity of the schema migrated in turn to what the schema
+    /// derives (index keys, primary key, schema version): see
+    /// [`dynaschema::migrate::MigrateAll`](::dynaschema::migrate::MigrateAll).
+    pub fn migrate_all(&self) -> ::dynaschema::migrate::MigrateAll<'_> {
+        ::dynaschema::migrate::MigrateAll::new(&self.inner)
+            .entity::<super::Account>()
+            .entity::<super::Document>()
+            .entity::<super::Note>()
+            .entity::<super::Post>()
+            .entity::<super::Reading>()
+            .entity::<super::Revision>()
+            .entity::<super::Tally>()
+    }
+    /// Every entity's items that differ from what the schema derives, by
+    /// entity: see [`dynaschema::Table::verify`](::dynaschema::Table::verify).
+    pub async fn verify_all(
+        &self,
+    ) -> ::dynaschema::Result<
+        ::std::vec::Vec<(&'static str, ::dynaschema::migrate::VerifyReport)>,
+    > {
+        ::core::result::Result::Ok(
+            ::std::vec![
+                ("Account", self.inner.verify:: < super::Account > (). await ?),
+                ("Document", self.inner.verify:: < super::Document > (). await ?),
+                ("Note", self.inner.verify:: < super::Note > (). await ?), ("Post", self
+                .inner.verify:: < super::Post > (). await ?), ("Reading", self.inner
+                .verify:: < super::Reading > (). await ?), ("Revision", self.inner
+                .verify:: < super::Revision > (). await ?), ("Tally", self.inner.verify::
+                < super::Tally > (). await ?)
+            ],
+        )
+    }
     /// Access pattern `all_notes`: `Scan` of every `Note` item of `primary` in 3 segment(s). Reads the whole
     /// table or index: DynamoDB bills every item read, of any entity.
     pub fn all_notes(&self) -> ::dynaschema::Scan<'_, super::Note> {

@@ -73,6 +73,28 @@ impl Table {
         self.inner = self.inner.with_wait_timeout(timeout);
         self
     }
+    /// Every entity of the schema migrated in turn to what the schema
+    /// derives (index keys, primary key, schema version): see
+    /// [`dynaschema::migrate::MigrateAll`](::dynaschema::migrate::MigrateAll).
+    pub fn migrate_all(&self) -> ::dynaschema::migrate::MigrateAll<'_> {
+        ::dynaschema::migrate::MigrateAll::new(&self.inner)
+            .entity::<super::Match>()
+            .entity::<super::Sponsor>()
+    }
+    /// Every entity's items that differ from what the schema derives, by
+    /// entity: see [`dynaschema::Table::verify`](::dynaschema::Table::verify).
+    pub async fn verify_all(
+        &self,
+    ) -> ::dynaschema::Result<
+        ::std::vec::Vec<(&'static str, ::dynaschema::migrate::VerifyReport)>,
+    > {
+        ::core::result::Result::Ok(
+            ::std::vec![
+                ("Match", self.inner.verify:: < super::Match > (). await ?), ("Sponsor",
+                self.inner.verify:: < super::Sponsor > (). await ?)
+            ],
+        )
+    }
     /// Access pattern `get_match`: `GetItem` of one `Match` by its primary key.
     pub fn get_match(
         &self,

@@ -66,6 +66,34 @@ impl Table {
         self.inner = self.inner.with_wait_timeout(timeout);
         self
     }
+    /// Every entity of the schema migrated in turn to what the schema
+    /// derives (index keys, primary key, schema version): see
+    /// [`dynaschema::migrate::MigrateAll`](::dynaschema::migrate::MigrateAll).
+    pub fn migrate_all(&self) -> ::dynaschema::migrate::MigrateAll<'_> {
+        ::dynaschema::migrate::MigrateAll::new(&self.inner)
+            .entity::<super::Account>()
+            .entity::<super::Issue>()
+            .entity::<super::PullRequest>()
+            .entity::<super::Repo>()
+            .entity::<super::Star>()
+    }
+    /// Every entity's items that differ from what the schema derives, by
+    /// entity: see [`dynaschema::Table::verify`](::dynaschema::Table::verify).
+    pub async fn verify_all(
+        &self,
+    ) -> ::dynaschema::Result<
+        ::std::vec::Vec<(&'static str, ::dynaschema::migrate::VerifyReport)>,
+    > {
+        ::core::result::Result::Ok(
+            ::std::vec![
+                ("Account", self.inner.verify:: < super::Account > (). await ?),
+                ("Issue", self.inner.verify:: < super::Issue > (). await ?),
+                ("PullRequest", self.inner.verify:: < super::PullRequest > (). await ?),
+                ("Repo", self.inner.verify:: < super::Repo > (). await ?), ("Star", self
+                .inner.verify:: < super::Star > (). await ?)
+            ],
+        )
+    }
     /// Access pattern `account_repos`: `Query` of `Repo` items on `GSI1` (partition `ACCOUNT#{owner}`). Narrow it by sort key with the
     /// methods of [`AccountReposQuery`], or run it as it is.
     pub fn account_repos(

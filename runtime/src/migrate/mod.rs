@@ -52,16 +52,23 @@ use std::fmt;
 use std::future::{Future, IntoFuture};
 use std::marker::PhantomData;
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnConsumedCapacity};
-use base64::Engine as _;
 
 use crate::attribute::Item;
 use crate::entity::Entity;
 use crate::error::{Error, Result, from_sdk};
 use crate::table::{BoxFuture, Table};
+
+mod all;
+mod checkpoint;
+mod progress;
+
+pub use all::{MigrateAll, MigrationReports};
+
+use checkpoint::Checkpoint;
 
 /// How a migration went: see [`Table::migrate`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -69,6 +76,8 @@ use crate::table::{BoxFuture, Table};
 pub struct MigrationReport {
     /// Items of the entity read.
     pub scanned: u64,
+    /// Items of any entity the scan went through (DynamoDB's `ScannedCount`).
+    pub examined: u64,
     /// Items already as the schema derives them.
     pub unchanged: u64,
     /// Items rewritten in place (or that would be, in a dry run).
@@ -123,12 +132,29 @@ impl fmt::Display for MigrationReport {
 }
 
 /// Progress of a running migration, given to [`Migration::on_progress`] after every
-/// page.
+/// page; its `Display` is one log line.
+///
+/// ```
+/// # use dynaschema::migrate::Progress;
+/// # fn log(progress: &Progress) {
+/// if let Some(eta) = progress.eta() {
+///     println!("{progress} (done in about {}s)", eta.as_secs());
+/// }
+/// # }
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[non_exhaustive]
 pub struct Progress {
-    /// Items read so far.
+    /// The entity migrated.
+    pub entity: &'static str,
+    /// Items of the entity read so far.
     pub scanned: u64,
+    /// Items of any entity the scan has gone through so far (DynamoDB's
+    /// `ScannedCount`): the measure of how far the scan is.
+    pub examined: u64,
+    /// The table's item count when the run started, as `DescribeTable` reported it
+    /// (DynamoDB updates it about every six hours, so it is an estimate).
+    pub table_items: Option<u64>,
     /// Items rewritten or moved so far.
     pub written: u64,
     /// Conflicts so far.
@@ -141,18 +167,100 @@ pub struct Progress {
     pub elapsed: Duration,
 }
 
-type ProgressFn<'t> = Box<dyn Fn(&Progress) + Send + Sync + 't>;
+impl Progress {
+    /// How far the scan is, from 0 to 1: items examined of the table's item count
+    /// (1 once every segment is done). `None` without an item count.
+    pub fn fraction(&self) -> Option<f64> {
+        if self.segments_done >= self.segments {
+            return Some(1.0);
+        }
+        let total = self.table_items.filter(|&n| n > 0)?;
+        Some((self.examined as f64 / total as f64).min(1.0))
+    }
+
+    /// Items examined per second so far.
+    pub fn rate(&self) -> f64 {
+        let seconds = self.elapsed.as_secs_f64();
+        if seconds > 0.0 {
+            self.examined as f64 / seconds
+        } else {
+            0.0
+        }
+    }
+
+    /// The time left at the rate so far, if the fraction is known.
+    pub fn eta(&self) -> Option<Duration> {
+        let fraction = self.fraction()?;
+        if fraction >= 1.0 {
+            return Some(Duration::ZERO);
+        }
+        if fraction <= 0.0 {
+            return None;
+        }
+        let left = self.elapsed.as_secs_f64() * (1.0 - fraction) / fraction;
+        Duration::try_from_secs_f64(left).ok()
+    }
+}
+
+impl fmt::Display for Progress {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: examined {}", self.entity, self.examined)?;
+        match (self.table_items, self.fraction()) {
+            (Some(total), Some(fraction)) => {
+                write!(f, " of ~{total} items ({:.0}%)", fraction * 100.0)?
+            }
+            _ => write!(f, " items")?,
+        }
+        write!(
+            f,
+            ", {} {}, {} written, {} conflicts, {:.0} items/s",
+            self.scanned,
+            self.entity,
+            self.written,
+            self.conflicts,
+            self.rate()
+        )?;
+        match self.eta() {
+            Some(eta) if self.segments_done < self.segments => {
+                write!(f, ", ETA {}s", eta.as_secs())
+            }
+            _ if self.segments_done >= self.segments => write!(f, ", done"),
+            _ => Ok(()),
+        }
+    }
+}
+
+type ProgressFn<'t> = Arc<dyn Fn(&Progress) + Send + Sync + 't>;
+
+/// How a migration runs: the settings of [`Migration`] and [`MigrateAll`].
+#[derive(Debug, Clone)]
+pub(crate) struct Options {
+    pub(crate) segments: u32,
+    pub(crate) page_size: Option<i32>,
+    pub(crate) dry_run: bool,
+    pub(crate) checkpoint: Option<PathBuf>,
+    pub(crate) max_write_units: Option<f64>,
+    pub(crate) max_read_units: Option<f64>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            segments: 1,
+            page_size: None,
+            dry_run: false,
+            checkpoint: None,
+            max_write_units: None,
+            max_read_units: None,
+        }
+    }
+}
 
 /// A migration of the items of `E`: built by [`Table::migrate`], run by `.await`.
 #[must_use = "a migration does nothing until it is awaited"]
 pub struct Migration<'t, E> {
     table: &'t Table,
-    segments: u32,
-    page_size: Option<i32>,
-    dry_run: bool,
-    checkpoint: Option<PathBuf>,
-    max_write_units: Option<f64>,
-    max_read_units: Option<f64>,
+    options: Options,
     progress: Option<ProgressFn<'t>>,
     entity: PhantomData<fn() -> E>,
 }
@@ -177,12 +285,7 @@ impl Table {
     pub fn migrate<E: Entity>(&self) -> Migration<'_, E> {
         Migration {
             table: self,
-            segments: 1,
-            page_size: None,
-            dry_run: false,
-            checkpoint: None,
-            max_write_units: None,
-            max_read_units: None,
+            options: Options::default(),
             progress: None,
             entity: PhantomData,
         }
@@ -234,20 +337,20 @@ impl Table {
 impl<'t, E: Entity> Migration<'t, E> {
     /// Scans with `n` parallel segments (default 1), one task each.
     pub fn segments(mut self, n: u32) -> Self {
-        self.segments = n.max(1);
+        self.options.segments = n.max(1);
         self
     }
 
     /// Reads at most `n` items per scan page (DynamoDB's `Limit`): a checkpoint is
     /// saved after every page.
     pub fn page_size(mut self, n: u32) -> Self {
-        self.page_size = Some(i32::try_from(n.max(1)).unwrap_or(i32::MAX));
+        self.options.page_size = Some(i32::try_from(n.max(1)).unwrap_or(i32::MAX));
         self
     }
 
     /// Counts what would change without writing anything.
     pub fn dry_run(mut self) -> Self {
-        self.dry_run = true;
+        self.options.dry_run = true;
         self
     }
 
@@ -255,44 +358,51 @@ impl<'t, E: Entity> Migration<'t, E> {
     /// exists, continues from it (a finished migration's checkpoint makes the run
     /// return at once). Delete the file to run the migration again from the start.
     pub fn checkpoint(mut self, path: impl Into<PathBuf>) -> Self {
-        self.checkpoint = Some(path.into());
+        self.options.checkpoint = Some(path.into());
         self
     }
 
     /// Holds writes to `units` write capacity units per second, as DynamoDB reports
     /// them consumed.
     pub fn max_write_units(mut self, units: f64) -> Self {
-        self.max_write_units = Some(units);
+        self.options.max_write_units = Some(units);
         self
     }
 
     /// Holds reads to `units` read capacity units per second.
     pub fn max_read_units(mut self, units: f64) -> Self {
-        self.max_read_units = Some(units);
+        self.options.max_read_units = Some(units);
         self
     }
 
     /// Calls `f` after every page with the progress so far (for a progress bar or
     /// log lines; `tracing` events are emitted either way).
     pub fn on_progress(mut self, f: impl Fn(&Progress) + Send + Sync + 't) -> Self {
-        self.progress = Some(Box::new(f));
+        self.progress = Some(Arc::new(f));
         self
+    }
+
+    /// Shows progress on standard error: a progress bar when it is a terminal and
+    /// the `progress` feature (indicatif) is on, otherwise a [`Progress`] line every
+    /// 5 seconds and one at the end, as a deploy pipeline's log wants them.
+    pub fn show_progress(self) -> Self {
+        let display = progress::Display::new();
+        self.on_progress(move |p| display.update(p))
     }
 
     async fn run(self) -> Result<MigrationReport> {
         let started = Instant::now();
-        let checkpoint =
-            match &self.checkpoint {
-                Some(path) => Checkpoint::load(path, self.table, E::NAME, self.segments).map_err(
-                    |reason| Error::Migration {
-                        entity: E::NAME,
-                        reason,
-                    },
-                )?,
-                None => Checkpoint::fresh(self.segments),
-            };
+        let table_items = table_items(self.table).await;
+        let checkpoint = match &self.options.checkpoint {
+            Some(path) => Checkpoint::load(path, self.table, E::NAME, self.options.segments)
+                .map_err(|reason| Error::Migration {
+                    entity: E::NAME,
+                    reason,
+                })?,
+            None => Checkpoint::fresh(self.options.segments),
+        };
         if checkpoint.positions.iter().all(|p| p.done)
-            && self.checkpoint.is_some()
+            && self.options.checkpoint.is_some()
             && checkpoint.loaded
         {
             return Ok(MigrationReport {
@@ -302,15 +412,22 @@ impl<'t, E: Entity> Migration<'t, E> {
         }
         let state = Shared {
             report: Mutex::new(MigrationReport {
-                dry_run: self.dry_run,
+                dry_run: self.options.dry_run,
                 ..MigrationReport::default()
             }),
             checkpoint: Mutex::new(checkpoint),
-            writes: self.max_write_units.map(|r| Mutex::new(Budget::new(r))),
-            reads: self.max_read_units.map(|r| Mutex::new(Budget::new(r))),
+            table_items,
+            writes: self
+                .options
+                .max_write_units
+                .map(|r| Mutex::new(Budget::new(r))),
+            reads: self
+                .options
+                .max_read_units
+                .map(|r| Mutex::new(Budget::new(r))),
             started,
         };
-        let segments = (0..self.segments).map(|segment| self.segment(segment, &state));
+        let segments = (0..self.options.segments).map(|segment| self.segment(segment, &state));
         futures::future::try_join_all(segments).await?;
         let mut report = state.report.into_inner().unwrap_or_else(|e| e.into_inner());
         report.elapsed = started.elapsed();
@@ -332,8 +449,8 @@ impl<'t, E: Entity> Migration<'t, E> {
                 scan_page::<E>(
                     self.table,
                     segment,
-                    self.segments,
-                    self.page_size,
+                    self.options.segments,
+                    self.options.page_size,
                     start.clone(),
                 )
             })
@@ -341,6 +458,7 @@ impl<'t, E: Entity> Migration<'t, E> {
             state.spend(&state.reads, page.read_units).await;
             let mut done = PageCounts {
                 read_units: page.read_units,
+                examined: page.examined,
                 ..PageCounts::default()
             };
             for stored in page.items {
@@ -354,7 +472,7 @@ impl<'t, E: Entity> Migration<'t, E> {
                 let position = &mut checkpoint.positions[segment as usize];
                 position.start = page.next.clone();
                 position.done = finished;
-                if let Some(path) = &self.checkpoint {
+                if let Some(path) = &self.options.checkpoint {
                     checkpoint
                         .save(path, self.table, E::NAME)
                         .map_err(|reason| Error::Migration {
@@ -363,11 +481,14 @@ impl<'t, E: Entity> Migration<'t, E> {
                         })?;
                 }
                 Progress {
+                    entity: E::NAME,
                     scanned: report.scanned,
+                    examined: report.examined,
+                    table_items: state.table_items,
                     written: report.rewritten + report.moved,
                     conflicts: report.conflicts,
                     segments_done: checkpoint.positions.iter().filter(|p| p.done).count() as u32,
-                    segments: self.segments,
+                    segments: self.options.segments,
                     elapsed: state.started.elapsed(),
                 }
             };
@@ -408,7 +529,7 @@ impl<'t, E: Entity> Migration<'t, E> {
             }
             let wanted_key = key_of(self.table, &wanted);
             let moves = wanted_key != key_of(self.table, &stored);
-            if self.dry_run {
+            if self.options.dry_run {
                 *if moves {
                     &mut counts.moved
                 } else {
@@ -633,6 +754,22 @@ async fn drop_stale_copy<E: Entity>(
     .map(Some)
 }
 
+/// The table's item count as `DescribeTable` reports it, for progress; `None` if it
+/// cannot be read (progress then has no fraction).
+async fn table_items(table: &Table) -> Option<u64> {
+    let described = table
+        .client()
+        .describe_table()
+        .table_name(table.name())
+        .send()
+        .await
+        .ok()?;
+    described
+        .table()?
+        .item_count()
+        .and_then(|n| u64::try_from(n).ok())
+}
+
 /// A consistent `GetItem` of the item at `key`, retried while throttled.
 async fn consistent_get<E: Entity>(table: &Table, key: &Item) -> Result<Option<Item>> {
     with_backoff(|| async {
@@ -712,6 +849,7 @@ impl<'t, E: Entity> IntoFuture for Migration<'t, E> {
 #[derive(Default)]
 struct PageCounts {
     scanned: u64,
+    examined: u64,
     unchanged: u64,
     rewritten: u64,
     moved: u64,
@@ -725,6 +863,7 @@ struct PageCounts {
 impl PageCounts {
     fn add_to(self, report: &mut MigrationReport) {
         report.scanned += self.scanned;
+        report.examined += self.examined;
         report.unchanged += self.unchanged;
         report.rewritten += self.rewritten;
         report.moved += self.moved;
@@ -739,6 +878,7 @@ impl PageCounts {
 struct Shared {
     report: Mutex<MigrationReport>,
     checkpoint: Mutex<Checkpoint>,
+    table_items: Option<u64>,
     writes: Option<Mutex<Budget>>,
     reads: Option<Mutex<Budget>>,
     started: Instant,
@@ -874,6 +1014,7 @@ where
 
 struct Page {
     items: Vec<Item>,
+    examined: u64,
     next: Option<Item>,
     read_units: f64,
 }
@@ -908,6 +1049,7 @@ async fn scan_page<E: Entity>(
         .await
         .map_err(|e| from_sdk("Scan", E::NAME, e))?;
     Ok(Page {
+        examined: u64::try_from(output.scanned_count()).unwrap_or_default(),
         read_units: output
             .consumed_capacity()
             .and_then(|c| c.capacity_units())
@@ -987,151 +1129,6 @@ fn unchanged<E: Entity>(table: &Table, stored: &Item) -> Result<Condition> {
     })
 }
 
-/// Each segment's position: where its next page starts, or done.
-#[derive(Debug, Clone, Default, PartialEq)]
-struct Position {
-    done: bool,
-    start: Option<Item>,
-}
-
-struct Checkpoint {
-    positions: Vec<Position>,
-    /// Read from a file (not fresh).
-    loaded: bool,
-}
-
-impl Checkpoint {
-    fn fresh(segments: u32) -> Self {
-        Self {
-            positions: vec![Position::default(); segments as usize],
-            loaded: false,
-        }
-    }
-
-    /// The file's positions; a fresh checkpoint if there is no file. A file for
-    /// another table, entity or segment count is an error (its positions would not
-    /// mean the same).
-    fn load(
-        path: &std::path::Path,
-        table: &Table,
-        entity: &str,
-        segments: u32,
-    ) -> std::result::Result<Self, String> {
-        let text = match std::fs::read_to_string(path) {
-            Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Self::fresh(segments)),
-            Err(e) => return Err(checkpoint_error(path, &e.to_string())),
-        };
-        let mut lines = text.lines();
-        let header = format!(
-            "dynaschema-migration v1 {} {entity} {segments}",
-            table.name()
-        );
-        if lines.next() != Some(header.as_str()) {
-            return Err(checkpoint_error(
-                path,
-                &format!("it is not a checkpoint of this migration (expected `{header}`)"),
-            ));
-        }
-        let mut checkpoint = Self::fresh(segments);
-        checkpoint.loaded = true;
-        for (position, line) in checkpoint.positions.iter_mut().zip(lines) {
-            *position = parse_position(line)
-                .ok_or_else(|| checkpoint_error(path, "a line does not parse"))?;
-        }
-        Ok(checkpoint)
-    }
-
-    /// Writes the positions to `path` atomically (a temporary file renamed over it),
-    /// so a kill mid-write leaves the previous checkpoint.
-    fn save(
-        &self,
-        path: &std::path::Path,
-        table: &Table,
-        entity: &str,
-    ) -> std::result::Result<(), String> {
-        let mut text = format!(
-            "dynaschema-migration v1 {} {entity} {}\n",
-            table.name(),
-            self.positions.len()
-        );
-        for position in &self.positions {
-            text.push_str(&format_position(position));
-            text.push('\n');
-        }
-        let temporary = path.with_extension("tmp");
-        std::fs::write(&temporary, text)
-            .and_then(|()| std::fs::rename(&temporary, path))
-            .map_err(|e| checkpoint_error(path, &e.to_string()))
-    }
-}
-
-fn checkpoint_error(path: &std::path::Path, reason: &str) -> String {
-    format!("checkpoint {}: {reason}", path.display())
-}
-
-/// `done`, `start` (the beginning), or `at name=S:value;name=N:value`, names and
-/// values in unpadded URL-safe base64 (no `=`, `;` or `:` in them).
-fn format_position(position: &Position) -> String {
-    let engine = base64::engine::general_purpose::URL_SAFE_NO_PAD;
-    match (&position.start, position.done) {
-        (_, true) => "done".to_owned(),
-        (None, false) => "start".to_owned(),
-        (Some(key), false) => {
-            let mut parts: Vec<String> = key
-                .iter()
-                .filter_map(|(name, value)| {
-                    let (kind, bytes) = match value {
-                        AttributeValue::S(s) => ("S", s.as_bytes().to_vec()),
-                        AttributeValue::N(n) => ("N", n.as_bytes().to_vec()),
-                        AttributeValue::B(b) => ("B", b.as_ref().to_vec()),
-                        _ => return None,
-                    };
-                    Some(format!(
-                        "{}={kind}:{}",
-                        engine.encode(name),
-                        engine.encode(bytes)
-                    ))
-                })
-                .collect();
-            parts.sort();
-            format!("at {}", parts.join(";"))
-        }
-    }
-}
-
-fn parse_position(line: &str) -> Option<Position> {
-    let engine = base64::engine::general_purpose::URL_SAFE_NO_PAD;
-    match line {
-        "done" => {
-            return Some(Position {
-                done: true,
-                start: None,
-            });
-        }
-        "start" => return Some(Position::default()),
-        _ => {}
-    }
-    let mut key = Item::new();
-    for part in line.strip_prefix("at ")?.split(';') {
-        let (name, value) = part.split_once('=')?;
-        let (kind, bytes) = value.split_once(':')?;
-        let name = String::from_utf8(engine.decode(name).ok()?).ok()?;
-        let bytes = engine.decode(bytes).ok()?;
-        let value = match kind {
-            "S" => AttributeValue::S(String::from_utf8(bytes).ok()?),
-            "N" => AttributeValue::N(String::from_utf8(bytes).ok()?),
-            "B" => AttributeValue::B(bytes.into()),
-            _ => return None,
-        };
-        key.insert(name, value);
-    }
-    Some(Position {
-        done: false,
-        start: Some(key),
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1169,26 +1166,5 @@ mod tests {
             let mut budget = Budget::new(rate);
             assert_eq!(budget.debit(1e9, t0), Duration::ZERO, "{rate}");
         }
-    }
-
-    #[test]
-    fn positions_round_trip() {
-        let mut key = Item::new();
-        key.insert("pk".into(), AttributeValue::S("USER#a;b=c".into()));
-        key.insert("sk".into(), AttributeValue::N("12".into()));
-        for position in [
-            Position {
-                done: true,
-                start: None,
-            },
-            Position::default(),
-            Position {
-                done: false,
-                start: Some(key),
-            },
-        ] {
-            assert_eq!(parse_position(&format_position(&position)), Some(position));
-        }
-        assert_eq!(parse_position("at nonsense"), None);
     }
 }
