@@ -2,12 +2,12 @@
 //! their `gsi1` attributes (as if written before the index), a dry run says what
 //! would change and exits 1; the migration backfills them, prints progress lines to
 //! standard error and exits 0 once `verify` finds nothing left; a second run
-//! changes nothing.
+//! changes nothing. On DynamoDB Local.
 
 use std::process::{Command, Output};
 
 use dynaschema::Entity as _;
-use dynaschema::local::Embedded;
+use dynaschema::local::DynamoDbLocal;
 
 fn migrate(endpoint: &str, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_migrate"))
@@ -23,7 +23,7 @@ fn text(bytes: &[u8]) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_migrate_binary_backfills_and_verifies() {
-    let server = Embedded::start().expect("start the embedded server");
+    let server = DynamoDbLocal::shared().unwrap_or_else(|e| panic!("DynamoDB Local: {e}"));
     let client = server.client();
     let table = shop_example::shop::Table::new(client.clone(), "shop-migrate");
     table.create_table().await.unwrap();
