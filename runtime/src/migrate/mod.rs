@@ -616,14 +616,8 @@ impl<'t, E: Entity> Migration<'t, E> {
                 .return_consumed_capacity(ReturnConsumedCapacity::Total)
                 .send()
                 .await
-                .map_err(|e| match from_sdk("PutItem", E::NAME, e) {
-                    e if matches!(classify(&e), Outcome::Conflict) => Written::Conflict,
-                    e => Written::Failed(e),
-                })?;
-            Ok(output
-                .consumed_capacity()
-                .and_then(|c| c.capacity_units())
-                .unwrap_or(0.0))
+                .map_err(|e| as_written(from_sdk("PutItem", E::NAME, e)))?;
+            Ok(units(output.consumed_capacity()))
         })
         .await
     }
@@ -741,14 +735,8 @@ async fn drop_stale_copy<E: Entity>(
             .return_consumed_capacity(ReturnConsumedCapacity::Total)
             .send()
             .await
-            .map_err(|e| match from_sdk("DeleteItem", E::NAME, e) {
-                e if matches!(classify(&e), Outcome::Conflict) => Written::Conflict,
-                e => Written::Failed(e),
-            })?;
-        Ok(output
-            .consumed_capacity()
-            .and_then(|c| c.capacity_units())
-            .unwrap_or(0.0))
+            .map_err(|e| as_written(from_sdk("DeleteItem", E::NAME, e)))?;
+        Ok(units(output.consumed_capacity()))
     })
     .await
     .map(Some)
@@ -939,6 +927,19 @@ impl Budget {
     }
 }
 
+/// A write's error as the migration sees it: a failed condition is a conflict.
+fn as_written(e: Error) -> Written {
+    match classify(&e) {
+        Outcome::Conflict => Written::Conflict,
+        _ => Written::Failed(e),
+    }
+}
+
+/// The capacity units a request consumed (0 when not reported).
+fn units(consumed: Option<&aws_sdk_dynamodb::types::ConsumedCapacity>) -> f64 {
+    consumed.and_then(|c| c.capacity_units()).unwrap_or(0.0)
+}
+
 enum Written {
     /// The item changed since it was read.
     Conflict,
@@ -1050,10 +1051,7 @@ async fn scan_page<E: Entity>(
         .map_err(|e| from_sdk("Scan", E::NAME, e))?;
     Ok(Page {
         examined: u64::try_from(output.scanned_count()).unwrap_or_default(),
-        read_units: output
-            .consumed_capacity()
-            .and_then(|c| c.capacity_units())
-            .unwrap_or(0.0),
+        read_units: units(output.consumed_capacity()),
         next: output.last_evaluated_key.filter(|k| !k.is_empty()),
         items: output.items.unwrap_or_default(),
     })
