@@ -126,6 +126,7 @@ pub const QUERY_BUILDER_METHODS: &[&str] = &[
     "consistent",
     "limit",
     "page",
+    "page_size",
     "query",
     "reverse",
     "stream",

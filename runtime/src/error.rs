@@ -234,6 +234,17 @@ pub enum UpdateError {
         /// The field's attribute.
         field: String,
     },
+    /// The update sets a field of the primary key without
+    /// [`Update::moving`](crate::Update::moving): that would move the item.
+    #[error(
+        "update of {entity}: `{field}` is part of the primary key: setting it moves the item (a read and a transaction, not one UpdateItem); call `.moving()` on the update to allow that"
+    )]
+    MovesItem {
+        /// The entity.
+        entity: &'static str,
+        /// The field's attribute.
+        field: String,
+    },
     /// The update changes a field that an index key is built from, but not every field
     /// of that key, so the new key cannot be computed.
     #[error("update of {entity}: `{field}` is part of index `{index}`'s key, which also needs {}; set them too", missing.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", "))]

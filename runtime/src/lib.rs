@@ -234,6 +234,11 @@ macro_rules! __query_builder_methods {
             self.query().limit(n)
         }
 
+        /// See [`Query::page_size`](::dynaschema::Query::page_size).
+        pub fn page_size(self, n: usize) -> ::dynaschema::Query<$t, $item, $r> {
+            self.query().page_size(n)
+        }
+
         /// See [`Query::reverse`](::dynaschema::Query::reverse).
         pub fn reverse(self) -> ::dynaschema::Query<$t, $item, $r> {
             self.query().reverse()

@@ -333,11 +333,13 @@ pub struct Page<T> {
 /// while let Some(item) = items.try_next().await? {
 ///     println!("{item:?}");
 /// }
-/// // Twenty items, and a cursor for the next twenty:
-/// let page = query().limit(20).page(None).await?;
+/// // Pages of twenty items, and a cursor for the next page:
+/// let page = query().page_size(20).page(None).await?;
 /// if let Some(next) = page.next {
-///     let _more = query().limit(20).page(Some(&next)).await?;
+///     let _more = query().page_size(20).page(Some(&next)).await?;
 /// }
+/// // The first hundred items, read twenty at a time:
+/// let first = query().limit(100).page_size(20).all().await?;
 /// # Ok(()) }
 /// ```
 #[must_use = "a query does nothing until it is consumed"]
@@ -349,6 +351,7 @@ pub struct Query<'t, T, R = Strong> {
     condition: std::result::Result<KeyCondition, KeyError>,
     ascending: bool,
     limit: Option<usize>,
+    page_size: Option<usize>,
     consistent: bool,
     filter: Option<Filter>,
     fetch_items: bool,
@@ -374,6 +377,7 @@ impl<T, R> std::fmt::Debug for Query<'_, T, R> {
             .field("condition", &self.condition)
             .field("ascending", &self.ascending)
             .field("limit", &self.limit)
+            .field("page_size", &self.page_size)
             .field("filter", &self.filter)
             .finish_non_exhaustive()
     }
@@ -420,6 +424,7 @@ impl<'t, T: Send + 't, R: 't> Query<'t, T, R> {
             condition,
             ascending: true,
             limit: None,
+            page_size: None,
             consistent: false,
             filter: None,
             fetch_items: false,
@@ -456,11 +461,29 @@ impl<'t, T: Send + 't, R: 't> Query<'t, T, R> {
         self
     }
 
-    /// At most `n` items in all (for [`stream`](Self::stream) and [`all`](Self::all)),
-    /// or per page (for [`page`](Self::page)). DynamoDB is asked for no more than needed.
+    /// At most `n` items from this call: in all for [`stream`](Self::stream) and
+    /// [`all`](Self::all), in the page for [`page`](Self::page). DynamoDB is asked
+    /// for no more than are still needed.
     pub fn limit(mut self, n: usize) -> Self {
         self.limit = Some(n);
         self
+    }
+
+    /// Asks DynamoDB for at most `n` items per request (its `Limit`): the size of a
+    /// [`page`](Self::page), and of each page [`stream`](Self::stream) and
+    /// [`all`](Self::all) read, so a stream holds at most `n` items at a time.
+    /// Default: as many as fit DynamoDB's 1 MB page.
+    pub fn page_size(mut self, n: usize) -> Self {
+        self.page_size = Some(n.max(1));
+        self
+    }
+
+    /// DynamoDB's `Limit` for the next request, `remaining` items still wanted.
+    fn request_limit(&self, remaining: Option<usize>) -> Option<usize> {
+        match (self.page_size, remaining) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
     }
 
     /// Sends one `Query` request. Returns the decoded items of this entity and the
@@ -552,19 +575,29 @@ impl<'t, T: Send + 't, R: 't> Query<'t, T, R> {
         ))
     }
 
-    /// One page: up to [`limit`](Self::limit) items (one DynamoDB page if no limit),
-    /// starting at `cursor`, and the cursor of the next page.
+    /// One page: up to [`page_size`](Self::page_size) (and [`limit`](Self::limit))
+    /// items, one DynamoDB page if neither is set, starting at `cursor`, and the
+    /// cursor of the next page.
     ///
-    /// A page may hold fewer items than the limit while `next` is `Some`: DynamoDB
-    /// stops a page at 1 MB, and items of other entities sharing the key range are
-    /// skipped.
+    /// A page may hold fewer items than the page size while `next` is `Some`:
+    /// DynamoDB stops a page at 1 MB, and items of other entities sharing the key
+    /// range are skipped.
     pub async fn page(self, cursor: Option<&Cursor>) -> Result<Page<T>> {
         let binding = self.binding();
         let secret = self.table.cursor_key();
         let start = cursor
             .map(|c| c.to_key_checked(&binding, secret))
             .transpose()?;
-        let (items, last, consumed_capacity) = self.fetch(start, self.limit).await?;
+        let limit = self.request_limit(self.limit);
+        if limit == Some(0) {
+            // Nothing wanted (`limit(0)`): nothing read, the same position next.
+            return Ok(Page {
+                items: Vec::new(),
+                consumed_capacity: 0.0,
+                next: cursor.cloned(),
+            });
+        }
+        let (items, last, consumed_capacity) = self.fetch(start, limit).await?;
         Ok(Page {
             items,
             consumed_capacity,
@@ -627,10 +660,8 @@ impl<'t, T: Send + 't, R: 't> Query<'t, T, R> {
             if state.done || state.remaining == Some(0) {
                 return Ok::<_, Error>(None);
             }
-            let (mut items, last, _) = state
-                .query
-                .fetch(state.start.take(), state.remaining)
-                .await?;
+            let limit = state.query.request_limit(state.remaining);
+            let (mut items, last, _) = state.query.fetch(state.start.take(), limit).await?;
             if let Some(remaining) = &mut state.remaining {
                 items.truncate(*remaining);
                 *remaining -= items.len();

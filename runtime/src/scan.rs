@@ -33,6 +33,7 @@ pub struct Scan<'t, T> {
     index: Option<&'static str>,
     segments: u32,
     limit: Option<usize>,
+    page_size: Option<usize>,
     consistent: bool,
     filter: Option<Filter>,
     decode: Decoder<T>,
@@ -67,6 +68,7 @@ impl<'t, T: Send + 't> Scan<'t, T> {
             index,
             segments: 1,
             limit: None,
+            page_size: None,
             consistent: false,
             filter: None,
             decode,
@@ -90,6 +92,14 @@ impl<'t, T: Send + 't> Scan<'t, T> {
     /// At most `n` items in all.
     pub fn limit(mut self, n: usize) -> Self {
         self.limit = Some(n);
+        self
+    }
+
+    /// Asks DynamoDB for at most `n` items per request and segment (its `Limit`), so
+    /// a stream holds at most `n` items per segment at a time. Default: as many as
+    /// fit DynamoDB's 1 MB page.
+    pub fn page_size(mut self, n: usize) -> Self {
+        self.page_size = Some(n.max(1));
         self
     }
 
@@ -125,6 +135,10 @@ impl<'t, T: Send + 't> Scan<'t, T> {
                 AttributeValue::S(self.entity.to_owned()),
             )
             .consistent_read(self.consistent)
+            .set_limit(
+                self.page_size
+                    .map(|n| i32::try_from(n.max(1)).unwrap_or(i32::MAX)),
+            )
             .set_exclusive_start_key(start);
         if self.segments > 1 {
             let total = i32::try_from(self.segments).unwrap_or(i32::MAX);

@@ -39,8 +39,10 @@ pub(crate) const MAX_EXPRESSION_BYTES: usize = 4096;
 ///
 /// The item must exist and be an `E` (the update is conditioned on it). Setting a
 /// field that an index key is built from rewrites that key's attributes too (every
-/// field of the key must then be set: the new key is computed before sending); a
-/// primary key field cannot be updated (that moves the item).
+/// field of the key must then be set: the new key is computed before sending).
+/// Setting a primary key field moves the item, which is a read and a transaction
+/// rather than one `UpdateItem`: it is refused with [`UpdateError::MovesItem`] unless
+/// the update says [`moving`](Self::moving).
 #[must_use = "a request does nothing until it is awaited"]
 pub struct Update<'t, E> {
     table: &'t Table,
@@ -50,6 +52,8 @@ pub struct Update<'t, E> {
     version: Option<u64>,
     /// The write token a versioned update stores, to recognise its own retried write.
     write_token: Option<AttributeValue>,
+    /// The caller allows a primary key change (a move).
+    moving: bool,
 }
 
 impl<'t, E: Entity> Update<'t, E> {
@@ -61,7 +65,33 @@ impl<'t, E: Entity> Update<'t, E> {
             condition: None,
             version: None,
             write_token: None,
+            moving: false,
         }
+    }
+
+    /// Allows the update to set fields of the primary key: the item then moves. It is
+    /// read (consistently), the actions are applied to it, and one transaction
+    /// deletes it at its key (if unchanged since the read and the update's condition
+    /// holds) and puts the result at its new key (where no item may be yet).
+    /// Without `moving`, such an update is refused before anything is sent.
+    ///
+    /// ```no_run
+    /// # use dynaschema::Entity;
+    /// # #[derive(Entity, Clone, Debug, PartialEq)]
+    /// # #[entity(schema = "../schema-examples/shop/dynaschema.toml")]
+    /// # pub struct User { pub user_id: String, pub email: String, pub name: String }
+    /// # async fn demo(table: &dynaschema::Table) -> dynaschema::Result<()> {
+    /// let f = User::fields();
+    /// let renamed = table
+    ///     .update(User::key("u-old"))
+    ///     .set(&f.user_id, "u-new")
+    ///     .moving()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn moving(mut self) -> Self {
+        self.moving = true;
+        self
     }
 
     /// `SET path = value`. Setting an `Option` field to `None` removes it.
@@ -212,6 +242,21 @@ impl<'t, E: Entity> Update<'t, E> {
 
     /// Checks the actions against the entity's keys and version, and adds the actions
     /// that keep derived key attributes in step.
+    /// The error of an update that would move the item without [`moving`](Self::moving).
+    fn refuse_move(&self) -> UpdateError {
+        let field = self
+            .actions
+            .actions
+            .iter()
+            .map(|a| a.path().attribute())
+            .find(|a| E::PRIMARY_KEY_FIELDS.contains(a))
+            .unwrap_or_default();
+        UpdateError::MovesItem {
+            entity: E::NAME,
+            field: field.to_owned(),
+        }
+    }
+
     /// Whether an action sets a field of the primary key: the update moves the item.
     fn moves(&self) -> bool {
         self.actions
@@ -468,6 +513,9 @@ impl<'t, E: Entity> Update<'t, E> {
     async fn send(self) -> Result<E> {
         crate::migrate::move_from_previous(self.table, &self.key).await?;
         if self.moves() {
+            if !self.moving {
+                return Err(self.refuse_move().into());
+            }
             return self.send_move().await;
         }
         let key = self.key.to_attributes()?;

@@ -217,12 +217,12 @@ pub async fn run(table: &shop::Table) -> dynaschema::Result<String> {
             .map(|o| format!("{} {}", o.created_at.date_naive(), o.order_id)),
     );
 
-    let page = table.user_orders("ada").limit(2).page(None).await?;
+    let page = table.user_orders("ada").page_size(2).page(None).await?;
     let rest = match &page.next {
         Some(cursor) => {
             table
                 .user_orders("ada")
-                .limit(2)
+                .page_size(2)
                 .page(Some(cursor))
                 .await?
                 .items

@@ -210,7 +210,7 @@ async fn pages_continue_from_their_cursor_until_the_end() {
     loop {
         let page = table
             .document_notes("d")
-            .limit(10)
+            .page_size(10)
             .page(cursor.as_ref())
             .await
             .unwrap();
@@ -233,6 +233,40 @@ async fn pages_continue_from_their_cursor_until_the_end() {
         .await
         .unwrap();
     assert!(page.consumed_capacity > 0.0, "{}", page.consumed_capacity);
+}
+
+/// `limit` is what one call returns at most (in all, or in the page); `page_size`
+/// how many items each request asks DynamoDB for. A stream of pages of 7 reads every
+/// item; a limit below the page size caps the page; `limit(0)` reads nothing.
+#[tokio::test]
+async fn limit_caps_a_call_and_page_size_sizes_its_requests() {
+    let table = testbed_table().await;
+    let notes = put_notes(&table, "d", 40).await;
+    let q = || table.document_notes("d");
+    let paged: Vec<Note> = q().page_size(7).all().await.unwrap();
+    assert_eq!(paged, notes);
+    let capped: Vec<Note> = q().page_size(7).limit(20).all().await.unwrap();
+    assert_eq!(capped, notes[..20]);
+    let page = q().page_size(7).page(None).await.unwrap();
+    assert_eq!(page.items, notes[..7]);
+    let page = q().page_size(7).limit(3).page(None).await.unwrap();
+    assert_eq!(page.items, notes[..3]);
+    let next = page.next.expect("more after 3");
+    let rest = q().page_size(7).page(Some(&next)).await.unwrap();
+    assert_eq!(rest.items, notes[3..10]);
+    let none = q().limit(0).page(Some(&next)).await.unwrap();
+    assert!(none.items.is_empty());
+    assert_eq!(none.next.as_ref(), Some(&next), "limit(0) moves no cursor");
+    assert!(q().limit(0).all().await.unwrap().is_empty());
+    // Scans take the same settings.
+    let scanned = table
+        .all_notes()
+        .page_size(7)
+        .limit(12)
+        .all()
+        .await
+        .unwrap();
+    assert_eq!(scanned.len(), 12);
 }
 
 #[tokio::test]

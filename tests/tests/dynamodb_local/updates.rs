@@ -699,9 +699,28 @@ async fn an_update_of_a_primary_key_field_moves_the_item() {
     let doc = Document::sample("d8", "ada", day(8));
     table.put(&doc).await.unwrap();
     let f = Document::fields();
+    // Without `.moving()`, a primary key change is refused before anything is sent.
+    let refused = table
+        .update(Document::key("d8"))
+        .set(&f.doc_id, "d9")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&refused, Error::Update(UpdateError::MovesItem { field, .. }) if field == "doc_id"),
+        "{refused}"
+    );
+    assert!(
+        refused.to_string().contains("call `.moving()`"),
+        "{refused}"
+    );
+    assert_eq!(
+        table.get(Document::key("d8")).consistent().await.unwrap(),
+        Some(doc.clone())
+    );
     let moved = table
         .update(Document::key("d8"))
         .set(&f.doc_id, "d9")
+        .moving()
         .set(&f.body, &Some("moved".to_owned()))
         .add(&f.delta, &2)
         .append(&f.keywords, &["z".to_owned()])
@@ -734,6 +753,7 @@ async fn an_update_of_a_primary_key_field_moves_the_item() {
     let err = table
         .update(Document::key("d9"))
         .set(&f.doc_id, "d10")
+        .moving()
         .condition(f.pages.gt(&1_000))
         .await
         .unwrap_err();
@@ -754,6 +774,7 @@ async fn an_update_of_a_primary_key_field_moves_the_item() {
     let err = table
         .update(Document::key("d9"))
         .set(&f.doc_id, "taken")
+        .moving()
         .await
         .unwrap_err();
     assert!(
@@ -768,6 +789,7 @@ async fn an_update_of_a_primary_key_field_moves_the_item() {
     let err = table
         .update(Document::key("nothing"))
         .set(&f.doc_id, "x")
+        .moving()
         .await
         .unwrap_err();
     assert!(
@@ -792,6 +814,7 @@ async fn a_versioned_item_moves_at_its_version() {
     let err = table
         .update(Account::key("from"))
         .set(&f.account_id, "to")
+        .moving()
         .if_version(7)
         .await
         .unwrap_err();
@@ -799,6 +822,7 @@ async fn a_versioned_item_moves_at_its_version() {
     let moved = table
         .update(Account::key("from"))
         .set(&f.account_id, "to")
+        .moving()
         .add(&f.balance, &1)
         .if_version(1)
         .await
