@@ -136,7 +136,7 @@ pub const QUERY_BUILDER_METHODS: &[&str] = &[
 pub const ANY_ENTITY_METHODS: &[&str] = &["entity_name", "from_item", "to_item"];
 
 /// The attribute where versioned writes store a random token of the write (see the
-/// runtime's `Entity::WRITE_TOKEN_ATTRIBUTE`, which the derive sets to this).
+/// runtime's `EntityMeta::WRITE_TOKEN_ATTRIBUTE`, which the derive sets to this).
 pub const WRITE_TOKEN_ATTRIBUTE: &str = "_wt";
 
 /// Whether `name` is a keyword of some Rust edition.

@@ -32,7 +32,7 @@ use crate::key::Key;
 /// assert_eq!(User::from_item(item).unwrap(), user);
 /// assert_eq!(user.primary_key(), User::key("u1"));
 /// ```
-pub trait Entity: Sized + Send + Sync + 'static {
+pub trait Entity: EntityMeta + Sized + Send + Sync + 'static {
     /// The entity's name in the schema, stored in the discriminator attribute.
     const NAME: &'static str;
 
@@ -42,12 +42,43 @@ pub trait Entity: Sized + Send + Sync + 'static {
     fn to_item(&self) -> crate::Result<Item>;
 
     /// Reads an item. Fails if the item's discriminator names another entity, so an
-    /// item is never decoded as the wrong type.
+    /// item is never decoded as the wrong type. An item stored at an older
+    /// `schema_version` goes through the entity's upgrade first
+    /// (`#[entity(upgrade = path)]`); one of a newer version is a
+    /// [`NewerSchemaVersion`](crate::error::AttributeError::NewerSchemaVersion) error.
     fn from_item(item: Item) -> Result<Self, DecodeError>;
 
     /// This item's primary key.
     fn primary_key(&self) -> Key<Self>;
 
+    /// The item's version, for a versioned entity (`#[entity(version)]`).
+    fn version(&self) -> Option<u64> {
+        None
+    }
+
+    /// The schema version this struct writes on every item (`schema_version` of the
+    /// entity in the schema), if it declares one.
+    const SCHEMA_VERSION: Option<u32> = None;
+
+    /// The schema version stored on `item`, if any.
+    ///
+    /// ```
+    /// # use dynaschema::{Entity, Item};
+    /// # fn is_old<E: Entity>(item: &Item) -> bool {
+    /// matches!(E::stored_schema_version(item), Some(v) if Some(v) < E::SCHEMA_VERSION)
+    /// # }
+    /// ```
+    fn stored_schema_version(item: &Item) -> Option<u32> {
+        let _ = item;
+        None
+    }
+}
+
+/// What the runtime reads of an entity beyond its conversions: its key fields,
+/// maintained attributes and upgrade. Implemented by `#[derive(Entity)]` next to
+/// [`Entity`]; not for applications to implement or call.
+#[doc(hidden)]
+pub trait EntityMeta {
     /// Attribute names of the fields the primary key is built from.
     const PRIMARY_KEY_FIELDS: &'static [&'static str] = &[];
 
@@ -56,7 +87,6 @@ pub trait Entity: Sized + Send + Sync + 'static {
 
     /// Whether the schema declares a `previous_primary` for the entity (a re-key is
     /// under way): every write by key first moves the item from its previous key.
-    #[doc(hidden)]
     const REKEYING: bool = false;
 
     /// The version attribute of an entity with `#[entity(version)]`: checked and bumped
@@ -73,11 +103,6 @@ pub trait Entity: Sized + Send + Sync + 'static {
     /// The attribute where a versioned write stores a random token of that write, so
     /// that a write the SDK retried recognises its own earlier attempt.
     const WRITE_TOKEN_ATTRIBUTE: &'static str = "_wt";
-
-    /// The item's version, for a versioned entity.
-    fn version(&self) -> Option<u64> {
-        None
-    }
 
     /// The derived index key attributes an update must write, given the item's
     /// primary key (`key`: its fields are read from there), the new values of the key
@@ -98,33 +123,11 @@ pub trait Entity: Sized + Send + Sync + 'static {
         Ok(Vec::new())
     }
 
-    /// The schema version this struct writes on every item (`schema_version` of the
-    /// entity in the schema), if it declares one.
-    const SCHEMA_VERSION: Option<u32> = None;
-
-    /// The schema version stored on `item`, if any: read it before
-    /// [`from_item`](Self::from_item) to migrate items written by older code.
-    ///
-    /// ```
-    /// # use dynaschema::{Entity, Item};
-    /// # fn migrate<E: Entity>(item: Item) -> Result<E, dynaschema::DecodeError> {
-    /// match E::stored_schema_version(&item) {
-    ///     Some(v) if Some(v) < E::SCHEMA_VERSION => { /* upgrade `item` first */ }
-    ///     _ => {}
-    /// }
-    /// E::from_item(item)
-    /// # }
-    /// ```
-    fn stored_schema_version(item: &Item) -> Option<u32> {
-        let _ = item;
-        None
-    }
-
-    /// Brings an item stored at an older schema version to this struct's, in place:
-    /// [`from_item`](Self::from_item) calls it first, so every read path (get,
-    /// queries, collections, scans, batch gets, stream records, migrations) reads old
-    /// items as the current struct. The derive implements it for an entity with a
-    /// `schema_version`: an item of a newer version is a
+    /// Brings an item stored at an older schema version to the struct's, in place:
+    /// [`Entity::from_item`] calls it first, so every read path (get, queries,
+    /// collections, scans, batch gets, stream records, migrations) reads old items
+    /// as the current struct. For an entity with a `schema_version`: an item of a
+    /// newer version is a
     /// [`NewerSchemaVersion`](crate::error::AttributeError::NewerSchemaVersion) error;
     /// one of an older version goes through the function named by
     /// `#[entity(upgrade = path)]` (a `fn(&mut Item, u32) -> Result<(), DecodeError>`

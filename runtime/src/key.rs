@@ -545,15 +545,19 @@ pub enum Secondary {}
 /// limit) carries the error and is refused by the operation before anything is sent.
 ///
 /// ```
-/// use dynaschema::Key;
+/// use dynaschema::{Entity, Key};
 ///
-/// # struct User;
-/// let key: Key<User> = Key::new(
-///     "User",
+/// # #[derive(Entity, Clone, Debug, PartialEq)]
+/// # #[entity(schema = "../schema-examples/shop/dynaschema.toml")]
+/// # pub struct User { pub user_id: String, pub email: String, pub name: String }
+/// let key = User::key("42");
+/// assert_eq!(key.partition().unwrap().1, "USER#42");
+/// // The same key from attribute values encoded elsewhere:
+/// let raw: Key<User> = Key::new(
 ///     ("pk".into(), "USER#42".into()),
 ///     Some(("sk".into(), "PROFILE".into())),
 /// );
-/// assert_eq!(key.partition().unwrap().1, "USER#42");
+/// assert_eq!(raw, key);
 /// ```
 pub struct Key<E, I = Primary> {
     parts: Result<KeyParts, KeyError>,
@@ -584,17 +588,21 @@ impl KeyParts {
     }
 }
 
-impl<E, I> Key<E, I> {
-    /// A key from already-encoded attribute values.
-    pub fn new(entity: &'static str, partition: KeyAttribute, sort: Option<KeyAttribute>) -> Self {
+impl<E: crate::Entity, I> Key<E, I> {
+    /// A key of `E` from already-encoded attribute values (name, value): for keys
+    /// read from elsewhere, e.g. a stream record. The typed key functions
+    /// (`User::key(..)`) build keys from field values.
+    pub fn new(partition: KeyAttribute, sort: Option<KeyAttribute>) -> Self {
         Self {
             parts: Ok(KeyParts { partition, sort }),
             previous: None,
-            entity,
+            entity: E::NAME,
             marker: PhantomData,
         }
     }
+}
 
+impl<E, I> Key<E, I> {
     /// Builds a key from the results of encoding its attributes; generated code calls this.
     #[doc(hidden)]
     pub fn from_parts(

@@ -270,7 +270,7 @@ macro_rules! __query_builder_methods {
 #[doc(hidden)]
 pub mod __private {
     pub use crate::attribute::{Attribute, Item, TimestampField, TtlValue};
-    pub use crate::entity::Entity;
+    pub use crate::entity::{Entity, EntityMeta};
     pub use crate::error::{AttributeError, DecodeError, EncodeError, Error, KeyError, Result};
     pub use crate::filter::{Filter, FilterValue};
     pub use crate::key::{Cased, Key, KeyRole, KeySegment, KeyWriter, Primary, Secondary};
@@ -393,7 +393,7 @@ pub mod __private {
     /// An upgrade of an item stored at an older schema version (`#[entity(upgrade)]`).
     pub type Upgrade = fn(&mut Item, u32) -> ::core::result::Result<(), DecodeError>;
 
-    /// `Entity::upgrade_item` of an entity at schema version `current`, whose
+    /// `EntityMeta::upgrade_item` of an entity at schema version `current`, whose
     /// versions are stored in `attribute`.
     pub fn upgrade_item(
         entity: &'static str,

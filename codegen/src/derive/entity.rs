@@ -150,6 +150,8 @@ fn fallback(ident: &syn::Ident, name: &str, errors: darling::error::Accumulator)
                 unreachable!("the derive reported errors")
             }
         }
+        #[automatically_derived]
+        impl ::dynaschema::__private::EntityMeta for #ident {}
     }
 }
 
@@ -334,8 +336,11 @@ impl Context<'_> {
             .filter(|keys| self.schema.indexes[keys.index].native.is_none())
             .map(|keys| self.key_function(keys));
         let native_type_checks = self.native_type_checks();
-        let (schema_version_write, schema_version_items) = match self.entity.schema_version {
-            None => (TokenStream::new(), TokenStream::new()),
+        let (schema_version_write, (schema_version_items, upgrade_item)) = match self
+            .entity
+            .schema_version
+        {
+            None => (TokenStream::new(), (TokenStream::new(), TokenStream::new())),
             Some(version) => {
                 let attribute = &self.schema.table.schema_version_attribute;
                 let text = version.to_string();
@@ -353,22 +358,25 @@ impl Context<'_> {
                             }
                             None => quote!(::core::option::Option::None),
                         };
-                        quote! {
-                            const SCHEMA_VERSION: ::core::option::Option<u32> = ::core::option::Option::Some(#version);
+                        (
+                            quote! {
+                                const SCHEMA_VERSION: ::core::option::Option<u32> = ::core::option::Option::Some(#version);
 
-                            fn upgrade_item(
-                                item: &mut ::dynaschema::__private::Item,
-                            ) -> ::core::result::Result<(), ::dynaschema::__private::DecodeError> {
-                                ::dynaschema::__private::upgrade_item(#name, #attribute, #version, item, #upgrade)
-                            }
-
-                            fn stored_schema_version(item: &::dynaschema::__private::Item) -> ::core::option::Option<u32> {
-                                match item.get(#attribute) {
-                                    ::core::option::Option::Some(::dynaschema::__private::AttributeValue::N(n)) => n.parse().ok(),
-                                    _ => ::core::option::Option::None,
+                                fn stored_schema_version(item: &::dynaschema::__private::Item) -> ::core::option::Option<u32> {
+                                    match item.get(#attribute) {
+                                        ::core::option::Option::Some(::dynaschema::__private::AttributeValue::N(n)) => n.parse().ok(),
+                                        _ => ::core::option::Option::None,
+                                    }
                                 }
-                            }
-                        }
+                            },
+                            quote! {
+                                fn upgrade_item(
+                                    item: &mut ::dynaschema::__private::Item,
+                                ) -> ::core::result::Result<(), ::dynaschema::__private::DecodeError> {
+                                    ::dynaschema::__private::upgrade_item(#name, #attribute, #version, item, #upgrade)
+                                }
+                            },
+                        )
                     },
                 )
             }
@@ -393,20 +401,24 @@ impl Context<'_> {
         };
         let primary_fields = attributes_of(&|k| k == IndexKind::Primary);
         let index_fields = attributes_of(&|k| k != IndexKind::Primary);
-        let version_items = match self.fields.iter().find(|f| f.version) {
+        let (version_attribute, version_fn) = match self.fields.iter().find(|f| f.version) {
             Some(field) => {
                 let attribute = field.attribute();
                 let ident = &field.ident;
                 let value = quote_spanned!(field.ty.span()=> self.#ident);
-                quote! {
-                    const VERSION_ATTRIBUTE: ::core::option::Option<&'static str> = ::core::option::Option::Some(#attribute);
-                    fn version(&self) -> ::core::option::Option<u64> {
-                        let version: u64 = #value;
-                        ::core::option::Option::Some(version)
-                    }
-                }
+                (
+                    quote! {
+                        const VERSION_ATTRIBUTE: ::core::option::Option<&'static str> = ::core::option::Option::Some(#attribute);
+                    },
+                    quote! {
+                        fn version(&self) -> ::core::option::Option<u64> {
+                            let version: u64 = #value;
+                            ::core::option::Option::Some(version)
+                        }
+                    },
+                )
             }
-            None => TokenStream::new(),
+            None => (TokenStream::new(), TokenStream::new()),
         };
         let update_keys = self.index_keys_for_update();
         let mut timestamp_items = Vec::new();
@@ -467,7 +479,7 @@ impl Context<'_> {
                     mut item: ::dynaschema::__private::Item,
                 ) -> ::core::result::Result<Self, ::dynaschema::__private::DecodeError> {
                     ::dynaschema::__private::check_discriminator(#name, #entity_attribute, &item)?;
-                    <Self as ::dynaschema::__private::Entity>::upgrade_item(&mut item)?;
+                    <Self as ::dynaschema::__private::EntityMeta>::upgrade_item(&mut item)?;
                     Ok(Self { #(#decode),* })
                 }
 
@@ -475,13 +487,19 @@ impl Context<'_> {
                     #primary_key
                 }
 
+                #version_fn
+            }
+
+            #[automatically_derived]
+            impl ::dynaschema::__private::EntityMeta for #ident {
                 const PRIMARY_KEY_FIELDS: &'static [&'static str] = &[#(#primary_fields),*];
                 const INDEX_KEY_FIELDS: &'static [&'static str] = &[#(#index_fields),*];
                 const WRITE_TOKEN_ATTRIBUTE: &'static str = #write_token;
                 #rekeying
-                #version_items
+                #version_attribute
                 #(#timestamp_items)*
                 #update_keys
+                #upgrade_item
             }
 
             #(#field_checks)*

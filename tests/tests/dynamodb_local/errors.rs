@@ -99,7 +99,6 @@ async fn getting_another_entitys_item_is_a_decode_error_not_a_wrong_value() {
         .await
         .unwrap();
     let forged = dynaschema::Key::<Document>::new(
-        "Document",
         ("pk".into(), "DOC#d".into()),
         Some(("sk".into(), "NOTE#0000000001".into())),
     );

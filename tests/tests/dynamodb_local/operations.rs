@@ -110,7 +110,6 @@ async fn delete_if_exists_refuses_an_item_of_another_entity_at_the_key() {
     table.put(&note).await.unwrap();
     // A Document key forged onto the note's key: the condition names the entity.
     let forged = dynaschema::Key::<Document>::new(
-        "Document",
         ("pk".into(), "DOC#d5".into()),
         Some(("sk".into(), "NOTE#0000000001".into())),
     );
