@@ -28,11 +28,14 @@ use aws_sdk_dynamodb::error::ProvideErrorMetadata as _;
 use aws_sdk_dynamodb::types::{
     GlobalSecondaryIndexUpdate, KeySchemaElement, KeyType, TableDescription, TimeToLiveStatus,
 };
+use tracing::Instrument as _;
 
-use crate::error::{Result, from_sdk};
-use crate::table::{
-    IndexDefinition, Projection, StreamView, Table, TableDefinition, attribute_definition,
+use crate::definition::{
+    Billing, IndexDefinition, KeyAttribute, Projection, StreamView, TableClass, TableDefinition,
+    attribute_definition, key_schema, throughput,
 };
+use crate::error::{Result, from_sdk};
+use crate::table::Table;
 
 /// One difference between the live table and its definition, and what fixes it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -607,7 +610,7 @@ impl Table {
             .index_name(index.name)
             .set_key_schema(Some(index.key_schema()))
             .projection(index.sdk_projection())
-            .set_provisioned_throughput(index.capacity.map(crate::table::throughput))
+            .set_provisioned_throughput(index.capacity.map(crate::definition::throughput))
             .build()
             .expect("name, key schema and projection are set");
         let attributes = index
@@ -717,6 +720,150 @@ impl Table {
                 Ok(false)
             }
             Err(e) => Err(from_sdk("UpdateContinuousBackups", def.name, e)),
+        }
+    }
+}
+
+/// What [`Table::create_table`] did.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct CreatedTable {
+    /// Declared settings the server does not implement (e.g. `point_in_time_recovery`
+    /// on DynamoDB Local); empty on DynamoDB itself.
+    pub unsupported: Vec<&'static str>,
+}
+
+impl Table {
+    /// Creates the table as the definition says — key schema, GSIs, billing,
+    /// stream, deletion protection, table class, tags — waits until DynamoDB reports
+    /// it `ACTIVE`, then turns on TTL and point-in-time recovery if declared.
+    /// Replicas of a global table are not created here.
+    ///
+    /// A setting the server does not implement at all (DynamoDB Local has no
+    /// point-in-time recovery) is listed in [`CreatedTable::unsupported`], not an error.
+    pub async fn create_table(&self) -> Result<CreatedTable> {
+        let def = self.definition;
+        let mut attributes: Vec<KeyAttribute> = vec![KeyAttribute::string(def.partition_key)];
+        attributes.extend(def.sort_key.map(KeyAttribute::string));
+        for index in def.indexes {
+            attributes.extend(index.partition_key);
+            attributes.extend(index.sort_key);
+        }
+        attributes.sort_unstable_by_key(|a| a.name);
+        attributes.dedup_by_key(|a| a.name);
+        let options = &def.options;
+        let mut request = self
+            .client
+            .create_table()
+            .table_name(self.name.as_ref())
+            .set_key_schema(Some(key_schema([def.partition_key], def.sort_key)));
+        request = match options.billing {
+            Billing::OnDemand => {
+                request.billing_mode(aws_sdk_dynamodb::types::BillingMode::PayPerRequest)
+            }
+            Billing::Provisioned(capacity) => request
+                .billing_mode(aws_sdk_dynamodb::types::BillingMode::Provisioned)
+                .provisioned_throughput(throughput(capacity)),
+        };
+        if let Some(view) = options.stream {
+            request = request.stream_specification(view.specification());
+        }
+        if options.deletion_protection {
+            request = request.deletion_protection_enabled(true);
+        }
+        if options.table_class == TableClass::StandardInfrequentAccess {
+            request =
+                request.table_class(aws_sdk_dynamodb::types::TableClass::StandardInfrequentAccess);
+        }
+        for (key, value) in options.tags {
+            request = request.tags(
+                aws_sdk_dynamodb::types::Tag::builder()
+                    .key(*key)
+                    .value(*value)
+                    .build()
+                    .expect("key and value are set"),
+            );
+        }
+        for attribute in attributes {
+            request = request.attribute_definitions(attribute_definition(attribute));
+        }
+        for index in def.indexes {
+            if index.local {
+                request = request.local_secondary_indexes(
+                    aws_sdk_dynamodb::types::LocalSecondaryIndex::builder()
+                        .index_name(index.name)
+                        .set_key_schema(Some(index.key_schema()))
+                        .projection(index.sdk_projection())
+                        .build()
+                        .expect("name, key schema and projection are set"),
+                );
+            } else {
+                request = request.global_secondary_indexes(index.global_secondary_index());
+            }
+        }
+        request
+            .send()
+            .instrument(tracing::debug_span!("dynaschema.create_table", table = %self.name))
+            .await
+            .map_err(|e| from_sdk("CreateTable", def.name, e))?;
+        self.wait_until_active().await?;
+        if let Some(attribute) = options.ttl_attribute {
+            self.set_ttl(def, attribute, true).await?;
+        }
+        let mut created = CreatedTable {
+            unsupported: Vec::new(),
+        };
+        if options.point_in_time_recovery && !self.set_pitr(def, true).await? {
+            created.unsupported.push("point_in_time_recovery");
+        }
+        Ok(created)
+    }
+
+    pub(crate) async fn wait_until_active(&self) -> Result<()> {
+        use aws_sdk_dynamodb::types::TableStatus;
+        let mut delay = std::time::Duration::from_millis(20);
+        let started = std::time::Instant::now();
+        loop {
+            let described = self
+                .client
+                .describe_table()
+                .table_name(self.name.as_ref())
+                .send()
+                .await
+                .map_err(|e| from_sdk("DescribeTable", self.definition.name, e))?;
+            let table = described.table();
+            let table_active = table.and_then(|t| t.table_status()) == Some(&TableStatus::Active);
+            let indexes_active = table
+                .map(|t| t.global_secondary_indexes())
+                .unwrap_or_default()
+                .iter()
+                .all(|i| i.index_status() == Some(&aws_sdk_dynamodb::types::IndexStatus::Active));
+            if table_active && indexes_active {
+                return Ok(());
+            }
+            self.check_deadline(started, || {
+                let status = table
+                    .and_then(|t| t.table_status())
+                    .map_or("unknown", |s| s.as_str());
+                let pending: Vec<String> = table
+                    .map(|t| t.global_secondary_indexes())
+                    .unwrap_or_default()
+                    .iter()
+                    .filter(|i| {
+                        i.index_status() != Some(&aws_sdk_dynamodb::types::IndexStatus::Active)
+                    })
+                    .map(|i| format!("`{}`", i.index_name().unwrap_or_default()))
+                    .collect();
+                let indexes = if pending.is_empty() {
+                    String::new()
+                } else {
+                    format!("; indexes not yet ACTIVE: {}", pending.join(", "))
+                };
+                format!("the table to be ACTIVE (it is {status}{indexes})")
+            })?;
+            // Local servers are active at once; real DynamoDB takes seconds.
+            tokio::time::sleep(delay).await;
+            delay = (delay * 2).min(std::time::Duration::from_secs(2));
         }
     }
 }

@@ -20,7 +20,6 @@
 
 use std::collections::HashMap;
 use std::future::IntoFuture;
-use std::time::Duration;
 
 use aws_sdk_dynamodb::types::{
     AttributeValue, DeleteRequest, KeysAndAttributes, PutRequest, WriteRequest,
@@ -33,7 +32,8 @@ use crate::entity::Entity;
 use crate::error::{BatchError, Error, Result, from_sdk};
 use crate::key::Key;
 use crate::limits::item_size;
-use crate::table::{BoxFuture, Table};
+use crate::request::{BoxFuture, backoff, is_transient};
+use crate::table::Table;
 
 /// DynamoDB's limit on keys in one `BatchGetItem`.
 pub const MAX_BATCH_GET_KEYS: usize = 100;
@@ -68,44 +68,6 @@ fn identity(table: &Table, key: &Item) -> Vec<String> {
             None => String::new(),
         })
         .collect()
-}
-
-/// The wait before attempt `attempt` (1-based retries): exponential backoff with
-/// full jitter, uniformly random in `[0, min(2 s, 25 ms * 2^attempt))`.
-pub(crate) fn backoff(attempt: u32) -> Duration {
-    use std::hash::{BuildHasher as _, Hasher as _};
-    let cap = Duration::from_millis(25)
-        .saturating_mul(1 << attempt.min(16))
-        .min(Duration::from_secs(2));
-    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
-    hasher.write_u32(attempt);
-    let random = hasher.finish();
-    cap.mul_f64((random >> 11) as f64 / (1_u64 << 53) as f64)
-}
-
-/// Whether an error may pass if the request is sent again: throttling, server
-/// errors, and connections that broke or timed out.
-pub(crate) fn is_transient<E, R>(error: &aws_sdk_dynamodb::error::SdkError<E, R>) -> bool
-where
-    E: aws_sdk_dynamodb::error::ProvideErrorMetadata,
-{
-    use aws_sdk_dynamodb::error::{ProvideErrorMetadata as _, SdkError};
-    match error {
-        SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) | SdkError::ResponseError(_) => {
-            true
-        }
-        SdkError::ServiceError(_) => matches!(
-            error.code(),
-            Some(
-                "ThrottlingException"
-                    | "ProvisionedThroughputExceededException"
-                    | "RequestLimitExceeded"
-                    | "InternalServerError"
-                    | "ServiceUnavailable"
-            )
-        ),
-        _ => false,
-    }
 }
 
 /// What one chunk left: keys not processed after every attempt, and the error that
@@ -554,5 +516,22 @@ impl<'t> IntoFuture for BatchWrite<'t> {
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+impl Table {
+    /// Reads the items of `E` at `keys` with `BatchGetItem`: see
+    /// [`BatchGet`].
+    pub fn batch_get<E: Entity>(
+        &self,
+        keys: impl IntoIterator<Item = Key<E>>,
+    ) -> crate::batch::BatchGet<'_, E> {
+        crate::batch::BatchGet::new(self, keys.into_iter().collect())
+    }
+
+    /// Puts and deletes items of any entities with `BatchWriteItem`: see
+    /// [`BatchWrite`].
+    pub fn batch_write(&self) -> crate::batch::BatchWrite<'_> {
+        crate::batch::BatchWrite::new(self)
     }
 }

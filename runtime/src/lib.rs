@@ -98,16 +98,20 @@ pub mod attribute;
 pub mod batch;
 pub mod coverage;
 pub mod cursor;
+pub mod definition;
 pub mod entity;
 pub mod error;
 pub mod expr;
 pub mod filter;
+mod item;
 pub mod key;
 pub mod limits;
 pub mod local;
 pub mod migrate;
 pub mod native_key;
 pub mod query;
+mod rekey;
+mod request;
 pub mod scan;
 pub mod sort_key;
 pub mod stream;
@@ -115,22 +119,25 @@ pub mod table;
 pub mod transaction;
 pub mod update;
 
+pub use apply::CreatedTable;
 pub use attribute::{Attribute, EpochSeconds, Item};
 pub use batch::{BatchGet, BatchWrite};
 pub use cursor::Cursor;
+pub use definition::{
+    Billing, Capacity, IndexDefinition, Projection, StreamView, TableClass, TableDefinition,
+    TableOptions,
+};
 pub use entity::Entity;
 pub use error::{
     AttributeError, BatchError, CancelReason, DecodeError, EncodeError, Error, KeyError,
     KeyErrorReason, LimitError, Result, ServiceError, TransactionError, UpdateError,
 };
 pub use expr::{Condition, Path};
+pub use item::{Delete, Get, Put};
 pub use key::{Key, KeySegment};
 pub use query::{Page, Query};
 pub use scan::Scan;
-pub use table::{
-    Billing, Capacity, CreatedTable, DEFAULT_WAIT_TIMEOUT, Delete, Get, IndexDefinition,
-    Projection, Put, StreamView, Table, TableClass, TableDefinition, TableOptions,
-};
+pub use table::{DEFAULT_WAIT_TIMEOUT, Table};
 pub use transaction::Transaction;
 pub use update::Update;
 
@@ -270,6 +277,10 @@ macro_rules! __query_builder_methods {
 #[doc(hidden)]
 pub mod __private {
     pub use crate::attribute::{Attribute, Item, TimestampField, TtlValue};
+    pub use crate::definition::{
+        Billing, Capacity, IndexDefinition, Projection, StreamView, TableClass, TableDefinition,
+        TableOptions,
+    };
     pub use crate::entity::{Entity, EntityMeta};
     pub use crate::error::{AttributeError, DecodeError, EncodeError, Error, KeyError, Result};
     pub use crate::filter::{Filter, FilterValue};
@@ -278,10 +289,7 @@ pub mod __private {
     pub use crate::query::{KeyCondition, PatternQuery, Query, SortCondition, decode_entity};
     pub use crate::scan::Scan;
     pub use crate::sort_key::{Comparison, SortKeyPrefix, TextPrefix};
-    pub use crate::table::{
-        Billing, Capacity, IndexDefinition, Projection, StreamView, Table, TableClass,
-        TableDefinition, TableOptions,
-    };
+    pub use crate::table::Table;
     pub use aws_sdk_dynamodb::Client;
     pub use aws_sdk_dynamodb::types::AttributeValue;
     pub use futures::Stream;

@@ -129,6 +129,24 @@ fn check_item_of(entity: &'static str, item: &Item) -> Result<(), LimitError> {
     })
 }
 
+/// DynamoDB's limit on each expression of a request (update, condition, filter).
+pub(crate) const MAX_EXPRESSION_BYTES: usize = 4096;
+
+/// Refuses an expression over DynamoDB's 4 KB limit before sending.
+pub(crate) fn check_expression<E: Entity>(what: &str, expression: &str) -> crate::Result<()> {
+    if expression.len() > MAX_EXPRESSION_BYTES {
+        return Err(crate::error::LimitError {
+            entity: E::NAME,
+            what: what.to_owned(),
+            size: expression.len(),
+            limit: MAX_EXPRESSION_BYTES,
+            unit: "bytes",
+        }
+        .into());
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

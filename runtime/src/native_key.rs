@@ -20,64 +20,12 @@
 //! assert!("".to_key_value().is_err(), "DynamoDB refuses empty key strings");
 //! ```
 
-use aws_sdk_dynamodb::types::{AttributeValue, ScalarAttributeType};
+use aws_sdk_dynamodb::types::AttributeValue;
 
 use crate::attribute::Attribute;
 use crate::error::{AttributeError, KeyErrorReason};
 
-/// The type of a key attribute, as DynamoDB's `AttributeDefinitions` declare it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ScalarType {
-    /// `S`: compared as UTF-8 bytes.
-    String,
-    /// `N`: compared as numbers.
-    Number,
-}
-
-impl ScalarType {
-    /// The SDK's name for it.
-    pub fn sdk(self) -> ScalarAttributeType {
-        match self {
-            ScalarType::String => ScalarAttributeType::S,
-            ScalarType::Number => ScalarAttributeType::N,
-        }
-    }
-
-    /// `"string"` or `"number"`, as the schema writes it.
-    pub const fn name(self) -> &'static str {
-        match self {
-            ScalarType::String => "string",
-            ScalarType::Number => "number",
-        }
-    }
-}
-
-/// One attribute of an index key: its name and type.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct KeyAttribute {
-    /// The attribute name.
-    pub name: &'static str,
-    /// Its type.
-    pub kind: ScalarType,
-}
-
-impl KeyAttribute {
-    /// A string attribute: how every synthetic (template) key is stored.
-    pub const fn string(name: &'static str) -> Self {
-        Self {
-            name,
-            kind: ScalarType::String,
-        }
-    }
-
-    /// A number attribute.
-    pub const fn number(name: &'static str) -> Self {
-        Self {
-            name,
-            kind: ScalarType::Number,
-        }
-    }
-}
+pub use crate::definition::{KeyAttribute, ScalarType};
 
 /// A type whose values can be an attribute of a multi-attribute index key.
 ///

@@ -36,9 +36,11 @@ use crate::attribute::Item;
 use crate::entity::Entity;
 use crate::error::{CancelReason, Error, LimitError, Result, TransactionError, from_sdk};
 use crate::expr::Condition;
+use crate::item::{Delete, Put};
 use crate::key::Key;
 use crate::limits::{MAX_TRANSACTION_ACTIONS, MAX_TRANSACTION_BYTES, item_size};
-use crate::table::{BoxFuture, Delete, Put, Rendered, Table, with_condition};
+use crate::request::{BoxFuture, Rendered, new_token, with_condition};
+use crate::table::Table;
 use crate::update::Update;
 
 /// One action, ready to send.
@@ -327,31 +329,48 @@ fn build_error(e: aws_sdk_dynamodb::error::BuildError) -> Error {
     Error::Transaction(TransactionError::Build(e.to_string()))
 }
 
-/// A fresh idempotency token: 32 hex digits from the process's random hasher keys,
-/// the time and a counter.
-pub(crate) fn new_token() -> String {
-    use std::hash::{BuildHasher as _, Hasher as _};
-    static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    let mut parts = [0_u64; 2];
-    for (i, part) in parts.iter_mut().enumerate() {
-        let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
-        hasher.write_u128(
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.as_nanos()),
-        );
-        hasher.write_u64(COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
-        hasher.write_usize(i);
-        *part = hasher.finish();
-    }
-    format!("{:016x}{:016x}", parts[0], parts[1])
-}
-
 impl<'t> IntoFuture for Transaction<'t> {
     type Output = Result<()>;
     type IntoFuture = BoxFuture<'t, Self::Output>;
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
+    }
+}
+
+impl Table {
+    /// Moves an item to a new primary key: one transaction deleting the item at
+    /// `from` (it must exist as an `E`, at `item`'s version for a versioned entity) and
+    /// putting `item` where no item is yet. This is how a primary key field changes:
+    /// [`update`](Self::update) refuses it.
+    ///
+    /// ```no_run
+    /// # use dynaschema::Entity;
+    /// # #[derive(Entity, Clone, Debug, PartialEq)]
+    /// # #[entity(schema = "../schema-examples/shop/dynaschema.toml")]
+    /// # pub struct User { pub user_id: String, pub email: String, pub name: String }
+    /// # async fn demo(table: &dynaschema::Table, mut user: User) -> dynaschema::Result<()> {
+    /// let old_key = user.primary_key();
+    /// user.user_id = "u-renamed".into();
+    /// table.move_item(old_key, &user).await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn move_item<'a, E: Entity>(
+        &'a self,
+        from: Key<E>,
+        item: &'a E,
+    ) -> crate::transaction::Transaction<'a> {
+        let version = item.version();
+        self.transaction()
+            .delete_with(from, move |d| match version {
+                Some(v) => d.if_exists().if_version(v),
+                None => d.if_exists(),
+            })
+            .put_with(item, |p| p.moving())
+    }
+
+    /// A write transaction across entity types: see [`Transaction`].
+    pub fn transaction(&self) -> crate::transaction::Transaction<'_> {
+        crate::transaction::Transaction::new(self)
     }
 }

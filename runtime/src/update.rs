@@ -12,10 +12,8 @@ use crate::expr::{
     Action, Actions, AttributeSet, Condition, Numeric, Operand, Path, Placeholders, RawPathPublic,
 };
 use crate::key::Key;
-use crate::table::{BoxFuture, Table};
-
-/// DynamoDB's limit on each expression of a request, in bytes.
-pub(crate) const MAX_EXPRESSION_BYTES: usize = 4096;
+use crate::request::BoxFuture;
+use crate::table::Table;
 
 /// An `UpdateItem` of an existing item of `E`; `.await` it for the item as updated.
 ///
@@ -465,7 +463,7 @@ impl<'t, E: Entity> Update<'t, E> {
                 RawPathPublic::top(attribute),
                 AttributeValue::N("1".into()),
             ));
-            let token = AttributeValue::S(crate::transaction::new_token());
+            let token = AttributeValue::S(crate::request::new_token());
             self.write_token = Some(token.clone());
             self.actions.actions.push(Action::Set(
                 RawPathPublic::top(E::WRITE_TOKEN_ATTRIBUTE),
@@ -498,8 +496,8 @@ impl<'t, E: Entity> Update<'t, E> {
         let mut placeholders = Placeholders::default();
         let update = self.actions.render(&mut placeholders);
         let condition = condition.render_into(&mut placeholders)?;
-        check_expression::<E>("the update expression", &update)?;
-        check_expression::<E>("the condition expression", &condition)?;
+        crate::limits::check_expression::<E>("the update expression", &update)?;
+        crate::limits::check_expression::<E>("the condition expression", &condition)?;
         let (names, values) = placeholders.into_parts();
         Ok(Expressions {
             update,
@@ -511,7 +509,7 @@ impl<'t, E: Entity> Update<'t, E> {
     }
 
     async fn send(self) -> Result<E> {
-        crate::migrate::move_from_previous(self.table, &self.key).await?;
+        crate::rekey::move_from_previous(self.table, &self.key).await?;
         if self.moves() {
             if !self.moving {
                 return Err(self.refuse_move().into());
@@ -533,7 +531,7 @@ impl<'t, E: Entity> Update<'t, E> {
             entity = E::NAME,
             consumed_capacity = tracing::field::Empty,
         );
-        let attempts = crate::table::Attempts::default();
+        let attempts = crate::request::Attempts::default();
         let output = table
             .client()
             .update_item()
@@ -572,7 +570,7 @@ impl<'t, E: Entity> Update<'t, E> {
                 ));
             }
         };
-        crate::table::record_capacity(&span, output.consumed_capacity());
+        crate::request::record_capacity(&span, output.consumed_capacity());
         Ok(E::from_item(output.attributes.unwrap_or_default())?)
     }
 }
@@ -598,21 +596,6 @@ fn refuse_version_field<E: Entity>(attribute: &str) -> Result<()> {
         return Err(UpdateError::VersionField {
             entity: E::NAME,
             field: attribute.to_owned(),
-        }
-        .into());
-    }
-    Ok(())
-}
-
-/// Refuses an expression over DynamoDB's 4 KB limit before sending.
-pub(crate) fn check_expression<E: Entity>(what: &str, expression: &str) -> Result<()> {
-    if expression.len() > MAX_EXPRESSION_BYTES {
-        return Err(crate::error::LimitError {
-            entity: E::NAME,
-            what: what.to_owned(),
-            size: expression.len(),
-            limit: MAX_EXPRESSION_BYTES,
-            unit: "bytes",
         }
         .into());
     }
@@ -646,5 +629,13 @@ impl Error {
     /// Whether this is a failed condition.
     pub fn is_condition_failed(&self) -> bool {
         matches!(self, Error::ConditionalCheckFailed { .. })
+    }
+}
+
+impl Table {
+    /// Updates the item of `E` at `key` with typed actions (see [`Update`]);
+    /// `.await` it for the item as stored after the update.
+    pub fn update<E: Entity>(&self, key: Key<E>) -> crate::update::Update<'_, E> {
+        crate::update::Update::new(self, key)
     }
 }

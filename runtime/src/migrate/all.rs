@@ -9,7 +9,8 @@ use std::sync::Arc;
 use super::{Migration, MigrationReport, Options, Progress, ProgressFn, progress};
 use crate::entity::Entity;
 use crate::error::Result;
-use crate::table::{BoxFuture, Table};
+use crate::request::BoxFuture;
+use crate::table::Table;
 
 type Runner = for<'a> fn(
     &'a Table,
