@@ -7,7 +7,6 @@ use std::path::Path;
 use criterion::{Criterion, criterion_group, criterion_main};
 use dynaschema_codegen::diagnostics::SourceFile;
 use dynaschema_codegen::generate::{Options, module_source};
-use dynaschema_codegen::schema;
 
 fn codegen(c: &mut Criterion) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -15,8 +14,11 @@ fn codegen(c: &mut Criterion) {
     let text = std::fs::read_to_string(&path).unwrap();
     c.bench_function("codegen/online-shop (parse, check, generate)", |b| {
         b.iter(|| {
-            let checked =
-                schema::parse(SourceFile::new("dynaschema.toml", black_box(text.clone()))).unwrap();
+            let checked = dynaschema_codegen::parse(SourceFile::new(
+                "dynaschema.toml",
+                black_box(text.clone()),
+            ))
+            .unwrap();
             module_source(&checked.schema, &Options::default())
         })
     });

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use dynaschema_codegen::diagnostics::{Diagnostic, Diagnostics, Severity, SourceFile};
 use dynaschema_codegen::diff::{ChangeClass, SchemaChange, diff, highest};
-use dynaschema_codegen::schema::{self, Checked};
+use dynaschema_codegen::schema::Checked;
 
 use crate::Format;
 
@@ -27,7 +27,7 @@ pub(crate) struct Options {
 }
 
 fn parse(name: String, text: String) -> Result<Checked, ExitCode> {
-    schema::parse(SourceFile::new(name, text)).map_err(|diagnostics| {
+    dynaschema_codegen::parse(SourceFile::new(name, text)).map_err(|diagnostics| {
         eprint!("{}", diagnostics.render());
         ExitCode::from(2)
     })

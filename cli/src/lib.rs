@@ -14,8 +14,9 @@ mod coverage;
 mod diff;
 
 pub use apply::definition;
+use dynaschema_codegen::LoadError;
 use dynaschema_codegen::diagnostics::{Diagnostics, Severity};
-use dynaschema_codegen::schema::{self, LoadError};
+use dynaschema_codegen::schema;
 
 /// Access-pattern-first DynamoDB: check a single-table schema, emit and apply its
 /// table, check that tests exercise every access pattern.
@@ -458,7 +459,7 @@ fn init(dir: &std::path::Path) -> ExitCode {
 /// Loads the schema at `path`, or prints why it cannot and returns the exit code:
 /// 1 for an invalid schema (its findings rendered), 2 for I/O errors.
 fn load(path: &std::path::Path) -> Result<schema::Checked, ExitCode> {
-    match schema::load(path) {
+    match dynaschema_codegen::load(path) {
         Ok(checked) => Ok(checked),
         Err(LoadError::Invalid(diagnostics)) => {
             eprint!("{}", diagnostics.render());
@@ -561,7 +562,7 @@ fn import_workbench(file: &std::path::Path, out: Option<&std::path::Path>) -> Ex
         out.map_or_else(|| "dynaschema.toml".into(), |p| p.display().to_string()),
         toml.clone(),
     );
-    if let Err(diagnostics) = schema::parse(source) {
+    if let Err(diagnostics) = dynaschema_codegen::parse(source) {
         eprint!("{}", diagnostics.render());
         eprintln!(
             "error: the schema imported from {} does not pass check",
@@ -689,7 +690,7 @@ fn table(path: &std::path::Path, format: TableFormat, table_name: Option<String>
 }
 
 fn check(path: &std::path::Path, deny_warnings: bool, format: Format) -> ExitCode {
-    let (findings, failed) = match schema::load(path) {
+    let (findings, failed) = match dynaschema_codegen::load(path) {
         Ok(checked) => {
             let failed = deny_warnings && !checked.warnings.is_empty();
             (checked.warnings, failed)

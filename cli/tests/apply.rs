@@ -358,7 +358,7 @@ fn an_unreachable_endpoint_is_an_error_naming_the_call() {
 
 #[test]
 fn the_definition_made_at_run_time_is_the_one_the_build_generates() {
-    let load = |path: &str| dynaschema_codegen::schema::load(path).unwrap().schema;
+    let load = |path: &str| dynaschema_codegen::load(path).unwrap().schema;
     for (path, generated) in [
         (
             "../schema-examples/shop/dynaschema.toml",

@@ -2,9 +2,9 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::check::LoadError;
 use crate::generate::{Options, module_source};
 use crate::names::snake_case;
-use crate::schema::{self, LoadError};
 
 /// Compiles a schema file into a Rust module in `OUT_DIR`, for `build.rs`.
 ///
@@ -125,7 +125,7 @@ impl Builder {
         })?;
         let source =
             crate::diagnostics::SourceFile::new(schema_path.display().to_string(), source_text);
-        let checked = schema::parse(source).map_err(LoadError::Invalid)?;
+        let checked = crate::check::parse(source).map_err(LoadError::Invalid)?;
         for line in checked.warnings.to_plain().lines() {
             println!("cargo:warning={line}");
         }

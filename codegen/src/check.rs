@@ -643,3 +643,70 @@ fn generated_names_are_distinct(schema: &Schema, diagnostics: &mut Diagnostics) 
         diagnostics.push(diagnostic);
     }
 }
+
+/// Reads and checks the schema file at `path`. The name shown in messages is the
+/// path as given.
+pub fn load(path: impl AsRef<std::path::Path>) -> Result<crate::schema::Checked, LoadError> {
+    let path = path.as_ref();
+    let text = std::fs::read_to_string(path).map_err(|error| LoadError::Io {
+        path: path.display().to_string(),
+        error,
+    })?;
+    parse(crate::diagnostics::SourceFile::new(
+        path.display().to_string(),
+        text,
+    ))
+    .map_err(LoadError::Invalid)
+}
+
+/// Why a schema could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// The file could not be read.
+    #[error("cannot read {path}: {error}")]
+    Io {
+        /// The path.
+        path: String,
+        /// The I/O error.
+        error: std::io::Error,
+    },
+    /// The file has errors.
+    #[error("{0}")]
+    Invalid(Diagnostics),
+}
+
+/// Parses and checks a schema's text.
+///
+/// ```
+/// use dynaschema_codegen::diagnostics::SourceFile;
+///
+/// let source = SourceFile::new("dynaschema.toml", r#"
+/// [table]
+/// name = "App"
+/// partition_key = "pk"
+///
+/// [entities.User]
+/// primary = { pk = "USER#{user_id}" }
+///
+/// [patterns.get_user]
+/// get = "Usr"
+/// "#);
+/// let errors = dynaschema_codegen::parse(source).unwrap_err();
+/// assert_eq!(errors.items()[0].code, "schema::unknown-entity");
+/// assert!(errors.to_plain().starts_with("dynaschema.toml:10:7: error:"));
+/// ```
+pub fn parse(
+    source: std::sync::Arc<crate::diagnostics::SourceFile>,
+) -> Result<crate::schema::Checked, crate::diagnostics::Diagnostics> {
+    let (schema, mut diagnostics) = crate::schema::read(source)?;
+    run(&schema, &mut diagnostics);
+    diagnostics.sort();
+    if diagnostics.has_errors() {
+        Err(diagnostics)
+    } else {
+        Ok(crate::schema::Checked {
+            schema,
+            warnings: diagnostics,
+        })
+    }
+}

@@ -20,7 +20,7 @@
 //! use dynaschema_codegen::diff::{ChangeClass, diff};
 //! use dynaschema_codegen::schema;
 //!
-//! let old = schema::parse(SourceFile::new("old.toml", r#"
+//! let old = crate::check::parse(SourceFile::new("old.toml", r#"
 //! [table]
 //! name = "App"
 //! partition_key = "pk"
@@ -38,7 +38,7 @@
 //! index = "gsi1"
 //! "#)).unwrap();
 //! let new_text = old.schema.source.text.replace("TEAM#{team}", "TEAM#{team|lower}");
-//! let new = schema::parse(SourceFile::new("new.toml", new_text)).unwrap();
+//! let new = crate::check::parse(SourceFile::new("new.toml", new_text)).unwrap();
 //! let changes = diff(&old.schema, &new.schema);
 //! assert_eq!(changes.len(), 1);
 //! assert_eq!(changes[0].class, ChangeClass::NeedsBackfill);
@@ -592,7 +592,7 @@ impl Differ<'_> {
 ///
 /// ```
 /// # use dynaschema_codegen::{diagnostics::SourceFile, schema};
-/// let checked = schema::parse(SourceFile::new("s.toml", r#"
+/// let checked = crate::check::parse(SourceFile::new("s.toml", r#"
 /// [table]
 /// name = "App"
 /// partition_key = "pk"

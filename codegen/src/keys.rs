@@ -196,8 +196,7 @@ pub fn key_fields_decoder(
             let ident = crate::names::ident(name);
             let hash = crate::names::field_hash(name);
             let arg = quote!(<#ty as ::dynaschema::__private::KeyField<#hash>>::Arg);
-            let doc =
-                crate::generate::doc(&format!("`{entity_name}::{name}`, read from the keys."));
+            let doc = crate::tokens::doc(&format!("`{entity_name}::{name}`, read from the keys."));
             out.declarations.push(
                 quote!(#doc pub #ident: <#arg as ::dynaschema::__private::KeySegment>::Owned,),
             );
@@ -221,7 +220,7 @@ pub fn key_fields_decoder(
         let ident = crate::names::ident(name);
         let hash = crate::names::field_hash(name);
         let arg = quote!(<#ty as ::dynaschema::__private::NativeKeyField<#hash>>::Arg);
-        let doc = crate::generate::doc(&format!(
+        let doc = crate::tokens::doc(&format!(
             "`{entity_name}::{name}`, read from attribute `{attr}`."
         ));
         out.declarations

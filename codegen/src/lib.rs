@@ -4,7 +4,7 @@
 //!
 //! The flow, for a schema file:
 //!
-//! 1. [`schema::parse`]: TOML syntax, shape (serde, spans kept), meaning ([`schema::lower`]),
+//! 1. [`parse`]: TOML syntax, shape (serde, spans kept), meaning ([`schema::lower`]),
 //!    cross-entity rules ([`check`]). Every stage collects all of its findings into
 //!    [`diagnostics::Diagnostics`], rendered through miette with `file:line:col`.
 //! 2. [`generate::module_source`]: the module `build.rs` writes to `OUT_DIR`.
@@ -13,7 +13,7 @@
 //! ```
 //! use dynaschema_codegen::{diagnostics::SourceFile, schema};
 //!
-//! let checked = schema::parse(SourceFile::new("dynaschema.toml", r#"
+//! let checked = crate::check::parse(SourceFile::new("dynaschema.toml", r#"
 //! [table]
 //! name = "App"
 //! partition_key = "pk"
@@ -47,6 +47,9 @@ pub mod names;
 pub mod schema;
 pub mod table_json;
 pub mod terraform;
+mod tokens;
 pub mod workbench;
+
+pub use check::{LoadError, load, parse};
 
 pub use builder::{BuildError, Builder};

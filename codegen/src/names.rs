@@ -209,6 +209,12 @@ pub fn sort_field_methods(field: &str) -> [String; 7] {
     ["", "_lt", "_lte", "_gt", "_gte", "_between", "_begins_with"].map(|s| format!("{field}{s}"))
 }
 
+/// The name of an entity's projection struct on an `include` index:
+/// `{Entity}{Index}Projection`.
+pub(crate) fn projection_name(entity: &str, index: &str) -> syn::Ident {
+    ident(&include_projection(entity, index))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

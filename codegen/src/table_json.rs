@@ -5,7 +5,7 @@
 //! ```
 //! use dynaschema_codegen::{diagnostics::SourceFile, schema, table_json};
 //!
-//! let checked = schema::parse(SourceFile::new("dynaschema.toml", r#"
+//! let checked = crate::check::parse(SourceFile::new("dynaschema.toml", r#"
 //! [table]
 //! name = "App"
 //! partition_key = "pk"
@@ -155,7 +155,7 @@ pub(crate) fn stream_view_type(view: StreamView) -> &'static str {
 /// ```
 /// use dynaschema_codegen::{diagnostics::SourceFile, schema, table_json};
 ///
-/// let checked = schema::parse(SourceFile::new("dynaschema.toml", r#"
+/// let checked = crate::check::parse(SourceFile::new("dynaschema.toml", r#"
 /// [table]
 /// name = "App"
 /// partition_key = "pk"

@@ -13,7 +13,7 @@
 //! ```
 //! use dynaschema_codegen::{diagnostics::SourceFile, schema, workbench};
 //!
-//! let checked = schema::parse(SourceFile::new("dynaschema.toml", r#"
+//! let checked = crate::check::parse(SourceFile::new("dynaschema.toml", r#"
 //! [table]
 //! name = "App"
 //! partition_key = "pk"

@@ -3,7 +3,6 @@
 
 use dynaschema_codegen::diagnostics::SourceFile;
 use dynaschema_codegen::diff::{ChangeClass, SchemaChange, diff, highest};
-use dynaschema_codegen::schema;
 
 const V1: &str = r#"
 [table]
@@ -36,8 +35,8 @@ get = "User"
 "#;
 
 fn changes(edit: impl Fn(&str) -> String) -> Vec<SchemaChange> {
-    let old = schema::parse(SourceFile::new("v1.toml", V1)).unwrap();
-    let new = schema::parse(SourceFile::new("v2.toml", edit(V1)))
+    let old = dynaschema_codegen::parse(SourceFile::new("v1.toml", V1)).unwrap();
+    let new = dynaschema_codegen::parse(SourceFile::new("v2.toml", edit(V1)))
         .unwrap_or_else(|e| panic!("{}", e.to_plain()));
     diff(&old.schema, &new.schema)
 }
@@ -139,12 +138,12 @@ fn schema_versions_up_are_upgrades_and_down_are_breaking() {
         classes(&up),
         [("diff::schema-version", ChangeClass::NeedsUpgrade)]
     );
-    let old = schema::parse(SourceFile::new(
+    let old = dynaschema_codegen::parse(SourceFile::new(
         "v2.toml",
         V1.replace("[entities.User]\n", "[entities.User]\nschema_version = 3\n"),
     ))
     .unwrap();
-    let new = schema::parse(SourceFile::new(
+    let new = dynaschema_codegen::parse(SourceFile::new(
         "v3.toml",
         V1.replace("[entities.User]\n", "[entities.User]\nschema_version = 2\n"),
     ))

@@ -7,14 +7,14 @@ use std::path::Path;
 
 use dynaschema_codegen::diagnostics::SourceFile;
 use dynaschema_codegen::docs::{self, Item};
-use dynaschema_codegen::schema::{self, Schema};
+use dynaschema_codegen::schema::Schema;
 
 fn root() -> &'static Path {
     Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
 }
 
 fn load(path: &str) -> Schema {
-    schema::load(root().join(path))
+    dynaschema_codegen::load(root().join(path))
         .unwrap_or_else(|e| panic!("{e}"))
         .schema
 }
@@ -159,7 +159,7 @@ fn example_items_share_partitions_as_the_templates_say() {
 
 #[test]
 fn a_keys_only_index_shows_only_keys() {
-    let schema = schema::parse(SourceFile::new(
+    let schema = dynaschema_codegen::parse(SourceFile::new(
         "dynaschema.toml",
         r#"
 [table]

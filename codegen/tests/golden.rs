@@ -5,11 +5,11 @@
 use std::path::Path;
 
 use dynaschema_codegen::generate::{Options, module_source};
-use dynaschema_codegen::schema;
 
 fn check(schema_path: &str, golden: &str) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let checked = schema::load(root.join(schema_path)).unwrap_or_else(|e| panic!("{e}"));
+    let checked =
+        dynaschema_codegen::load(root.join(schema_path)).unwrap_or_else(|e| panic!("{e}"));
     // Messages name the file as users write it, not by this machine's path.
     let mut schema = checked.schema;
     schema.source = dynaschema_codegen::diagnostics::SourceFile::new(

@@ -9,13 +9,13 @@ use dynaschema_codegen::schema::{self, IndexKind, Schema};
 use dynaschema_codegen::workbench;
 
 fn load(path: &str) -> Schema {
-    schema::load(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/..")).join(path))
+    dynaschema_codegen::load(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/..")).join(path))
         .unwrap_or_else(|e| panic!("{e}"))
         .schema
 }
 
 fn parse(toml: &str) -> Schema {
-    schema::parse(SourceFile::new("imported.toml", toml.to_owned()))
+    dynaschema_codegen::parse(SourceFile::new("imported.toml", toml.to_owned()))
         .unwrap_or_else(|d| panic!("{}\n{toml}", d.render()))
         .schema
 }

@@ -19,6 +19,7 @@ pub mod configured;
 pub mod evolution;
 pub mod fault_proxy;
 pub mod keywords;
+pub mod layers;
 pub mod schema_gen;
 pub mod tournament;
 

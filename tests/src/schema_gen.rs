@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use dynaschema_codegen::diagnostics::SourceFile;
-use dynaschema_codegen::schema::{self, Schema};
+use dynaschema_codegen::schema::Schema;
 use proptest::prelude::*;
 use proptest::sample::{Index, select};
 
@@ -919,7 +919,7 @@ pub enum Failure {
 /// parses as Rust and declares each identifier once per scope (`Ok(Some(schema))`).
 /// Parsing or generating must not panic (the caller's harness catches a panic).
 pub fn check_generated(toml: &str) -> Result<Option<Schema>, Failure> {
-    let Ok(checked) = schema::parse(SourceFile::new("fuzz.toml", toml)) else {
+    let Ok(checked) = dynaschema_codegen::parse(SourceFile::new("fuzz.toml", toml)) else {
         return Ok(None);
     };
     let options = dynaschema_codegen::generate::Options::default();

@@ -5,7 +5,6 @@
 use std::collections::BTreeSet;
 
 use dynaschema_codegen::diagnostics::SourceFile;
-use dynaschema_codegen::schema;
 
 const TABLE: &str = "[table]\nname = \"App\"\npartition_key = \"pk\"\nsort_key = \"sk\"\n";
 const USER: &str = "[entities.User]\nprimary = { pk = \"USER#{id}\", sk = \"PROFILE\" }\n";
@@ -95,7 +94,7 @@ fn every_case_produces_its_diagnostic() {
     let mut rendered = String::new();
     for (code, text) in cases() {
         let source = SourceFile::new("dynaschema.toml", text.clone());
-        let diagnostics = match schema::parse(source) {
+        let diagnostics = match dynaschema_codegen::parse(source) {
             Ok(checked) => checked.warnings,
             Err(errors) => errors,
         };

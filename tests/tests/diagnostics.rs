@@ -2,10 +2,10 @@
 //! line and column, and rendered through miette.
 
 use dynaschema_codegen::diagnostics::{Severity, SourceFile};
-use dynaschema_codegen::schema;
 
 fn check(name: &str, text: &str) -> dynaschema_codegen::diagnostics::Diagnostics {
-    schema::parse(SourceFile::new(name, text)).expect_err("the schema has planted mistakes")
+    dynaschema_codegen::parse(SourceFile::new(name, text))
+        .expect_err("the schema has planted mistakes")
 }
 
 #[test]
@@ -118,7 +118,7 @@ fn the_examples_have_no_findings() {
         "../schema-examples/version-control/dynaschema.toml",
         "../schema-examples/online-shop/dynaschema.toml",
     ] {
-        let checked = schema::load(path).unwrap_or_else(|e| panic!("{e}"));
+        let checked = dynaschema_codegen::load(path).unwrap_or_else(|e| panic!("{e}"));
         assert!(checked.warnings.is_empty(), "{path}: {}", checked.warnings);
     }
 }
@@ -127,7 +127,7 @@ fn the_examples_have_no_findings() {
 fn the_test_bed_has_exactly_its_deliberate_warnings() {
     // `Revision`'s sort key starts with a field so that tests can show foreign items
     // being skipped: the checks must say so, and nothing else.
-    let checked = schema::load("dynaschema.toml").unwrap_or_else(|e| panic!("{e}"));
+    let checked = dynaschema_codegen::load("dynaschema.toml").unwrap_or_else(|e| panic!("{e}"));
     let text = &checked.schema.source.text;
     // The 1-based line of the line that starts with `start`.
     let line = |start: &str| {
@@ -209,7 +209,7 @@ fn design_warnings_are_reported_once_the_errors_are_fixed() {
         "[entities.Customer]\nprimary = { pk = \"USER#{customer_id}\", sk = \"PROFILE\" }",
         "",
     );
-    let checked = schema::parse(SourceFile::new("design-mistakes.toml", fixed))
+    let checked = dynaschema_codegen::parse(SourceFile::new("design-mistakes.toml", fixed))
         .unwrap_or_else(|e| panic!("{e}"));
     let found: Vec<(String, &str)> = checked
         .warnings
@@ -272,7 +272,8 @@ gsi2 = { pk = "NAME#{name}" }
 
 #[test]
 fn the_configured_schema_has_no_findings() {
-    let checked = schema::load("schemas/configured.toml").unwrap_or_else(|e| panic!("{e}"));
+    let checked =
+        dynaschema_codegen::load("schemas/configured.toml").unwrap_or_else(|e| panic!("{e}"));
     assert!(checked.warnings.is_empty(), "{}", checked.warnings);
 }
 

@@ -4,14 +4,13 @@
 
 use dynaschema_codegen::diagnostics::SourceFile;
 use dynaschema_codegen::generate::{Options, module_source};
-use dynaschema_codegen::schema;
 
 const TABLE: &str = "[table]\nname = \"App\"\npartition_key = \"pk\"\nsort_key = \"sk\"\n\n";
 
 /// Each finding as `line:col code`, with the plain rendering on failure.
 fn findings(text: &str) -> Vec<String> {
     let text = format!("{TABLE}{text}");
-    match schema::parse(SourceFile::new("names.toml", text)) {
+    match dynaschema_codegen::parse(SourceFile::new("names.toml", text)) {
         Ok(checked) => checked
             .warnings
             .items()
@@ -27,8 +26,9 @@ fn findings(text: &str) -> Vec<String> {
 }
 
 fn generated(text: &str) -> String {
-    let checked = schema::parse(SourceFile::new("names.toml", format!("{TABLE}{text}")))
-        .unwrap_or_else(|e| panic!("{}", e.to_plain()));
+    let checked =
+        dynaschema_codegen::parse(SourceFile::new("names.toml", format!("{TABLE}{text}")))
+            .unwrap_or_else(|e| panic!("{}", e.to_plain()));
     module_source(&checked.schema, &Options::default())
 }
 
@@ -103,7 +103,7 @@ filter = "age > {Self}"
 #[test]
 fn a_keyword_table_name_is_refused() {
     let text = "[table]\nname = \"Match\"\npartition_key = \"pk\"\n\n[entities.User]\nprimary = { pk = \"USER#{id}\" }\n";
-    let diagnostics = schema::parse(SourceFile::new("names.toml", text)).unwrap_err();
+    let diagnostics = dynaschema_codegen::parse(SourceFile::new("names.toml", text)).unwrap_err();
     let codes: Vec<_> = diagnostics.items().iter().map(|d| d.code).collect();
     assert_eq!(
         codes,
@@ -171,7 +171,7 @@ fn two_declarations_of_one_generated_name_point_at_both() {
          [entities.Order]\nprimary = {{ pk = \"USER#{{id}}\", sk = \"O#{{n}}\" }}\n\
          [patterns.user_data]\ncollection = [\"User\", \"Order\"]\n[patterns.user__data]\ncollection = [\"User\", \"Order\"]\n"
     );
-    let diagnostics = schema::parse(SourceFile::new("names.toml", text)).unwrap_err();
+    let diagnostics = dynaschema_codegen::parse(SourceFile::new("names.toml", text)).unwrap_err();
     let plain = diagnostics.to_plain();
     assert_eq!(diagnostics.items().len(), 1, "{plain}");
     let clash = &diagnostics.items()[0];

@@ -107,11 +107,7 @@ pub(crate) fn expand(input: &EntityInput) -> TokenStream {
     }
 }
 
-/// The name of an entity's projection struct on an `include` index:
-/// `{Entity}{Index}Projection`.
-pub(crate) fn projection_name(entity: &str, index: &str) -> syn::Ident {
-    crate::names::ident(&crate::names::include_projection(entity, index))
-}
+use crate::names::projection_name;
 
 /// Those of `wanted` that `attrs` (`#[derive(..)]` attributes) derive.
 fn derived_traits(attrs: &[syn::Attribute], wanted: &[&str]) -> Vec<syn::Ident> {
@@ -910,7 +906,7 @@ impl Context<'_> {
                 }
                 let field_ident = &field.ident;
                 let ty = &field.ty;
-                let doc = crate::generate::doc(&format!(
+                let doc = crate::tokens::doc(&format!(
                     "`{ident}::{}`, projected as `{attribute}`.",
                     field.name()
                 ));
@@ -920,7 +916,7 @@ impl Context<'_> {
                 });
                 listed.push(format!("`{}`", field.name()));
             }
-            let doc = crate::generate::doc(&format!(
+            let doc = crate::tokens::doc(&format!(
                 "What index `{}` holds of a [`{ident}`]: its key fields (read from the keys){}.\n\n\
                  Returned by the schema's patterns on `{}`; other fields are not projected there.",
                 index.name,

@@ -3,7 +3,6 @@
 
 mod entity;
 
-pub(crate) use entity::projection_name;
 mod fields;
 pub mod input;
 
@@ -15,7 +14,7 @@ use darling::FromDeriveInput;
 use proc_macro2::TokenStream;
 
 use crate::diagnostics::SourceFile;
-use crate::schema::{self, Checked};
+use crate::schema::Checked;
 
 /// Expands `#[derive(Entity)]`. Errors come back as `compile_error!`s, all of them at
 /// once, next to a minimal impl so that the rest of the crate does not drown in
@@ -76,7 +75,7 @@ pub(crate) fn load_schema(relative: Option<&str>) -> Result<Arc<LoadedSchema>, S
         return Ok(hit.clone());
     }
     let source = SourceFile::new(relative, key.1.clone());
-    let result = schema::parse(source).map_err(|d| d.to_plain());
+    let result = crate::check::parse(source).map_err(|d| d.to_plain());
     let loaded = Arc::new(LoadedSchema { path, result });
     cache
         .lock()

@@ -15,6 +15,7 @@ use crate::keys::{Role, key_from_parts, key_value, literal_prefix, or_previously
 use crate::names::{self, field_hash, ident};
 use crate::schema::template::{FieldRef, KeyTemplate};
 use crate::schema::{AccessPattern, Entity, EntityKeys, IndexKind, Order, PatternKind, Schema};
+pub(crate) use crate::tokens::doc;
 
 /// Options of the generated module.
 #[derive(Debug, Clone)]
@@ -667,20 +668,6 @@ impl Generator<'_> {
             }
         }
     }
-}
-
-/// `#[doc]` attributes, one per line with the leading space rustdoc expects, so the
-/// formatted output reads as ordinary `///` comments.
-pub(crate) fn doc(text: &str) -> TokenStream {
-    let lines = text.lines().map(|line| {
-        let line = if line.is_empty() {
-            String::new()
-        } else {
-            format!(" {line}")
-        };
-        quote!(#[doc = #line])
-    });
-    quote!(#(#lines)*)
 }
 
 fn option_tokens(value: Option<TokenStream>) -> TokenStream {

@@ -63,7 +63,7 @@ impl Generator<'_> {
         }
         let (entity, keys, _) = self.query_parts(pattern);
         let name =
-            crate::derive::projection_name(&entity.name, &self.schema.indexes[keys.index].name);
+            crate::names::projection_name(&entity.name, &self.schema.indexes[keys.index].name);
         let projected = self.projected(entity, keys.index);
         let doc = doc(&format!(
             "What index `{}` holds of a `{}` item: its key fields and the included attributes it has\n\
@@ -81,7 +81,7 @@ impl Generator<'_> {
         let (entity, keys, _) = self.query_parts(pattern);
         if self.is_include_projection(pattern) {
             let name =
-                crate::derive::projection_name(&entity.name, &self.schema.indexes[keys.index].name);
+                crate::names::projection_name(&entity.name, &self.schema.indexes[keys.index].name);
             let projected = self.projected(entity, keys.index);
             return (quote!(#name), quote!(#projected::decode_projection));
         }

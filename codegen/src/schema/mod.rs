@@ -9,7 +9,6 @@ pub mod model;
 pub mod raw;
 pub mod template;
 
-use std::path::Path;
 use std::sync::Arc;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceFile, Span};
@@ -25,54 +24,11 @@ pub struct Checked {
     pub warnings: Diagnostics,
 }
 
-/// Reads and checks the schema file at `path`. The name shown in messages is the
-/// path as given.
-pub fn load(path: impl AsRef<Path>) -> Result<Checked, LoadError> {
-    let path = path.as_ref();
-    let text = std::fs::read_to_string(path).map_err(|error| LoadError::Io {
-        path: path.display().to_string(),
-        error,
-    })?;
-    parse(SourceFile::new(path.display().to_string(), text)).map_err(LoadError::Invalid)
-}
-
-/// Why a schema could not be loaded.
-#[derive(Debug, thiserror::Error)]
-pub enum LoadError {
-    /// The file could not be read.
-    #[error("cannot read {path}: {error}")]
-    Io {
-        /// The path.
-        path: String,
-        /// The I/O error.
-        error: std::io::Error,
-    },
-    /// The file has errors.
-    #[error("{0}")]
-    Invalid(Diagnostics),
-}
-
-/// Parses and checks a schema's text.
-///
-/// ```
-/// use dynaschema_codegen::{diagnostics::SourceFile, schema};
-///
-/// let source = SourceFile::new("dynaschema.toml", r#"
-/// [table]
-/// name = "App"
-/// partition_key = "pk"
-///
-/// [entities.User]
-/// primary = { pk = "USER#{user_id}" }
-///
-/// [patterns.get_user]
-/// get = "Usr"
-/// "#);
-/// let errors = schema::parse(source).unwrap_err();
-/// assert_eq!(errors.items()[0].code, "schema::unknown-entity");
-/// assert!(errors.to_plain().starts_with("dynaschema.toml:10:7: error:"));
-/// ```
-pub fn parse(source: Arc<SourceFile>) -> Result<Checked, Diagnostics> {
+/// Reads and lowers a schema file: TOML syntax, shape and every per-item rule, each
+/// problem a diagnostic at its place. The schema comes back with the diagnostics so
+/// far; [`crate::check::parse`] adds the cross-entity rules. `Err` when the file
+/// is not TOML or not shaped like a schema (nothing to lower).
+pub fn read(source: Arc<SourceFile>) -> Result<(Schema, Diagnostics), Diagnostics> {
     let mut diagnostics = Diagnostics::new(source.clone());
     let (root, syntax_errors) = toml::de::DeTable::parse_recoverable(&source.text);
     if !syntax_errors.is_empty() {
@@ -110,16 +66,7 @@ pub fn parse(source: Arc<SourceFile>) -> Result<Checked, Diagnostics> {
         }
     };
     let schema = lower::lower(raw, &mut diagnostics);
-    crate::check::run(&schema, &mut diagnostics);
-    diagnostics.sort();
-    if diagnostics.has_errors() {
-        Err(diagnostics)
-    } else {
-        Ok(Checked {
-            schema,
-            warnings: diagnostics,
-        })
-    }
+    Ok((schema, diagnostics))
 }
 
 /// serde_ignored's path, without the wrapper segments `toml::Spanned` adds.

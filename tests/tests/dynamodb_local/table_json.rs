@@ -2,7 +2,7 @@
 //! DynamoDB Local (as `aws dynamodb create-table --cli-input-json` would), creates a
 //! table whose description shows exactly the declared keys and indexes.
 
-use dynaschema_codegen::{schema, table_json};
+use dynaschema_codegen::table_json;
 use dynaschema_tests::{client, server, unique_table_name};
 use serde_json::Value;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
@@ -63,7 +63,7 @@ async fn every_schemas_create_table_json_creates_exactly_its_table() {
         "tests/schemas/configured.toml",
     ];
     for file in schemas {
-        let checked = schema::load(root.join(file)).unwrap();
+        let checked = dynaschema_codegen::load(root.join(file)).unwrap();
         let name = unique_table_name("json");
         let input = table_json::create_table(&checked.schema, &name);
         let (status, response) = call("CreateTable", &input).await;
