@@ -18,9 +18,8 @@
 //! ```
 //! use dynaschema_codegen::diagnostics::SourceFile;
 //! use dynaschema_codegen::diff::{ChangeClass, diff};
-//! use dynaschema_codegen::schema;
 //!
-//! let old = crate::check::parse(SourceFile::new("old.toml", r#"
+//! let old = dynaschema_codegen::parse(SourceFile::new("old.toml", r#"
 //! [table]
 //! name = "App"
 //! partition_key = "pk"
@@ -38,7 +37,7 @@
 //! index = "gsi1"
 //! "#)).unwrap();
 //! let new_text = old.schema.source.text.replace("TEAM#{team}", "TEAM#{team|lower}");
-//! let new = crate::check::parse(SourceFile::new("new.toml", new_text)).unwrap();
+//! let new = dynaschema_codegen::parse(SourceFile::new("new.toml", new_text)).unwrap();
 //! let changes = diff(&old.schema, &new.schema);
 //! assert_eq!(changes.len(), 1);
 //! assert_eq!(changes[0].class, ChangeClass::NeedsBackfill);
@@ -592,7 +591,7 @@ impl Differ<'_> {
 ///
 /// ```
 /// # use dynaschema_codegen::{diagnostics::SourceFile, schema};
-/// let checked = crate::check::parse(SourceFile::new("s.toml", r#"
+/// let checked = dynaschema_codegen::parse(SourceFile::new("s.toml", r#"
 /// [table]
 /// name = "App"
 /// partition_key = "pk"

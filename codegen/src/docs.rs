@@ -3,9 +3,9 @@
 //! out by partition, as NoSQL Workbench's aggregate view shows them.
 //!
 //! ```
-//! use dynaschema_codegen::{diagnostics::SourceFile, docs, schema};
+//! use dynaschema_codegen::{diagnostics::SourceFile, docs};
 //!
-//! let checked = crate::check::parse(SourceFile::new("dynaschema.toml", r#"
+//! let checked = dynaschema_codegen::parse(SourceFile::new("dynaschema.toml", r#"
 //! [table]
 //! name = "App"
 //! partition_key = "pk"

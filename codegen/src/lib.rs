@@ -11,9 +11,9 @@
 //! 3. [`derive::entity`]: the `Entity` impl of one struct, checked against the same model.
 //!
 //! ```
-//! use dynaschema_codegen::{diagnostics::SourceFile, schema};
+//! use dynaschema_codegen::diagnostics::SourceFile;
 //!
-//! let checked = crate::check::parse(SourceFile::new("dynaschema.toml", r#"
+//! let checked = dynaschema_codegen::parse(SourceFile::new("dynaschema.toml", r#"
 //! [table]
 //! name = "App"
 //! partition_key = "pk"

@@ -3,9 +3,9 @@
 //! `UpdateTimeToLive` and `UpdateContinuousBackups` inputs.
 //!
 //! ```
-//! use dynaschema_codegen::{diagnostics::SourceFile, schema, table_json};
+//! use dynaschema_codegen::{diagnostics::SourceFile, table_json};
 //!
-//! let checked = crate::check::parse(SourceFile::new("dynaschema.toml", r#"
+//! let checked = dynaschema_codegen::parse(SourceFile::new("dynaschema.toml", r#"
 //! [table]
 //! name = "App"
 //! partition_key = "pk"
@@ -153,9 +153,9 @@ pub(crate) fn stream_view_type(view: StreamView) -> &'static str {
 /// A global table's replicas must include the region the stack is deployed in.
 ///
 /// ```
-/// use dynaschema_codegen::{diagnostics::SourceFile, schema, table_json};
+/// use dynaschema_codegen::{diagnostics::SourceFile, table_json};
 ///
-/// let checked = crate::check::parse(SourceFile::new("dynaschema.toml", r#"
+/// let checked = dynaschema_codegen::parse(SourceFile::new("dynaschema.toml", r#"
 /// [table]
 /// name = "App"
 /// partition_key = "pk"

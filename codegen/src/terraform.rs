@@ -1,9 +1,9 @@
 //! A schema's table as Terraform: one `aws_dynamodb_table` resource in HCL.
 //!
 //! ```
-//! use dynaschema_codegen::{diagnostics::SourceFile, schema, terraform};
+//! use dynaschema_codegen::{diagnostics::SourceFile, terraform};
 //!
-//! let checked = crate::check::parse(SourceFile::new("dynaschema.toml", r#"
+//! let checked = dynaschema_codegen::parse(SourceFile::new("dynaschema.toml", r#"
 //! [table]
 //! name = "App"
 //! partition_key = "pk"

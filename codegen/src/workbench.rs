@@ -11,9 +11,9 @@
 //! the imported schema lists none, for the user to declare.
 //!
 //! ```
-//! use dynaschema_codegen::{diagnostics::SourceFile, schema, workbench};
+//! use dynaschema_codegen::{diagnostics::SourceFile, workbench};
 //!
-//! let checked = crate::check::parse(SourceFile::new("dynaschema.toml", r#"
+//! let checked = dynaschema_codegen::parse(SourceFile::new("dynaschema.toml", r#"
 //! [table]
 //! name = "App"
 //! partition_key = "pk"
