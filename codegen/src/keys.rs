@@ -129,6 +129,39 @@ pub fn cased(field: &FieldRef, value: TokenStream) -> TokenStream {
     }
 }
 
+/// Which type of an entity's field generated code names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldType {
+    /// As a key function or pattern takes it (`KeyField::Arg`: `str` for `String`).
+    Key,
+    /// As read back from a key string (`KeySegment::Owned`: `String`).
+    KeyOwned,
+    /// As a multi-attribute key query takes it (`NativeKeyField::Arg`).
+    Native,
+    /// As read back from a multi-attribute key (`NativeKey::Owned`).
+    NativeOwned,
+    /// As a filter parameter takes it (`FilterField::Arg`).
+    Filter,
+}
+
+/// How code outside the entity's derive names its field types: through the link
+/// traits the derive implements (`<User as KeyField<H>>::Arg`), which resolve
+/// anywhere, but read as projections.
+pub fn linked_type(entity_ty: &TokenStream, field: &str, kind: FieldType) -> TokenStream {
+    let hash = crate::names::field_hash(field);
+    let key = quote!(<#entity_ty as ::dynaschema::__private::KeyField<#hash>>::Arg);
+    let native = quote!(<#entity_ty as ::dynaschema::__private::NativeKeyField<#hash>>::Arg);
+    match kind {
+        FieldType::Key => key,
+        FieldType::KeyOwned => quote!(<#key as ::dynaschema::__private::KeySegment>::Owned),
+        FieldType::Native => native,
+        FieldType::NativeOwned => quote!(<#native as ::dynaschema::__private::NativeKey>::Owned),
+        FieldType::Filter => {
+            quote!(<#entity_ty as ::dynaschema::__private::FilterField<#hash>>::Arg)
+        }
+    }
+}
+
 /// Code reading an entity's key fields back from an index item: every field of its
 /// primary templates and of its templates on the index (decoded from the key strings),
 /// and the fields of a multi-attribute key (read from their own attributes).
@@ -151,7 +184,7 @@ pub fn key_fields_decoder(
     schema: &Schema,
     entity: &Entity,
     keys: &EntityKeys,
-    ty: &TokenStream,
+    type_of: &dyn Fn(&str, FieldType) -> TokenStream,
 ) -> KeyFieldsDecoder {
     let entity_name = &entity.name;
     let primary = entity.primary();
@@ -194,12 +227,10 @@ pub fn key_fields_decoder(
             }
             let name = &field.name;
             let ident = crate::names::ident(name);
-            let hash = crate::names::field_hash(name);
-            let arg = quote!(<#ty as ::dynaschema::__private::KeyField<#hash>>::Arg);
+            let arg = type_of(name, FieldType::Key);
+            let owned = type_of(name, FieldType::KeyOwned);
             let doc = crate::tokens::doc(&format!("`{entity_name}::{name}`, read from the keys."));
-            out.declarations.push(
-                quote!(#doc pub #ident: <#arg as ::dynaschema::__private::KeySegment>::Owned,),
-            );
+            out.declarations.push(quote!(#doc pub #ident: #owned,));
             out.initialisers.push(quote! {
                 #ident: ::dynaschema::__private::decode_key_field::<#arg>(#entity_name, #name, &#local[#position])?
             });
@@ -218,13 +249,12 @@ pub fn key_fields_decoder(
         let name = &field.name;
         let attr = &attribute.name;
         let ident = crate::names::ident(name);
-        let hash = crate::names::field_hash(name);
-        let arg = quote!(<#ty as ::dynaschema::__private::NativeKeyField<#hash>>::Arg);
+        let arg = type_of(name, FieldType::Native);
+        let owned = type_of(name, FieldType::NativeOwned);
         let doc = crate::tokens::doc(&format!(
             "`{entity_name}::{name}`, read from attribute `{attr}`."
         ));
-        out.declarations
-            .push(quote!(#doc pub #ident: <#arg as ::dynaschema::__private::NativeKey>::Owned,));
+        out.declarations.push(quote!(#doc pub #ident: #owned,));
         out.initialisers.push(quote! {
             #ident: match ::dynaschema::__private::decode_native_field::<#arg>(#entity_name, #name, #attr, &item) {
                 ::core::option::Option::Some(value) => value?,

@@ -215,6 +215,12 @@ pub(crate) fn projection_name(entity: &str, index: &str) -> syn::Ident {
     ident(&include_projection(entity, index))
 }
 
+/// The macro `#[derive(Entity)]` emits next to an entity, naming its fields' types
+/// for the generated module: `__dynaschema_{Entity}`.
+pub fn types_macro(entity: &str) -> String {
+    format!("__dynaschema_{entity}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,7 +6,7 @@ use quote::{format_ident, quote};
 
 use super::{Generator, doc};
 use crate::keys::{Role, cased, key_value};
-use crate::names::{field_hash, ident};
+use crate::names::ident;
 use crate::schema::template::{FieldRef, Segment};
 use crate::schema::{
     AccessPattern, Entity, EntityKeys, KeyAttribute, Order, PatternKind, ScalarKind,
@@ -116,7 +116,6 @@ impl Generator<'_> {
         };
         let (entity, _, _) = self.query_parts(pattern);
         // Parameters are typed by the entity's fields; results by what the index returns.
-        let entity_ty = self.entity_type(entity);
         let (ty, _) = self.query_output(pattern);
         let (consistency, reads) = self.consistency(pattern);
         let name_after = |fixed: usize| {
@@ -127,8 +126,8 @@ impl Generator<'_> {
         for (k, step) in steps.iter().enumerate() {
             let this = name_after(k);
             let field = &step.field.name;
-            let hash = field_hash(field);
-            let param_ty = quote!(&<#entity_ty as ::dynaschema::__private::KeyField<#hash>>::Arg);
+            let arg_ty = self.field_type(entity, field, crate::keys::FieldType::Key);
+            let param_ty = quote!(&#arg_ty);
             let is_last_value = k + 1 == steps.len();
             // Nothing at all after this segment: it is compared as the end of the key.
             let ends_key = is_last_value && step.trailing.is_empty();
@@ -192,9 +191,7 @@ impl Generator<'_> {
                 pub fn #begins<P>(self, text: &P) -> ::dynaschema::Query<'t, #ty, #consistency>
                 where
                     P: ?Sized
-                        + ::dynaschema::__private::TextPrefix<
-                            <#entity_ty as ::dynaschema::__private::KeyField<#hash>>::Arg,
-                        >,
+                        + ::dynaschema::__private::TextPrefix<#arg_ty>,
                 {
                     let __attribute = self.sort.attribute();
                     let __sort = self
@@ -324,7 +321,6 @@ impl Generator<'_> {
             return TokenStream::new();
         }
         let (entity, _, _) = self.query_parts(pattern);
-        let entity_ty = self.entity_type(entity);
         let (ty, _) = self.query_output(pattern);
         let (consistency, reads) = self.consistency(pattern);
         let name_after = |fixed: usize| {
@@ -336,9 +332,7 @@ impl Generator<'_> {
             let this = name_after(k);
             let name = &field.name;
             let attr = &attribute.name;
-            let hash = field_hash(name);
-            let arg_ty =
-                quote!(<#entity_ty as ::dynaschema::__private::NativeKeyField<#hash>>::Arg);
+            let arg_ty = self.field_type(entity, name, crate::keys::FieldType::Native);
             let param_ty = quote!(&#arg_ty);
             let fix = ident(name);
             let fix_doc = doc(&format!(

@@ -35,8 +35,8 @@ impl Generator<'_> {
                 let ident = crate::names::ident(&param.name);
                 let param_ty = match param_type {
                     ParamType::LikeField(field) => {
-                        let hash = field_hash(field);
-                        quote!(&<#ty as ::dynaschema::__private::FilterField<#hash>>::Arg)
+                        let ty = self.field_type(entity, field, crate::keys::FieldType::Filter);
+                        quote!(&#ty)
                     }
                     ParamType::Size => quote!(u64),
                     ParamType::Text => quote!(&str),

@@ -11,8 +11,8 @@ mod projections;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::keys::{Role, key_from_parts, key_value, literal_prefix, or_previously};
-use crate::names::{self, field_hash, ident};
+use crate::keys::{FieldType, Role, key_from_parts, key_value, literal_prefix, or_previously};
+use crate::names::{self, ident};
 use crate::schema::template::{FieldRef, KeyTemplate};
 use crate::schema::{AccessPattern, Entity, EntityKeys, IndexKind, Order, PatternKind, Schema};
 pub(crate) use crate::tokens::doc;
@@ -70,7 +70,14 @@ pub fn module(schema: &Schema, options: &Options) -> TokenStream {
     projections.sort_by(|a, b| a.0.cmp(&b.0));
     projections.dedup_by(|a, b| a.0 == b.0);
     let projections = projections.into_iter().map(|(_, tokens)| tokens);
+    // The entities' module's names, so that the field types the derive's macros
+    // expand to (as written on the structs) resolve here too.
+    let glob = g.default_layout().then(|| {
+        let path = &options.entity_path;
+        quote!(#[allow(unused_imports)] use #path::*;)
+    });
     quote! {
+        #glob
         #definition
         #table
         #any_entity
@@ -167,22 +174,49 @@ impl Generator<'_> {
         }
     }
 
+    /// The type of `entity`'s field `field` in a generated signature. With the
+    /// default layout (entities in the module that includes the generated one), the
+    /// field's own type, through the macro `#[derive(Entity)]` emits next to the
+    /// entity (`super::__dynaschema_User!("user_id")`, expanded where the entity's
+    /// imports are in scope by the module's `use super::*`); otherwise the link
+    /// trait's projection, which resolves anywhere.
+    pub(crate) fn field_type(&self, entity: &Entity, field: &str, kind: FieldType) -> TokenStream {
+        if !self.default_layout() {
+            return crate::keys::linked_type(&self.entity_type(entity), field, kind);
+        }
+        let path = &self.options.entity_path;
+        let macro_name = ident(&names::types_macro(&entity.name));
+        match kind {
+            FieldType::Key | FieldType::Native | FieldType::Filter => {
+                quote!(#path::#macro_name!(#field))
+            }
+            FieldType::KeyOwned | FieldType::NativeOwned => {
+                quote!(#path::#macro_name!(owned #field))
+            }
+        }
+    }
+
+    /// Whether the entities are in the parent module (`entity_path = super`).
+    fn default_layout(&self) -> bool {
+        let path = &self.options.entity_path;
+        quote!(#path).to_string() == "super"
+    }
+
     /// The parameters filling `templates`' placeholders, in order of appearance, each
-    /// typed by the entity's field through `KeyField`.
+    /// typed by the entity's field.
     fn params<'t>(
         &self,
         entity: &Entity,
         templates: impl Iterator<Item = &'t KeyTemplate>,
     ) -> Vec<TokenStream> {
-        let ty = self.entity_type(entity);
         let mut seen = std::collections::BTreeSet::new();
         templates
             .flat_map(|t| t.fields())
             .filter(|f| seen.insert(f.name.clone()))
             .map(|f| {
                 let ident = ident(&f.name);
-                let hash = field_hash(&f.name);
-                quote!(#ident: &<#ty as ::dynaschema::__private::KeyField<#hash>>::Arg)
+                let ty = self.field_type(entity, &f.name, FieldType::Key);
+                quote!(#ident: &#ty)
             })
             .collect()
     }
@@ -190,13 +224,12 @@ impl Generator<'_> {
     /// The parameters filling a multi-attribute key's fields, typed through
     /// `NativeKeyField`.
     fn native_params(&self, entity: &Entity, template: &KeyTemplate) -> Vec<TokenStream> {
-        let ty = self.entity_type(entity);
         template
             .fields()
             .map(|f| {
                 let ident = ident(&f.name);
-                let hash = field_hash(&f.name);
-                quote!(#ident: &<#ty as ::dynaschema::__private::NativeKeyField<#hash>>::Arg)
+                let ty = self.field_type(entity, &f.name, FieldType::Native);
+                quote!(#ident: &#ty)
             })
             .collect()
     }

@@ -107,7 +107,6 @@ impl Generator<'_> {
         }
         let (entity, keys, _) = self.query_parts(pattern);
         let name = self.keys_projection_name(entity, keys.index);
-        let ty = self.entity_type(entity);
         let entity_name = &entity.name;
         let index = &self.schema.indexes[keys.index];
         let KeyFieldsDecoder {
@@ -115,7 +114,9 @@ impl Generator<'_> {
             statements: matches,
             initialisers,
             ..
-        } = key_fields_decoder(self.schema, entity, keys, &ty);
+        } = key_fields_decoder(self.schema, entity, keys, &|name, kind| {
+            self.field_type(entity, name, kind)
+        });
         let doc = doc(&format!(
             "What index `{}` holds of a `{entity_name}` item: the fields of its key templates, read from the keys\n\
              (the index projects only keys). Cased segments (`{{field|lower}}`) read back cased.",

@@ -177,6 +177,48 @@ impl Context<'_> {
     }
 
     /// The type a key function takes for `field` (behind a reference).
+    /// `macro_rules! __dynaschema_{Entity}`: each field's type as generated pattern
+    /// signatures show it, `("field") => { type }` (the argument type, `str` for a
+    /// `String`) and `(owned "field") => { type }` (the field's own type, an
+    /// `Option`'s inner one). The generated module invokes it in type position, so
+    /// rustdoc, hovers and errors show the field's type as written on the struct.
+    fn types_macro(&self) -> TokenStream {
+        let name = crate::names::types_macro(&self.entity.name);
+        let macro_name = syn::Ident::new(&name, proc_macro2::Span::call_site());
+        let arms = self.fields.iter().map(|field| {
+            let key = field.name();
+            let arg = Self::arg_type(field);
+            let owned = option_inner(&field.ty).unwrap_or(&field.ty);
+            quote! {
+                (#key) => { #arg };
+                (owned #key) => { #owned };
+            }
+        });
+        quote! {
+            #[doc(hidden)]
+            #[allow(unused_macros)]
+            macro_rules! #macro_name {
+                #(#arms)*
+            }
+            #[doc(hidden)]
+            #[allow(unused_imports)]
+            pub(crate) use #macro_name;
+        }
+    }
+
+    /// The field's type as code in the entity's own module names it.
+    fn concrete_type(&self, name: &str, kind: crate::keys::FieldType) -> Option<TokenStream> {
+        use crate::keys::FieldType;
+        let field = self.field(name)?;
+        Some(match kind {
+            FieldType::Key | FieldType::Native | FieldType::Filter => Self::arg_type(field),
+            FieldType::KeyOwned | FieldType::NativeOwned => {
+                let owned = option_inner(&field.ty).unwrap_or(&field.ty);
+                quote!(#owned)
+            }
+        })
+    }
+
     fn arg_type(field: &FieldInput) -> TokenStream {
         let ty = option_inner(&field.ty).unwrap_or(&field.ty);
         if is_string(ty) {
@@ -296,6 +338,7 @@ impl Context<'_> {
             None => (TokenStream::new(), TokenStream::new()),
         };
         let update_keys = self.index_keys_for_update();
+        let types_macro = self.types_macro();
         let mut timestamp_items = Vec::new();
         let mut field_checks = Vec::new();
         let created: fn(&FieldInput) -> bool = |f| f.created_at;
@@ -388,6 +431,7 @@ impl Context<'_> {
                 #(#key_functions)*
             }
 
+            #types_macro
             #(#field_links)*
             #(#filter_links)*
             #(#native_type_checks)*

@@ -30,7 +30,10 @@ impl Context<'_> {
                 mut declarations,
                 statements,
                 mut initialisers,
-            } = crate::keys::key_fields_decoder(self.schema, self.entity, keys, &quote!(#ident));
+            } = crate::keys::key_fields_decoder(self.schema, self.entity, keys, &|name, kind| {
+                self.concrete_type(name, kind)
+                    .unwrap_or_else(|| crate::keys::linked_type(&quote!(#ident), name, kind))
+            });
             let mut listed = Vec::new();
             for field in self.fields {
                 let attribute = field.attribute();
