@@ -32,6 +32,11 @@ use crate::key::Key;
 /// assert_eq!(User::from_item(item).unwrap(), user);
 /// assert_eq!(user.primary_key(), User::key("u1"));
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an entity: it does not derive `dynaschema::Entity`",
+    label = "the schema declares this entity",
+    note = "add `#[derive(dynaschema::Entity)]` to the struct (next to `include_schema!`, or where `Builder::entity_path` says)"
+)]
 pub trait Entity: EntityMeta + Sized + Send + Sync + 'static {
     /// The entity's name in the schema, stored in the discriminator attribute.
     const NAME: &'static str;

@@ -55,8 +55,8 @@ collection = ["Order", "Note"]
     );
     for expected in [
         "pub fn r#match(",
-        "r#type: &<super::Order",
-        "r#in: &<super::Order",
+        "r#type: &super::__dynaschema_Order!(\"type\")",
+        "r#in: &super::__dynaschema_Order!(\"total\")",
         "pub fn r#ref(",
         "pub fn ref_between(",
         "pub fn r#loop(",

@@ -76,8 +76,18 @@ pub fn module(schema: &Schema, options: &Options) -> TokenStream {
         let path = &options.entity_path;
         quote!(#[allow(unused_imports)] use #path::*;)
     });
+    // A schema entity without its derive is an error naming the struct (the
+    // `Entity` trait's `on_unimplemented` says what to add).
+    let entity_types = schema.entities.iter().map(|e| g.entity_type(e));
+    let derives = quote! {
+        const _: fn() = || {
+            fn derives_entity<T: ::dynaschema::__private::Entity>() {}
+            #(derives_entity::<#entity_types>();)*
+        };
+    };
     quote! {
         #glob
+        #derives
         #definition
         #table
         #any_entity

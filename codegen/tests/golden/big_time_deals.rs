@@ -2,6 +2,13 @@
 
 #[allow(unused_imports)]
 use super::*;
+const _: fn() = || {
+    fn derives_entity<T: ::dynaschema::__private::Entity>() {}
+    derives_entity::<super::Brand>();
+    derives_entity::<super::Category>();
+    derives_entity::<super::Deal>();
+    derives_entity::<super::Message>();
+};
 /// The `BigTimeDeals` table as the schema declares it.
 pub static DEFINITION: ::dynaschema::__private::TableDefinition = ::dynaschema::__private::TableDefinition {
     name: "BigTimeDeals",

@@ -2,6 +2,10 @@
 
 #[allow(unused_imports)]
 use super::*;
+const _: fn() = || {
+    fn derives_entity<T: ::dynaschema::__private::Entity>() {}
+    derives_entity::<super::Session>();
+};
 /// The `Configured` table as the schema declares it.
 pub static DEFINITION: ::dynaschema::__private::TableDefinition = ::dynaschema::__private::TableDefinition {
     name: "Configured",

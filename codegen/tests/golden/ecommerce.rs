@@ -2,6 +2,13 @@
 
 #[allow(unused_imports)]
 use super::*;
+const _: fn() = || {
+    fn derives_entity<T: ::dynaschema::__private::Entity>() {}
+    derives_entity::<super::Customer>();
+    derives_entity::<super::CustomerEmail>();
+    derives_entity::<super::Order>();
+    derives_entity::<super::OrderItem>();
+};
 /// The `Ecommerce` table as the schema declares it.
 pub static DEFINITION: ::dynaschema::__private::TableDefinition = ::dynaschema::__private::TableDefinition {
     name: "Ecommerce",

@@ -2,6 +2,13 @@
 
 #[allow(unused_imports)]
 use super::*;
+const _: fn() = || {
+    fn derives_entity<T: ::dynaschema::__private::Entity>() {}
+    derives_entity::<super::Account>();
+    derives_entity::<super::Order>();
+    derives_entity::<super::Product>();
+    derives_entity::<super::User>();
+};
 /// The `Keywords` table as the schema declares it.
 pub static DEFINITION: ::dynaschema::__private::TableDefinition = ::dynaschema::__private::TableDefinition {
     name: "Keywords",

@@ -2,6 +2,18 @@
 
 #[allow(unused_imports)]
 use super::*;
+const _: fn() = || {
+    fn derives_entity<T: ::dynaschema::__private::Entity>() {}
+    derives_entity::<super::Customer>();
+    derives_entity::<super::Invoice>();
+    derives_entity::<super::Order>();
+    derives_entity::<super::OrderItem>();
+    derives_entity::<super::Product>();
+    derives_entity::<super::Shipment>();
+    derives_entity::<super::ShipmentItem>();
+    derives_entity::<super::Warehouse>();
+    derives_entity::<super::WarehouseItem>();
+};
 /// The `OnlineShop` table as the schema declares it.
 pub static DEFINITION: ::dynaschema::__private::TableDefinition = ::dynaschema::__private::TableDefinition {
     name: "OnlineShop",

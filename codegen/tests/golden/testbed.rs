@@ -2,6 +2,16 @@
 
 #[allow(unused_imports)]
 use super::*;
+const _: fn() = || {
+    fn derives_entity<T: ::dynaschema::__private::Entity>() {}
+    derives_entity::<super::Account>();
+    derives_entity::<super::Document>();
+    derives_entity::<super::Note>();
+    derives_entity::<super::Post>();
+    derives_entity::<super::Reading>();
+    derives_entity::<super::Revision>();
+    derives_entity::<super::Tally>();
+};
 /// The `Testbed` table as the schema declares it.
 pub static DEFINITION: ::dynaschema::__private::TableDefinition = ::dynaschema::__private::TableDefinition {
     name: "Testbed",

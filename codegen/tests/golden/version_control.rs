@@ -2,6 +2,14 @@
 
 #[allow(unused_imports)]
 use super::*;
+const _: fn() = || {
+    fn derives_entity<T: ::dynaschema::__private::Entity>() {}
+    derives_entity::<super::Account>();
+    derives_entity::<super::Issue>();
+    derives_entity::<super::PullRequest>();
+    derives_entity::<super::Repo>();
+    derives_entity::<super::Star>();
+};
 /// The `VersionControl` table as the schema declares it.
 pub static DEFINITION: ::dynaschema::__private::TableDefinition = ::dynaschema::__private::TableDefinition {
     name: "VersionControl",
