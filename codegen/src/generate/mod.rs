@@ -157,6 +157,8 @@ impl Generator<'_> {
                 /// Every entity of the schema migrated in turn to what the schema
                 /// derives (index keys, primary key, schema version): see
                 /// [`dynaschema::migrate::MigrateAll`](::dynaschema::migrate::MigrateAll).
+                // Inline: instantiated (a migration per entity) only where it is called.
+                #[inline]
                 pub fn migrate_all(&self) -> ::dynaschema::migrate::MigrateAll<'_> {
                     ::dynaschema::migrate::MigrateAll::new(&self.inner)
                         #(.entity::<#entity_types>())*
@@ -164,6 +166,7 @@ impl Generator<'_> {
 
                 /// Every entity's items that differ from what the schema derives, by
                 /// entity: see [`dynaschema::Table::verify`](::dynaschema::Table::verify).
+                #[inline]
                 pub async fn verify_all(
                     &self,
                 ) -> ::dynaschema::Result<::std::vec::Vec<(&'static str, ::dynaschema::migrate::VerifyReport)>> {

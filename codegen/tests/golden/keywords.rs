@@ -70,6 +70,7 @@ impl Table {
     /// Every entity of the schema migrated in turn to what the schema
     /// derives (index keys, primary key, schema version): see
     /// [`dynaschema::migrate::MigrateAll`](::dynaschema::migrate::MigrateAll).
+    #[inline]
     pub fn migrate_all(&self) -> ::dynaschema::migrate::MigrateAll<'_> {
         ::dynaschema::migrate::MigrateAll::new(&self.inner)
             .entity::<super::Account>()
@@ -79,6 +80,7 @@ impl Table {
     }
     /// Every entity's items that differ from what the schema derives, by
     /// entity: see [`dynaschema::Table::verify`](::dynaschema::Table::verify).
+    #[inline]
     pub async fn verify_all(
         &self,
     ) -> ::dynaschema::Result<

@@ -93,6 +93,7 @@ impl Table {
     /// Every entity of the schema migrated in turn to what the schema
     /// derives (index keys, primary key, schema version): see
     /// [`dynaschema::migrate::MigrateAll`](::dynaschema::migrate::MigrateAll).
+    #[inline]
     pub fn migrate_all(&self) -> ::dynaschema::migrate::MigrateAll<'_> {
         ::dynaschema::migrate::MigrateAll::new(&self.inner)
             .entity::<super::Customer>()
@@ -107,6 +108,7 @@ impl Table {
     }
     /// Every entity's items that differ from what the schema derives, by
     /// entity: see [`dynaschema::Table::verify`](::dynaschema::Table::verify).
+    #[inline]
     pub async fn verify_all(
         &self,
     ) -> ::dynaschema::Result<

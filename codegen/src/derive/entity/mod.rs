@@ -177,7 +177,7 @@ impl Context<'_> {
     }
 
     /// The type a key function takes for `field` (behind a reference).
-    /// `macro_rules! __dynaschema_{Entity}`: each field's type as generated pattern
+    /// `macro_rules! __dynaschema_{Entity}`: each key or filter field's type as generated pattern
     /// signatures show it, `("field") => { type }` (the argument type, `str` for a
     /// `String`) and `(owned "field") => { type }` (the field's own type, an
     /// `Option`'s inner one). The generated module invokes it in type position, so
@@ -185,15 +185,33 @@ impl Context<'_> {
     fn types_macro(&self) -> TokenStream {
         let name = crate::names::types_macro(&self.entity.name);
         let macro_name = syn::Ident::new(&name, proc_macro2::Span::call_site());
-        let arms = self.fields.iter().map(|field| {
-            let key = field.name();
-            let arg = Self::arg_type(field);
-            let owned = option_inner(&field.ty).unwrap_or(&field.ty);
-            quote! {
-                (#key) => { #arg };
-                (owned #key) => { #owned };
-            }
-        });
+        // Only the fields generated code names: key template fields and filter fields.
+        let named: std::collections::BTreeSet<&str> = self
+            .entity
+            .keys
+            .iter()
+            .flat_map(|k| k.templates())
+            .flat_map(|t| t.fields())
+            .map(|f| f.name.as_str())
+            .chain(
+                self.filters()
+                    .flat_map(|f| f.fields.iter())
+                    .map(|f| f.name.as_str()),
+            )
+            .collect();
+        let arms = self
+            .fields
+            .iter()
+            .filter(|f| named.contains(f.name().as_str()))
+            .map(|field| {
+                let key = field.name();
+                let arg = Self::arg_type(field);
+                let owned = option_inner(&field.ty).unwrap_or(&field.ty);
+                quote! {
+                    (#key) => { #arg };
+                    (owned #key) => { #owned };
+                }
+            });
         quote! {
             #[doc(hidden)]
             #[allow(unused_macros)]
