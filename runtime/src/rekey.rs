@@ -187,8 +187,8 @@ pub(crate) async fn move_from_previous<E: Entity>(
                 tracing::debug!(table = %table.name(), entity = E::NAME, "moved from the previous primary key");
                 return Ok(());
             }
-            Err(Written::Conflict) => continue,
-            Err(Written::Taken) => unreachable!("handled above"),
+            // Changed since read (a delete never reports its key taken): read again.
+            Err(Written::Conflict | Written::Taken) => continue,
             Err(Written::Failed(e)) => return Err(e),
         }
     }

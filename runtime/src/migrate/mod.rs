@@ -580,14 +580,14 @@ impl<'t, E: Entity> Migration<'t, E> {
                             ));
                             return Ok(());
                         }
-                        Err(Written::Conflict) => {
+                        // Changed since read (a delete never reports its key taken).
+                        Err(Written::Conflict | Written::Taken) => {
                             counts.conflicts += 1;
                             match self.read(&stored).await? {
                                 Some(current) => stored = current,
                                 None => return Ok(()),
                             }
                         }
-                        Err(Written::Taken) => unreachable!("a delete takes no key"),
                         Err(Written::Failed(e)) => return Err(e),
                     }
                 }
