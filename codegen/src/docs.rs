@@ -53,6 +53,8 @@ pub struct PatternDoc {
     /// The method's parameters.
     pub parameters: Vec<String>,
     /// The equivalent DynamoDB request; `{name}` stands for a parameter's value.
+    /// (A `serde_json::Value` has string keys only, so it always serializes: the
+    /// renderers' `expect("JSON values serialize")` cannot fail.)
     pub request: Value,
 }
 

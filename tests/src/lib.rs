@@ -84,6 +84,13 @@ pub struct Tally {
     pub count: u64,
 }
 
+/// The table's one settings item: its keys are literals, so no field is a key.
+#[derive(Entity, Clone, Debug, PartialEq)]
+pub struct Settings {
+    pub data: String,
+    pub r#type: String,
+}
+
 /// A nested map.
 #[derive(Attribute, Clone, Debug, PartialEq)]
 pub struct Person {

@@ -262,6 +262,7 @@ impl Generator<'_> {
         let base = self.pattern_query(pattern, &by_name);
         let (ty, _) = self.query_output(pattern);
         let (consistency, _) = self.consistency(pattern);
+        // Reached only from `pattern_method`'s arm for indexes with `native` set.
         let attributes: Vec<String> = index
             .native
             .as_ref()

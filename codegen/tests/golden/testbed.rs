@@ -10,6 +10,7 @@ const _: fn() = || {
     derives_entity::<super::Post>();
     derives_entity::<super::Reading>();
     derives_entity::<super::Revision>();
+    derives_entity::<super::Settings>();
     derives_entity::<super::Tally>();
 };
 /// The `Testbed` table as the schema declares it.
@@ -62,7 +63,16 @@ pub static DEFINITION: ::dynaschema::__private::TableDefinition = ::dynaschema::
             local: false,
         },
     ],
-    entities: &["Account", "Document", "Note", "Post", "Reading", "Revision", "Tally"],
+    entities: &[
+        "Account",
+        "Document",
+        "Note",
+        "Post",
+        "Reading",
+        "Revision",
+        "Settings",
+        "Tally",
+    ],
     options: ::dynaschema::__private::TableOptions {
         ttl_attribute: ::core::option::Option::Some("expires"),
         stream: ::core::option::Option::None,
@@ -116,6 +126,7 @@ impl Table {
             .entity::<super::Post>()
             .entity::<super::Reading>()
             .entity::<super::Revision>()
+            .entity::<super::Settings>()
             .entity::<super::Tally>()
     }
     /// Every entity's items that differ from what the schema derives, by
@@ -133,7 +144,8 @@ impl Table {
                 ("Note", self.inner.verify:: < super::Note > (). await ?), ("Post", self
                 .inner.verify:: < super::Post > (). await ?), ("Reading", self.inner
                 .verify:: < super::Reading > (). await ?), ("Revision", self.inner
-                .verify:: < super::Revision > (). await ?), ("Tally", self.inner.verify::
+                .verify:: < super::Revision > (). await ?), ("Settings", self.inner
+                .verify:: < super::Settings > (). await ?), ("Tally", self.inner.verify::
                 < super::Tally > (). await ?)
             ],
         )
@@ -748,6 +760,36 @@ impl Table {
             sort: ::dynaschema::__private::SortKeyPrefix::new("Revision", "sk"),
         }
     }
+    /// Access pattern `settings`: `GetItem` of one `Settings` by its primary key.
+    pub fn settings(&self) -> ::dynaschema::Get<'_, super::Settings> {
+        self.inner
+            .get(
+                ::dynaschema::__private::Key::from_parts(
+                    "Settings",
+                    (
+                        "pk",
+                        ::dynaschema::__private::KeyWriter::new(
+                                "Settings",
+                                "pk",
+                                ::dynaschema::__private::KeyRole::Partition,
+                            )
+                            .literal("SETTINGS")
+                            .finish(),
+                    ),
+                    ::core::option::Option::Some((
+                        "sk",
+                        ::dynaschema::__private::KeyWriter::new(
+                                "Settings",
+                                "sk",
+                                ::dynaschema::__private::KeyRole::Sort,
+                            )
+                            .literal("GLOBAL")
+                            .finish(),
+                    )),
+                ),
+            )
+            .pattern("settings")
+    }
 }
 impl ::core::ops::Deref for Table {
     type Target = ::dynaschema::__private::Table;
@@ -770,6 +812,8 @@ pub enum AnyEntity {
     Reading(super::Reading),
     /// Sort key without a literal prefix: a query of it sees every item of the partition.
     Revision(super::Revision),
+    /// One item with literal keys only: no field is a key.
+    Settings(super::Settings),
     /// Unversioned: the control of the locking tests.
     Tally(super::Tally),
 }
@@ -833,6 +877,13 @@ impl AnyEntity {
                             )?,
                         )
                     }
+                    "Settings" => {
+                        Self::Settings(
+                            <super::Settings as ::dynaschema::__private::Entity>::from_item(
+                                item,
+                            )?,
+                        )
+                    }
                     "Tally" => {
                         Self::Tally(
                             <super::Tally as ::dynaschema::__private::Entity>::from_item(
@@ -854,6 +905,7 @@ impl AnyEntity {
             Self::Post(_) => "Post",
             Self::Reading(_) => "Reading",
             Self::Revision(_) => "Revision",
+            Self::Settings(_) => "Settings",
             Self::Tally(_) => "Tally",
         }
     }
@@ -866,6 +918,7 @@ impl AnyEntity {
             Self::Post(item) => ::dynaschema::__private::Entity::to_item(item),
             Self::Reading(item) => ::dynaschema::__private::Entity::to_item(item),
             Self::Revision(item) => ::dynaschema::__private::Entity::to_item(item),
+            Self::Settings(item) => ::dynaschema::__private::Entity::to_item(item),
             Self::Tally(item) => ::dynaschema::__private::Entity::to_item(item),
         }
     }

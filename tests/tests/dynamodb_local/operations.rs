@@ -2,7 +2,7 @@
 
 use chrono::{TimeZone, Utc};
 use dynaschema::Error;
-use dynaschema_tests::{Document, Note, testbed_table};
+use dynaschema_tests::{Document, Note, Settings, testbed_table};
 
 fn day(d: u32) -> chrono::DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 1, d, 12, 0, 0).unwrap()
@@ -35,6 +35,21 @@ async fn optional_and_empty_values_round_trip() {
     doc.counts.clear();
     table.put(&doc).await.unwrap();
     assert_eq!(table.get(Document::key("d2")).await.unwrap(), Some(doc));
+}
+
+/// An entity whose keys are all literals (no field is a key) has a get pattern
+/// without parameters and writes at its one key.
+#[tokio::test]
+async fn an_entity_with_literal_keys_is_read_by_a_pattern_without_parameters() {
+    let table = testbed_table().await;
+    assert_eq!(table.settings().await.unwrap(), None);
+    let settings = Settings {
+        data: "dark mode".into(),
+        r#type: "ui".into(),
+    };
+    table.put(&settings).await.unwrap();
+    assert_eq!(table.settings().consistent().await.unwrap(), Some(settings));
+    assert_eq!(Settings::key().partition().unwrap().1, "SETTINGS");
 }
 
 #[tokio::test]

@@ -126,6 +126,7 @@ impl Context<'_> {
     /// value is checked as DynamoDB checks keys (non-empty, size) before sending.
     pub(super) fn native_item_keys(&self, keys: &EntityKeys) -> TokenStream {
         let name = &self.entity.name;
+        // Called only for indexes with `native` set (see `item_keys`).
         let native = self.schema.indexes[keys.index]
             .native
             .as_ref()

@@ -149,6 +149,10 @@ fn fallback(ident: &syn::Ident, name: &str, errors: darling::error::Accumulator)
     }
 }
 
+/// The derive's view of one struct. `expand` runs only after `check` found no error,
+/// so every schema placeholder names a field of the struct: the `expect("checked")`
+/// calls in these modules rely on it. Fields are named (`expect("named")`): darling's
+/// `supports(struct_named)` refuses any other struct before this is built.
 struct Context<'a> {
     ident: &'a syn::Ident,
     vis: &'a syn::Visibility,
@@ -184,6 +188,7 @@ impl Context<'_> {
     /// rustdoc, hovers and errors show the field's type as written on the struct.
     fn types_macro(&self) -> TokenStream {
         let name = crate::names::types_macro(&self.entity.name);
+        let entity_name = &self.entity.name;
         let macro_name = syn::Ident::new(&name, proc_macro2::Span::call_site());
         // Only the fields generated code names: key template fields and filter fields.
         let named: std::collections::BTreeSet<&str> = self
@@ -217,6 +222,15 @@ impl Context<'_> {
             #[allow(unused_macros)]
             macro_rules! #macro_name {
                 #(#arms)*
+                // Also the rule a macro needs when no field is named (an entity
+                // whose keys are all literals, with no filter); generated code
+                // never reaches it.
+                ($($other:tt)*) => {
+                    ::core::compile_error!(::core::concat!(
+                        "no field ", ::core::stringify!($($other)*), " of entity ", #entity_name,
+                        " in the schema's key templates or filters",
+                    ))
+                };
             }
             #[doc(hidden)]
             #[allow(unused_imports)]
