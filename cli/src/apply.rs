@@ -2,102 +2,6 @@
 
 use std::process::ExitCode;
 
-use dynaschema::native_key::KeyAttribute;
-use dynaschema::{
-    Billing, Capacity, IndexDefinition, Projection, StreamView, TableClass, TableDefinition,
-    TableOptions,
-};
-use dynaschema_codegen::schema::model::{self, IndexKind, ScalarKind, Schema};
-
-fn leak(s: &str) -> &'static str {
-    Box::leak(s.to_owned().into_boxed_str())
-}
-
-fn leak_all<T>(items: Vec<T>) -> &'static [T] {
-    Box::leak(items.into_boxed_slice())
-}
-
-fn capacity(c: model::Capacity) -> Capacity {
-    Capacity {
-        read: c.read,
-        write: c.write,
-    }
-}
-
-/// The runtime's [`TableDefinition`] of a schema: what the build step generates as
-/// `DEFINITION`, made at run time (its strings live as long as the process, which
-/// for a command is what `'static` asks).
-pub fn definition(schema: &Schema) -> &'static TableDefinition {
-    let attribute = |a: model::KeyAttribute| KeyAttribute {
-        name: leak(&a.name),
-        kind: match a.kind {
-            ScalarKind::String => dynaschema::native_key::ScalarType::String,
-            ScalarKind::Number => dynaschema::native_key::ScalarType::Number,
-        },
-    };
-    let indexes = schema
-        .indexes
-        .iter()
-        .filter(|i| i.kind != IndexKind::Primary)
-        .map(|i| {
-            let (partition, sort) = i.key_parts();
-            let partition: Vec<_> = partition.into_iter().map(attribute).collect();
-            let sort: Vec<_> = sort.into_iter().map(attribute).collect();
-            IndexDefinition {
-                name: leak(&i.name),
-                partition_key: leak_all(partition),
-                sort_key: leak_all(sort),
-                projection: match &i.projection {
-                    model::Projection::All => Projection::All,
-                    model::Projection::KeysOnly => Projection::KeysOnly,
-                    model::Projection::Include(names) => {
-                        Projection::Include(leak_all(names.iter().map(|n| leak(n)).collect()))
-                    }
-                },
-                capacity: i.capacity.map(capacity),
-                local: i.kind == IndexKind::Local,
-            }
-        })
-        .collect();
-    let options = &schema.table.options;
-    let primary = schema.primary();
-    Box::leak(Box::new(TableDefinition {
-        name: leak(&schema.table.name),
-        partition_key: leak(&primary.partition_key),
-        sort_key: primary.sort_key.as_deref().map(leak),
-        entity_attribute: leak(&schema.table.entity_attribute),
-        indexes: leak_all(indexes),
-        entities: leak_all(schema.entities.iter().map(|e| leak(&e.name)).collect()),
-        options: TableOptions {
-            ttl_attribute: options.ttl_attribute.as_deref().map(leak),
-            stream: options.stream.map(|v| match v {
-                model::StreamView::KeysOnly => StreamView::KeysOnly,
-                model::StreamView::NewImage => StreamView::NewImage,
-                model::StreamView::OldImage => StreamView::OldImage,
-                model::StreamView::NewAndOldImages => StreamView::NewAndOldImages,
-            }),
-            point_in_time_recovery: options.point_in_time_recovery,
-            billing: match options.billing {
-                model::Billing::OnDemand => Billing::OnDemand,
-                model::Billing::Provisioned(c) => Billing::Provisioned(capacity(c)),
-            },
-            deletion_protection: options.deletion_protection,
-            table_class: match options.table_class {
-                model::TableClass::Standard => TableClass::Standard,
-                model::TableClass::StandardInfrequentAccess => TableClass::StandardInfrequentAccess,
-            },
-            tags: leak_all(
-                options
-                    .tags
-                    .iter()
-                    .map(|(k, v)| (leak(k), leak(v)))
-                    .collect(),
-            ),
-            replicas: leak_all(options.replicas.iter().map(|r| leak(r)).collect()),
-        },
-    }))
-}
-
 /// A client for `endpoint`: credentials and region from `AWS_ACCESS_KEY_ID`,
 /// `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN` and `AWS_REGION` when set (a real
 /// DynamoDB endpoint), the local servers' dummy ones otherwise.
@@ -137,7 +41,10 @@ pub(crate) fn run(path: &std::path::Path, options: &Options<'_>) -> ExitCode {
         Ok(checked) => checked,
         Err(code) => return code,
     };
-    let definition = definition(&checked.schema);
+    // The table handle takes the definition for the program's life, which for a
+    // command is this run: one allocation, never freed before exit.
+    let definition: &'static dynaschema::TableDefinition =
+        Box::leak(Box::new(checked.schema.definition()));
     let schema = &checked.schema;
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()

@@ -13,7 +13,6 @@ mod apply;
 mod coverage;
 mod diff;
 
-pub use apply::definition;
 use dynaschema_codegen::LoadError;
 use dynaschema_codegen::diagnostics::{Diagnostics, Severity};
 use dynaschema_codegen::schema;
@@ -593,7 +592,7 @@ fn export_workbench(path: &std::path::Path) -> ExitCode {
         Err(code) => return code,
     };
     for index in &checked.schema.indexes {
-        if index.kind == dynaschema_codegen::schema::IndexKind::Local {
+        if index.is_local() {
             eprintln!(
                 "warning: local secondary index `{}` is left out (NoSQL Workbench models have none)",
                 index.name
@@ -654,9 +653,10 @@ fn table(path: &std::path::Path, format: TableFormat, table_name: Option<String>
         Err(code) => return code,
     };
     let name = table_name.unwrap_or_else(|| checked.schema.table.name.clone());
+    let definition = checked.schema.definition();
     let input = match format {
         TableFormat::Terraform => {
-            return match dynaschema_codegen::terraform::table(&checked.schema, &name) {
+            return match dynaschema_codegen::terraform::table(&definition, &name) {
                 Ok(hcl) => {
                     print!("{hcl}");
                     ExitCode::SUCCESS
@@ -667,11 +667,11 @@ fn table(path: &std::path::Path, format: TableFormat, table_name: Option<String>
                 }
             };
         }
-        TableFormat::Cloudformation => Some(table_json::cloudformation(&checked.schema, &name)),
-        TableFormat::CreateTable => Some(table_json::create_table(&checked.schema, &name)),
-        TableFormat::UpdateTimeToLive => table_json::update_time_to_live(&checked.schema, &name),
+        TableFormat::Cloudformation => Some(table_json::cloudformation(&definition, &name)),
+        TableFormat::CreateTable => Some(table_json::create_table(&definition, &name)),
+        TableFormat::UpdateTimeToLive => table_json::update_time_to_live(&definition, &name),
         TableFormat::UpdateContinuousBackups => {
-            table_json::update_continuous_backups(&checked.schema, &name)
+            table_json::update_continuous_backups(&definition, &name)
         }
     };
     match input {

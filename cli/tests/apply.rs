@@ -381,7 +381,7 @@ fn the_definition_made_at_run_time_is_the_one_the_build_generates() {
             &version_control_example::version_control::DEFINITION,
         ),
     ] {
-        assert_eq!(dynaschema_cli::definition(&load(path)), generated, "{path}");
+        assert_eq!(&load(path).definition(), generated, "{path}");
     }
 }
 

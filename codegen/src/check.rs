@@ -4,7 +4,7 @@
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
 use crate::schema::template::{KeyTemplate, Segment};
-use crate::schema::{EntityKeys, IndexKind, PatternKind, Projection, Schema};
+use crate::schema::{EntityKeys, PatternKind, Projection, Schema};
 
 /// Runs every rule. Rules that only warn run on schemas without errors: on a
 /// partly lowered schema (an entity left out for a broken template) they would
@@ -70,7 +70,7 @@ fn collection_members_share_partition(schema: &Schema, diagnostics: &mut Diagnos
         let PatternKind::Collection { entities, index } = &pattern.kind else {
             continue;
         };
-        if schema.indexes[*index].native.is_some() {
+        if schema.indexes[*index].multi_attribute.is_some() {
             continue;
         }
         let first = &schema.entities[entities[0]];
@@ -127,12 +127,12 @@ fn keys_can_collide(schema: &Schema, diagnostics: &mut Diagnostics) {
                     continue;
                 };
                 let index = &schema.indexes[kb.index];
-                if index.native.is_some() {
+                if index.multi_attribute.is_some() {
                     // Fields only, no literals: entities always share the key space.
                     // Legal on a GSI; `prefix_matches_other_entities` warns per pattern.
                     continue;
                 }
-                let primary = index.kind == IndexKind::Primary;
+                let primary = index.is_primary();
                 let diagnostic = if needs.is_empty() && primary {
                     Diagnostic::error(
                         "check::key-collision",
@@ -206,8 +206,8 @@ fn key_attribute_types_agree(schema: &Schema, diagnostics: &mut Diagnostics) {
         Some(&table.schema_version_attribute),
     ];
     for index in &schema.indexes {
-        if let Some(native) = &index.native {
-            for attribute in native.partition.iter().chain(&native.sort) {
+        if let Some(key) = &index.multi_attribute {
+            for attribute in key.partition.iter().chain(&key.sort) {
                 if reserved.iter().flatten().any(|r| **r == attribute.name) {
                     diagnostics.push(Diagnostic::error(
                         "check::key-attribute-type",
@@ -244,10 +244,10 @@ fn key_attribute_types_agree(schema: &Schema, diagnostics: &mut Diagnostics) {
     }
 }
 
-fn kind_name(kind: crate::schema::ScalarKind) -> &'static str {
+fn kind_name(kind: crate::schema::ScalarType) -> &'static str {
     match kind {
-        crate::schema::ScalarKind::String => "string",
-        crate::schema::ScalarKind::Number => "number",
+        crate::schema::ScalarType::String => "string",
+        crate::schema::ScalarType::Number => "number",
     }
 }
 
@@ -301,7 +301,7 @@ fn prefix_matches_other_entities(schema: &Schema, diagnostics: &mut Diagnostics)
             if reached {
                 let constant = keys.sort.as_ref().is_some_and(KeyTemplate::is_constant);
                 let what = match &prefix {
-                    None if schema.indexes[index].native.is_some() => {
+                    None if schema.indexes[index].multi_attribute.is_some() => {
                         "reads every item with its key values on this multi-attribute index"
                             .to_owned()
                     }
@@ -318,7 +318,7 @@ fn prefix_matches_other_entities(schema: &Schema, diagnostics: &mut Diagnostics)
                         pattern.span.clone(),
                         format!("also reads `{}` items, which are skipped", other.name),
                     )
-                    .with_help(if schema.indexes[index].native.is_some() {
+                    .with_help(if schema.indexes[index].multi_attribute.is_some() {
                         format!(
                             "a multi-attribute key has no literal to tell entities apart: give `{}` an index of its own, or make this a collection",
                             schema.entities[entity].name
@@ -339,7 +339,7 @@ fn prefix_matches_other_entities(schema: &Schema, diagnostics: &mut Diagnostics)
 /// writes and no pattern reads is cost without use.
 fn unused_index(schema: &Schema, diagnostics: &mut Diagnostics) {
     for (i, index) in schema.indexes.iter().enumerate() {
-        if index.kind == IndexKind::Primary {
+        if index.is_primary() {
             continue;
         }
         let written = schema.entities.iter().any(|e| e.keys_on(i).is_some());
@@ -372,7 +372,7 @@ fn constant_gsi_partition(schema: &Schema, diagnostics: &mut Diagnostics) {
     for entity in &schema.entities {
         for keys in &entity.keys {
             let index = &schema.indexes[keys.index];
-            if index.kind == IndexKind::Global && keys.partition.is_constant() {
+            if index.is_global() && keys.partition.is_constant() {
                 diagnostics.push(
                     Diagnostic::warning(
                         "check::hot-partition",
@@ -428,7 +428,7 @@ fn low_cardinality_gsi_partition(schema: &Schema, diagnostics: &mut Diagnostics)
         for keys in &entity.keys {
             let index = &schema.indexes[keys.index];
             let fields: Vec<&str> = keys.partition.fields().map(|f| f.name.as_str()).collect();
-            if index.kind != IndexKind::Global
+            if !index.is_global()
                 || fields.is_empty()
                 || !fields.iter().all(|f| is_low_cardinality_name(f))
             {
@@ -448,7 +448,7 @@ fn low_cardinality_gsi_partition(schema: &Schema, diagnostics: &mut Diagnostics)
                     keys.partition.span.clone(),
                     "low-cardinality partition",
                 )
-                .with_help(if index.native.is_some() {
+                .with_help(if index.multi_attribute.is_some() {
                     "add a high-cardinality attribute to the partition key (e.g. a `shard` field = hash(id) % N, queried N times), or a time bucket".to_owned()
                 } else {
                     format!(
@@ -466,11 +466,7 @@ fn low_cardinality_gsi_partition(schema: &Schema, diagnostics: &mut Diagnostics)
 fn index_limits(schema: &Schema, diagnostics: &mut Diagnostics) {
     const MAX_GSIS: usize = 20;
     const MAX_PROJECTED: usize = 100;
-    let gsis: Vec<_> = schema
-        .indexes
-        .iter()
-        .filter(|i| i.kind == IndexKind::Global)
-        .collect();
+    let gsis: Vec<_> = schema.indexes.iter().filter(|i| i.is_global()).collect();
     if gsis.len() > MAX_GSIS {
         diagnostics.push(Diagnostic::error(
             "check::too-many-indexes",
@@ -483,11 +479,7 @@ fn index_limits(schema: &Schema, diagnostics: &mut Diagnostics) {
         ));
     }
     const MAX_LSIS: usize = 5;
-    let lsis: Vec<_> = schema
-        .indexes
-        .iter()
-        .filter(|i| i.kind == IndexKind::Local)
-        .collect();
+    let lsis: Vec<_> = schema.indexes.iter().filter(|i| i.is_local()).collect();
     if lsis.len() > MAX_LSIS {
         diagnostics.push(Diagnostic::error(
             "check::too-many-indexes",
@@ -500,11 +492,7 @@ fn index_limits(schema: &Schema, diagnostics: &mut Diagnostics) {
         ));
     }
     let mut projected = 0;
-    for index in schema
-        .indexes
-        .iter()
-        .filter(|i| i.kind != IndexKind::Primary)
-    {
+    for index in schema.indexes.iter().filter(|i| !i.is_primary()) {
         if let Projection::Include(names) = &index.projection {
             projected += names.len();
             if projected > MAX_PROJECTED {

@@ -45,7 +45,7 @@
 //! ```
 
 use crate::diagnostics::Span;
-use crate::schema::{Entity, EntityKeys, Index, IndexKind, Schema};
+use crate::schema::{Entity, EntityKeys, Index, Schema};
 
 /// How much a change asks of the items already stored; ordered from harmless to
 /// impossible in place.
@@ -235,14 +235,9 @@ impl Differ<'_> {
     }
 
     fn indexes(&mut self) {
-        for new in self
-            .new
-            .indexes
-            .iter()
-            .filter(|i| i.kind != IndexKind::Primary)
-        {
+        for new in self.new.indexes.iter().filter(|i| !i.is_primary()) {
             let old = self.old.indexes.iter().find(|i| i.name == new.name);
-            let local = new.kind == IndexKind::Local;
+            let local = new.is_local();
             match old {
                 None if local => self.push(
                     ChangeClass::Breaking,
@@ -280,8 +275,8 @@ impl Differ<'_> {
                         attributes,
                     );
                 }
-                Some(old) if old.key_attributes() != new.key_attributes() || old.kind != new.kind => {
-                    let (class, action) = if local || old.kind == IndexKind::Local {
+                Some(old) if old.key_attributes() != new.key_attributes() || old.secondary != new.secondary => {
+                    let (class, action) = if local || old.is_local() {
                         (ChangeClass::Breaking, "a local index cannot change: a new table".to_owned())
                     } else {
                         (
@@ -318,16 +313,11 @@ impl Differ<'_> {
                 Some(_) => {}
             }
         }
-        for old in self
-            .old
-            .indexes
-            .iter()
-            .filter(|i| i.kind != IndexKind::Primary)
-        {
+        for old in self.old.indexes.iter().filter(|i| !i.is_primary()) {
             if self.new.indexes.iter().any(|i| i.name == old.name) {
                 continue;
             }
-            let local = old.kind == IndexKind::Local;
+            let local = old.is_local();
             self.push(
                 if local { ChangeClass::Breaking } else { ChangeClass::Compatible },
                 "diff::index-removed",
@@ -627,24 +617,24 @@ pub fn backfill_for_index(schema: &Schema, index: &str) -> (Vec<String>, Vec<Str
 /// multi-attribute key that another field fills (a copy).
 fn derived_attributes(index: &Index, keys: &EntityKeys) -> Vec<String> {
     let (partition, sort) = index.key_parts();
-    match &index.native {
+    match &index.multi_attribute {
         None => {
             let mut out = Vec::new();
-            if index.kind != IndexKind::Local {
-                out.extend(partition.iter().map(|a| a.name.clone()));
+            if !index.is_local() {
+                out.extend(partition.iter().map(|a| a.name.to_string()));
             }
             if keys.sort.is_some() {
-                out.extend(sort.iter().map(|a| a.name.clone()));
+                out.extend(sort.iter().map(|a| a.name.to_string()));
             }
             out
         }
-        Some(native) => native
+        Some(key) => key
             .partition
             .iter()
-            .chain(&native.sort)
+            .chain(&key.sort)
             .zip(keys.templates().flat_map(|t| t.fields()))
             .filter(|(attribute, field)| attribute.name != field.name)
-            .map(|(attribute, _)| attribute.name.clone())
+            .map(|(attribute, _)| attribute.name.to_string())
             .collect(),
     }
 }

@@ -30,10 +30,9 @@ use std::fmt::Write as _;
 
 use serde_json::{Map, Value, json};
 
-use crate::schema::template::{Case, KeyTemplate, Segment};
+use crate::schema::template::{KeyTemplate, Segment};
 use crate::schema::{
-    AccessPattern, Entity, EntityKeys, Index, IndexKind, Order, PatternKind, Projection,
-    ScalarKind, Schema,
+    AccessPattern, Entity, EntityKeys, Index, Order, PatternKind, Projection, ScalarType, Schema,
 };
 
 /// One access pattern, described for people.
@@ -59,9 +58,10 @@ pub struct PatternDoc {
 }
 
 fn index_label(index: &Index) -> String {
-    match index.kind {
-        IndexKind::Primary => "table".to_owned(),
-        _ => index.name.clone(),
+    if index.is_primary() {
+        "table".to_owned()
+    } else {
+        index.name.clone()
     }
 }
 
@@ -74,18 +74,18 @@ fn string_value(text: &str) -> Value {
 /// index, and the sort key's narrowing (attribute, `=` or `begins_with`, value).
 type Narrowing = Option<(String, &'static str, String)>;
 
-fn partition_of(index: &Index, keys: &EntityKeys) -> Vec<(String, String, ScalarKind)> {
-    match &index.native {
-        Some(native) => native
+fn partition_of(index: &Index, keys: &EntityKeys) -> Vec<(String, String, ScalarType)> {
+    match &index.multi_attribute {
+        Some(key) => key
             .partition
             .iter()
             .zip(keys.partition.fields())
-            .map(|(a, f)| (a.name.clone(), format!("{{{}}}", f.name), a.kind))
+            .map(|(a, f)| (a.name.to_string(), format!("{{{}}}", f.name), a.kind))
             .collect(),
         None => vec![(
             index.partition_key.clone(),
             keys.partition.text.clone(),
-            ScalarKind::String,
+            ScalarType::String,
         )],
     }
 }
@@ -93,7 +93,7 @@ fn partition_of(index: &Index, keys: &EntityKeys) -> Vec<(String, String, Scalar
 /// How the generated method narrows the sort key by default: to the constant sort
 /// key, or to its literal prefix.
 fn sort_narrowing(index: &Index, keys: &EntityKeys) -> Narrowing {
-    if index.native.is_some() {
+    if index.multi_attribute.is_some() {
         return None;
     }
     let (template, attribute) = (keys.sort.as_ref()?, index.sort_key.as_ref()?);
@@ -111,10 +111,10 @@ fn sort_narrowing(index: &Index, keys: &EntityKeys) -> Narrowing {
     }
 }
 
-fn attribute_value(kind: ScalarKind, text: &str) -> Value {
+fn attribute_value(kind: ScalarType, text: &str) -> Value {
     match kind {
-        ScalarKind::String => json!({ "S": text }),
-        ScalarKind::Number => json!({ "N": text }),
+        ScalarType::String => json!({ "S": text }),
+        ScalarType::Number => json!({ "N": text }),
     }
 }
 
@@ -227,7 +227,7 @@ fn pattern(schema: &Schema, pattern: &AccessPattern) -> PatternDoc {
                 "ExpressionAttributeNames": { "#et": schema.table.entity_attribute },
                 "ExpressionAttributeValues": { ":et": string_value(&entity.name) },
             });
-            if index.kind != IndexKind::Primary {
+            if !index.is_primary() {
                 request["IndexName"] = json!(index.name);
             }
             if *segments > 1 {
@@ -290,7 +290,7 @@ fn query_request(
         "ExpressionAttributeNames": names,
         "ExpressionAttributeValues": values,
     });
-    if index.kind != IndexKind::Primary {
+    if !index.is_primary() {
         request["IndexName"] = json!(index.name);
     }
     let parameters = field_names(&[&keys.partition]);
@@ -379,8 +379,8 @@ fn display(value: &Value) -> String {
 
 /// An example value of a field in the `n`th example item. A field some key cases
 /// (`{email|lower}`) gets a capitalized value, so the casing shows in the key.
-fn example_value(field: &str, n: usize, kind: ScalarKind, cased: bool) -> String {
-    if kind == ScalarKind::Number {
+fn example_value(field: &str, n: usize, kind: ScalarType, cased: bool) -> String {
+    if kind == ScalarType::Number {
         return n.to_string();
     }
     if field.ends_with("_at") || field.contains("date") || field.contains("time") {
@@ -405,8 +405,7 @@ fn render(template: &KeyTemplate, value: &dyn Fn(&str) -> String) -> String {
             Segment::Field(f) => {
                 let v = value(&f.name);
                 match f.case {
-                    Some(Case::Lower) => v.to_lowercase(),
-                    Some(Case::Upper) => v.to_uppercase(),
+                    Some(case) => case.apply(&v),
                     None => v,
                 }
             }
@@ -434,13 +433,13 @@ fn example_item(schema: &Schema, entity: &Entity, n: usize) -> Item {
         entity
             .keys
             .iter()
-            .filter_map(|k| Some((k, schema.indexes[k.index].native.as_ref()?)))
-            .flat_map(|(k, native)| {
-                let attributes = native.partition.iter().chain(&native.sort);
+            .filter_map(|k| Some((k, schema.indexes[k.index].multi_attribute.as_ref()?)))
+            .flat_map(|(k, key)| {
+                let attributes = key.partition.iter().chain(&key.sort);
                 attributes.zip(k.templates().flat_map(KeyTemplate::fields))
             })
             .find(|(_, f)| f.name == field)
-            .map_or(ScalarKind::String, |(a, _)| a.kind)
+            .map_or(ScalarType::String, |(a, _)| a.kind)
     };
     let cased = |field: &str| {
         entity
@@ -455,10 +454,10 @@ fn example_item(schema: &Schema, entity: &Entity, n: usize) -> Item {
     let mut fields = Vec::new();
     for keys in &entity.keys {
         let index = &schema.indexes[keys.index];
-        if let Some(native) = &index.native {
+        if let Some(key) = &index.multi_attribute {
             // Each key attribute holds its field's value (under another name when
             // the field is stored as something else).
-            let attributes = native.partition.iter().chain(&native.sort);
+            let attributes = key.partition.iter().chain(&key.sort);
             for (attribute, field) in attributes.zip(keys.templates().flat_map(KeyTemplate::fields))
             {
                 item.set(&attribute.name, value(&field.name));
@@ -495,7 +494,7 @@ pub fn markdown(schema: &Schema) -> String {
         .indexes
         .iter()
         .enumerate()
-        .filter(|(_, i)| i.kind != IndexKind::Primary)
+        .filter(|(_, i)| !i.is_primary())
         .collect();
     out.push_str("## Entities\n\n| Entity | Description | ");
     let primary = schema.primary();
@@ -582,21 +581,13 @@ fn overview(schema: &Schema) -> String {
         "; each item's entity in `{}`.",
         schema.table.entity_attribute
     );
-    for index in schema
-        .indexes
-        .iter()
-        .filter(|i| i.kind != IndexKind::Primary)
-    {
+    for index in schema.indexes.iter().filter(|i| !i.is_primary()) {
         let keys: Vec<String> = index
             .key_attributes()
             .iter()
             .map(|a| format!("`{}`", a.name))
             .collect();
-        let kind = if index.kind == IndexKind::Local {
-            "LSI"
-        } else {
-            "GSI"
-        };
+        let kind = if index.is_local() { "LSI" } else { "GSI" };
         let projection = match &index.projection {
             Projection::All => "all attributes".to_owned(),
             Projection::KeysOnly => "keys only".to_owned(),
@@ -638,7 +629,10 @@ fn escape(s: &str) -> String {
 fn key_names(index: &Index) -> (Vec<String>, Vec<String>) {
     let (partition, sort) = index.key_parts();
     let names = |attributes: Vec<crate::schema::KeyAttribute>| {
-        attributes.into_iter().map(|a| a.name).collect()
+        attributes
+            .into_iter()
+            .map(|a| a.name.into_owned())
+            .collect()
     };
     (names(partition), names(sort))
 }
@@ -735,9 +729,10 @@ fn aggregate_view(out: &mut String, schema: &Schema, index: &Index, items: &[Ite
         };
         groups.entry(p).or_default().push((s, item));
     }
-    let heading = match index.kind {
-        IndexKind::Primary => "Items by partition".to_owned(),
-        _ => format!("Index <code>{}</code> by partition", escape(&index.name)),
+    let heading = if index.is_primary() {
+        "Items by partition".to_owned()
+    } else {
+        format!("Index <code>{}</code> by partition", escape(&index.name))
     };
     let _ = write!(
         out,

@@ -120,10 +120,10 @@ pub fn or_previously(
 pub fn cased(field: &FieldRef, value: TokenStream) -> TokenStream {
     match field.case {
         None => value,
-        Some(crate::schema::template::Case::Lower) => {
+        Some(dynaschema_core::Case::Lower) => {
             quote!(&::dynaschema::__private::Cased::lower(#value))
         }
-        Some(crate::schema::template::Case::Upper) => {
+        Some(dynaschema_core::Case::Upper) => {
             quote!(&::dynaschema::__private::Cased::upper(#value))
         }
     }
@@ -132,14 +132,13 @@ pub fn cased(field: &FieldRef, value: TokenStream) -> TokenStream {
 /// Which type of an entity's field generated code names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FieldType {
-    /// As a key function or pattern takes it (`KeyField::Arg`: `str` for `String`).
+    /// As a key function or pattern takes it (`KeyField::Arg`: `str` for `String`),
+    /// whether it fills a template segment or a multi-attribute key attribute.
     Key,
-    /// As read back from a key string (`KeySegment::Owned`: `String`).
-    KeyOwned,
-    /// As a multi-attribute key query takes it (`NativeKeyField::Arg`).
-    Native,
-    /// As read back from a multi-attribute key (`NativeKey::Owned`).
-    NativeOwned,
+    /// As read back from a template key (`KeySegment::Owned`: `String`).
+    SegmentOwned,
+    /// As read back from a multi-attribute key (`KeyAttributeValue::Owned`).
+    AttributeOwned,
     /// As a filter parameter takes it (`FilterField::Arg`).
     Filter,
 }
@@ -150,12 +149,12 @@ pub enum FieldType {
 pub fn linked_type(entity_ty: &TokenStream, field: &str, kind: FieldType) -> TokenStream {
     let hash = crate::names::field_hash(field);
     let key = quote!(<#entity_ty as ::dynaschema::__private::KeyField<#hash>>::Arg);
-    let native = quote!(<#entity_ty as ::dynaschema::__private::NativeKeyField<#hash>>::Arg);
     match kind {
         FieldType::Key => key,
-        FieldType::KeyOwned => quote!(<#key as ::dynaschema::__private::KeySegment>::Owned),
-        FieldType::Native => native,
-        FieldType::NativeOwned => quote!(<#native as ::dynaschema::__private::NativeKey>::Owned),
+        FieldType::SegmentOwned => quote!(<#key as ::dynaschema::__private::KeySegment>::Owned),
+        FieldType::AttributeOwned => {
+            quote!(<#key as ::dynaschema::__private::KeyAttributeValue>::Owned)
+        }
         FieldType::Filter => {
             quote!(<#entity_ty as ::dynaschema::__private::FilterField<#hash>>::Arg)
         }
@@ -179,7 +178,7 @@ pub struct KeyFieldsDecoder {
 }
 
 /// The [`KeyFieldsDecoder`] of `entity` on the index of `keys`; `ty` names the entity
-/// struct (its `KeyField` / `NativeKeyField` impls type the fields).
+/// struct (its `KeyField` impls type the fields).
 pub fn key_fields_decoder(
     schema: &Schema,
     entity: &Entity,
@@ -195,7 +194,7 @@ pub fn key_fields_decoder(
     if let (Some(attr), Some(t)) = (&primary_index.sort_key, &primary.sort) {
         templates.push((attr, t));
     }
-    if index.native.is_none() && index.kind != crate::schema::IndexKind::Primary {
+    if index.multi_attribute.is_none() && !index.is_primary() {
         templates.push((index.partition_key.as_str(), &keys.partition));
         if let (Some(attr), Some(t)) = (&index.sort_key, &keys.sort) {
             templates.push((attr, t));
@@ -228,7 +227,7 @@ pub fn key_fields_decoder(
             let name = &field.name;
             let ident = crate::names::ident(name);
             let arg = type_of(name, FieldType::Key);
-            let owned = type_of(name, FieldType::KeyOwned);
+            let owned = type_of(name, FieldType::SegmentOwned);
             let doc = crate::tokens::doc(&format!("`{entity_name}::{name}`, read from the keys."));
             out.declarations.push(quote!(#doc pub #ident: #owned,));
             out.initialisers.push(quote! {
@@ -238,25 +237,25 @@ pub fn key_fields_decoder(
         }
     }
     // Fields only a multi-attribute key holds, read from their own attributes.
-    let native = index
-        .native
+    let attributes = index
+        .multi_attribute
         .iter()
-        .flat_map(|n| n.partition.iter().chain(&n.sort));
-    for (attribute, field) in native.zip(keys.templates().flat_map(|t| t.fields())) {
+        .flat_map(|key| key.partition.iter().chain(&key.sort));
+    for (attribute, field) in attributes.zip(keys.templates().flat_map(|t| t.fields())) {
         if out.fields.contains(&field.name) {
             continue;
         }
         let name = &field.name;
-        let attr = &attribute.name;
+        let attr = &*attribute.name;
         let ident = crate::names::ident(name);
-        let arg = type_of(name, FieldType::Native);
-        let owned = type_of(name, FieldType::NativeOwned);
+        let arg = type_of(name, FieldType::Key);
+        let owned = type_of(name, FieldType::AttributeOwned);
         let doc = crate::tokens::doc(&format!(
             "`{entity_name}::{name}`, read from attribute `{attr}`."
         ));
         out.declarations.push(quote!(#doc pub #ident: #owned,));
         out.initialisers.push(quote! {
-            #ident: match ::dynaschema::__private::decode_native_field::<#arg>(#entity_name, #name, #attr, &item) {
+            #ident: match ::dynaschema::__private::decode_key_attribute::<#arg>(#entity_name, #name, #attr, &item) {
                 ::core::option::Option::Some(value) => value?,
                 ::core::option::Option::None => return ::core::result::Result::Ok(::core::option::Option::None),
             }

@@ -205,8 +205,16 @@ pub fn member_field(entity: &str, single: bool) -> String {
 
 /// The methods of a query builder's step on `field`: the field itself (fix it),
 /// its comparisons, `_between` and `_begins_with`.
-pub fn sort_field_methods(field: &str) -> [String; 7] {
-    ["", "_lt", "_lte", "_gt", "_gte", "_between", "_begins_with"].map(|s| format!("{field}{s}"))
+pub fn sort_field_methods(field: &str) -> Vec<String> {
+    let comparisons = dynaschema_core::Comparison::ALL
+        .into_iter()
+        .filter_map(|c| c.method_suffix())
+        .map(|suffix| format!("_{suffix}"));
+    std::iter::once(String::new())
+        .chain(comparisons)
+        .chain(["_between".to_owned(), "_begins_with".to_owned()])
+        .map(|s| format!("{field}{s}"))
+        .collect()
 }
 
 /// The name of an entity's projection struct on an `include` index:

@@ -14,7 +14,7 @@
 //! [entities.User]
 //! primary = { pk = "USER#{user_id}", sk = "PROFILE" }
 //! "#)).unwrap();
-//! let input = table_json::create_table(&checked.schema, "app-prod");
+//! let input = table_json::create_table(&checked.schema.definition(), "app-prod");
 //! assert_eq!(input["TableName"], "app-prod");
 //! assert_eq!(input["KeySchema"][0]["AttributeName"], "pk");
 //! assert_eq!(input["BillingMode"], "PAY_PER_REQUEST");
@@ -22,16 +22,17 @@
 
 use serde_json::{Value, json};
 
-use crate::schema::{
-    Billing, Capacity, IndexKind, Projection, ScalarKind, Schema, StreamView, TableClass,
-};
+use crate::schema::{Billing, Capacity, IndexDefinition, Projection, TableClass, TableDefinition};
 
-fn key_schema(partition: &[String], sort: &[String]) -> Value {
+fn key_schema<'a>(
+    partition: impl IntoIterator<Item = &'a str>,
+    sort: impl IntoIterator<Item = &'a str>,
+) -> Value {
     let hash = partition
-        .iter()
+        .into_iter()
         .map(|a| json!({ "AttributeName": a, "KeyType": "HASH" }));
     let range = sort
-        .iter()
+        .into_iter()
         .map(|a| json!({ "AttributeName": a, "KeyType": "RANGE" }));
     Value::Array(hash.chain(range).collect())
 }
@@ -42,84 +43,62 @@ fn throughput(capacity: Capacity) -> Value {
 
 fn projection(projection: &Projection) -> Value {
     match projection {
-        Projection::All => json!({ "ProjectionType": "ALL" }),
-        Projection::KeysOnly => json!({ "ProjectionType": "KEYS_ONLY" }),
         Projection::Include(names) => {
-            json!({ "ProjectionType": "INCLUDE", "NonKeyAttributes": names })
+            json!({ "ProjectionType": projection.code(), "NonKeyAttributes": names })
         }
+        _ => json!({ "ProjectionType": projection.code() }),
     }
 }
 
-/// The `CreateTable` input of the schema's table, named `table_name`.
-pub fn create_table(schema: &Schema, table_name: &str) -> Value {
-    let primary = schema.primary();
-    let mut attributes: Vec<(String, ScalarKind)> = Vec::new();
-    let mut gsis = Vec::new();
-    let mut lsis = Vec::new();
-    for index in &schema.indexes {
-        for a in index.key_attributes() {
-            if !attributes.iter().any(|(n, _)| *n == a.name) {
-                attributes.push((a.name, a.kind));
-            }
-        }
-        let (partition, sort) = index.key_parts();
-        let names = |attributes: Vec<crate::schema::KeyAttribute>| -> Vec<String> {
-            attributes.into_iter().map(|a| a.name).collect()
-        };
-        let (partition, sort) = (names(partition), names(sort));
-        let mut definition = json!({
-            "IndexName": index.name,
-            "KeySchema": key_schema(&partition, &sort),
-            "Projection": projection(&index.projection),
-        });
-        match index.kind {
-            IndexKind::Primary => {}
-            IndexKind::Global => {
-                if let Some(capacity) = index.capacity {
-                    definition["ProvisionedThroughput"] = throughput(capacity);
-                }
-                gsis.push(definition);
-            }
-            IndexKind::Local => lsis.push(definition),
-        }
+fn index(index: &IndexDefinition) -> Value {
+    let mut out = json!({
+        "IndexName": index.name,
+        "KeySchema": key_schema(
+            index.partition_key.iter().map(|a| &*a.name),
+            index.sort_key.iter().map(|a| &*a.name),
+        ),
+        "Projection": projection(&index.projection),
+    });
+    if let Some(capacity) = index.capacity {
+        out["ProvisionedThroughput"] = throughput(capacity);
     }
-    attributes.sort_by(|a, b| a.0.cmp(&b.0));
-    let options = &schema.table.options;
+    out
+}
+
+/// The `CreateTable` input of the table `definition`, named `table_name`.
+pub fn create_table(definition: &TableDefinition, table_name: &str) -> Value {
+    let options = &definition.options;
     let mut input = json!({
         "TableName": table_name,
-        "AttributeDefinitions": attributes.iter().map(|(name, kind)| json!({
+        "AttributeDefinitions": definition.attribute_definitions().iter().map(|(name, kind)| json!({
             "AttributeName": name,
-            "AttributeType": match kind { ScalarKind::String => "S", ScalarKind::Number => "N" },
+            "AttributeType": kind.code(),
         })).collect::<Vec<_>>(),
-        "KeySchema": key_schema(
-            std::slice::from_ref(&primary.partition_key),
-            &primary.sort_key.iter().cloned().collect::<Vec<_>>(),
-        ),
+        "KeySchema": key_schema([&*definition.partition_key], definition.sort_key.as_deref()),
     });
+    let gsis: Vec<Value> = definition.global_indexes().map(index).collect();
     if !gsis.is_empty() {
         input["GlobalSecondaryIndexes"] = Value::Array(gsis);
     }
+    let lsis: Vec<Value> = definition.local_indexes().map(index).collect();
     if !lsis.is_empty() {
         input["LocalSecondaryIndexes"] = Value::Array(lsis);
     }
-    match options.billing {
-        Billing::OnDemand => input["BillingMode"] = json!("PAY_PER_REQUEST"),
-        Billing::Provisioned(capacity) => {
-            input["BillingMode"] = json!("PROVISIONED");
-            input["ProvisionedThroughput"] = throughput(capacity);
-        }
+    input["BillingMode"] = json!(options.billing.code());
+    if let Billing::Provisioned(capacity) = options.billing {
+        input["ProvisionedThroughput"] = throughput(capacity);
     }
     if let Some(view) = options.stream {
         input["StreamSpecification"] = json!({
             "StreamEnabled": true,
-            "StreamViewType": stream_view_type(view),
+            "StreamViewType": view.code(),
         });
     }
     if options.deletion_protection {
         input["DeletionProtectionEnabled"] = json!(true);
     }
     if options.table_class == TableClass::StandardInfrequentAccess {
-        input["TableClass"] = json!("STANDARD_INFREQUENT_ACCESS");
+        input["TableClass"] = json!(options.table_class.code());
     }
     if !options.tags.is_empty() {
         input["Tags"] = Value::Array(
@@ -131,16 +110,6 @@ pub fn create_table(schema: &Schema, table_name: &str) -> Value {
         );
     }
     input
-}
-
-/// The API's name of a stream view type.
-pub(crate) fn stream_view_type(view: StreamView) -> &'static str {
-    match view {
-        StreamView::KeysOnly => "KEYS_ONLY",
-        StreamView::NewImage => "NEW_IMAGE",
-        StreamView::OldImage => "OLD_IMAGE",
-        StreamView::NewAndOldImages => "NEW_AND_OLD_IMAGES",
-    }
 }
 
 /// A CloudFormation template (JSON) declaring the schema's table: an
@@ -165,19 +134,19 @@ pub(crate) fn stream_view_type(view: StreamView) -> &'static str {
 /// [entities.User]
 /// primary = { pk = "USER#{user_id}", sk = "PROFILE" }
 /// "#)).unwrap();
-/// let template = table_json::cloudformation(&checked.schema, "app-prod");
+/// let template = table_json::cloudformation(&checked.schema.definition(), "app-prod");
 /// let table = &template["Resources"]["Table"];
 /// assert_eq!(table["Type"], "AWS::DynamoDB::Table");
 /// assert_eq!(table["Properties"]["TimeToLiveSpecification"]["AttributeName"], "expires");
 /// assert_eq!(template["Parameters"]["TableName"]["Default"], "app-prod");
 /// ```
-pub fn cloudformation(schema: &Schema, table_name: &str) -> Value {
-    let options = &schema.table.options;
-    let mut properties = create_table(schema, table_name);
+pub fn cloudformation(definition: &TableDefinition, table_name: &str) -> Value {
+    let options = &definition.options;
+    let mut properties = create_table(definition, table_name);
     let global = !options.replicas.is_empty();
     properties["TableName"] = json!({ "Ref": "TableName" });
     if let Some(view) = options.stream {
-        properties["StreamSpecification"] = json!({ "StreamViewType": stream_view_type(view) });
+        properties["StreamSpecification"] = json!({ "StreamViewType": view.code() });
     }
     if let Some(attribute) = &options.ttl_attribute {
         properties["TimeToLiveSpecification"] =
@@ -277,7 +246,7 @@ pub fn cloudformation(schema: &Schema, table_name: &str) -> Value {
     }
     json!({
         "AWSTemplateFormatVersion": "2010-09-09",
-        "Description": format!("The {} table, as its dynaschema schema declares it.", schema.table.name),
+        "Description": format!("The {} table, as its dynaschema schema declares it.", definition.name),
         "Parameters": {
             "TableName": {
                 "Type": "String",
@@ -290,19 +259,19 @@ pub fn cloudformation(schema: &Schema, table_name: &str) -> Value {
     })
 }
 
-/// The `UpdateTimeToLive` input, when the schema declares a TTL attribute.
-pub fn update_time_to_live(schema: &Schema, table_name: &str) -> Option<Value> {
-    let attribute = schema.table.options.ttl_attribute.as_ref()?;
+/// The `UpdateTimeToLive` input, when the table declares a TTL attribute.
+pub fn update_time_to_live(definition: &TableDefinition, table_name: &str) -> Option<Value> {
+    let attribute = definition.options.ttl_attribute.as_ref()?;
     Some(json!({
         "TableName": table_name,
         "TimeToLiveSpecification": { "Enabled": true, "AttributeName": attribute },
     }))
 }
 
-/// The `UpdateContinuousBackups` input, when the schema asks for point-in-time
+/// The `UpdateContinuousBackups` input, when the table asks for point-in-time
 /// recovery.
-pub fn update_continuous_backups(schema: &Schema, table_name: &str) -> Option<Value> {
-    schema.table.options.point_in_time_recovery.then(|| {
+pub fn update_continuous_backups(definition: &TableDefinition, table_name: &str) -> Option<Value> {
+    definition.options.point_in_time_recovery.then(|| {
         json!({
             "TableName": table_name,
             "PointInTimeRecoverySpecification": { "PointInTimeRecoveryEnabled": true },

@@ -16,3 +16,17 @@ pub(crate) fn doc(text: &str) -> TokenStream {
     });
     quote!(#(#lines)*)
 }
+
+/// `::dynaschema::__private::Comparison::<variant>`.
+pub(crate) fn comparison(comparison: dynaschema_core::Comparison) -> TokenStream {
+    use dynaschema_core::Comparison::*;
+    let variant = match comparison {
+        Equal => quote!(Equal),
+        NotEqual => quote!(NotEqual),
+        Less => quote!(Less),
+        LessOrEqual => quote!(LessOrEqual),
+        Greater => quote!(Greater),
+        GreaterOrEqual => quote!(GreaterOrEqual),
+    };
+    quote!(::dynaschema::__private::Comparison::#variant)
+}

@@ -35,7 +35,7 @@ use serde_json::{Map, Value, json};
 
 use crate::docs::{Item, example_items};
 use crate::names::{snake_case, upper_camel};
-use crate::schema::{Billing, IndexKind, Projection, ScalarKind, Schema};
+use crate::schema::{Billing, Projection, ScalarType, Schema};
 
 /// Why a model cannot be exported or imported.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,17 +58,17 @@ fn error(message: impl Into<String>) -> WorkbenchError {
     }
 }
 
-fn key_attribute(name: &str, kind: ScalarKind) -> Value {
+fn key_attribute(name: &str, kind: ScalarType) -> Value {
     json!({
         "AttributeName": name,
-        "AttributeType": match kind { ScalarKind::String => "S", ScalarKind::Number => "N" },
+        "AttributeType": match kind { ScalarType::String => "S", ScalarType::Number => "N" },
     })
 }
 
-fn typed(value: &str, kind: ScalarKind) -> Value {
+fn typed(value: &str, kind: ScalarType) -> Value {
     match kind {
-        ScalarKind::String => json!({ "S": value }),
-        ScalarKind::Number => json!({ "N": value }),
+        ScalarType::String => json!({ "S": value }),
+        ScalarType::Number => json!({ "N": value }),
     }
 }
 
@@ -80,7 +80,7 @@ fn typed(value: &str, kind: ScalarKind) -> Value {
 /// Local secondary indexes are left out (Workbench models have none).
 pub fn export(schema: &Schema, date: &str) -> Result<Value, WorkbenchError> {
     if let Some(index) = schema.indexes.iter().find(|i| {
-        i.native
+        i.multi_attribute
             .as_ref()
             .is_some_and(|n| n.partition.len() > 1 || n.sort.len() > 1)
     }) {
@@ -90,13 +90,13 @@ pub fn export(schema: &Schema, date: &str) -> Result<Value, WorkbenchError> {
         )));
     }
     let primary = schema.primary();
-    let kinds: BTreeMap<String, ScalarKind> = schema
+    let kinds: BTreeMap<String, ScalarType> = schema
         .indexes
         .iter()
         .flat_map(|i| i.key_attributes())
-        .map(|a| (a.name, a.kind))
+        .map(|a| (a.name.into_owned(), a.kind))
         .collect();
-    let kind = |name: &str| kinds.get(name).copied().unwrap_or(ScalarKind::String);
+    let kind = |name: &str| kinds.get(name).copied().unwrap_or(ScalarType::String);
     let table_keys: Vec<&str> = std::iter::once(primary.partition_key.as_str())
         .chain(primary.sort_key.as_deref())
         .collect();
@@ -142,14 +142,14 @@ pub fn export(schema: &Schema, date: &str) -> Result<Value, WorkbenchError> {
         }));
     }
     let mut keys =
-        json!({ "PartitionKey": key_attribute(&primary.partition_key, ScalarKind::String) });
+        json!({ "PartitionKey": key_attribute(&primary.partition_key, ScalarType::String) });
     if let Some(sk) = &primary.sort_key {
-        keys["SortKey"] = key_attribute(sk, ScalarKind::String);
+        keys["SortKey"] = key_attribute(sk, ScalarType::String);
     }
     let gsis: Vec<Value> = schema
         .indexes
         .iter()
-        .filter(|i| i.kind == IndexKind::Global)
+        .filter(|i| i.is_global())
         .map(|index| {
             let attributes = index.key_attributes();
             let mut keys =

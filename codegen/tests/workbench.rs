@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use dynaschema_codegen::diagnostics::SourceFile;
-use dynaschema_codegen::schema::{self, IndexKind, Schema};
+use dynaschema_codegen::schema::{self, Schema};
 use dynaschema_codegen::workbench;
 
 fn load(path: &str) -> Schema {
@@ -30,11 +30,7 @@ fn modelled(schema: &Schema) -> String {
         schema.primary().sort_key,
         schema.table.entity_attribute
     );
-    for index in schema
-        .indexes
-        .iter()
-        .filter(|i| i.kind == IndexKind::Global)
-    {
+    for index in schema.indexes.iter().filter(|i| i.is_global()) {
         out.push_str(&format!(
             "index {} {:?} {:?}\n",
             index.name,
@@ -53,7 +49,7 @@ fn modelled(schema: &Schema) -> String {
             let keys: Vec<String> = e
                 .keys
                 .iter()
-                .filter(|k| schema.indexes[k.index].kind != IndexKind::Local)
+                .filter(|k| !schema.indexes[k.index].is_local())
                 .map(|k| {
                     let templates: Vec<&str> = k.templates().map(|t| t.text.as_str()).collect();
                     format!("{}={}", schema.indexes[k.index].name, templates.join(" / "))

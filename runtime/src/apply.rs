@@ -31,8 +31,9 @@ use aws_sdk_dynamodb::types::{
 use tracing::Instrument as _;
 
 use crate::definition::{
-    Billing, IndexDefinition, KeyAttribute, Projection, StreamView, TableClass, TableDefinition,
-    attribute_definition, key_schema, throughput,
+    Billing, IndexDefinition, IndexKind, StreamView, TableClass, TableDefinition,
+    attribute_definition, global_secondary_index, index_key_schema, key_schema,
+    local_secondary_index, projection, stream_specification, throughput,
 };
 use crate::error::{Result, from_sdk};
 use crate::table::Table;
@@ -122,15 +123,6 @@ impl Change {
     }
 }
 
-fn view_name(view: StreamView) -> &'static str {
-    match view {
-        StreamView::KeysOnly => "KEYS_ONLY",
-        StreamView::NewImage => "NEW_IMAGE",
-        StreamView::OldImage => "OLD_IMAGE",
-        StreamView::NewAndOldImages => "NEW_AND_OLD_IMAGES",
-    }
-}
-
 impl fmt::Display for Change {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -163,15 +155,15 @@ impl fmt::Display for Change {
             Change::EnableStream {
                 view,
                 previous: None,
-            } => write!(f, "turn the stream on, {}", view_name(*view)),
+            } => write!(f, "turn the stream on, {}", view.code()),
             Change::EnableStream {
                 view,
                 previous: Some(previous),
             } => write!(
                 f,
                 "change the stream from {} to {} (a new stream; consumers must move)",
-                view_name(*previous),
-                view_name(*view)
+                previous.code(),
+                view.code()
             ),
             Change::DisableStream => f.write_str("turn the stream off"),
             Change::DeletionProtection { enabled: true } => {
@@ -234,10 +226,10 @@ fn declared_keys(partition: &[&str], sort: &[&str]) -> Keys {
 }
 
 fn index_keys(index: &IndexDefinition) -> Keys {
-    let names = |attributes: &[crate::native_key::KeyAttribute]| -> Vec<&str> {
-        attributes.iter().map(|a| a.name).collect()
-    };
-    declared_keys(&names(index.partition_key), &names(index.sort_key))
+    fn names(attributes: &[crate::definition::KeyAttribute]) -> Vec<&str> {
+        attributes.iter().map(|a| &*a.name).collect()
+    }
+    declared_keys(&names(&index.partition_key), &names(&index.sort_key))
 }
 
 fn live_keys(schema: &[KeySchemaElement]) -> Keys {
@@ -267,15 +259,14 @@ fn index_difference(
             show(&declared)
         ));
     }
-    for attribute in index.partition_key.iter().chain(index.sort_key) {
-        let declared = attribute.kind.sdk();
-        if let Some((_, live)) = live_types.iter().find(|(n, _)| n == attribute.name)
-            && live != declared.as_str()
+    for attribute in index.key_attributes() {
+        let declared = attribute.kind.code();
+        if let Some((_, live)) = live_types.iter().find(|(n, _)| *n == attribute.name)
+            && live != declared
         {
             return Some(format!(
-                "key attribute `{}` is of type {live}, declared {}",
+                "key attribute `{}` is of type {live}, declared {declared}",
                 attribute.name,
-                declared.as_str()
             ));
         }
     }
@@ -286,10 +277,10 @@ fn index_difference(
     let live_names: BTreeSet<&str> = projection
         .map(|p| p.non_key_attributes().iter().map(String::as_str).collect())
         .unwrap_or_default();
-    let (declared_type, declared_names): (&str, BTreeSet<&str>) = match index.projection {
-        Projection::All => ("ALL", BTreeSet::new()),
-        Projection::KeysOnly => ("KEYS_ONLY", BTreeSet::new()),
-        Projection::Include(names) => ("INCLUDE", names.iter().copied().collect()),
+    let declared_type = index.projection.code();
+    let declared_names: BTreeSet<&str> = match &index.projection {
+        crate::definition::Projection::Include(names) => names.iter().map(|n| &**n).collect(),
+        _ => BTreeSet::new(),
     };
     if live_type != declared_type || live_names != declared_names {
         return Some(format!(
@@ -307,7 +298,7 @@ impl Table {
         let def = self.definition();
         let mut plan = Plan {
             table: self.name().to_owned(),
-            schema: def.name.to_owned(),
+            schema: def.name.to_string(),
             ..Plan::default()
         };
         let described = self
@@ -324,7 +315,7 @@ impl Table {
                 plan.changes.push(Change::CreateTable);
                 return Ok(plan);
             }
-            Err(e) => return Err(from_sdk("DescribeTable", def.name, e)),
+            Err(e) => return Err(from_sdk("DescribeTable", &def.name, e)),
         };
         self.plan_keys(def, &table, &mut plan);
         self.plan_ttl(def, &mut plan).await?;
@@ -360,8 +351,8 @@ impl Table {
     }
 
     /// The table's key, its GSIs and LSIs.
-    fn plan_keys(&self, def: &TableDefinition, table: &TableDescription, plan: &mut Plan) {
-        let declared = declared_keys(&[def.partition_key], def.sort_key.as_slice());
+    fn plan_keys(&self, def: &'static TableDefinition, table: &TableDescription, plan: &mut Plan) {
+        let declared = declared_keys(&[&def.partition_key], def.sort_key.as_deref().as_slice());
         let live = live_keys(table.key_schema());
         if declared != live {
             plan.changes.push(Change::Incompatible {
@@ -386,11 +377,11 @@ impl Table {
         let lsis = table.local_secondary_indexes();
         let mut removals = Vec::new();
         let mut additions = Vec::new();
-        for index in def.indexes {
-            if index.local {
+        for index in def.indexes.iter() {
+            if index.kind == IndexKind::Local {
                 let live = lsis
                     .iter()
-                    .find(|l| l.index_name() == Some(index.name))
+                    .find(|l| l.index_name() == Some(&index.name))
                     .map(|l| (live_keys(l.key_schema()), l.projection()));
                 let difference = match live {
                     None => Some("it is missing".to_owned()),
@@ -407,14 +398,14 @@ impl Table {
             }
             let live = gsis
                 .iter()
-                .find(|g| g.index_name() == Some(index.name))
+                .find(|g| g.index_name() == Some(&index.name))
                 .map(|g| (live_keys(g.key_schema()), g.projection()));
             match live {
-                None => additions.push(Change::AddIndex { index: index.name }),
+                None => additions.push(Change::AddIndex { index: &index.name }),
                 Some((keys, projection)) => {
                     if let Some(reason) = index_difference(index, &keys, projection, &live_types) {
                         removals.push(Change::ReplaceIndex {
-                            index: index.name,
+                            index: &index.name,
                             reason,
                         });
                     }
@@ -442,14 +433,14 @@ impl Table {
         plan.changes.extend(additions);
     }
 
-    async fn plan_ttl(&self, def: &TableDefinition, plan: &mut Plan) -> Result<()> {
+    async fn plan_ttl(&self, def: &'static TableDefinition, plan: &mut Plan) -> Result<()> {
         let described = self
             .client()
             .describe_time_to_live()
             .table_name(self.name())
             .send()
             .await
-            .map_err(|e| from_sdk("DescribeTimeToLive", def.name, e))?;
+            .map_err(|e| from_sdk("DescribeTimeToLive", &def.name, e))?;
         let live = described.time_to_live_description().and_then(|d| {
             matches!(
                 d.time_to_live_status(),
@@ -457,7 +448,7 @@ impl Table {
             )
             .then(|| d.attribute_name().unwrap_or_default().to_owned())
         });
-        match (live, def.options.ttl_attribute) {
+        match (live, def.options.ttl_attribute.as_deref()) {
             (live, Some(attribute)) if live.as_deref() != Some(attribute) => {
                 plan.changes.push(Change::EnableTtl {
                     attribute,
@@ -470,7 +461,7 @@ impl Table {
         Ok(())
     }
 
-    async fn plan_pitr(&self, def: &TableDefinition, plan: &mut Plan) -> Result<()> {
+    async fn plan_pitr(&self, def: &'static TableDefinition, plan: &mut Plan) -> Result<()> {
         let described = self
             .client()
             .describe_continuous_backups()
@@ -489,7 +480,7 @@ impl Table {
                 }
                 return Ok(());
             }
-            Err(e) => return Err(from_sdk("DescribeContinuousBackups", def.name, e)),
+            Err(e) => return Err(from_sdk("DescribeContinuousBackups", &def.name, e)),
         };
         match (enabled, def.options.point_in_time_recovery) {
             (false, true) => plan.changes.push(Change::EnablePointInTimeRecovery),
@@ -570,7 +561,7 @@ impl Table {
                     if previous.is_some() {
                         self.disable_stream(def).await?;
                     }
-                    self.update_table(def, |r| r.stream_specification(view.specification()))
+                    self.update_table(def, |r| r.stream_specification(stream_specification(*view)))
                         .await?;
                 }
                 Change::DisableStream => self.disable_stream(def).await?,
@@ -589,7 +580,7 @@ impl Table {
     /// One `UpdateTable`, then waits for `ACTIVE`.
     async fn update_table(
         &self,
-        def: &TableDefinition,
+        def: &'static TableDefinition,
         request: impl FnOnce(
             aws_sdk_dynamodb::operation::update_table::builders::UpdateTableFluentBuilder,
         )
@@ -598,26 +589,24 @@ impl Table {
         request(self.client().update_table().table_name(self.name()))
             .send()
             .await
-            .map_err(|e| from_sdk("UpdateTable", def.name, e))?;
+            .map_err(|e| from_sdk("UpdateTable", &def.name, e))?;
         self.wait_until_active().await
     }
 
-    async fn create_index(&self, def: &TableDefinition, name: &str) -> Result<()> {
+    async fn create_index(&self, def: &'static TableDefinition, name: &str) -> Result<()> {
         let index = def.index(name).ok_or_else(|| crate::Error::InvalidPlan {
             reason: format!("index `{name}` is not in the schema `{}`", def.name),
         })?;
         let create = aws_sdk_dynamodb::types::CreateGlobalSecondaryIndexAction::builder()
-            .index_name(index.name)
-            .set_key_schema(Some(index.key_schema()))
-            .projection(index.sdk_projection())
-            .set_provisioned_throughput(index.capacity.map(crate::definition::throughput))
+            .index_name(index.name.as_ref())
+            .set_key_schema(Some(index_key_schema(index)))
+            .projection(projection(&index.projection))
+            .set_provisioned_throughput(index.capacity.map(throughput))
             .build()
             .expect("name, key schema and projection are set");
         let attributes = index
-            .partition_key
-            .iter()
-            .chain(index.sort_key)
-            .map(|a| attribute_definition(*a))
+            .key_attributes()
+            .map(|a| attribute_definition(&a.name, a.kind))
             .collect();
         self.update_table(def, |r| {
             r.set_attribute_definitions(Some(attributes))
@@ -628,7 +617,7 @@ impl Table {
         .await
     }
 
-    async fn delete_index(&self, def: &TableDefinition, name: &str) -> Result<()> {
+    async fn delete_index(&self, def: &'static TableDefinition, name: &str) -> Result<()> {
         let delete = aws_sdk_dynamodb::types::DeleteGlobalSecondaryIndexAction::builder()
             .index_name(name)
             .build()
@@ -641,7 +630,7 @@ impl Table {
             )
             .send()
             .await
-            .map_err(|e| from_sdk("UpdateTable", def.name, e))?;
+            .map_err(|e| from_sdk("UpdateTable", &def.name, e))?;
         // Until the index is gone, another index update is refused.
         let mut delay = std::time::Duration::from_millis(20);
         let started = std::time::Instant::now();
@@ -652,7 +641,7 @@ impl Table {
                 .table_name(self.name())
                 .send()
                 .await
-                .map_err(|e| from_sdk("DescribeTable", def.name, e))?;
+                .map_err(|e| from_sdk("DescribeTable", &def.name, e))?;
             let present = described.table().is_some_and(|t| {
                 t.global_secondary_indexes()
                     .iter()
@@ -667,7 +656,7 @@ impl Table {
         }
     }
 
-    async fn disable_stream(&self, def: &TableDefinition) -> Result<()> {
+    async fn disable_stream(&self, def: &'static TableDefinition) -> Result<()> {
         let off = aws_sdk_dynamodb::types::StreamSpecification::builder()
             .stream_enabled(false)
             .build()
@@ -678,7 +667,7 @@ impl Table {
 
     pub(crate) async fn set_ttl(
         &self,
-        def: &TableDefinition,
+        def: &'static TableDefinition,
         attribute: &str,
         enabled: bool,
     ) -> Result<()> {
@@ -694,13 +683,17 @@ impl Table {
             )
             .send()
             .await
-            .map_err(|e| from_sdk("UpdateTimeToLive", def.name, e))?;
+            .map_err(|e| from_sdk("UpdateTimeToLive", &def.name, e))?;
         Ok(())
     }
 
     /// Turns point-in-time recovery on or off; `false` when the server does not
     /// implement it (DynamoDB Local), which is logged, not an error.
-    pub(crate) async fn set_pitr(&self, def: &TableDefinition, enabled: bool) -> Result<bool> {
+    pub(crate) async fn set_pitr(
+        &self,
+        def: &'static TableDefinition,
+        enabled: bool,
+    ) -> Result<bool> {
         let result = self
             .client()
             .update_continuous_backups()
@@ -719,7 +712,7 @@ impl Table {
                 tracing::warn!(table = %self.name(), "the server does not implement UpdateContinuousBackups: point-in-time recovery is unchanged");
                 Ok(false)
             }
-            Err(e) => Err(from_sdk("UpdateContinuousBackups", def.name, e)),
+            Err(e) => Err(from_sdk("UpdateContinuousBackups", &def.name, e)),
         }
     }
 }
@@ -743,20 +736,15 @@ impl Table {
     /// point-in-time recovery) is listed in [`CreatedTable::unsupported`], not an error.
     pub async fn create_table(&self) -> Result<CreatedTable> {
         let def = self.definition;
-        let mut attributes: Vec<KeyAttribute> = vec![KeyAttribute::string(def.partition_key)];
-        attributes.extend(def.sort_key.map(KeyAttribute::string));
-        for index in def.indexes {
-            attributes.extend(index.partition_key);
-            attributes.extend(index.sort_key);
-        }
-        attributes.sort_unstable_by_key(|a| a.name);
-        attributes.dedup_by_key(|a| a.name);
         let options = &def.options;
         let mut request = self
             .client
             .create_table()
             .table_name(self.name.as_ref())
-            .set_key_schema(Some(key_schema([def.partition_key], def.sort_key)));
+            .set_key_schema(Some(key_schema(
+                [&*def.partition_key],
+                def.sort_key.as_deref(),
+            )));
         request = match options.billing {
             Billing::OnDemand => {
                 request.billing_mode(aws_sdk_dynamodb::types::BillingMode::PayPerRequest)
@@ -766,7 +754,7 @@ impl Table {
                 .provisioned_throughput(throughput(capacity)),
         };
         if let Some(view) = options.stream {
-            request = request.stream_specification(view.specification());
+            request = request.stream_specification(stream_specification(view));
         }
         if options.deletion_protection {
             request = request.deletion_protection_enabled(true);
@@ -775,39 +763,33 @@ impl Table {
             request =
                 request.table_class(aws_sdk_dynamodb::types::TableClass::StandardInfrequentAccess);
         }
-        for (key, value) in options.tags {
+        for (key, value) in options.tags.iter() {
             request = request.tags(
                 aws_sdk_dynamodb::types::Tag::builder()
-                    .key(*key)
-                    .value(*value)
+                    .key(key.as_ref())
+                    .value(value.as_ref())
                     .build()
                     .expect("key and value are set"),
             );
         }
-        for attribute in attributes {
-            request = request.attribute_definitions(attribute_definition(attribute));
+        for (name, kind) in def.attribute_definitions() {
+            request = request.attribute_definitions(attribute_definition(name, kind));
         }
-        for index in def.indexes {
-            if index.local {
-                request = request.local_secondary_indexes(
-                    aws_sdk_dynamodb::types::LocalSecondaryIndex::builder()
-                        .index_name(index.name)
-                        .set_key_schema(Some(index.key_schema()))
-                        .projection(index.sdk_projection())
-                        .build()
-                        .expect("name, key schema and projection are set"),
-                );
-            } else {
-                request = request.global_secondary_indexes(index.global_secondary_index());
-            }
+        for index in def.indexes.iter() {
+            request = match index.kind {
+                IndexKind::Local => request.local_secondary_indexes(local_secondary_index(index)),
+                IndexKind::Global => {
+                    request.global_secondary_indexes(global_secondary_index(index))
+                }
+            };
         }
         request
             .send()
             .instrument(tracing::debug_span!("dynaschema.create_table", table = %self.name))
             .await
-            .map_err(|e| from_sdk("CreateTable", def.name, e))?;
+            .map_err(|e| from_sdk("CreateTable", &def.name, e))?;
         self.wait_until_active().await?;
-        if let Some(attribute) = options.ttl_attribute {
+        if let Some(attribute) = options.ttl_attribute.as_deref() {
             self.set_ttl(def, attribute, true).await?;
         }
         let mut created = CreatedTable {
@@ -830,7 +812,7 @@ impl Table {
                 .table_name(self.name.as_ref())
                 .send()
                 .await
-                .map_err(|e| from_sdk("DescribeTable", self.definition.name, e))?;
+                .map_err(|e| from_sdk("DescribeTable", &self.definition.name, e))?;
             let table = described.table();
             let table_active = table.and_then(|t| t.table_status()) == Some(&TableStatus::Active);
             let indexes_active = table

@@ -50,7 +50,7 @@ pub const DEFAULT_CONCURRENCY: usize = 4;
 fn table_key(table: &Table, item: &Item) -> Option<Item> {
     let definition = table.definition();
     let mut key = Item::with_capacity(2);
-    for attribute in std::iter::once(definition.partition_key).chain(definition.sort_key) {
+    for attribute in definition.key_attributes() {
         key.insert(attribute.to_owned(), item.get(attribute)?.clone());
     }
     Some(key)
@@ -59,8 +59,8 @@ fn table_key(table: &Table, item: &Item) -> Option<Item> {
 /// A hashable identity of a primary key.
 fn identity(table: &Table, key: &Item) -> Vec<String> {
     let definition = table.definition();
-    std::iter::once(definition.partition_key)
-        .chain(definition.sort_key)
+    definition
+        .key_attributes()
         .map(|attribute| match key.get(attribute) {
             Some(AttributeValue::S(s)) => format!("S{s}"),
             Some(AttributeValue::N(n)) => format!("N{n}"),

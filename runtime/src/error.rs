@@ -54,7 +54,7 @@ pub enum Error {
     /// DynamoDB cancelled a transaction: nothing of it was written. One reason per
     /// action, in the order the actions were added (code `None` for the actions that
     /// were not the cause).
-    #[error("transaction cancelled: {}", reasons.iter().filter(|r| r.code != "None").map(|r| format!("action {} ({}): {}", r.position, r.entity, r.code)).collect::<Vec<_>>().join("; "))]
+    #[error("transaction cancelled: {}", reasons.iter().filter(|r| r.code != CancelCode::None).map(|r| format!("action {} ({}): {}", r.position, r.entity, r.code)).collect::<Vec<_>>().join("; "))]
     TransactionCanceled {
         /// Per action, why (or `None`).
         reasons: Vec<CancelReason>,
@@ -161,10 +161,8 @@ pub struct CancelReason {
     pub position: usize,
     /// The entity it writes or checks.
     pub entity: &'static str,
-    /// DynamoDB's code: `None` (not the cause), `ConditionalCheckFailed`,
-    /// `TransactionConflict`, `ItemCollectionSizeLimitExceeded`,
-    /// `ProvisionedThroughputExceeded`, `ThrottlingError`, `ValidationError`.
-    pub code: String,
+    /// DynamoDB's code: [`CancelCode::None`] for the actions that were not the cause.
+    pub code: CancelCode,
     /// DynamoDB's message.
     pub message: Option<String>,
     /// The item as it was, when its condition failed.
@@ -174,12 +172,89 @@ pub struct CancelReason {
 impl CancelReason {
     /// Whether this action's condition did not hold.
     pub fn is_condition_failed(&self) -> bool {
-        self.code == "ConditionalCheckFailed"
+        self.code == CancelCode::ConditionalCheckFailed
     }
 
     /// The item this action's failed condition found, read as `E`.
     pub fn old_item<E: crate::Entity>(&self) -> Option<Result<E, DecodeError>> {
         self.old.as_ref().map(|item| E::from_item((**item).clone()))
+    }
+}
+
+/// DynamoDB's reason code for one action of a cancelled transaction
+/// (`CancellationReasons[i].Code`).
+///
+/// ```
+/// use dynaschema::CancelCode;
+///
+/// assert_eq!(CancelCode::from_code("TransactionConflict"), CancelCode::TransactionConflict);
+/// assert_eq!(CancelCode::from_code("SomethingNew"), CancelCode::Other("SomethingNew".into()));
+/// assert_eq!(CancelCode::ConditionalCheckFailed.to_string(), "ConditionalCheckFailed");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CancelCode {
+    /// `None`: this action was not the cause; another action's reason is.
+    None,
+    /// `ConditionalCheckFailed`: the action's condition did not hold.
+    ConditionalCheckFailed,
+    /// `TransactionConflict`: another transaction or write was working on the item.
+    TransactionConflict,
+    /// `ItemCollectionSizeLimitExceeded`: a partition of a table with a local index
+    /// would grow past 10 GB.
+    ItemCollectionSizeLimitExceeded,
+    /// `ProvisionedThroughputExceeded`: the table or an index is out of capacity.
+    ProvisionedThroughputExceeded,
+    /// `ThrottlingError`: DynamoDB throttled the request (e.g. while scaling).
+    ThrottlingError,
+    /// `ValidationError`: the action is invalid (e.g. an item too large).
+    ValidationError,
+    /// A code this version of dynaschema does not know.
+    Other(String),
+}
+
+impl CancelCode {
+    /// The code as DynamoDB writes it (`None` when it sends none).
+    pub fn from_code(code: &str) -> Self {
+        match code {
+            "None" => Self::None,
+            "ConditionalCheckFailed" => Self::ConditionalCheckFailed,
+            "TransactionConflict" => Self::TransactionConflict,
+            "ItemCollectionSizeLimitExceeded" => Self::ItemCollectionSizeLimitExceeded,
+            "ProvisionedThroughputExceeded" => Self::ProvisionedThroughputExceeded,
+            "ThrottlingError" => Self::ThrottlingError,
+            "ValidationError" => Self::ValidationError,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// DynamoDB's name for it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::None => "None",
+            Self::ConditionalCheckFailed => "ConditionalCheckFailed",
+            Self::TransactionConflict => "TransactionConflict",
+            Self::ItemCollectionSizeLimitExceeded => "ItemCollectionSizeLimitExceeded",
+            Self::ProvisionedThroughputExceeded => "ProvisionedThroughputExceeded",
+            Self::ThrottlingError => "ThrottlingError",
+            Self::ValidationError => "ValidationError",
+            Self::Other(code) => code,
+        }
+    }
+
+    /// Whether retrying the transaction may succeed: a conflict or throttling, not a
+    /// failed condition or an invalid action.
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self,
+            Self::TransactionConflict | Self::ProvisionedThroughputExceeded | Self::ThrottlingError
+        )
+    }
+}
+
+impl fmt::Display for CancelCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -475,13 +550,17 @@ pub enum KeyErrorReason {
     /// A value cannot be encoded as a key segment (e.g. a timestamp outside years 0..=9999).
     #[error("{0}")]
     Unencodable(String),
+    /// A comparison DynamoDB's key conditions do not have (`<>`).
+    #[error("`{0}` cannot compare a key: DynamoDB's key conditions have no such operator")]
+    NotAKeyCondition(dynaschema_core::Comparison),
 }
 
 /// An error reported by DynamoDB or by the SDK on the way there.
 #[derive(Debug, thiserror::Error)]
-#[error("{operation} failed: {}{}", .code.as_deref().unwrap_or("no error code"), .message.as_deref().map(|m| format!(": {m}")).unwrap_or_default())]
+#[error("{operation}{} failed: {}{}", .pattern.map(|p| format!(" of pattern `{p}`")).unwrap_or_default(), .code.as_deref().unwrap_or("no error code"), .message.as_deref().map(|m| format!(": {m}")).unwrap_or_default())]
 pub struct ServiceError {
     operation: &'static str,
+    pattern: Option<&'static str>,
     code: Option<String>,
     message: Option<String>,
     #[source]
@@ -492,6 +571,12 @@ impl ServiceError {
     /// The DynamoDB operation that failed, e.g. `Query`.
     pub fn operation(&self) -> &'static str {
         self.operation
+    }
+
+    /// The access pattern whose request failed (a get, query, scan or collection of
+    /// the schema), if the request was one.
+    pub fn pattern(&self) -> Option<&'static str> {
+        self.pattern
     }
 
     /// DynamoDB's error code, e.g. `ResourceNotFoundException` or
@@ -505,6 +590,33 @@ impl ServiceError {
     pub fn message(&self) -> Option<&str> {
         self.message.as_deref()
     }
+}
+
+/// Names the access pattern whose request failed in a service error.
+pub(crate) fn in_pattern(err: Error, pattern: Option<&'static str>) -> Error {
+    match err {
+        Error::Service(mut e) => {
+            e.pattern = e.pattern.or(pattern);
+            Error::Service(e)
+        }
+        other => other,
+    }
+}
+
+/// Maps the SDK error of a read (`GetItem`, `Query`, `Scan`: no condition) to
+/// [`Error::Service`], naming the access pattern that sent it, if any.
+pub(crate) fn from_sdk_read<E, R>(
+    operation: &'static str,
+    pattern: Option<&'static str>,
+    err: SdkError<E, R>,
+) -> Error
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: fmt::Debug + Send + Sync + 'static,
+{
+    let mut error = service_error(operation, err);
+    error.pattern = pattern;
+    Error::Service(error)
 }
 
 /// Attaches the item a failed condition found (`ALL_OLD`) to the error.
@@ -532,19 +644,26 @@ where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
     R: fmt::Debug + Send + Sync + 'static,
 {
-    let code = err.code().map(str::to_owned);
-    if code.as_deref() == Some("ConditionalCheckFailedException") {
+    if err.code() == Some("ConditionalCheckFailedException") {
         return Error::ConditionalCheckFailed {
             entity,
             operation,
             old: None,
         };
     }
-    let message = err.message().map(str::to_owned);
-    Error::Service(ServiceError {
+    Error::Service(service_error(operation, err))
+}
+
+fn service_error<E, R>(operation: &'static str, err: SdkError<E, R>) -> ServiceError
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: fmt::Debug + Send + Sync + 'static,
+{
+    ServiceError {
         operation,
-        code,
-        message,
+        pattern: None,
+        code: err.code().map(str::to_owned),
+        message: err.message().map(str::to_owned),
         source: Box::new(err),
-    })
+    }
 }

@@ -9,7 +9,7 @@ use tracing::Instrument as _;
 
 use crate::attribute::Item;
 use crate::entity::Entity;
-use crate::error::{Result, from_sdk};
+use crate::error::{Result, from_sdk, from_sdk_read};
 use crate::expr::Condition;
 use crate::key::Key;
 use crate::request::{Attempts, BoxFuture, Rendered, record_capacity, with_condition};
@@ -70,7 +70,7 @@ impl<E: Entity> Get<'_, E> {
         self
     }
 
-    /// Names the access pattern this read serves, for tracing.
+    /// Names the access pattern this read serves, for tracing, coverage and errors.
     #[doc(hidden)]
     pub fn pattern(mut self, name: &'static str) -> Self {
         self.pattern = Some(name);
@@ -80,7 +80,7 @@ impl<E: Entity> Get<'_, E> {
     async fn send(self) -> Result<Option<E>> {
         let key = self.key.to_attributes()?;
         if let Some(pattern) = self.pattern {
-            crate::coverage::record(self.table.definition.name, pattern);
+            crate::coverage::record(&self.table.definition.name, pattern);
         }
         let span = tracing::debug_span!(
             "dynaschema.get",
@@ -100,7 +100,7 @@ impl<E: Entity> Get<'_, E> {
             .send()
             .instrument(span.clone())
             .await
-            .map_err(|e| from_sdk("GetItem", E::NAME, e))?;
+            .map_err(|e| from_sdk_read("GetItem", self.pattern, e))?;
         record_capacity(&span, output.consumed_capacity());
         match output.item {
             Some(item) => Ok(Some(E::from_item(item)?)),
@@ -128,8 +128,8 @@ impl<E: Entity> Get<'_, E> {
         };
         let output = read(previous?)
             .await
-            .map_err(|e| from_sdk("GetItem", E::NAME, e))?;
-        let entity_attribute = self.table.definition.entity_attribute;
+            .map_err(|e| from_sdk_read("GetItem", self.pattern, e))?;
+        let entity_attribute: &str = &self.table.definition.entity_attribute;
         match output.item {
             // Another entity's item at the old key is not this one.
             Some(item)
@@ -145,7 +145,7 @@ impl<E: Entity> Get<'_, E> {
         }
         let output = read(self.key.to_attributes()?)
             .await
-            .map_err(|e| from_sdk("GetItem", E::NAME, e))?;
+            .map_err(|e| from_sdk_read("GetItem", self.pattern, e))?;
         output
             .item
             .map(E::from_item)
@@ -202,7 +202,7 @@ impl<E: Entity> Put<'_, E> {
     pub(crate) fn prepare(self) -> Result<(Item, Option<Rendered>)> {
         // Fails with `Error::Key` for an unencodable key, before anything is sent.
         let mut item = self.item.to_item()?;
-        let pk = self.table.definition.partition_key;
+        let pk: &str = &self.table.definition.partition_key;
         let mut condition = self.condition;
         let mut and = |c: Condition<E>| Condition::and_into(&mut condition, c);
         if self.if_absent {
@@ -363,7 +363,7 @@ impl<E: Entity> Delete<'_, E> {
         let mut and = |c: Condition<E>| Condition::and_into(&mut condition, c);
         if self.if_exists {
             and(Condition::attribute_equals(
-                self.table.definition.entity_attribute,
+                &self.table.definition.entity_attribute,
                 AttributeValue::S(E::NAME.into()),
             ));
         }

@@ -33,6 +33,7 @@ use std::borrow::Cow;
 use std::marker::PhantomData;
 
 use aws_sdk_dynamodb::types::AttributeValue;
+use dynaschema_core::Case;
 
 use crate::error::{KeyError, KeyErrorReason};
 
@@ -363,21 +364,23 @@ impl KeySegment for ulid::Ulid {
 #[derive(Debug, Clone, Copy)]
 pub struct Cased<'a, T: ?Sized> {
     value: &'a T,
-    upper: bool,
+    case: Case,
 }
 
 impl<'a, T: ?Sized> Cased<'a, T> {
+    /// `value`'s encoding in `case`.
+    pub fn new(value: &'a T, case: Case) -> Self {
+        Self { value, case }
+    }
+
     /// Lower-cases `value`'s encoding.
     pub fn lower(value: &'a T) -> Self {
-        Self {
-            value,
-            upper: false,
-        }
+        Self::new(value, Case::Lower)
     }
 
     /// Upper-cases `value`'s encoding.
     pub fn upper(value: &'a T) -> Self {
-        Self { value, upper: true }
+        Self::new(value, Case::Upper)
     }
 }
 
@@ -388,11 +391,7 @@ impl<T: KeySegment + ?Sized> KeySegment for Cased<'_, T> {
         let mut text = String::new();
         self.value.encode_segment(&mut text)?;
         // Escapes (`%23`, `%25`) are digits, unchanged by casing.
-        out.push_str(&if self.upper {
-            text.to_uppercase()
-        } else {
-            text.to_lowercase()
-        });
+        out.push_str(&self.case.apply(&text));
         Ok(())
     }
 
@@ -525,8 +524,9 @@ impl KeyWriter {
     }
 }
 
-/// A key attribute's name and encoded value.
-pub type KeyAttribute = (Cow<'static, str>, String);
+/// A key attribute's name and its encoded (string) value, as a [`Key`] holds it; the
+/// attribute's declaration is a [`crate::KeyAttribute`].
+pub type EncodedKeyAttribute = (Cow<'static, str>, String);
 
 /// Marks a [`Key`] of the table's primary index: what `get` and `delete` take.
 #[derive(Debug)]
@@ -570,8 +570,8 @@ pub struct Key<E, I = Primary> {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct KeyParts {
-    partition: KeyAttribute,
-    sort: Option<KeyAttribute>,
+    partition: EncodedKeyAttribute,
+    sort: Option<EncodedKeyAttribute>,
 }
 
 impl KeyParts {
@@ -592,7 +592,7 @@ impl<E: crate::Entity, I> Key<E, I> {
     /// A key of `E` from already-encoded attribute values (name, value): for keys
     /// read from elsewhere, e.g. a stream record. The typed key functions
     /// (`User::key(..)`) build keys from field values.
-    pub fn new(partition: KeyAttribute, sort: Option<KeyAttribute>) -> Self {
+    pub fn new(partition: EncodedKeyAttribute, sort: Option<EncodedKeyAttribute>) -> Self {
         Self {
             parts: Ok(KeyParts { partition, sort }),
             previous: None,
@@ -653,13 +653,13 @@ impl<E, I> Key<E, I> {
     }
 
     /// The partition key attribute, or why the key could not be built.
-    pub fn partition(&self) -> Result<&KeyAttribute, &KeyError> {
+    pub fn partition(&self) -> Result<&EncodedKeyAttribute, &KeyError> {
         self.parts.as_ref().map(|p| &p.partition)
     }
 
     /// The sort key attribute (`None` for tables without one), or why the key could
     /// not be built.
-    pub fn sort(&self) -> Result<Option<&KeyAttribute>, &KeyError> {
+    pub fn sort(&self) -> Result<Option<&EncodedKeyAttribute>, &KeyError> {
         self.parts.as_ref().map(|p| p.sort.as_ref())
     }
 

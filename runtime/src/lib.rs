@@ -108,7 +108,7 @@ pub mod key;
 pub mod limits;
 pub mod local;
 pub mod migrate;
-pub mod native_key;
+pub mod multi_attribute;
 pub mod query;
 mod rekey;
 mod request;
@@ -124,13 +124,14 @@ pub use attribute::{Attribute, EpochSeconds, Item};
 pub use batch::{BatchGet, BatchWrite};
 pub use cursor::Cursor;
 pub use definition::{
-    Billing, Capacity, IndexDefinition, Projection, StreamView, TableClass, TableDefinition,
-    TableOptions,
+    Billing, Capacity, IndexDefinition, IndexKind, KeyAttribute, Projection, ScalarType,
+    StreamView, TableClass, TableDefinition, TableOptions,
 };
+pub use dynaschema_core::Comparison;
 pub use entity::Entity;
 pub use error::{
-    AttributeError, BatchError, CancelReason, DecodeError, EncodeError, Error, KeyError,
-    KeyErrorReason, LimitError, Result, ServiceError, TransactionError, UpdateError,
+    AttributeError, BatchError, CancelCode, CancelReason, DecodeError, EncodeError, Error,
+    KeyError, KeyErrorReason, LimitError, Result, ServiceError, TransactionError, UpdateError,
 };
 pub use expr::{Condition, Path};
 pub use item::{Delete, Get, Put};
@@ -278,40 +279,43 @@ macro_rules! __query_builder_methods {
 pub mod __private {
     pub use crate::attribute::{Attribute, Item, TimestampField, TtlValue};
     pub use crate::definition::{
-        Billing, Capacity, IndexDefinition, Projection, StreamView, TableClass, TableDefinition,
-        TableOptions,
+        Billing, Capacity, IndexDefinition, IndexKind, KeyAttribute, Projection, ScalarType,
+        StreamView, TableClass, TableDefinition, TableOptions,
     };
     pub use crate::entity::{Entity, EntityMeta};
     pub use crate::error::{AttributeError, DecodeError, EncodeError, Error, KeyError, Result};
     pub use crate::filter::{Filter, FilterValue};
     pub use crate::key::{Cased, Key, KeyRole, KeySegment, KeyWriter, Primary, Secondary};
-    pub use crate::native_key::{KeyAttribute, NativeKey, NativePartition, NativeSort, ScalarType};
-    pub use crate::query::{KeyCondition, PatternQuery, Query, SortCondition, decode_entity};
+    pub use crate::multi_attribute::KeyAttributeValue;
+    pub use crate::query::{
+        KeyCondition, MultiAttributePartition, PatternQuery, Query, SortCondition, decode_entity,
+    };
     pub use crate::scan::Scan;
-    pub use crate::sort_key::{Comparison, SortKeyPrefix, TextPrefix};
+    pub use crate::sort_key::{
+        AttributeStep, MultiAttribute, SegmentStep, SortKey, SortKeyCondition, SortKeyKind,
+        Template, TextPrefix,
+    };
     pub use crate::table::Table;
     pub use aws_sdk_dynamodb::Client;
     pub use aws_sdk_dynamodb::types::AttributeValue;
+    pub use dynaschema_core::{Case, Comparison};
     pub use futures::Stream;
+    pub use std::borrow::Cow;
 
-    /// The type of the field called by the name that hashes to `H`, as it is passed to
-    /// key functions (`str` for `String`). Lets code generated from the schema alone
-    /// name the types of an entity's key fields.
+    /// The type of the key field called by the name that hashes to `H`, as key
+    /// functions and patterns take it (`str` for `String`), whether it fills a
+    /// template segment or a multi-attribute key attribute. Lets code generated from
+    /// the schema alone name the types of an entity's key fields; the derive checks
+    /// the type's bounds on the field itself (`KeySegment` for a segment,
+    /// `KeyAttributeValue + PartialOrd` for an attribute).
     pub trait KeyField<const H: u64> {
         /// The argument type.
-        type Arg: ?Sized + KeySegment;
-    }
-
-    /// The type of the field called by the name that hashes to `H`, as it is passed to
-    /// queries of a multi-attribute index key (`str` for `String`).
-    pub trait NativeKeyField<const H: u64> {
-        /// The argument type.
-        type Arg: ?Sized + NativeKey + PartialOrd;
+        type Arg: ?Sized;
     }
 
     /// Reads a multi-attribute key attribute into a projection field, naming it on
     /// failure; `None` when the item does not have it.
-    pub fn decode_native_field<T: NativeKey + ?Sized>(
+    pub fn decode_key_attribute<T: KeyAttributeValue + ?Sized>(
         entity: &'static str,
         field: &'static str,
         attribute: &str,
@@ -331,18 +335,21 @@ pub mod __private {
     }
 
     /// A multi-attribute key attribute's value, checked as DynamoDB checks keys.
-    pub fn native_key_value<T: NativeKey + ?Sized>(
+    pub fn key_attribute_value<T: KeyAttributeValue + ?Sized>(
         entity: &'static str,
         attribute: &'static str,
         partition: bool,
         value: &T,
     ) -> Result<AttributeValue, KeyError> {
-        crate::native_key::key_value(entity, attribute, partition, value)
+        crate::multi_attribute::key_value(entity, attribute, partition, value)
     }
 
     /// Fails to compile (with `message`) unless `T` is stored as `expected`: a field of
     /// a multi-attribute key attribute must have the type the schema declares for it.
-    pub const fn assert_key_type<T: NativeKey + ?Sized>(expected: ScalarType, message: &str) {
+    pub const fn assert_key_type<T: KeyAttributeValue + ?Sized>(
+        expected: ScalarType,
+        message: &str,
+    ) {
         if T::TYPE as u8 != expected as u8 {
             panic!("{}", message);
         }

@@ -7,8 +7,11 @@ use tracing::Instrument as _;
 use crate::attribute::Item;
 use crate::cursor::Cursor;
 use crate::entity::Entity;
-use crate::error::{Error, KeyError, Result, from_sdk};
+use crate::error::{Error, KeyError, Result, from_sdk_read};
 use crate::filter::Filter;
+use crate::multi_attribute::{KeyAttributeValue, key_value};
+pub use crate::sort_key::SortCondition;
+use crate::sort_key::SortKeyCondition;
 use crate::table::Table;
 
 /// The key condition of a query: equality on the partition key attribute(s) and
@@ -16,99 +19,27 @@ use crate::table::Table;
 /// structure, never on values: names and values always travel as placeholders.
 ///
 /// A template (synthetic string) key has one partition and at most one sort
-/// condition; a [multi-attribute key](crate::native_key) has one equality per
+/// condition; a [multi-attribute key](crate::multi_attribute) has one equality per
 /// partition attribute, then equalities on leading sort attributes and at most one
 /// other condition on the next.
 #[derive(Debug, Clone, PartialEq)]
 pub struct KeyCondition {
     partition: Vec<(&'static str, AttributeValue)>,
-    sort: Vec<(&'static str, SortCondition<AttributeValue>)>,
-    excluded: Option<String>,
-}
-
-/// A condition on a sort key attribute. Built by generated pattern methods from typed
-/// values; see [`crate::sort_key`] for how comparisons of template segments are
-/// encoded. `V` is the compared value: the key text for template keys, an
-/// [`AttributeValue`] for multi-attribute keys.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum SortCondition<V = String> {
-    /// `sk = value`
-    Equals(V),
-    /// `begins_with(sk, prefix)`; prefixes built by dynaschema end at a segment boundary.
-    BeginsWith(V),
-    /// `sk BETWEEN low AND high` (inclusive).
-    Between(V, V),
-    /// `sk < value`
-    Less(V),
-    /// `sk <= value`
-    LessOrEqual(V),
-    /// `sk > value`
-    Greater(V),
-    /// `sk >= value`
-    GreaterOrEqual(V),
-    /// Nothing can match (e.g. `between(high, low)`); no request is sent.
-    Nothing,
-}
-
-impl<V> SortCondition<V> {
-    /// The same condition on converted values.
-    pub fn map<W>(self, mut f: impl FnMut(V) -> W) -> SortCondition<W> {
-        match self {
-            SortCondition::Equals(v) => SortCondition::Equals(f(v)),
-            SortCondition::BeginsWith(v) => SortCondition::BeginsWith(f(v)),
-            SortCondition::Between(low, high) => SortCondition::Between(f(low), f(high)),
-            SortCondition::Less(v) => SortCondition::Less(f(v)),
-            SortCondition::LessOrEqual(v) => SortCondition::LessOrEqual(f(v)),
-            SortCondition::Greater(v) => SortCondition::Greater(f(v)),
-            SortCondition::GreaterOrEqual(v) => SortCondition::GreaterOrEqual(f(v)),
-            SortCondition::Nothing => SortCondition::Nothing,
-        }
-    }
-
-    /// The condition's text with `name` and `value` placeholders (`high` is the upper
-    /// bound of `BETWEEN`).
-    fn write(&self, out: &mut String, name: &str, value: &str, high: &str) {
-        use std::fmt::Write as _;
-        let _ = match self {
-            SortCondition::Equals(_) | SortCondition::Nothing => write!(out, "{name} = {value}"),
-            SortCondition::BeginsWith(_) => write!(out, "begins_with({name}, {value})"),
-            SortCondition::Between(..) => write!(out, "{name} BETWEEN {value} AND {high}"),
-            SortCondition::Less(_) => write!(out, "{name} < {value}"),
-            SortCondition::LessOrEqual(_) => write!(out, "{name} <= {value}"),
-            SortCondition::Greater(_) => write!(out, "{name} > {value}"),
-            SortCondition::GreaterOrEqual(_) => write!(out, "{name} >= {value}"),
-        };
-    }
-
-    fn values(&self) -> impl Iterator<Item = &V> {
-        let (first, second) = match self {
-            SortCondition::Between(low, high) => (Some(low), Some(high)),
-            SortCondition::Equals(v)
-            | SortCondition::BeginsWith(v)
-            | SortCondition::Less(v)
-            | SortCondition::LessOrEqual(v)
-            | SortCondition::Greater(v)
-            | SortCondition::GreaterOrEqual(v) => (Some(v), None),
-            SortCondition::Nothing => (None, None),
-        };
-        first.into_iter().chain(second)
-    }
+    sort: SortKeyCondition,
 }
 
 impl KeyCondition {
     /// `partition_attribute = value`, for a template key.
     pub fn partition(attribute: &'static str, value: String) -> Self {
-        Self::native().and_partition(attribute, AttributeValue::S(value))
+        Self::empty().and_partition(attribute, AttributeValue::S(value))
     }
 
     /// No condition yet: add one equality per partition attribute with
     /// [`and_partition`](Self::and_partition).
-    pub fn native() -> Self {
+    pub fn empty() -> Self {
         Self {
             partition: Vec::new(),
-            sort: Vec::new(),
-            excluded: None,
+            sort: SortKeyCondition::none(),
         }
     }
 
@@ -119,33 +50,22 @@ impl KeyCondition {
     }
 
     /// Adds a condition on a template sort key.
-    pub fn sort(mut self, attribute: &'static str, condition: SortCondition) -> Self {
-        self.sort
-            .push((attribute, condition.map(AttributeValue::S)));
-        self
+    pub fn sort(self, attribute: &'static str, condition: SortCondition) -> Self {
+        self.and_sort(SortKeyCondition::template(attribute, condition))
     }
 
-    /// Adds conditions on the attributes of a multi-attribute sort key, left to
-    /// right: equalities, then at most one other condition.
-    pub fn sort_native(
-        mut self,
-        conditions: impl IntoIterator<Item = (&'static str, SortCondition<AttributeValue>)>,
-    ) -> Self {
-        self.sort.extend(conditions);
-        self
-    }
-
-    /// Drops the item whose sort key is exactly `value` from results: how a strict
-    /// `<` on a key's last segment stays inside the entity's range (see
-    /// [`crate::sort_key`]).
-    pub fn excluding(mut self, value: Option<String>) -> Self {
-        self.excluded = value;
+    /// Adds the conditions a [`SortKey`](crate::sort_key::SortKey) builder ended with.
+    pub fn and_sort(mut self, sort: SortKeyCondition) -> Self {
+        self.sort.conditions.extend(sort.conditions);
+        if sort.excluded.is_some() {
+            self.sort.excluded = sort.excluded;
+        }
         self
     }
 
     /// The sort key value dropped from results, if any.
     pub fn excluded(&self) -> Option<&str> {
-        self.excluded.as_deref()
+        self.sort.excluded()
     }
 
     /// The `KeyConditionExpression`: `#pk = :pk`, `#pk1 = :pk1`, ... for the
@@ -159,7 +79,7 @@ impl KeyCondition {
             let n = suffix(i);
             out.push_str(&format!("#pk{n} = :pk{n}"));
         }
-        for (j, (_, condition)) in self.sort.iter().enumerate() {
+        for (j, (_, condition)) in self.sort.conditions.iter().enumerate() {
             let n = suffix(j);
             out.push_str(" AND ");
             condition.write(
@@ -181,7 +101,7 @@ impl KeyCondition {
             names.push((format!("#pk{n}"), *attribute));
             values.push((format!(":pk{n}"), value.clone()));
         }
-        for (j, (attribute, condition)) in self.sort.iter().enumerate() {
+        for (j, (attribute, condition)) in self.sort.conditions.iter().enumerate() {
             let n = suffix(j);
             names.push((format!("#sk{n}"), *attribute));
             for (k, value) in condition.values().enumerate() {
@@ -199,13 +119,51 @@ impl KeyCondition {
     /// Whether the condition can match nothing, so no request is needed.
     fn is_empty(&self) -> bool {
         self.sort
+            .conditions
             .iter()
             .any(|(_, c)| matches!(c, SortCondition::Nothing))
     }
 
     /// The attribute of the last sort condition, where an excluded value applies.
     fn last_sort_attribute(&self) -> Option<&'static str> {
-        self.sort.last().map(|(attribute, _)| *attribute)
+        self.sort.conditions.last().map(|(attribute, _)| *attribute)
+    }
+}
+
+/// The partition condition of a query on a multi-attribute index: one equality per
+/// partition attribute. Built by generated pattern methods.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct MultiAttributePartition {
+    entity: &'static str,
+    condition: std::result::Result<KeyCondition, KeyError>,
+}
+
+impl MultiAttributePartition {
+    /// No attribute yet.
+    pub fn new(entity: &'static str) -> Self {
+        Self {
+            entity,
+            condition: Ok(KeyCondition::empty()),
+        }
+    }
+
+    /// `attribute = value`.
+    pub fn value<T: KeyAttributeValue + ?Sized>(
+        mut self,
+        attribute: &'static str,
+        value: &T,
+    ) -> Self {
+        let entity = self.entity;
+        self.condition = self.condition.and_then(|c| {
+            Ok(c.and_partition(attribute, key_value(entity, attribute, true, value)?))
+        });
+        self
+    }
+
+    /// The condition.
+    pub fn finish(self) -> std::result::Result<KeyCondition, KeyError> {
+        self.condition
     }
 }
 
@@ -257,46 +215,24 @@ pub struct PatternQuery<'t, T, R = Strong> {
 }
 
 impl<'t, T: Send + 't, R: 't> PatternQuery<'t, T, R> {
-    /// The query with `sort` (a condition on `attribute`, and a key to drop).
+    /// The query with the conditions a sort key builder ended with.
     pub fn finish(
         self,
-        attribute: &'static str,
-        sort: std::result::Result<(Option<SortCondition>, Option<String>), KeyError>,
-    ) -> Query<'t, T, R> {
-        let condition = self.partition.clone().and_then(|partition| {
-            let (condition, excluded) = sort?;
-            Ok(match condition {
-                Some(condition) => partition.sort(attribute, condition).excluding(excluded),
-                None => partition,
-            })
-        });
-        self.into_query(condition)
-    }
-
-    /// The query with conditions on the attributes of a multi-attribute sort key.
-    pub fn finish_native(
-        self,
-        sort: std::result::Result<Vec<(&'static str, SortCondition<AttributeValue>)>, KeyError>,
+        sort: std::result::Result<crate::sort_key::SortKeyCondition, KeyError>,
     ) -> Query<'t, T, R> {
         let condition = self
             .partition
             .clone()
-            .and_then(|partition| Ok(partition.sort_native(sort?)));
+            .and_then(|partition| Ok(partition.and_sort(sort?)));
         self.into_query(condition)
     }
 
     fn into_query(self, condition: std::result::Result<KeyCondition, KeyError>) -> Query<'t, T, R> {
-        let query = Query::with_consistency(
-            self.table,
-            self.pattern,
-            self.entity,
-            self.index,
-            condition,
-            self.decode,
-        )
-        .ascending(self.ascending);
+        let query =
+            Query::with_consistency(self.table, self.pattern, self.index, condition, self.decode)
+                .ascending(self.ascending);
         let query = if self.fetch_items {
-            query.fetch_items()
+            query.fetch_items(self.entity)
         } else {
             query
         };
@@ -346,7 +282,6 @@ pub struct Page<T> {
 pub struct Query<'t, T, R = Strong> {
     table: &'t Table,
     pattern: &'static str,
-    entity: &'static str,
     index: Option<&'static str>,
     condition: std::result::Result<KeyCondition, KeyError>,
     ascending: bool,
@@ -354,7 +289,8 @@ pub struct Query<'t, T, R = Strong> {
     page_size: Option<usize>,
     consistent: bool,
     filter: Option<Filter>,
-    fetch_items: bool,
+    /// The entity whose full items each page reads with `BatchGetItem`, if any.
+    fetch_items: Option<&'static str>,
     decode: Decoder<T>,
     consistency: std::marker::PhantomData<fn() -> R>,
 }
@@ -384,17 +320,17 @@ impl<T, R> std::fmt::Debug for Query<'_, T, R> {
 }
 
 impl<'t, T: Send + 't> Query<'t, T> {
-    /// A query for generated code; applications call the pattern methods instead.
+    /// A query for generated code (collections); applications call the pattern
+    /// methods instead.
     #[doc(hidden)]
     pub fn new(
         table: &'t Table,
         pattern: &'static str,
-        entity: &'static str,
         index: Option<&'static str>,
         condition: std::result::Result<KeyCondition, KeyError>,
         decode: Decoder<T>,
     ) -> Self {
-        Self::with_consistency(table, pattern, entity, index, condition, decode)
+        Self::with_consistency(table, pattern, index, condition, decode)
     }
 
     /// Reads with strong consistency. Only queries of the table and of local indexes
@@ -411,7 +347,6 @@ impl<'t, T: Send + 't, R: 't> Query<'t, T, R> {
     pub fn with_consistency(
         table: &'t Table,
         pattern: &'static str,
-        entity: &'static str,
         index: Option<&'static str>,
         condition: std::result::Result<KeyCondition, KeyError>,
         decode: Decoder<T>,
@@ -419,7 +354,6 @@ impl<'t, T: Send + 't, R: 't> Query<'t, T, R> {
         Self {
             table,
             pattern,
-            entity,
             index,
             condition,
             ascending: true,
@@ -427,17 +361,17 @@ impl<'t, T: Send + 't, R: 't> Query<'t, T, R> {
             page_size: None,
             consistent: false,
             filter: None,
-            fetch_items: false,
+            fetch_items: None,
             decode,
             consistency: std::marker::PhantomData,
         }
     }
 
-    /// Reads the full items of a page with `BatchGetItem`, for indexes that project
-    /// only some attributes (`fetch = "items"` in the schema).
+    /// Reads the full items of `entity` of a page with `BatchGetItem`, for indexes
+    /// that project only some attributes (`fetch = "items"` in the schema).
     #[doc(hidden)]
-    pub fn fetch_items(mut self) -> Self {
-        self.fetch_items = true;
+    pub fn fetch_items(mut self, entity: &'static str) -> Self {
+        self.fetch_items = Some(entity);
         self
     }
 
@@ -496,7 +430,7 @@ impl<'t, T: Send + 't, R: 't> Query<'t, T, R> {
         let condition = self.condition.as_ref().map_err(|e| Error::Key(e.clone()))?;
         let definition = self.table.definition();
         if start.is_none() {
-            crate::coverage::record(definition.name, self.pattern);
+            crate::coverage::record(&definition.name, self.pattern);
         }
         let mut request = self
             .table
@@ -543,18 +477,19 @@ impl<'t, T: Send + 't, R: 't> Query<'t, T, R> {
             .send()
             .instrument(span.clone())
             .await
-            .map_err(|e| from_sdk("Query", self.entity, e))?;
+            .map_err(|e| from_sdk_read("Query", Some(self.pattern), e))?;
         let consumed = output
             .consumed_capacity()
             .and_then(|c| c.capacity_units())
             .unwrap_or(0.0);
         span.record("consumed_capacity", consumed);
         let mut raw_items = output.items.unwrap_or_default();
-        if self.fetch_items {
+        if let Some(entity) = self.fetch_items {
             // The index holds only some attributes: read the items themselves, one
             // BatchGetItem per page. Index reads cannot be consistent, item reads can.
-            raw_items =
-                crate::batch::get_full_items(self.table, self.entity, raw_items, false).await?;
+            raw_items = crate::batch::get_full_items(self.table, entity, raw_items, false)
+                .await
+                .map_err(|e| crate::error::in_pattern(e, Some(self.pattern)))?;
         }
         let mut items = Vec::with_capacity(raw_items.len());
         let excluded = condition.excluded().zip(condition.last_sort_attribute());
@@ -564,7 +499,7 @@ impl<'t, T: Send + 't, R: 't> Query<'t, T, R> {
             {
                 continue;
             }
-            if let Some(value) = (self.decode)(item, definition.entity_attribute)? {
+            if let Some(value) = (self.decode)(item, &definition.entity_attribute)? {
                 items.push(value);
             }
         }

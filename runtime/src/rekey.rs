@@ -40,7 +40,7 @@ pub(crate) async fn move_stored<E: Entity>(
         .table_name(table.name())
         .set_item(Some(wanted))
         .condition_expression("attribute_not_exists(#pk)")
-        .expression_attribute_names("#pk", definition.partition_key)
+        .expression_attribute_names("#pk", definition.partition_key.as_ref())
         .build()
         .map_err(build)?;
     let items = [
@@ -98,7 +98,7 @@ pub(crate) async fn drop_stale_copy<E: Entity>(
     let current = consistent_get::<E>(table, new_key)
         .await
         .map_err(Written::Failed)?;
-    let entity_attribute = table.definition().entity_attribute;
+    let entity_attribute: &str = &table.definition().entity_attribute;
     let ours = current
         .as_ref()
         .and_then(|item| item.get(entity_attribute))
@@ -161,7 +161,7 @@ pub(crate) async fn move_from_previous<E: Entity>(
         return Ok(());
     };
     let previous = previous?;
-    let entity_attribute = table.definition().entity_attribute;
+    let entity_attribute: &str = &table.definition().entity_attribute;
     let failed = |reason: String| Error::Migration {
         entity: E::NAME,
         reason,
@@ -295,12 +295,10 @@ pub(crate) fn derive<E: Entity>(table: &Table, stored: &Item) -> std::result::Re
     let mut wanted = entity.to_item().map_err(|e| e.to_string())?;
     let definition = table.definition();
     let index_attribute = |name: &str| {
-        definition.indexes.iter().any(|i| {
-            i.partition_key
-                .iter()
-                .chain(i.sort_key)
-                .any(|a| a.name == name)
-        })
+        definition
+            .indexes
+            .iter()
+            .any(|i| i.key_attributes().any(|a| a.name == name))
     };
     for (name, value) in &upgraded {
         if !wanted.contains_key(name) && !index_attribute(name) {
@@ -313,8 +311,8 @@ pub(crate) fn derive<E: Entity>(table: &Table, stored: &Item) -> std::result::Re
 /// The table's primary key attributes of `item`.
 pub(crate) fn key_of(table: &Table, item: &Item) -> Item {
     let definition = table.definition();
-    std::iter::once(definition.partition_key)
-        .chain(definition.sort_key)
+    definition
+        .key_attributes()
         .filter_map(|k| item.get(k).map(|v| (k.to_owned(), v.clone())))
         .collect()
 }
@@ -331,7 +329,10 @@ pub(crate) fn unchanged<E: Entity>(table: &Table, stored: &Item) -> Result<Condi
     let mut names = HashMap::new();
     let mut values = HashMap::new();
     let mut parts = vec!["attribute_exists(#k)".to_owned()];
-    names.insert("#k".to_owned(), table.definition().partition_key.to_owned());
+    names.insert(
+        "#k".to_owned(),
+        table.definition().partition_key.to_string(),
+    );
     let checked: Vec<&String> = match E::VERSION_ATTRIBUTE {
         Some(version) if stored.contains_key(version) => stored
             .keys()

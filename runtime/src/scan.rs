@@ -6,7 +6,7 @@ use futures::{Stream, StreamExt as _, TryStreamExt as _, stream};
 use tracing::Instrument as _;
 
 use crate::attribute::Item;
-use crate::error::{Result, from_sdk};
+use crate::error::{Result, from_sdk_read};
 use crate::filter::Filter;
 use crate::query::Decoder;
 use crate::table::Table;
@@ -115,7 +115,7 @@ impl<'t, T: Send + 't> Scan<'t, T> {
         }
         let definition = self.table.definition();
         if segment == 0 && start.is_none() {
-            crate::coverage::record(definition.name, self.pattern);
+            crate::coverage::record(&definition.name, self.pattern);
         }
         let entity_condition = "#dynaschema_et = :dynaschema_et";
         let expression = match &self.filter {
@@ -129,7 +129,7 @@ impl<'t, T: Send + 't> Scan<'t, T> {
             .table_name(self.table.name())
             .set_index_name(self.index.map(str::to_owned))
             .filter_expression(expression)
-            .expression_attribute_names("#dynaschema_et", definition.entity_attribute)
+            .expression_attribute_names("#dynaschema_et", &*definition.entity_attribute)
             .expression_attribute_values(
                 ":dynaschema_et",
                 AttributeValue::S(self.entity.to_owned()),
@@ -162,10 +162,10 @@ impl<'t, T: Send + 't> Scan<'t, T> {
                 segment,
             ))
             .await
-            .map_err(|e| from_sdk("Scan", self.entity, e))?;
+            .map_err(|e| from_sdk_read("Scan", Some(self.pattern), e))?;
         let mut items = Vec::with_capacity(output.items.as_ref().map_or(0, Vec::len));
         for item in output.items.unwrap_or_default() {
-            if let Some(value) = (self.decode)(item, definition.entity_attribute)? {
+            if let Some(value) = (self.decode)(item, &definition.entity_attribute)? {
                 items.push(value);
             }
         }

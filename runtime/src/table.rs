@@ -10,8 +10,8 @@ use aws_sdk_dynamodb::Client;
 use crate::error::Result;
 
 pub use crate::definition::{
-    Billing, Capacity, IndexDefinition, Projection, StreamView, TableClass, TableDefinition,
-    TableOptions,
+    Billing, Capacity, IndexDefinition, IndexKind, KeyAttribute, Projection, ScalarType,
+    StreamView, TableClass, TableDefinition, TableOptions,
 };
 
 /// A DynamoDB table of a schema: the SDK client, the physical table name and the

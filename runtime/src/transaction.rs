@@ -34,7 +34,9 @@ use tracing::Instrument as _;
 
 use crate::attribute::Item;
 use crate::entity::Entity;
-use crate::error::{CancelReason, Error, LimitError, Result, TransactionError, from_sdk};
+use crate::error::{
+    CancelCode, CancelReason, Error, LimitError, Result, TransactionError, from_sdk,
+};
 use crate::expr::Condition;
 use crate::item::{Delete, Put};
 use crate::key::Key;
@@ -81,8 +83,8 @@ impl<'t> Transaction<'t> {
 
     fn key_of(&self, item: &Item) -> Item {
         let definition = self.table.definition();
-        std::iter::once(definition.partition_key)
-            .chain(definition.sort_key)
+        definition
+            .key_attributes()
             .filter_map(|k| item.get(k).map(|v| (k.to_owned(), v.clone())))
             .collect()
     }
@@ -296,7 +298,7 @@ impl<'t> Transaction<'t> {
                             .map(|(position, r)| CancelReason {
                                 position,
                                 entity: entities.get(position).copied().unwrap_or("?"),
-                                code: r.code().unwrap_or("None").to_owned(),
+                                code: CancelCode::from_code(r.code().unwrap_or("None")),
                                 message: r.message().map(str::to_owned),
                                 old: r.item().cloned().map(Box::new),
                             })

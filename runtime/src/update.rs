@@ -297,7 +297,7 @@ impl<'t, E: Entity> Update<'t, E> {
             .map_err(|e| from_sdk("GetItem", E::NAME, e))?
             .item
             .filter(|i| {
-                i.get(table.definition().entity_attribute)
+                i.get(&*table.definition().entity_attribute)
                     .and_then(|v| v.as_s().ok())
                     == Some(&E::NAME.to_owned())
             });
@@ -481,7 +481,7 @@ impl<'t, E: Entity> Update<'t, E> {
         let definition = self.table.definition();
         // The item exists and is an `E`: an update never creates a partial item.
         let mut condition = Condition::<E>::attribute_equals(
-            definition.entity_attribute,
+            &definition.entity_attribute,
             AttributeValue::S(E::NAME.to_owned()),
         );
         if let (Some(attribute), Some(version)) = (E::VERSION_ATTRIBUTE, self.version) {

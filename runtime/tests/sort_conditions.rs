@@ -2,43 +2,75 @@
 //! comparison, evaluated as DynamoDB evaluates key conditions (UTF-8 byte order),
 //! over a partition that also holds other entities' keys next to the range.
 
+use dynaschema::Comparison;
+use dynaschema::KeyErrorReason;
+use dynaschema::aws_sdk_dynamodb::types::AttributeValue;
 use dynaschema::query::SortCondition;
-use dynaschema::sort_key::{Comparison, SortKeyPrefix};
+use dynaschema::sort_key::{
+    AttributeStep, MultiAttribute, SegmentStep, SortKey, SortKeyCondition, Template,
+};
 use proptest::prelude::*;
 
 /// Whether DynamoDB's key condition selects `key`.
 fn selects(condition: &SortCondition, key: &str) -> bool {
     match condition {
-        SortCondition::Equals(v) => key == v,
+        SortCondition::Compare(op, v) => holds(*op, &key, &v.as_str()),
         SortCondition::BeginsWith(p) => key.starts_with(p.as_str()),
         SortCondition::Between(low, high) => low.as_str() <= key && key <= high.as_str(),
-        SortCondition::Less(v) => key < v.as_str(),
-        SortCondition::LessOrEqual(v) => key <= v.as_str(),
-        SortCondition::Greater(v) => key > v.as_str(),
-        SortCondition::GreaterOrEqual(v) => key >= v.as_str(),
         SortCondition::Nothing => false,
         other => panic!("unknown condition {other:?}"),
     }
 }
 
-fn holds<T: Ord>(comparison: Comparison, value: &T, bound: &T) -> bool {
+fn holds<T: Ord + ?Sized>(comparison: Comparison, value: &T, bound: &T) -> bool {
     match comparison {
-        Comparison::Below => value < bound,
-        Comparison::AtMost => value <= bound,
-        Comparison::Above => value > bound,
-        Comparison::AtLeast => value >= bound,
+        Comparison::Equal => value == bound,
+        Comparison::NotEqual => value != bound,
+        Comparison::Less => value < bound,
+        Comparison::LessOrEqual => value <= bound,
+        Comparison::Greater => value > bound,
+        Comparison::GreaterOrEqual => value >= bound,
     }
+}
+
+/// The one condition of a template sort key and the key it drops.
+fn single(condition: SortKeyCondition) -> (SortCondition, Option<String>) {
+    assert!(condition.conditions().len() <= 1, "{condition:?}");
+    let excluded = condition.excluded().map(str::to_owned);
+    let one = match condition.conditions().first() {
+        Some((attribute, c)) => {
+            assert_eq!(*attribute, "sk");
+            c.clone().map(|v| match v {
+                AttributeValue::S(s) => s,
+                other => panic!("a template key compares strings, not {other:?}"),
+            })
+        }
+        None => SortCondition::BeginsWith(String::new()),
+    };
+    (one, excluded)
+}
+
+/// `NOTE#` fixed of the sort key `sk`.
+fn note() -> SortKey<Template> {
+    SortKey::template("Note", "sk", &["NOTE"])
+}
+
+/// A value segment of `field`; `last` when it is the template's last.
+fn segment(field: &'static str, last: bool) -> SegmentStep {
+    SegmentStep::new(field, &[], last)
 }
 
 /// Which value of a `(a, b)` key a `between` compares, if the key is in range at all.
 type Pick = fn(&(u8, u8)) -> Option<u8>;
 
+/// The comparisons a sort key builder offers (`_lt`, `_lte`, `_gt`, `_gte`) and `=`.
 fn comparison() -> impl Strategy<Value = Comparison> {
     prop_oneof![
-        Just(Comparison::Below),
-        Just(Comparison::AtMost),
-        Just(Comparison::Above),
-        Just(Comparison::AtLeast)
+        Just(Comparison::Equal),
+        Just(Comparison::Less),
+        Just(Comparison::LessOrEqual),
+        Just(Comparison::Greater),
+        Just(Comparison::GreaterOrEqual)
     ]
 }
 
@@ -92,9 +124,8 @@ proptest! {
         bound: i32,
         comparison in comparison(),
     ) {
-        let prefix = SortKeyPrefix::new("Note", "sk").literal("NOTE");
         let keys: Vec<(i32, String)> = values.iter().map(|v| (*v, format!("NOTE#{}", encode(v)))).collect();
-        let (condition, excluded) = prefix.compare("value", comparison, &bound, true).unwrap();
+        let (condition, excluded) = single(note().compare(&segment("value", true), comparison, &bound).unwrap());
         let expected: Vec<i32> = values.iter().copied().filter(|v| holds(comparison, v, &bound)).collect();
         prop_assert_eq!(run(&condition, excluded.as_deref(), &keys), expected);
     }
@@ -105,12 +136,11 @@ proptest! {
         bound: i16,
         comparison in comparison(),
     ) {
-        let prefix = SortKeyPrefix::new("Order", "sk").literal("NOTE");
         let keys: Vec<((i16, String), String)> = values
             .iter()
             .map(|(t, id)| ((*t, id.clone()), format!("NOTE#{}#{}", encode(t), encode(id.as_str()))))
             .collect();
-        let (condition, excluded) = prefix.compare("t", comparison, &bound, false).unwrap();
+        let (condition, excluded) = single(note().compare(&segment("t", false), comparison, &bound).unwrap());
         prop_assert_eq!(excluded, None);
         let expected: Vec<(i16, String)> = values.iter().filter(|(t, _)| holds(comparison, t, &bound)).cloned().collect();
         prop_assert_eq!(run(&condition, None, &keys), expected);
@@ -128,21 +158,24 @@ proptest! {
             .iter()
             .map(|(a, b)| ((*a, *b), format!("NOTE#{}#{}", encode(a), encode(b))))
             .collect();
-        let (prefix, pick): (SortKeyPrefix, Pick) = if last {
-            (SortKeyPrefix::new("E", "sk").literal("NOTE").value("a", &7_u8), |(a, b)| (*a == 7).then_some(*b))
+        let (prefix, pick): (SortKey<Template>, Pick) = if last {
+            (note().fix(&segment("a", false), &7_u8), |(a, b)| (*a == 7).then_some(*b))
         } else {
-            (SortKeyPrefix::new("E", "sk").literal("NOTE"), |(a, _)| Some(*a))
+            (note(), |(a, _)| Some(*a))
         };
         let expected: Vec<(u8, u8)> = values
             .iter()
             .filter(|pair| pick(pair).is_some_and(|v| low <= v && v <= high))
             .copied()
             .collect();
-        match prefix.between("x", &low, &high, last).unwrap() {
-            Some(condition) => prop_assert_eq!(run(&condition, None, &keys), expected),
-            None => {
+        match single(prefix.between(&segment("x", last), &low, &high).unwrap()) {
+            (SortCondition::Nothing, _) => {
                 prop_assert!(low > high);
                 prop_assert!(expected.is_empty());
+            }
+            (condition, excluded) => {
+                prop_assert_eq!(excluded, None);
+                prop_assert_eq!(run(&condition, None, &keys), expected);
             }
         }
     }
@@ -160,8 +193,7 @@ proptest! {
             .iter()
             .map(|v| (v.clone(), if last { format!("NOTE#{}", encode(v.as_str())) } else { format!("NOTE#{}#x", encode(v.as_str())) }))
             .collect();
-        let prefix = SortKeyPrefix::new("E", "sk").literal("NOTE");
-        let (condition, excluded) = prefix.compare("s", comparison, bound.as_str(), last).unwrap();
+        let (condition, excluded) = single(note().compare(&segment("s", last), comparison, bound.as_str()).unwrap());
         let mut expected: Vec<String> = values
             .iter()
             .filter(|v| holds(comparison, &boundary(v), &boundary(&bound)))
@@ -172,14 +204,16 @@ proptest! {
     }
 
     #[test]
-    fn without_a_literal_prefix_native_comparisons_are_exact(
+    fn without_a_literal_prefix_plain_comparisons_are_exact(
         values in prop::collection::btree_set((any::<i32>(), any::<u16>()), 0..40),
         bound: i32,
         comparison in comparison(),
     ) {
         // `{value}#{id}`: the entity spans the whole partition.
         let keys: Vec<((i32, u16), String)> = values.iter().map(|(v, id)| ((*v, *id), format!("{}#{}", encode(v), encode(id)))).collect();
-        let (condition, excluded) = SortKeyPrefix::new("E", "sk").compare("value", comparison, &bound, false).unwrap();
+        let (condition, excluded) = single(
+            SortKey::template("E", "sk", &[]).compare(&segment("value", false), comparison, &bound).unwrap(),
+        );
         prop_assert_eq!(excluded, None);
         let mut selected: Vec<(i32, u16)> = keys.iter().filter(|(_, k)| selects(&condition, k)).map(|(v, _)| *v).collect();
         selected.sort();
@@ -190,26 +224,73 @@ proptest! {
 
 #[test]
 fn fixing_every_segment_is_an_equality_and_a_prefix_a_begins_with() {
-    let prefix = SortKeyPrefix::new("Order", "sk")
-        .literal("ORDER")
-        .value("t", &5_u8);
+    const T: SegmentStep = SegmentStep::new("t", &[], false);
+    const ID: SegmentStep = SegmentStep::new("id", &["END"], true);
+    let order = || SortKey::template("Order", "sk", &["ORDER"]).fix(&T, &5_u8);
     assert_eq!(
-        prefix.begins_with().unwrap(),
-        Some(SortCondition::BeginsWith("ORDER#005#".into()))
+        single(order().finish().unwrap()).0,
+        SortCondition::BeginsWith("ORDER#005#".into())
     );
     assert_eq!(
-        prefix.equals("id", "a#b", &["END"]).unwrap(),
-        SortCondition::Equals("ORDER#005#a%23b#END".into())
+        single(order().equals(&ID, "a#b").unwrap()).0,
+        SortCondition::equals("ORDER#005#a%23b#END".into())
     );
-    assert_eq!(SortKeyPrefix::new("E", "sk").begins_with().unwrap(), None);
+    assert!(
+        SortKey::template("E", "sk", &[])
+            .finish()
+            .unwrap()
+            .conditions()
+            .is_empty()
+    );
 }
 
 #[test]
 fn an_empty_value_in_a_condition_is_a_key_error() {
-    let prefix = SortKeyPrefix::new("Order", "sk").literal("ORDER");
-    let err = prefix
-        .compare("id", Comparison::Above, "", true)
+    let err = note()
+        .compare(&segment("id", true), Comparison::Greater, "")
         .unwrap_err();
     assert_eq!(err.attribute, "id");
-    assert!(prefix.value("id", "").begins_with().is_err());
+    assert!(note().fix(&segment("id", false), "").finish().is_err());
+}
+
+#[test]
+fn not_equal_is_refused_before_sending_on_either_kind_of_key() {
+    let err = note()
+        .compare(&segment("id", true), Comparison::NotEqual, "a")
+        .unwrap_err();
+    assert_eq!(
+        err.reason,
+        KeyErrorReason::NotAKeyCondition(Comparison::NotEqual)
+    );
+    let err = SortKey::multi_attribute("Match")
+        .compare(&AttributeStep::new("round"), Comparison::NotEqual, &3_u32)
+        .unwrap_err();
+    assert_eq!(err.attribute, "round");
+}
+
+#[test]
+fn a_multi_attribute_key_takes_equalities_then_one_condition() {
+    const BRACKET: AttributeStep = AttributeStep::new("bracket");
+    const ROUND: AttributeStep = AttributeStep::new("round");
+    let key = || SortKey::<MultiAttribute>::multi_attribute("Match").fix(&BRACKET, "upper");
+    let condition = key()
+        .compare(&ROUND, Comparison::GreaterOrEqual, &3_u32)
+        .unwrap();
+    assert_eq!(
+        condition.conditions(),
+        [
+            (
+                "bracket",
+                SortCondition::equals(AttributeValue::S("upper".into()))
+            ),
+            (
+                "round",
+                SortCondition::Compare(Comparison::GreaterOrEqual, AttributeValue::N("3".into()))
+            ),
+        ]
+    );
+    let reversed = key().between(&ROUND, &5_u32, &2_u32).unwrap();
+    assert_eq!(reversed.conditions()[1].1, SortCondition::Nothing);
+    let fixed_so_far = key().finish().unwrap();
+    assert_eq!(fixed_so_far.conditions().len(), 1);
 }

@@ -210,7 +210,7 @@ pub struct GenIndex {
     partition: Vec<String>,
     sort: Vec<String>,
     /// Multi-attribute key (attributes as a list).
-    native: bool,
+    multi_attribute: bool,
     numbers: Vec<String>,
     projection: u8,
     include: Vec<String>,
@@ -231,28 +231,30 @@ fn index() -> impl Strategy<Value = GenIndex> {
         prop::collection::vec(name(FIELDS), 0..3),
     )
         .prop_map(
-            |(name, local, partition, sort, native, numbers, projection, include)| GenIndex {
-                name,
-                local,
-                partition,
-                sort,
-                native,
-                numbers,
-                projection,
-                include,
+            |(name, local, partition, sort, multi_attribute, numbers, projection, include)| {
+                GenIndex {
+                    name,
+                    local,
+                    partition,
+                    sort,
+                    multi_attribute,
+                    numbers,
+                    projection,
+                    include,
+                }
             },
         )
 }
 
-/// An entity's templates on one index: `(index, pk, sk)`; a native index takes
+/// An entity's templates on one index: `(index, pk, sk)`; a multi-attribute index takes
 /// the fields of a list.
 #[derive(Debug, Clone)]
 pub struct GenKeys {
     index: Index,
     pk: Option<Vec<GenSegment>>,
     sk: Option<Vec<GenSegment>>,
-    native_pk: Vec<String>,
-    native_sk: Vec<String>,
+    multi_attribute_pk: Vec<String>,
+    multi_attribute_sk: Vec<String>,
 }
 
 /// An entity.
@@ -273,13 +275,15 @@ fn entity() -> impl Strategy<Value = GenEntity> {
         prop::collection::vec(name(FIELDS), 1..3),
         prop::collection::vec(name(FIELDS), 0..3),
     )
-        .prop_map(|(index, pk, sk, native_pk, native_sk)| GenKeys {
-            index,
-            pk,
-            sk,
-            native_pk,
-            native_sk,
-        });
+        .prop_map(
+            |(index, pk, sk, multi_attribute_pk, multi_attribute_sk)| GenKeys {
+                index,
+                pk,
+                sk,
+                multi_attribute_pk,
+                multi_attribute_sk,
+            },
+        );
     (
         name(ENTITIES),
         template(),
@@ -504,7 +508,7 @@ impl GenSchema {
                 if index.local && !self.sort_key {
                     index.local = false;
                 }
-                if index.native {
+                if index.multi_attribute {
                     // Attributes of the items' own, "round" always a number.
                     let pool = ["region", "round", "tenant", "sku"];
                     let pick = |names: &[String], n: usize| -> Vec<String> {
@@ -606,7 +610,7 @@ impl GenSchema {
                 pk: None,
                 sk: None,
             };
-            if index.native {
+            if index.multi_attribute {
                 let list = |fields: &[String], attributes: &[String]| -> Option<String> {
                     let fields: Vec<String> = if self.clean {
                         attributes
@@ -627,8 +631,8 @@ impl GenSchema {
                         format!("[{}]", list.join(", "))
                     })
                 };
-                written.pk = list(&keys.native_pk, &index.partition);
-                written.sk = list(&keys.native_sk, &index.sort);
+                written.pk = list(&keys.multi_attribute_pk, &index.partition);
+                written.sk = list(&keys.multi_attribute_sk, &index.sort);
                 if self.clean && written.sk.is_none() && !index.sort.is_empty() {
                     continue;
                 }
@@ -692,7 +696,7 @@ impl GenSchema {
                     .cloned()
                     .unwrap_or_else(|| "lsi1sk".into());
                 let _ = writeln!(out, "sort_key = {}", q(&sk));
-            } else if index.native {
+            } else if index.multi_attribute {
                 let _ = writeln!(out, "partition_key = [{}]", list(&index.partition));
                 if !index.sort.is_empty() {
                     let _ = writeln!(out, "sort_key = [{}]", list(&index.sort));
@@ -1005,7 +1009,7 @@ fn distinct_identifiers(file: &syn::File) -> Result<(), Failure> {
 /// name is an attribute dynaschema writes is stored under another name. `None`
 /// when no Rust types fit (a cased placeholder on a number attribute).
 pub fn entity_structs(schema: &Schema, schema_path: &str) -> Option<String> {
-    use dynaschema_codegen::schema::{PatternKind, ScalarKind};
+    use dynaschema_codegen::schema::{PatternKind, ScalarType};
     let mut out = String::new();
     for entity in &schema.entities {
         let mut fields: BTreeMap<String, &str> = BTreeMap::new();
@@ -1019,20 +1023,27 @@ pub fn entity_structs(schema: &Schema, schema_path: &str) -> Option<String> {
         let mut own = BTreeSet::new();
         for keys in &entity.keys {
             let index = &schema.indexes[keys.index];
-            reserved.extend(index.key_attributes().into_iter().map(|a| a.name));
+            reserved.extend(
+                index
+                    .key_attributes()
+                    .into_iter()
+                    .map(|a| a.name.into_owned()),
+            );
             let attributes: Vec<_> = index
-                .native
+                .multi_attribute
                 .iter()
                 .flat_map(|n| n.partition.iter().chain(&n.sort))
                 .collect();
             for (position, field) in keys.templates().flat_map(|t| t.fields()).enumerate() {
-                let attribute = attributes.get(position).filter(|_| index.native.is_some());
+                let attribute = attributes
+                    .get(position)
+                    .filter(|_| index.multi_attribute.is_some());
                 if let Some(attribute) = attribute
                     && attribute.name == field.name
                 {
                     own.insert(field.name.clone());
                 }
-                let number = attribute.is_some_and(|a| a.kind == ScalarKind::Number);
+                let number = attribute.is_some_and(|a| a.kind == ScalarType::Number);
                 let ty = if number { "u32" } else { "String" };
                 if fields
                     .insert(field.name.clone(), ty)

@@ -63,7 +63,7 @@ fn cases() -> Vec<(&'static str, String)> {
         ("schema::pattern-name", u("[patterns.BadName]\nget = \"User\"\n")),
         ("schema::attribute-types", u("[indexes.by_score]\npartition_key = [\"team\"]\nsort_key = [\"score\"]\nattribute_types = { scores = \"number\" }\n")),
         ("schema::key-attributes", u("[indexes.by_team]\npartition_key = [\"team\", \"region\"]\n[entities.Player]\nprimary = { pk = \"P#{id}\", sk = \"P\" }\nby_team = { pk = [\"{team}\"] }\n")),
-        ("schema::native-key-field", u("[indexes.by_team]\npartition_key = [\"team\"]\n[entities.Player]\nprimary = { pk = \"P#{id}\", sk = \"P\" }\nby_team = { pk = [\"TEAM#{team}\"] }\n")),
+        ("schema::multi-attribute-key-field", u("[indexes.by_team]\npartition_key = [\"team\"]\n[entities.Player]\nprimary = { pk = \"P#{id}\", sk = \"P\" }\nby_team = { pk = [\"TEAM#{team}\"] }\n")),
         ("schema::placeholder-modifier", t("[entities.User]\nprimary = { pk = \"USER#{id|title}\", sk = \"P\" }\n")),
         ("schema::placeholder-not-segment", t("[entities.User]\nprimary = { pk = \"USER{id}\", sk = \"P\" }\n")),
         ("schema::previous-primary-field", t("[entities.Order]\nprimary = { pk = \"USER#{user_id}\", sk = \"ORDER#{order_id}\" }\nprevious_primary = { pk = \"USER#{user_id}\", sk = \"ORDER#{number}\" }\n")),

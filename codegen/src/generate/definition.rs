@@ -1,87 +1,114 @@
-//! The generated table definition: keys, indexes, options.
+//! The generated table definition: the schema's [`TableDefinition`] written out as a
+//! `static` of string literals.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{Generator, doc, option_str, option_tokens};
-use crate::schema::{IndexKind, Projection};
+use super::{Generator, doc};
+use crate::schema::{
+    Billing, Capacity, IndexDefinition, IndexKind, KeyAttribute, Projection, ScalarType,
+    StreamView, TableClass, TableDefinition, TableOptions,
+};
 
 impl Generator<'_> {
     pub(super) fn definition(&self) -> TokenStream {
-        let schema = self.schema;
-        let name = &schema.table.name;
-        let primary = schema.primary();
-        let pk = &primary.partition_key;
-        let sk = option_str(primary.sort_key.as_deref());
-        let entity_attribute = &schema.table.entity_attribute;
-        let indexes = schema
-            .indexes
-            .iter()
-            .filter(|i| i.kind != IndexKind::Primary)
-            .map(|i| {
-                let local = i.kind == IndexKind::Local;
-                let name = &i.name;
-                let attribute = |a: crate::schema::KeyAttribute| {
-                    let name = &a.name;
-                    match a.kind {
-                        crate::schema::ScalarKind::String => {
-                            quote!(::dynaschema::__private::KeyAttribute::string(#name))
-                        }
-                        crate::schema::ScalarKind::Number => {
-                            quote!(::dynaschema::__private::KeyAttribute::number(#name))
-                        }
-                    }
-                };
-                let (pk, sk) = i.key_parts();
-                let pk: Vec<_> = pk.into_iter().map(attribute).collect();
-                let sk: Vec<_> = sk.into_iter().map(attribute).collect();
-                let (pk, sk) = (quote!(&[#(#pk),*]), quote!(&[#(#sk),*]));
-                let projection = match &i.projection {
-                    Projection::All => quote!(::dynaschema::__private::Projection::All),
-                    Projection::KeysOnly => quote!(::dynaschema::__private::Projection::KeysOnly),
-                    Projection::Include(names) => {
-                        quote!(::dynaschema::__private::Projection::Include(&[#(#names),*]))
-                    }
-                };
-                let capacity = option_tokens(i.capacity.map(capacity));
-                quote! {
-                    ::dynaschema::__private::IndexDefinition {
-                        name: #name,
-                        partition_key: #pk,
-                        sort_key: #sk,
-                        projection: #projection,
-                        capacity: #capacity,
-                        local: #local,
-                    }
-                }
-            });
-        let entities = schema.entities.iter().map(|e| &e.name);
-        let options = table_options(&schema.table.options);
-        let doc = doc(&format!("The `{name}` table as the schema declares it."));
+        let definition = definition(&self.schema.definition());
+        let doc = doc(&format!(
+            "The `{}` table as the schema declares it.",
+            self.schema.table.name
+        ));
         quote! {
             #doc
-            pub static DEFINITION: ::dynaschema::__private::TableDefinition = ::dynaschema::__private::TableDefinition {
-                name: #name,
-                partition_key: #pk,
-                sort_key: #sk,
-                entity_attribute: #entity_attribute,
-                indexes: &[#(#indexes),*],
-                entities: &[#(#entities),*],
-                options: #options,
-            };
+            pub static DEFINITION: ::dynaschema::__private::TableDefinition = #definition;
         }
     }
 }
 
-fn capacity(capacity: crate::schema::Capacity) -> TokenStream {
+/// `Cow::Borrowed(text)`.
+fn text(text: &str) -> TokenStream {
+    quote!(::dynaschema::__private::Cow::Borrowed(#text))
+}
+
+/// `Cow::Borrowed(&[items])`.
+fn list(items: impl IntoIterator<Item = TokenStream>) -> TokenStream {
+    let items = items.into_iter();
+    quote!(::dynaschema::__private::Cow::Borrowed(&[#(#items),*]))
+}
+
+fn option(value: Option<TokenStream>) -> TokenStream {
+    match value {
+        Some(v) => quote!(::core::option::Option::Some(#v)),
+        None => quote!(::core::option::Option::None),
+    }
+}
+
+/// A [`TableDefinition`] as a constant expression.
+pub(crate) fn definition(definition: &TableDefinition) -> TokenStream {
+    let name = text(&definition.name);
+    let partition_key = text(&definition.partition_key);
+    let sort_key = option(definition.sort_key.as_deref().map(text));
+    let entity_attribute = text(&definition.entity_attribute);
+    let indexes = list(definition.indexes.iter().map(index));
+    let entities = list(definition.entities.iter().map(|e| text(e)));
+    let options = options(&definition.options);
+    quote! {
+        ::dynaschema::__private::TableDefinition {
+            name: #name,
+            partition_key: #partition_key,
+            sort_key: #sort_key,
+            entity_attribute: #entity_attribute,
+            indexes: #indexes,
+            entities: #entities,
+            options: #options,
+        }
+    }
+}
+
+fn index(index: &IndexDefinition) -> TokenStream {
+    let name = text(&index.name);
+    let kind = match index.kind {
+        IndexKind::Global => quote!(::dynaschema::__private::IndexKind::Global),
+        IndexKind::Local => quote!(::dynaschema::__private::IndexKind::Local),
+    };
+    let partition_key = list(index.partition_key.iter().map(key_attribute));
+    let sort_key = list(index.sort_key.iter().map(key_attribute));
+    let projection = match &index.projection {
+        Projection::All => quote!(::dynaschema::__private::Projection::All),
+        Projection::KeysOnly => quote!(::dynaschema::__private::Projection::KeysOnly),
+        Projection::Include(names) => {
+            let names = list(names.iter().map(|n| text(n)));
+            quote!(::dynaschema::__private::Projection::Include(#names))
+        }
+    };
+    let capacity = option(index.capacity.map(capacity));
+    quote! {
+        ::dynaschema::__private::IndexDefinition {
+            name: #name,
+            kind: #kind,
+            partition_key: #partition_key,
+            sort_key: #sort_key,
+            projection: #projection,
+            capacity: #capacity,
+        }
+    }
+}
+
+fn key_attribute(attribute: &KeyAttribute) -> TokenStream {
+    let name = &*attribute.name;
+    match attribute.kind {
+        ScalarType::String => quote!(::dynaschema::__private::KeyAttribute::string(#name)),
+        ScalarType::Number => quote!(::dynaschema::__private::KeyAttribute::number(#name)),
+    }
+}
+
+fn capacity(capacity: Capacity) -> TokenStream {
     let (read, write) = (capacity.read, capacity.write);
     quote!(::dynaschema::__private::Capacity { read: #read, write: #write })
 }
 
-fn table_options(options: &crate::schema::TableOptions) -> TokenStream {
-    use crate::schema::{Billing, StreamView, TableClass};
-    let ttl = option_str(options.ttl_attribute.as_deref());
-    let stream = option_tokens(options.stream.map(|view| {
+fn options(options: &TableOptions) -> TokenStream {
+    let ttl = option(options.ttl_attribute.as_deref().map(text));
+    let stream = option(options.stream.map(|view| {
         let variant = match view {
             StreamView::KeysOnly => quote!(KeysOnly),
             StreamView::NewImage => quote!(NewImage),
@@ -105,8 +132,11 @@ fn table_options(options: &crate::schema::TableOptions) -> TokenStream {
             quote!(::dynaschema::__private::TableClass::StandardInfrequentAccess)
         }
     };
-    let tags = options.tags.iter().map(|(k, v)| quote!((#k, #v)));
-    let replicas = &options.replicas;
+    let tags = list(options.tags.iter().map(|(k, v)| {
+        let (k, v) = (text(k), text(v));
+        quote!((#k, #v))
+    }));
+    let replicas = list(options.replicas.iter().map(|r| text(r)));
     quote! {
         ::dynaschema::__private::TableOptions {
             ttl_attribute: #ttl,
@@ -115,8 +145,8 @@ fn table_options(options: &crate::schema::TableOptions) -> TokenStream {
             billing: #billing,
             deletion_protection: #deletion_protection,
             table_class: #table_class,
-            tags: &[#(#tags),*],
-            replicas: &[#(#replicas),*],
+            tags: #tags,
+            replicas: #replicas,
         }
     }
 }

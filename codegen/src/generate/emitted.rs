@@ -163,7 +163,7 @@ pub fn emitted(schema: &Schema) -> Vec<Emitted> {
                 ));
             }
             // A multi-attribute key is the fields themselves: no key function.
-            if index.native.is_some() {
+            if index.multi_attribute.is_some() {
                 continue;
             }
             let function = if keys.index == 0 {
@@ -300,12 +300,10 @@ impl Generator<'_> {
                 },
             });
         }
-        let fields: Vec<crate::schema::template::FieldRef> =
-            match (self.native_sort(pattern), self.sort_steps(pattern)) {
-                (Some(native), _) => native.into_iter().map(|(_, f)| f).collect(),
-                (None, Some(steps)) => steps.into_iter().map(|s| s.field).collect(),
-                (None, None) => Vec::new(),
-            };
+        let fields: Vec<crate::schema::template::FieldRef> = self
+            .sort_plan(pattern)
+            .map(|plan| plan.steps.into_iter().map(|s| s.field).collect())
+            .unwrap_or_default();
         for (k, field) in fields.iter().enumerate() {
             let builder = names::query_builder(p, fields[..k].iter().map(|f| f.name.as_str()));
             out.push(Emitted {

@@ -14,7 +14,7 @@ use quote::{format_ident, quote};
 use crate::keys::{FieldType, Role, key_from_parts, key_value, literal_prefix, or_previously};
 use crate::names::{self, ident};
 use crate::schema::template::{FieldRef, KeyTemplate};
-use crate::schema::{AccessPattern, Entity, EntityKeys, IndexKind, Order, PatternKind, Schema};
+use crate::schema::{AccessPattern, Entity, EntityKeys, Order, PatternKind, Schema};
 pub(crate) use crate::tokens::doc;
 
 /// Options of the generated module.
@@ -200,10 +200,8 @@ impl Generator<'_> {
         let path = &self.options.entity_path;
         let macro_name = ident(&names::types_macro(&entity.name));
         match kind {
-            FieldType::Key | FieldType::Native | FieldType::Filter => {
-                quote!(#path::#macro_name!(#field))
-            }
-            FieldType::KeyOwned | FieldType::NativeOwned => {
+            FieldType::Key | FieldType::Filter => quote!(#path::#macro_name!(#field)),
+            FieldType::SegmentOwned | FieldType::AttributeOwned => {
                 quote!(#path::#macro_name!(owned #field))
             }
         }
@@ -234,85 +232,67 @@ impl Generator<'_> {
             .collect()
     }
 
-    /// The parameters filling a multi-attribute key's fields, typed through
-    /// `NativeKeyField`.
-    fn native_params(&self, entity: &Entity, template: &KeyTemplate) -> Vec<TokenStream> {
-        template
-            .fields()
-            .map(|f| {
-                let ident = ident(&f.name);
-                let ty = self.field_type(entity, &f.name, FieldType::Native);
-                quote!(#ident: &#ty)
-            })
-            .collect()
-    }
-
-    /// A query pattern on a multi-attribute index: one parameter per partition
-    /// attribute; a builder over the sort attributes when there are any.
-    fn native_query_method(&self, pattern: &AccessPattern) -> TokenStream {
+    /// A query pattern: one parameter per partition field and filter parameter; a
+    /// builder over the sort key when it can be narrowed, the query itself otherwise
+    /// (narrowed to the entity's constant sort key or literal prefix).
+    fn query_method(&self, pattern: &AccessPattern) -> TokenStream {
         let method = ident(&pattern.name);
         let (entity, keys, order) = self.query_parts(pattern);
         let index = &self.schema.indexes[keys.index];
-        let mut params = self.native_params(entity, &keys.partition);
+        let mut params = self.params(entity, std::iter::once(&keys.partition));
         params.extend(self.filter(entity, self.pattern_filter(pattern)).0);
         let by_name = |f: &FieldRef| {
             let ident = ident(&f.name);
             quote!(#ident)
         };
-        let base = self.pattern_query(pattern, &by_name);
-        let (ty, _) = self.query_output(pattern);
-        let (consistency, _) = self.consistency(pattern);
-        // Reached only from `pattern_method`'s arm for indexes with `native` set.
-        let attributes: Vec<String> = index
-            .native
-            .as_ref()
-            .expect("a multi-attribute index")
-            .partition
-            .iter()
-            .map(|a| format!("`{}`", a.name))
-            .collect();
+        let partition = match &index.multi_attribute {
+            Some(key) => key
+                .partition
+                .iter()
+                .map(|a| format!("`{}`", a.name))
+                .collect::<Vec<_>>()
+                .join(", "),
+            None => format!("partition `{}`", keys.partition.text),
+        };
         let order = if order == Order::Ascending {
             "ascending"
         } else {
             "descending"
         };
-        let sorted = self.native_sort(pattern).unwrap_or_default();
-        if sorted.is_empty() {
+        let Some(plan) = self.sort_plan(pattern) else {
+            let (ty, _) = self.query_output(pattern);
+            let (consistency, _) = self.consistency(pattern);
+            let condition = self.key_condition(entity, keys, &by_name, true);
+            let base = self.pattern_query(pattern, condition);
             let doc = self.pattern_doc(
                 pattern,
                 format!(
-                    "`Query` of `{}` items on `{}` for given {}.",
-                    entity.name,
-                    index.name,
-                    attributes.join(", ")
+                    "`Query` of `{}` items on `{}` ({partition}), {order} by sort key.",
+                    entity.name, index.name
                 ),
             );
             return quote! {
                 #doc
                 pub fn #method(&self, #(#params),*) -> ::dynaschema::Query<'_, #ty, #consistency> {
-                    #base.finish_native(::core::result::Result::Ok(::std::vec::Vec::new()))
+                    #base.finish(::core::result::Result::Ok(::dynaschema::__private::SortKeyCondition::none()))
                 }
             };
-        }
+        };
         let builder = ident(&names::query_builder(&pattern.name, []));
-        let entity_name = &entity.name;
+        let base = self.pattern_query(pattern, self.partition_condition(entity, keys, &by_name));
+        let start = &plan.start;
         let doc = self.pattern_doc(
             pattern,
             format!(
-                "`Query` of `{}` items on `{}` for given {}, {order} by its sort attributes.\n\
-                 Narrow it with the methods of [`{builder}`], or run it as it is.",
-                entity.name,
-                index.name,
-                attributes.join(", ")
+                "`Query` of `{}` items on `{}` ({partition}), {order} by sort key. Narrow it by sort key\n\
+                 with the methods of [`{builder}`], or run it as it is.",
+                entity.name, index.name
             ),
         );
         quote! {
             #doc
             pub fn #method(&self, #(#params),*) -> #builder<'_> {
-                #builder {
-                    base: #base,
-                    sort: ::dynaschema::__private::NativeSort::new(#entity_name),
-                }
+                #builder { base: #base, sort: #start }
             }
         }
     }
@@ -352,89 +332,7 @@ impl Generator<'_> {
                     }
                 }
             }
-            PatternKind::Query { index, .. } if self.schema.indexes[*index].native.is_some() => {
-                self.native_query_method(pattern)
-            }
-            PatternKind::Query { .. } if self.sort_steps(pattern).is_some() => {
-                let (entity, keys, _) = self.query_parts(pattern);
-                let mut params = self.params(entity, std::iter::once(&keys.partition));
-                params.extend(self.filter(entity, self.pattern_filter(pattern)).0);
-                let builder = ident(&names::query_builder(&pattern.name, []));
-                let base = self.pattern_query(pattern, &by_name);
-                let attr = self.schema.indexes[keys.index]
-                    .sort_key
-                    .as_deref()
-                    .expect("has a sort key");
-                let entity_name = &entity.name;
-                let prefix = keys
-                    .sort
-                    .as_ref()
-                    .expect("has a sort template")
-                    .literal_prefix();
-                let doc = self.pattern_doc(
-                    pattern,
-                    format!(
-                        "`Query` of `{}` items on `{}` (partition `{}`). Narrow it by sort key with the\n\
-                         methods of [`{builder}`], or run it as it is.",
-                        entity.name, self.schema.indexes[keys.index].name, keys.partition.text
-                    ),
-                );
-                quote! {
-                    #doc
-                    pub fn #method(&self, #(#params),*) -> #builder<'_> {
-                        #builder {
-                            base: #base,
-                            sort: ::dynaschema::__private::SortKeyPrefix::new(#entity_name, #attr)
-                                #(.literal(#prefix))*,
-                        }
-                    }
-                }
-            }
-            PatternKind::Query {
-                entity,
-                index,
-                order,
-                filter,
-                fetch_items,
-            } => {
-                let entity = &self.schema.entities[*entity];
-                let (ty, decoder) = self.query_output(pattern);
-                let (consistency, _) = self.consistency(pattern);
-                let keys = entity.keys_on(*index).expect("validated");
-                let mut params = self.params(entity, std::iter::once(&keys.partition));
-                let (filter_params, filter) = self.filter(entity, filter.as_ref());
-                params.extend(filter_params);
-                let apply_filter = filter.map(|f| quote!(.filter(#f)));
-                let fetch = fetch_items.then(|| quote!(.fetch_items()));
-                let condition = self.key_condition(entity, keys, &by_name, true);
-                let index_name = self.index_name(*index);
-                let entity_name = &entity.name;
-                let ascending = *order == Order::Ascending;
-                let order_text = if ascending { "ascending" } else { "descending" };
-                let doc = self.pattern_doc(
-                    pattern,
-                    format!(
-                        "`Query` of `{}` items on `{}` (partition `{}`), {order_text} by sort key.",
-                        entity.name, self.schema.indexes[*index].name, keys.partition.text
-                    ),
-                );
-                quote! {
-                    #doc
-                    pub fn #method(&self, #(#params),*) -> ::dynaschema::Query<'_, #ty, #consistency> {
-                        ::dynaschema::__private::Query::with_consistency(
-                            &self.inner,
-                            #name,
-                            #entity_name,
-                            #index_name,
-                            #condition,
-                            #decoder,
-                        )
-                        .ascending(#ascending)
-                        #apply_filter
-                        #fetch
-                    }
-                }
-            }
+            PatternKind::Query { .. } => self.query_method(pattern),
             PatternKind::Scan {
                 entity,
                 index,
@@ -473,11 +371,7 @@ impl Generator<'_> {
             PatternKind::Collection { entities, index } => {
                 let first = &self.schema.entities[entities[0]];
                 let keys = first.keys_on(*index).expect("validated");
-                let params = if self.schema.indexes[*index].native.is_some() {
-                    self.native_params(first, &keys.partition)
-                } else {
-                    self.params(first, std::iter::once(&keys.partition))
-                };
+                let params = self.params(first, std::iter::once(&keys.partition));
                 let condition = self.key_condition(first, keys, &by_name, false);
                 let index_name = self.index_name(*index);
                 let result = ident(&names::collection_struct(&pattern.name));
@@ -528,7 +422,6 @@ impl Generator<'_> {
                         let query = ::dynaschema::__private::Query::new(
                             &self.inner,
                             #name,
-                            #description,
                             #index_name,
                             #condition,
                             #decode,
@@ -550,12 +443,11 @@ impl Generator<'_> {
 
     fn index_name(&self, index: usize) -> TokenStream {
         let index = &self.schema.indexes[index];
-        match index.kind {
-            IndexKind::Primary => quote!(::core::option::Option::None),
-            IndexKind::Global | IndexKind::Local => {
-                let name = &index.name;
-                quote!(::core::option::Option::Some(#name))
-            }
+        if index.is_primary() {
+            quote!(::core::option::Option::None)
+        } else {
+            let name = &index.name;
+            quote!(::core::option::Option::Some(#name))
         }
     }
 
@@ -572,7 +464,7 @@ impl Generator<'_> {
         let index = &self.schema.indexes[keys.index];
         let name = &entity.name;
         let base = self.partition_condition(entity, keys, arg);
-        if index.native.is_some() {
+        if index.multi_attribute.is_some() {
             // Entities on a multi-attribute index are told apart by their discriminator.
             return base;
         }
@@ -582,7 +474,7 @@ impl Generator<'_> {
         if template.is_constant() {
             let value = key_value(name, attr, Role::Sort, template, arg);
             quote! {
-                #base.and_then(|c| Ok(c.sort(#attr, ::dynaschema::__private::SortCondition::Equals(#value?))))
+                #base.and_then(|c| Ok(c.sort(#attr, ::dynaschema::__private::SortCondition::equals(#value?))))
             }
         } else if template.literal_prefix().is_empty() {
             base
@@ -714,19 +606,5 @@ impl Generator<'_> {
                 }
             }
         }
-    }
-}
-
-fn option_tokens(value: Option<TokenStream>) -> TokenStream {
-    match value {
-        Some(v) => quote!(::core::option::Option::Some(#v)),
-        None => quote!(::core::option::Option::None),
-    }
-}
-
-fn option_str(value: Option<&str>) -> TokenStream {
-    match value {
-        Some(v) => quote!(::core::option::Option::Some(#v)),
-        None => quote!(::core::option::Option::None),
     }
 }

@@ -22,36 +22,8 @@
 use crate::diagnostics::{Diagnostic, Span};
 use crate::schema::template::FieldRef;
 
-/// A comparison operator.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CompareOp {
-    /// `=`
-    Eq,
-    /// `<>` (also written `!=`)
-    Ne,
-    /// `<`
-    Lt,
-    /// `<=`
-    Le,
-    /// `>`
-    Gt,
-    /// `>=`
-    Ge,
-}
-
-impl CompareOp {
-    /// The operator as DynamoDB writes it.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Eq => "=",
-            Self::Ne => "<>",
-            Self::Lt => "<",
-            Self::Le => "<=",
-            Self::Gt => ">",
-            Self::Ge => ">=",
-        }
-    }
-}
+/// A comparison operator: the one enum the runtime writes into requests too.
+pub use dynaschema_core::Comparison;
 
 /// The left side of a comparison.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,7 +56,7 @@ pub struct ParamRef {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FilterExpr {
     /// `operand op {param}`
-    Compare(Operand, CompareOp, ParamRef),
+    Compare(Operand, Comparison, ParamRef),
     /// `operand between {low} and {high}`
     Between(Operand, ParamRef, ParamRef),
     /// `operand in ({a}, {b}, ..)`
@@ -133,7 +105,7 @@ pub struct Filter {
 enum Token {
     Word(String),
     Param(String),
-    Op(CompareOp),
+    Op(Comparison),
     Open,
     Close,
     Comma,
@@ -186,15 +158,15 @@ fn lex(text: &str, place: &dyn Fn(usize, usize) -> Span) -> Result<Vec<(Token, S
                 i += len;
                 Token::Param(name.to_owned())
             }
-            b'=' => Token::Op(CompareOp::Eq),
+            b'=' => Token::Op(Comparison::Equal),
             b'<' | b'>' | b'!' => {
                 let next = bytes.get(i + 1).copied();
                 let (op, wide) = match (c, next) {
-                    (b'<', Some(b'>')) | (b'!', Some(b'=')) => (CompareOp::Ne, true),
-                    (b'<', Some(b'=')) => (CompareOp::Le, true),
-                    (b'>', Some(b'=')) => (CompareOp::Ge, true),
-                    (b'<', _) => (CompareOp::Lt, false),
-                    (b'>', _) => (CompareOp::Gt, false),
+                    (b'<', Some(b'>')) | (b'!', Some(b'=')) => (Comparison::NotEqual, true),
+                    (b'<', Some(b'=')) => (Comparison::LessOrEqual, true),
+                    (b'>', Some(b'=')) => (Comparison::GreaterOrEqual, true),
+                    (b'<', _) => (Comparison::Less, false),
+                    (b'>', _) => (Comparison::Greater, false),
                     _ => {
                         return Err(Diagnostic::error(
                             "schema::filter",
@@ -250,7 +222,7 @@ impl Parser {
             None => "the end of the filter".to_owned(),
             Some(Token::Word(w)) => format!("`{w}`"),
             Some(Token::Param(p)) => format!("`{{{p}}}`"),
-            Some(Token::Op(op)) => format!("`{}`", op.as_str()),
+            Some(Token::Op(op)) => format!("`{}`", op.operator()),
             Some(Token::Open) => "`(`".to_owned(),
             Some(Token::Close) => "`)`".to_owned(),
             Some(Token::Comma) => "`,`".to_owned(),
@@ -544,7 +516,7 @@ impl Filter {
     fn render(&self, expr: &FilterExpr) -> String {
         match expr {
             FilterExpr::Compare(o, op, p) => {
-                format!("{} {} {}", self.operand(o), op.as_str(), self.value(p))
+                format!("{} {} {}", self.operand(o), op.operator(), self.value(p))
             }
             FilterExpr::Between(o, low, high) => {
                 format!(

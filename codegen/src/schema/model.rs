@@ -40,74 +40,25 @@ pub struct Table {
     pub span: Span,
 }
 
-pub use crate::schema::raw::{Capacity, StreamView, TableClass};
-
-/// How the table is billed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Billing {
-    /// On-demand.
-    OnDemand,
-    /// Provisioned capacity of the table (each GSI has its own).
-    Provisioned(Capacity),
-}
-
-/// The table's settings beyond its keys.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TableOptions {
-    /// The TTL attribute.
-    pub ttl_attribute: Option<String>,
-    /// The stream, if enabled.
-    pub stream: Option<StreamView>,
-    /// Point-in-time recovery.
-    pub point_in_time_recovery: bool,
-    /// Billing.
-    pub billing: Billing,
-    /// Deletion protection.
-    pub deletion_protection: bool,
-    /// Table class.
-    pub table_class: TableClass,
-    /// Tags, by key.
-    pub tags: Vec<(String, String)>,
-    /// Replica regions of a global table.
-    pub replicas: Vec<String>,
-}
-
-/// Whether an index is the table's own key or a GSI.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum IndexKind {
-    /// The table's primary key.
-    Primary,
-    /// A global secondary index.
-    Global,
-    /// A local secondary index: the table's partition key, another sort key.
-    Local,
-}
-
-/// Which attributes an index projects.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Projection {
-    /// Every attribute.
-    All,
-    /// Only key attributes.
-    KeysOnly,
-    /// Key attributes and these.
-    Include(Vec<String>),
-}
+pub use dynaschema_core::{
+    Billing, Capacity, IndexDefinition, IndexKind, KeyAttribute, Projection, ScalarType,
+    StreamView, TableClass, TableDefinition, TableOptions,
+};
 
 /// The table's key or a secondary index.
 #[derive(Debug, Clone)]
 pub struct Index {
-    /// `primary` or the GSI's name.
+    /// `primary` or the index's name.
     pub name: String,
-    /// Primary or global.
-    pub kind: IndexKind,
+    /// Global or local for a secondary index; `None` for the table's own key.
+    pub secondary: Option<IndexKind>,
     /// Partition key attribute (of a multi-attribute key: the first one; see
-    /// [`native`](Self::native)).
+    /// [`multi_attribute`](Self::multi_attribute)).
     pub partition_key: String,
     /// Sort key attribute (of a multi-attribute key: the first one).
     pub sort_key: Option<String>,
     /// The typed attributes of a multi-attribute key; `None` for a template key.
-    pub native: Option<NativeKey>,
+    pub multi_attribute: Option<MultiAttributeKey>,
     /// Projection (always `All` for the primary index).
     pub projection: Projection,
     /// Provisioned capacity (GSIs of provisioned tables).
@@ -116,38 +67,42 @@ pub struct Index {
     pub span: Span,
 }
 
-/// A multi-attribute (native) index key: attributes holding the entities' own
-/// typed values, compared by DynamoDB as numbers or strings.
+/// A multi-attribute index key: attributes holding the entities' own typed values,
+/// compared by DynamoDB as numbers or strings.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NativeKey {
+pub struct MultiAttributeKey {
     /// Partition key attributes (1 to 4).
     pub partition: Vec<KeyAttribute>,
     /// Sort key attributes (0 to 4), compared left to right.
     pub sort: Vec<KeyAttribute>,
 }
 
-/// One attribute of a multi-attribute key.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct KeyAttribute {
-    /// Its name.
-    pub name: String,
-    /// Its type.
-    pub kind: ScalarKind,
-}
-
-pub use crate::schema::raw::ScalarKind;
-
 impl Index {
+    /// Whether this is the table's own key.
+    pub fn is_primary(&self) -> bool {
+        self.secondary.is_none()
+    }
+
+    /// Whether this is a global secondary index.
+    pub fn is_global(&self) -> bool {
+        self.secondary == Some(IndexKind::Global)
+    }
+
+    /// Whether this is a local secondary index.
+    pub fn is_local(&self) -> bool {
+        self.secondary == Some(IndexKind::Local)
+    }
+
     /// The key attributes with their types, partition ones and sort ones: one
     /// string attribute each for a template key, up to four typed ones each for a
     /// multi-attribute key.
     pub fn key_parts(&self) -> (Vec<KeyAttribute>, Vec<KeyAttribute>) {
-        match &self.native {
-            Some(native) => (native.partition.clone(), native.sort.clone()),
+        match &self.multi_attribute {
+            Some(key) => (key.partition.clone(), key.sort.clone()),
             None => {
                 let string = |name: &String| KeyAttribute {
-                    name: name.clone(),
-                    kind: ScalarKind::String,
+                    name: name.clone().into(),
+                    kind: ScalarType::String,
                 };
                 (
                     vec![string(&self.partition_key)],
@@ -163,6 +118,19 @@ impl Index {
         let (mut partition, sort) = self.key_parts();
         partition.extend(sort);
         partition
+    }
+
+    /// The index as a [`TableDefinition`] lists it; `None` for the table's own key.
+    pub fn definition(&self) -> Option<IndexDefinition> {
+        let (partition, sort) = self.key_parts();
+        Some(IndexDefinition {
+            name: self.name.clone().into(),
+            kind: self.secondary?,
+            partition_key: partition.into(),
+            sort_key: sort.into(),
+            projection: self.projection.clone(),
+            capacity: self.capacity,
+        })
     }
 }
 
@@ -271,6 +239,32 @@ pub struct AccessPattern {
 }
 
 impl Schema {
+    /// The table's shape: keys, indexes, options. The one description of the table
+    /// that the generated `DEFINITION`, the runtime, the CLI and every emitter
+    /// (`CreateTable`, CloudFormation, Terraform) read.
+    pub fn definition(&self) -> TableDefinition {
+        let primary = self.primary();
+        TableDefinition {
+            name: self.table.name.clone().into(),
+            partition_key: primary.partition_key.clone().into(),
+            sort_key: primary.sort_key.clone().map(Into::into),
+            entity_attribute: self.table.entity_attribute.clone().into(),
+            indexes: self
+                .indexes
+                .iter()
+                .filter_map(Index::definition)
+                .collect::<Vec<_>>()
+                .into(),
+            entities: self
+                .entities
+                .iter()
+                .map(|e| e.name.clone().into())
+                .collect::<Vec<_>>()
+                .into(),
+            options: self.table.options.clone(),
+        }
+    }
+
     /// The entity called `name`.
     pub fn entity(&self, name: &str) -> Option<&Entity> {
         self.entities.iter().find(|e| e.name == name)

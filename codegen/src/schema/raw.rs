@@ -58,7 +58,7 @@ pub struct RawTable {
     #[schemars(with = "Option<String>")]
     pub ttl_attribute: Option<Spanned<String>>,
     /// The DynamoDB stream of item changes, by what each record holds.
-    pub stream: Option<StreamView>,
+    pub stream: Option<RawStreamView>,
     /// Continuous backups with point-in-time recovery.
     #[serde(default)]
     pub point_in_time_recovery: bool,
@@ -69,7 +69,7 @@ pub struct RawTable {
     #[serde(default)]
     pub deletion_protection: bool,
     /// The table class.
-    pub table_class: Option<TableClass>,
+    pub table_class: Option<RawTableClass>,
     /// Tags on the table.
     #[schemars(with = "Option<BTreeMap<String, String>>")]
     pub tags: Option<Spanned<BTreeMap<String, String>>>,
@@ -92,7 +92,8 @@ pub enum RawIndexKind {
 /// What each stream record holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
-pub enum StreamView {
+#[schemars(rename = "StreamView")]
+pub enum RawStreamView {
     /// Only the key attributes of the changed item.
     KeysOnly,
     /// The item as it is after the change.
@@ -106,7 +107,8 @@ pub enum StreamView {
 /// The table class.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
-pub enum TableClass {
+#[schemars(rename = "TableClass")]
+pub enum RawTableClass {
     /// DynamoDB Standard (the default).
     Standard,
     /// DynamoDB Standard-Infrequent Access.
@@ -120,7 +122,7 @@ pub enum RawBilling {
     /// `"pay_per_request"`: on-demand.
     OnDemand(OnDemand),
     /// Provisioned capacity units.
-    Provisioned(Capacity),
+    Provisioned(RawCapacity),
 }
 
 /// On-demand billing.
@@ -134,7 +136,8 @@ pub enum OnDemand {
 /// Provisioned read and write capacity units.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct Capacity {
+#[schemars(rename = "Capacity")]
+pub struct RawCapacity {
     /// Read capacity units.
     pub read: u64,
     /// Write capacity units.
@@ -159,15 +162,15 @@ pub struct RawIndex {
     pub sort_key: Option<Spanned<toml::Value>>,
     /// Types of multi-attribute key attributes that are not strings, e.g.
     /// `{ round = "number" }`.
-    #[schemars(with = "Option<BTreeMap<String, ScalarKind>>")]
-    pub attribute_types: Option<Spanned<BTreeMap<String, ScalarKind>>>,
+    #[schemars(with = "Option<BTreeMap<String, RawScalarKind>>")]
+    pub attribute_types: Option<Spanned<BTreeMap<String, RawScalarKind>>>,
     /// `"all"`, `"keys_only"` or `{ include = [..] }`; read in lowering so that a wrong
     /// shape gets a specific message.
     #[schemars(with = "Option<ProjectionSchema>")]
     pub projection: Option<Spanned<toml::Value>>,
     /// Provisioned capacity of the index (required with provisioned billing).
-    #[schemars(with = "Option<Capacity>")]
-    pub capacity: Option<Spanned<Capacity>>,
+    #[schemars(with = "Option<RawCapacity>")]
+    pub capacity: Option<Spanned<RawCapacity>>,
 }
 
 /// `[entities.NAME]`: one key template pair per index the entity appears in, keyed
@@ -235,7 +238,8 @@ pub struct RawKeys {
 /// The type of a multi-attribute key attribute.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
-pub enum ScalarKind {
+#[schemars(rename = "ScalarKind")]
+pub enum RawScalarKind {
     /// `S` (the default): compared as UTF-8 bytes.
     String,
     /// `N`: compared as numbers.
@@ -413,4 +417,44 @@ pub fn fields_of<'de, T: Deserialize<'de>>() -> &'static [&'static str] {
     let mut fields: &'static [&'static str] = &[];
     let _ = T::deserialize(Probe(&mut fields));
     fields
+}
+
+// The file's words for the table's settings, as the table definition has them.
+
+impl From<RawStreamView> for dynaschema_core::StreamView {
+    fn from(view: RawStreamView) -> Self {
+        match view {
+            RawStreamView::KeysOnly => Self::KeysOnly,
+            RawStreamView::NewImage => Self::NewImage,
+            RawStreamView::OldImage => Self::OldImage,
+            RawStreamView::NewAndOldImages => Self::NewAndOldImages,
+        }
+    }
+}
+
+impl From<RawTableClass> for dynaschema_core::TableClass {
+    fn from(class: RawTableClass) -> Self {
+        match class {
+            RawTableClass::Standard => Self::Standard,
+            RawTableClass::StandardInfrequentAccess => Self::StandardInfrequentAccess,
+        }
+    }
+}
+
+impl From<RawCapacity> for dynaschema_core::Capacity {
+    fn from(capacity: RawCapacity) -> Self {
+        Self {
+            read: capacity.read,
+            write: capacity.write,
+        }
+    }
+}
+
+impl From<RawScalarKind> for dynaschema_core::ScalarType {
+    fn from(kind: RawScalarKind) -> Self {
+        match kind {
+            RawScalarKind::String => Self::String,
+            RawScalarKind::Number => Self::Number,
+        }
+    }
 }

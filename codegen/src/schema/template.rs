@@ -30,14 +30,7 @@ pub struct FieldRef {
     pub case: Option<Case>,
 }
 
-/// A casing applied to a key segment's value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Case {
-    /// `{field|lower}`
-    Lower,
-    /// `{field|upper}`
-    Upper,
-}
+pub use dynaschema_core::Case;
 
 /// A parsed key template.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -11,47 +11,70 @@ const _: fn() = || {
 };
 /// The `BigTimeDeals` table as the schema declares it.
 pub static DEFINITION: ::dynaschema::__private::TableDefinition = ::dynaschema::__private::TableDefinition {
-    name: "BigTimeDeals",
-    partition_key: "PK",
-    sort_key: ::core::option::Option::Some("SK"),
-    entity_attribute: "Type",
-    indexes: &[
-        ::dynaschema::__private::IndexDefinition {
-            name: "GSI1",
-            partition_key: &[::dynaschema::__private::KeyAttribute::string("GSI1PK")],
-            sort_key: &[::dynaschema::__private::KeyAttribute::string("GSI1SK")],
-            projection: ::dynaschema::__private::Projection::All,
-            capacity: ::core::option::Option::None,
-            local: false,
-        },
-        ::dynaschema::__private::IndexDefinition {
-            name: "GSI2",
-            partition_key: &[::dynaschema::__private::KeyAttribute::string("GSI2PK")],
-            sort_key: &[::dynaschema::__private::KeyAttribute::string("GSI2SK")],
-            projection: ::dynaschema::__private::Projection::All,
-            capacity: ::core::option::Option::None,
-            local: false,
-        },
-        ::dynaschema::__private::IndexDefinition {
-            name: "GSI3",
-            partition_key: &[::dynaschema::__private::KeyAttribute::string("GSI3PK")],
-            sort_key: &[::dynaschema::__private::KeyAttribute::string("GSI3SK")],
-            projection: ::dynaschema::__private::Projection::All,
-            capacity: ::core::option::Option::None,
-            local: false,
-        },
-        ::dynaschema::__private::IndexDefinition {
-            name: "UserIndex",
-            partition_key: &[
-                ::dynaschema::__private::KeyAttribute::string("UserIndexPK"),
-            ],
-            sort_key: &[::dynaschema::__private::KeyAttribute::string("UserIndexSK")],
-            projection: ::dynaschema::__private::Projection::All,
-            capacity: ::core::option::Option::None,
-            local: false,
-        },
-    ],
-    entities: &["Brand", "Category", "Deal", "Message"],
+    name: ::dynaschema::__private::Cow::Borrowed("BigTimeDeals"),
+    partition_key: ::dynaschema::__private::Cow::Borrowed("PK"),
+    sort_key: ::core::option::Option::Some(::dynaschema::__private::Cow::Borrowed("SK")),
+    entity_attribute: ::dynaschema::__private::Cow::Borrowed("Type"),
+    indexes: ::dynaschema::__private::Cow::Borrowed(
+        &[
+            ::dynaschema::__private::IndexDefinition {
+                name: ::dynaschema::__private::Cow::Borrowed("GSI1"),
+                kind: ::dynaschema::__private::IndexKind::Global,
+                partition_key: ::dynaschema::__private::Cow::Borrowed(
+                    &[::dynaschema::__private::KeyAttribute::string("GSI1PK")],
+                ),
+                sort_key: ::dynaschema::__private::Cow::Borrowed(
+                    &[::dynaschema::__private::KeyAttribute::string("GSI1SK")],
+                ),
+                projection: ::dynaschema::__private::Projection::All,
+                capacity: ::core::option::Option::None,
+            },
+            ::dynaschema::__private::IndexDefinition {
+                name: ::dynaschema::__private::Cow::Borrowed("GSI2"),
+                kind: ::dynaschema::__private::IndexKind::Global,
+                partition_key: ::dynaschema::__private::Cow::Borrowed(
+                    &[::dynaschema::__private::KeyAttribute::string("GSI2PK")],
+                ),
+                sort_key: ::dynaschema::__private::Cow::Borrowed(
+                    &[::dynaschema::__private::KeyAttribute::string("GSI2SK")],
+                ),
+                projection: ::dynaschema::__private::Projection::All,
+                capacity: ::core::option::Option::None,
+            },
+            ::dynaschema::__private::IndexDefinition {
+                name: ::dynaschema::__private::Cow::Borrowed("GSI3"),
+                kind: ::dynaschema::__private::IndexKind::Global,
+                partition_key: ::dynaschema::__private::Cow::Borrowed(
+                    &[::dynaschema::__private::KeyAttribute::string("GSI3PK")],
+                ),
+                sort_key: ::dynaschema::__private::Cow::Borrowed(
+                    &[::dynaschema::__private::KeyAttribute::string("GSI3SK")],
+                ),
+                projection: ::dynaschema::__private::Projection::All,
+                capacity: ::core::option::Option::None,
+            },
+            ::dynaschema::__private::IndexDefinition {
+                name: ::dynaschema::__private::Cow::Borrowed("UserIndex"),
+                kind: ::dynaschema::__private::IndexKind::Global,
+                partition_key: ::dynaschema::__private::Cow::Borrowed(
+                    &[::dynaschema::__private::KeyAttribute::string("UserIndexPK")],
+                ),
+                sort_key: ::dynaschema::__private::Cow::Borrowed(
+                    &[::dynaschema::__private::KeyAttribute::string("UserIndexSK")],
+                ),
+                projection: ::dynaschema::__private::Projection::All,
+                capacity: ::core::option::Option::None,
+            },
+        ],
+    ),
+    entities: ::dynaschema::__private::Cow::Borrowed(
+        &[
+            ::dynaschema::__private::Cow::Borrowed("Brand"),
+            ::dynaschema::__private::Cow::Borrowed("Category"),
+            ::dynaschema::__private::Cow::Borrowed("Deal"),
+            ::dynaschema::__private::Cow::Borrowed("Message"),
+        ],
+    ),
     options: ::dynaschema::__private::TableOptions {
         ttl_attribute: ::core::option::Option::None,
         stream: ::core::option::Option::None,
@@ -59,8 +82,8 @@ pub static DEFINITION: ::dynaschema::__private::TableDefinition = ::dynaschema::
         billing: ::dynaschema::__private::Billing::OnDemand,
         deletion_protection: false,
         table_class: ::dynaschema::__private::TableClass::Standard,
-        tags: &[],
-        replicas: &[],
+        tags: ::dynaschema::__private::Cow::Borrowed(&[]),
+        replicas: ::dynaschema::__private::Cow::Borrowed(&[]),
     },
 };
 /// A handle on a physical table laid out as the `BigTimeDeals` schema says, with one method per access
@@ -121,8 +144,8 @@ impl Table {
             ],
         )
     }
-    /// Access pattern `brand_deals_of_day`: `Query` of `Deal` items on `GSI1` (partition `BRAND#{brand|upper}#{day}`). Narrow it by sort key with the
-    /// methods of [`BrandDealsOfDayQuery`], or run it as it is.
+    /// Access pattern `brand_deals_of_day`: `Query` of `Deal` items on `GSI1` (partition `BRAND#{brand|upper}#{day}`), descending by sort key. Narrow it by sort key
+    /// with the methods of [`BrandDealsOfDayQuery`], or run it as it is.
     pub fn brand_deals_of_day(
         &self,
         brand: &super::__dynaschema_Deal!("brand"),
@@ -152,12 +175,11 @@ impl Table {
                 decode: ::dynaschema::__private::decode_entity::<super::Deal>,
                 consistency: ::core::marker::PhantomData,
             },
-            sort: ::dynaschema::__private::SortKeyPrefix::new("Deal", "GSI1SK")
-                .literal("DEAL"),
+            sort: ::dynaschema::__private::SortKey::template("Deal", "GSI1SK", &["DEAL"]),
         }
     }
-    /// Access pattern `category_deals_of_day`: `Query` of `Deal` items on `GSI2` (partition `CATEGORY#{category|upper}#{day}`). Narrow it by sort key with the
-    /// methods of [`CategoryDealsOfDayQuery`], or run it as it is.
+    /// Access pattern `category_deals_of_day`: `Query` of `Deal` items on `GSI2` (partition `CATEGORY#{category|upper}#{day}`), descending by sort key. Narrow it by sort key
+    /// with the methods of [`CategoryDealsOfDayQuery`], or run it as it is.
     pub fn category_deals_of_day(
         &self,
         category: &super::__dynaschema_Deal!("category"),
@@ -190,12 +212,11 @@ impl Table {
                 decode: ::dynaschema::__private::decode_entity::<super::Deal>,
                 consistency: ::core::marker::PhantomData,
             },
-            sort: ::dynaschema::__private::SortKeyPrefix::new("Deal", "GSI2SK")
-                .literal("DEAL"),
+            sort: ::dynaschema::__private::SortKey::template("Deal", "GSI2SK", &["DEAL"]),
         }
     }
-    /// Access pattern `deals_of_day`: `Query` of `Deal` items on `GSI3` (partition `DEALS#{day}`). Narrow it by sort key with the
-    /// methods of [`DealsOfDayQuery`], or run it as it is.
+    /// Access pattern `deals_of_day`: `Query` of `Deal` items on `GSI3` (partition `DEALS#{day}`), descending by sort key. Narrow it by sort key
+    /// with the methods of [`DealsOfDayQuery`], or run it as it is.
     pub fn deals_of_day(
         &self,
         day: &super::__dynaschema_Deal!("day"),
@@ -223,8 +244,7 @@ impl Table {
                 decode: ::dynaschema::__private::decode_entity::<super::Deal>,
                 consistency: ::core::marker::PhantomData,
             },
-            sort: ::dynaschema::__private::SortKeyPrefix::new("Deal", "GSI3SK")
-                .literal("DEAL"),
+            sort: ::dynaschema::__private::SortKey::template("Deal", "GSI3SK", &["DEAL"]),
         }
     }
     /// Access pattern `get_brand`: `GetItem` of one `Brand` by its primary key.
@@ -332,8 +352,8 @@ impl Table {
             )
             .pattern("get_deal")
     }
-    /// Access pattern `unread_messages`: `Query` of `Message` items on `UserIndex` (partition `MESSAGES#{username}`). Narrow it by sort key with the
-    /// methods of [`UnreadMessagesQuery`], or run it as it is.
+    /// Access pattern `unread_messages`: `Query` of `Message` items on `UserIndex` (partition `MESSAGES#{username}`), descending by sort key. Narrow it by sort key
+    /// with the methods of [`UnreadMessagesQuery`], or run it as it is.
     pub fn unread_messages(
         &self,
         username: &super::__dynaschema_Message!("username"),
@@ -361,12 +381,15 @@ impl Table {
                 decode: ::dynaschema::__private::decode_entity::<super::Message>,
                 consistency: ::core::marker::PhantomData,
             },
-            sort: ::dynaschema::__private::SortKeyPrefix::new("Message", "UserIndexSK")
-                .literal("MESSAGE"),
+            sort: ::dynaschema::__private::SortKey::template(
+                "Message",
+                "UserIndexSK",
+                &["MESSAGE"],
+            ),
         }
     }
-    /// Access pattern `user_messages`: `Query` of `Message` items on `primary` (partition `MESSAGES#{username}`). Narrow it by sort key with the
-    /// methods of [`UserMessagesQuery`], or run it as it is.
+    /// Access pattern `user_messages`: `Query` of `Message` items on `primary` (partition `MESSAGES#{username}`), descending by sort key. Narrow it by sort key
+    /// with the methods of [`UserMessagesQuery`], or run it as it is.
     pub fn user_messages(
         &self,
         username: &super::__dynaschema_Message!("username"),
@@ -394,8 +417,11 @@ impl Table {
                 decode: ::dynaschema::__private::decode_entity::<super::Message>,
                 consistency: ::core::marker::PhantomData,
             },
-            sort: ::dynaschema::__private::SortKeyPrefix::new("Message", "SK")
-                .literal("MESSAGE"),
+            sort: ::dynaschema::__private::SortKey::template(
+                "Message",
+                "SK",
+                &["MESSAGE"],
+            ),
         }
     }
 }
@@ -495,20 +521,20 @@ pub struct BrandDealsOfDayQuery<'t> {
         super::Deal,
         ::dynaschema::query::Eventual,
     >,
-    sort: ::dynaschema::__private::SortKeyPrefix,
+    sort: ::dynaschema::__private::SortKey<::dynaschema::__private::Template>,
 }
 impl<'t> BrandDealsOfDayQuery<'t> {
+    const STEP: <::dynaschema::__private::Template as ::dynaschema::__private::SortKeyKind>::Step = ::dynaschema::__private::SegmentStep::new(
+        "deal_id",
+        &[],
+        true,
+    );
     /// Only items with this `deal_id`.
     pub fn deal_id(
         self,
         deal_id: &super::__dynaschema_Deal!("deal_id"),
     ) -> ::dynaschema::Query<'t, super::Deal, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .equals("deal_id", deal_id, &[])
-            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.equals(&Self::STEP, deal_id))
     }
     /// Only items whose `deal_id` starts with `text` (text fields only).
     pub fn deal_id_begins_with<P>(
@@ -519,65 +545,71 @@ impl<'t> BrandDealsOfDayQuery<'t> {
         P: ?Sized
             + ::dynaschema::__private::TextPrefix<super::__dynaschema_Deal!("deal_id")>,
     {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .begins_with_text("deal_id", text.as_text())
-            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.begins_with(&Self::STEP, text.as_text()))
     }
     /// Only items whose `deal_id` is less than `value`.
     pub fn deal_id_lt(
         self,
         value: &super::__dynaschema_Deal!("deal_id"),
     ) -> ::dynaschema::Query<'t, super::Deal, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("deal_id", ::dynaschema::__private::Comparison::Below, value, true)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Less,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `deal_id` is at most `value`.
     pub fn deal_id_lte(
         self,
         value: &super::__dynaschema_Deal!("deal_id"),
     ) -> ::dynaschema::Query<'t, super::Deal, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("deal_id", ::dynaschema::__private::Comparison::AtMost, value, true)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::LessOrEqual,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `deal_id` is greater than `value`.
     pub fn deal_id_gt(
         self,
         value: &super::__dynaschema_Deal!("deal_id"),
     ) -> ::dynaschema::Query<'t, super::Deal, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("deal_id", ::dynaschema::__private::Comparison::Above, value, true)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Greater,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `deal_id` is at least `value`.
     pub fn deal_id_gte(
         self,
         value: &super::__dynaschema_Deal!("deal_id"),
     ) -> ::dynaschema::Query<'t, super::Deal, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "deal_id",
-                ::dynaschema::__private::Comparison::AtLeast,
-                value,
-                true,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::GreaterOrEqual,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `deal_id` is between `low` and `high`, both included.
     pub fn deal_id_between(
@@ -585,23 +617,13 @@ impl<'t> BrandDealsOfDayQuery<'t> {
         low: &super::__dynaschema_Deal!("deal_id"),
         high: &super::__dynaschema_Deal!("deal_id"),
     ) -> ::dynaschema::Query<'t, super::Deal, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .between("deal_id", low, high, true)
-            .map(|c| {
-                let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
-                (::core::option::Option::Some(c), ::core::option::Option::None)
-            });
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.between(&Self::STEP, low, high))
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::Deal, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.finish())
     }
     ::dynaschema::__query_builder_methods!('t, super::Deal, eventual);
 }
@@ -613,20 +635,20 @@ pub struct CategoryDealsOfDayQuery<'t> {
         super::Deal,
         ::dynaschema::query::Eventual,
     >,
-    sort: ::dynaschema::__private::SortKeyPrefix,
+    sort: ::dynaschema::__private::SortKey<::dynaschema::__private::Template>,
 }
 impl<'t> CategoryDealsOfDayQuery<'t> {
+    const STEP: <::dynaschema::__private::Template as ::dynaschema::__private::SortKeyKind>::Step = ::dynaschema::__private::SegmentStep::new(
+        "deal_id",
+        &[],
+        true,
+    );
     /// Only items with this `deal_id`.
     pub fn deal_id(
         self,
         deal_id: &super::__dynaschema_Deal!("deal_id"),
     ) -> ::dynaschema::Query<'t, super::Deal, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .equals("deal_id", deal_id, &[])
-            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.equals(&Self::STEP, deal_id))
     }
     /// Only items whose `deal_id` starts with `text` (text fields only).
     pub fn deal_id_begins_with<P>(
@@ -637,65 +659,71 @@ impl<'t> CategoryDealsOfDayQuery<'t> {
         P: ?Sized
             + ::dynaschema::__private::TextPrefix<super::__dynaschema_Deal!("deal_id")>,
     {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .begins_with_text("deal_id", text.as_text())
-            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.begins_with(&Self::STEP, text.as_text()))
     }
     /// Only items whose `deal_id` is less than `value`.
     pub fn deal_id_lt(
         self,
         value: &super::__dynaschema_Deal!("deal_id"),
     ) -> ::dynaschema::Query<'t, super::Deal, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("deal_id", ::dynaschema::__private::Comparison::Below, value, true)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Less,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `deal_id` is at most `value`.
     pub fn deal_id_lte(
         self,
         value: &super::__dynaschema_Deal!("deal_id"),
     ) -> ::dynaschema::Query<'t, super::Deal, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("deal_id", ::dynaschema::__private::Comparison::AtMost, value, true)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::LessOrEqual,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `deal_id` is greater than `value`.
     pub fn deal_id_gt(
         self,
         value: &super::__dynaschema_Deal!("deal_id"),
     ) -> ::dynaschema::Query<'t, super::Deal, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("deal_id", ::dynaschema::__private::Comparison::Above, value, true)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Greater,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `deal_id` is at least `value`.
     pub fn deal_id_gte(
         self,
         value: &super::__dynaschema_Deal!("deal_id"),
     ) -> ::dynaschema::Query<'t, super::Deal, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "deal_id",
-                ::dynaschema::__private::Comparison::AtLeast,
-                value,
-                true,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::GreaterOrEqual,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `deal_id` is between `low` and `high`, both included.
     pub fn deal_id_between(
@@ -703,23 +731,13 @@ impl<'t> CategoryDealsOfDayQuery<'t> {
         low: &super::__dynaschema_Deal!("deal_id"),
         high: &super::__dynaschema_Deal!("deal_id"),
     ) -> ::dynaschema::Query<'t, super::Deal, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .between("deal_id", low, high, true)
-            .map(|c| {
-                let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
-                (::core::option::Option::Some(c), ::core::option::Option::None)
-            });
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.between(&Self::STEP, low, high))
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::Deal, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.finish())
     }
     ::dynaschema::__query_builder_methods!('t, super::Deal, eventual);
 }
@@ -731,20 +749,20 @@ pub struct DealsOfDayQuery<'t> {
         super::Deal,
         ::dynaschema::query::Eventual,
     >,
-    sort: ::dynaschema::__private::SortKeyPrefix,
+    sort: ::dynaschema::__private::SortKey<::dynaschema::__private::Template>,
 }
 impl<'t> DealsOfDayQuery<'t> {
+    const STEP: <::dynaschema::__private::Template as ::dynaschema::__private::SortKeyKind>::Step = ::dynaschema::__private::SegmentStep::new(
+        "deal_id",
+        &[],
+        true,
+    );
     /// Only items with this `deal_id`.
     pub fn deal_id(
         self,
         deal_id: &super::__dynaschema_Deal!("deal_id"),
     ) -> ::dynaschema::Query<'t, super::Deal, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .equals("deal_id", deal_id, &[])
-            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.equals(&Self::STEP, deal_id))
     }
     /// Only items whose `deal_id` starts with `text` (text fields only).
     pub fn deal_id_begins_with<P>(
@@ -755,65 +773,71 @@ impl<'t> DealsOfDayQuery<'t> {
         P: ?Sized
             + ::dynaschema::__private::TextPrefix<super::__dynaschema_Deal!("deal_id")>,
     {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .begins_with_text("deal_id", text.as_text())
-            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.begins_with(&Self::STEP, text.as_text()))
     }
     /// Only items whose `deal_id` is less than `value`.
     pub fn deal_id_lt(
         self,
         value: &super::__dynaschema_Deal!("deal_id"),
     ) -> ::dynaschema::Query<'t, super::Deal, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("deal_id", ::dynaschema::__private::Comparison::Below, value, true)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Less,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `deal_id` is at most `value`.
     pub fn deal_id_lte(
         self,
         value: &super::__dynaschema_Deal!("deal_id"),
     ) -> ::dynaschema::Query<'t, super::Deal, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("deal_id", ::dynaschema::__private::Comparison::AtMost, value, true)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::LessOrEqual,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `deal_id` is greater than `value`.
     pub fn deal_id_gt(
         self,
         value: &super::__dynaschema_Deal!("deal_id"),
     ) -> ::dynaschema::Query<'t, super::Deal, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("deal_id", ::dynaschema::__private::Comparison::Above, value, true)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Greater,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `deal_id` is at least `value`.
     pub fn deal_id_gte(
         self,
         value: &super::__dynaschema_Deal!("deal_id"),
     ) -> ::dynaschema::Query<'t, super::Deal, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "deal_id",
-                ::dynaschema::__private::Comparison::AtLeast,
-                value,
-                true,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::GreaterOrEqual,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `deal_id` is between `low` and `high`, both included.
     pub fn deal_id_between(
@@ -821,23 +845,13 @@ impl<'t> DealsOfDayQuery<'t> {
         low: &super::__dynaschema_Deal!("deal_id"),
         high: &super::__dynaschema_Deal!("deal_id"),
     ) -> ::dynaschema::Query<'t, super::Deal, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .between("deal_id", low, high, true)
-            .map(|c| {
-                let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
-                (::core::option::Option::Some(c), ::core::option::Option::None)
-            });
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.between(&Self::STEP, low, high))
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::Deal, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.finish())
     }
     ::dynaschema::__query_builder_methods!('t, super::Deal, eventual);
 }
@@ -849,20 +863,20 @@ pub struct UnreadMessagesQuery<'t> {
         super::Message,
         ::dynaschema::query::Eventual,
     >,
-    sort: ::dynaschema::__private::SortKeyPrefix,
+    sort: ::dynaschema::__private::SortKey<::dynaschema::__private::Template>,
 }
 impl<'t> UnreadMessagesQuery<'t> {
+    const STEP: <::dynaschema::__private::Template as ::dynaschema::__private::SortKeyKind>::Step = ::dynaschema::__private::SegmentStep::new(
+        "unread_id",
+        &[],
+        true,
+    );
     /// Only items with this `unread_id`.
     pub fn unread_id(
         self,
         unread_id: &super::__dynaschema_Message!("unread_id"),
     ) -> ::dynaschema::Query<'t, super::Message, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .equals("unread_id", unread_id, &[])
-            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.equals(&Self::STEP, unread_id))
     }
     /// Only items whose `unread_id` starts with `text` (text fields only).
     pub fn unread_id_begins_with<P>(
@@ -875,80 +889,71 @@ impl<'t> UnreadMessagesQuery<'t> {
                 super::__dynaschema_Message!("unread_id"),
             >,
     {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .begins_with_text("unread_id", text.as_text())
-            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.begins_with(&Self::STEP, text.as_text()))
     }
     /// Only items whose `unread_id` is less than `value`.
     pub fn unread_id_lt(
         self,
         value: &super::__dynaschema_Message!("unread_id"),
     ) -> ::dynaschema::Query<'t, super::Message, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "unread_id",
-                ::dynaschema::__private::Comparison::Below,
-                value,
-                true,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Less,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `unread_id` is at most `value`.
     pub fn unread_id_lte(
         self,
         value: &super::__dynaschema_Message!("unread_id"),
     ) -> ::dynaschema::Query<'t, super::Message, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "unread_id",
-                ::dynaschema::__private::Comparison::AtMost,
-                value,
-                true,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::LessOrEqual,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `unread_id` is greater than `value`.
     pub fn unread_id_gt(
         self,
         value: &super::__dynaschema_Message!("unread_id"),
     ) -> ::dynaschema::Query<'t, super::Message, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "unread_id",
-                ::dynaschema::__private::Comparison::Above,
-                value,
-                true,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Greater,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `unread_id` is at least `value`.
     pub fn unread_id_gte(
         self,
         value: &super::__dynaschema_Message!("unread_id"),
     ) -> ::dynaschema::Query<'t, super::Message, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "unread_id",
-                ::dynaschema::__private::Comparison::AtLeast,
-                value,
-                true,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::GreaterOrEqual,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `unread_id` is between `low` and `high`, both included.
     pub fn unread_id_between(
@@ -956,23 +961,13 @@ impl<'t> UnreadMessagesQuery<'t> {
         low: &super::__dynaschema_Message!("unread_id"),
         high: &super::__dynaschema_Message!("unread_id"),
     ) -> ::dynaschema::Query<'t, super::Message, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .between("unread_id", low, high, true)
-            .map(|c| {
-                let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
-                (::core::option::Option::Some(c), ::core::option::Option::None)
-            });
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.between(&Self::STEP, low, high))
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::Message, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.finish())
     }
     ::dynaschema::__query_builder_methods!('t, super::Message, eventual);
 }
@@ -984,20 +979,20 @@ pub struct UserMessagesQuery<'t> {
         super::Message,
         ::dynaschema::query::Strong,
     >,
-    sort: ::dynaschema::__private::SortKeyPrefix,
+    sort: ::dynaschema::__private::SortKey<::dynaschema::__private::Template>,
 }
 impl<'t> UserMessagesQuery<'t> {
+    const STEP: <::dynaschema::__private::Template as ::dynaschema::__private::SortKeyKind>::Step = ::dynaschema::__private::SegmentStep::new(
+        "message_id",
+        &[],
+        true,
+    );
     /// Only items with this `message_id`.
     pub fn message_id(
         self,
         message_id: &super::__dynaschema_Message!("message_id"),
     ) -> ::dynaschema::Query<'t, super::Message, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .equals("message_id", message_id, &[])
-            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.equals(&Self::STEP, message_id))
     }
     /// Only items whose `message_id` starts with `text` (text fields only).
     pub fn message_id_begins_with<P>(
@@ -1010,80 +1005,71 @@ impl<'t> UserMessagesQuery<'t> {
                 super::__dynaschema_Message!("message_id"),
             >,
     {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .begins_with_text("message_id", text.as_text())
-            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.begins_with(&Self::STEP, text.as_text()))
     }
     /// Only items whose `message_id` is less than `value`.
     pub fn message_id_lt(
         self,
         value: &super::__dynaschema_Message!("message_id"),
     ) -> ::dynaschema::Query<'t, super::Message, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "message_id",
-                ::dynaschema::__private::Comparison::Below,
-                value,
-                true,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Less,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `message_id` is at most `value`.
     pub fn message_id_lte(
         self,
         value: &super::__dynaschema_Message!("message_id"),
     ) -> ::dynaschema::Query<'t, super::Message, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "message_id",
-                ::dynaschema::__private::Comparison::AtMost,
-                value,
-                true,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::LessOrEqual,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `message_id` is greater than `value`.
     pub fn message_id_gt(
         self,
         value: &super::__dynaschema_Message!("message_id"),
     ) -> ::dynaschema::Query<'t, super::Message, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "message_id",
-                ::dynaschema::__private::Comparison::Above,
-                value,
-                true,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Greater,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `message_id` is at least `value`.
     pub fn message_id_gte(
         self,
         value: &super::__dynaschema_Message!("message_id"),
     ) -> ::dynaschema::Query<'t, super::Message, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "message_id",
-                ::dynaschema::__private::Comparison::AtLeast,
-                value,
-                true,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::GreaterOrEqual,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `message_id` is between `low` and `high`, both included.
     pub fn message_id_between(
@@ -1091,23 +1077,13 @@ impl<'t> UserMessagesQuery<'t> {
         low: &super::__dynaschema_Message!("message_id"),
         high: &super::__dynaschema_Message!("message_id"),
     ) -> ::dynaschema::Query<'t, super::Message, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .between("message_id", low, high, true)
-            .map(|c| {
-                let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
-                (::core::option::Option::Some(c), ::core::option::Option::None)
-            });
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.between(&Self::STEP, low, high))
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::Message, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.finish())
     }
     ::dynaschema::__query_builder_methods!('t, super::Message, strong);
 }

@@ -8,26 +8,36 @@ const _: fn() = || {
 };
 /// The `Configured` table as the schema declares it.
 pub static DEFINITION: ::dynaschema::__private::TableDefinition = ::dynaschema::__private::TableDefinition {
-    name: "Configured",
-    partition_key: "pk",
-    sort_key: ::core::option::Option::Some("sk"),
-    entity_attribute: "_et",
-    indexes: &[
-        ::dynaschema::__private::IndexDefinition {
-            name: "by_user",
-            partition_key: &[::dynaschema::__private::KeyAttribute::string("gsi1pk")],
-            sort_key: &[::dynaschema::__private::KeyAttribute::string("gsi1sk")],
-            projection: ::dynaschema::__private::Projection::All,
-            capacity: ::core::option::Option::Some(::dynaschema::__private::Capacity {
-                read: 2u64,
-                write: 1u64,
-            }),
-            local: false,
-        },
-    ],
-    entities: &["Session"],
+    name: ::dynaschema::__private::Cow::Borrowed("Configured"),
+    partition_key: ::dynaschema::__private::Cow::Borrowed("pk"),
+    sort_key: ::core::option::Option::Some(::dynaschema::__private::Cow::Borrowed("sk")),
+    entity_attribute: ::dynaschema::__private::Cow::Borrowed("_et"),
+    indexes: ::dynaschema::__private::Cow::Borrowed(
+        &[
+            ::dynaschema::__private::IndexDefinition {
+                name: ::dynaschema::__private::Cow::Borrowed("by_user"),
+                kind: ::dynaschema::__private::IndexKind::Global,
+                partition_key: ::dynaschema::__private::Cow::Borrowed(
+                    &[::dynaschema::__private::KeyAttribute::string("gsi1pk")],
+                ),
+                sort_key: ::dynaschema::__private::Cow::Borrowed(
+                    &[::dynaschema::__private::KeyAttribute::string("gsi1sk")],
+                ),
+                projection: ::dynaschema::__private::Projection::All,
+                capacity: ::core::option::Option::Some(::dynaschema::__private::Capacity {
+                    read: 2u64,
+                    write: 1u64,
+                }),
+            },
+        ],
+    ),
+    entities: ::dynaschema::__private::Cow::Borrowed(
+        &[::dynaschema::__private::Cow::Borrowed("Session")],
+    ),
     options: ::dynaschema::__private::TableOptions {
-        ttl_attribute: ::core::option::Option::Some("expires_at"),
+        ttl_attribute: ::core::option::Option::Some(
+            ::dynaschema::__private::Cow::Borrowed("expires_at"),
+        ),
         stream: ::core::option::Option::Some(
             ::dynaschema::__private::StreamView::NewAndOldImages,
         ),
@@ -38,8 +48,24 @@ pub static DEFINITION: ::dynaschema::__private::TableDefinition = ::dynaschema::
         }),
         deletion_protection: true,
         table_class: ::dynaschema::__private::TableClass::StandardInfrequentAccess,
-        tags: &[("env", "test"), ("team", "orders")],
-        replicas: &["eu-west-1", "us-west-2"],
+        tags: ::dynaschema::__private::Cow::Borrowed(
+            &[
+                (
+                    ::dynaschema::__private::Cow::Borrowed("env"),
+                    ::dynaschema::__private::Cow::Borrowed("test"),
+                ),
+                (
+                    ::dynaschema::__private::Cow::Borrowed("team"),
+                    ::dynaschema::__private::Cow::Borrowed("orders"),
+                ),
+            ],
+        ),
+        replicas: ::dynaschema::__private::Cow::Borrowed(
+            &[
+                ::dynaschema::__private::Cow::Borrowed("eu-west-1"),
+                ::dynaschema::__private::Cow::Borrowed("us-west-2"),
+            ],
+        ),
     },
 };
 /// A handle on a physical table laid out as the `Configured` schema says, with one method per access
@@ -91,8 +117,8 @@ impl Table {
             ::std::vec![("Session", self.inner.verify:: < super::Session > (). await ?)],
         )
     }
-    /// Access pattern `sessions_of_user`: `Query` of `Session` items on `by_user` (partition `USER#{user}`). Narrow it by sort key with the
-    /// methods of [`SessionsOfUserQuery`], or run it as it is.
+    /// Access pattern `sessions_of_user`: `Query` of `Session` items on `by_user` (partition `USER#{user}`), ascending by sort key. Narrow it by sort key
+    /// with the methods of [`SessionsOfUserQuery`], or run it as it is.
     pub fn sessions_of_user(
         &self,
         user: &super::__dynaschema_Session!("user"),
@@ -120,8 +146,11 @@ impl Table {
                 decode: ::dynaschema::__private::decode_entity::<super::Session>,
                 consistency: ::core::marker::PhantomData,
             },
-            sort: ::dynaschema::__private::SortKeyPrefix::new("Session", "gsi1sk")
-                .literal("SESSION"),
+            sort: ::dynaschema::__private::SortKey::template(
+                "Session",
+                "gsi1sk",
+                &["SESSION"],
+            ),
         }
     }
 }
@@ -188,20 +217,20 @@ pub struct SessionsOfUserQuery<'t> {
         super::Session,
         ::dynaschema::query::Eventual,
     >,
-    sort: ::dynaschema::__private::SortKeyPrefix,
+    sort: ::dynaschema::__private::SortKey<::dynaschema::__private::Template>,
 }
 impl<'t> SessionsOfUserQuery<'t> {
+    const STEP: <::dynaschema::__private::Template as ::dynaschema::__private::SortKeyKind>::Step = ::dynaschema::__private::SegmentStep::new(
+        "id",
+        &[],
+        true,
+    );
     /// Only items with this `id`.
     pub fn id(
         self,
         id: &super::__dynaschema_Session!("id"),
     ) -> ::dynaschema::Query<'t, super::Session, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .equals("id", id, &[])
-            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.equals(&Self::STEP, id))
     }
     /// Only items whose `id` starts with `text` (text fields only).
     pub fn id_begins_with<P>(
@@ -212,60 +241,71 @@ impl<'t> SessionsOfUserQuery<'t> {
         P: ?Sized
             + ::dynaschema::__private::TextPrefix<super::__dynaschema_Session!("id")>,
     {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .begins_with_text("id", text.as_text())
-            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.begins_with(&Self::STEP, text.as_text()))
     }
     /// Only items whose `id` is less than `value`.
     pub fn id_lt(
         self,
         value: &super::__dynaschema_Session!("id"),
     ) -> ::dynaschema::Query<'t, super::Session, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("id", ::dynaschema::__private::Comparison::Below, value, true)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Less,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `id` is at most `value`.
     pub fn id_lte(
         self,
         value: &super::__dynaschema_Session!("id"),
     ) -> ::dynaschema::Query<'t, super::Session, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("id", ::dynaschema::__private::Comparison::AtMost, value, true)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::LessOrEqual,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `id` is greater than `value`.
     pub fn id_gt(
         self,
         value: &super::__dynaschema_Session!("id"),
     ) -> ::dynaschema::Query<'t, super::Session, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("id", ::dynaschema::__private::Comparison::Above, value, true)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Greater,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `id` is at least `value`.
     pub fn id_gte(
         self,
         value: &super::__dynaschema_Session!("id"),
     ) -> ::dynaschema::Query<'t, super::Session, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("id", ::dynaschema::__private::Comparison::AtLeast, value, true)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::GreaterOrEqual,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `id` is between `low` and `high`, both included.
     pub fn id_between(
@@ -273,23 +313,13 @@ impl<'t> SessionsOfUserQuery<'t> {
         low: &super::__dynaschema_Session!("id"),
         high: &super::__dynaschema_Session!("id"),
     ) -> ::dynaschema::Query<'t, super::Session, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .between("id", low, high, true)
-            .map(|c| {
-                let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
-                (::core::option::Option::Some(c), ::core::option::Option::None)
-            });
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.between(&Self::STEP, low, high))
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::Session, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.finish())
     }
     ::dynaschema::__query_builder_methods!('t, super::Session, eventual);
 }

@@ -11,21 +11,34 @@ const _: fn() = || {
 };
 /// The `Ecommerce` table as the schema declares it.
 pub static DEFINITION: ::dynaschema::__private::TableDefinition = ::dynaschema::__private::TableDefinition {
-    name: "Ecommerce",
-    partition_key: "PK",
-    sort_key: ::core::option::Option::Some("SK"),
-    entity_attribute: "Type",
-    indexes: &[
-        ::dynaschema::__private::IndexDefinition {
-            name: "GSI1",
-            partition_key: &[::dynaschema::__private::KeyAttribute::string("GSI1PK")],
-            sort_key: &[::dynaschema::__private::KeyAttribute::string("GSI1SK")],
-            projection: ::dynaschema::__private::Projection::All,
-            capacity: ::core::option::Option::None,
-            local: false,
-        },
-    ],
-    entities: &["Customer", "CustomerEmail", "Order", "OrderItem"],
+    name: ::dynaschema::__private::Cow::Borrowed("Ecommerce"),
+    partition_key: ::dynaschema::__private::Cow::Borrowed("PK"),
+    sort_key: ::core::option::Option::Some(::dynaschema::__private::Cow::Borrowed("SK")),
+    entity_attribute: ::dynaschema::__private::Cow::Borrowed("Type"),
+    indexes: ::dynaschema::__private::Cow::Borrowed(
+        &[
+            ::dynaschema::__private::IndexDefinition {
+                name: ::dynaschema::__private::Cow::Borrowed("GSI1"),
+                kind: ::dynaschema::__private::IndexKind::Global,
+                partition_key: ::dynaschema::__private::Cow::Borrowed(
+                    &[::dynaschema::__private::KeyAttribute::string("GSI1PK")],
+                ),
+                sort_key: ::dynaschema::__private::Cow::Borrowed(
+                    &[::dynaschema::__private::KeyAttribute::string("GSI1SK")],
+                ),
+                projection: ::dynaschema::__private::Projection::All,
+                capacity: ::core::option::Option::None,
+            },
+        ],
+    ),
+    entities: ::dynaschema::__private::Cow::Borrowed(
+        &[
+            ::dynaschema::__private::Cow::Borrowed("Customer"),
+            ::dynaschema::__private::Cow::Borrowed("CustomerEmail"),
+            ::dynaschema::__private::Cow::Borrowed("Order"),
+            ::dynaschema::__private::Cow::Borrowed("OrderItem"),
+        ],
+    ),
     options: ::dynaschema::__private::TableOptions {
         ttl_attribute: ::core::option::Option::None,
         stream: ::core::option::Option::None,
@@ -33,8 +46,8 @@ pub static DEFINITION: ::dynaschema::__private::TableDefinition = ::dynaschema::
         billing: ::dynaschema::__private::Billing::OnDemand,
         deletion_protection: false,
         table_class: ::dynaschema::__private::TableClass::Standard,
-        tags: &[],
-        replicas: &[],
+        tags: ::dynaschema::__private::Cow::Borrowed(&[]),
+        replicas: ::dynaschema::__private::Cow::Borrowed(&[]),
     },
 };
 /// A handle on a physical table laid out as the `Ecommerce` schema says, with one method per access
@@ -136,8 +149,8 @@ impl Table {
             )
             .pattern("customer_email")
     }
-    /// Access pattern `customer_orders`: `Query` of `Order` items on `primary` (partition `CUSTOMER#{username}`). Narrow it by sort key with the
-    /// methods of [`CustomerOrdersQuery`], or run it as it is.
+    /// Access pattern `customer_orders`: `Query` of `Order` items on `primary` (partition `CUSTOMER#{username}`), descending by sort key. Narrow it by sort key
+    /// with the methods of [`CustomerOrdersQuery`], or run it as it is.
     pub fn customer_orders(
         &self,
         username: &super::__dynaschema_Order!("username"),
@@ -165,8 +178,7 @@ impl Table {
                 decode: ::dynaschema::__private::decode_entity::<super::Order>,
                 consistency: ::core::marker::PhantomData,
             },
-            sort: ::dynaschema::__private::SortKeyPrefix::new("Order", "SK")
-                .literal("ORDER"),
+            sort: ::dynaschema::__private::SortKey::template("Order", "SK", &["ORDER"]),
         }
     }
     /// A customer and their orders in one Query.
@@ -211,7 +223,6 @@ impl Table {
         let query = ::dynaschema::__private::Query::new(
             &self.inner,
             "customer_with_orders",
-            "Customer, Order",
             ::core::option::Option::None,
             ::dynaschema::__private::partition_condition(
                 "PK",
@@ -356,7 +367,6 @@ impl Table {
         let query = ::dynaschema::__private::Query::new(
             &self.inner,
             "order_with_items",
-            "Order, OrderItem",
             ::core::option::Option::Some("GSI1"),
             ::dynaschema::__private::partition_condition(
                 "GSI1PK",
@@ -499,20 +509,20 @@ pub struct CustomerOrdersQuery<'t> {
         super::Order,
         ::dynaschema::query::Strong,
     >,
-    sort: ::dynaschema::__private::SortKeyPrefix,
+    sort: ::dynaschema::__private::SortKey<::dynaschema::__private::Template>,
 }
 impl<'t> CustomerOrdersQuery<'t> {
+    const STEP: <::dynaschema::__private::Template as ::dynaschema::__private::SortKeyKind>::Step = ::dynaschema::__private::SegmentStep::new(
+        "order_id",
+        &[],
+        true,
+    );
     /// Only items with this `order_id`.
     pub fn order_id(
         self,
         order_id: &super::__dynaschema_Order!("order_id"),
     ) -> ::dynaschema::Query<'t, super::Order, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .equals("order_id", order_id, &[])
-            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.equals(&Self::STEP, order_id))
     }
     /// Only items whose `order_id` starts with `text` (text fields only).
     pub fn order_id_begins_with<P>(
@@ -525,70 +535,71 @@ impl<'t> CustomerOrdersQuery<'t> {
                 super::__dynaschema_Order!("order_id"),
             >,
     {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .begins_with_text("order_id", text.as_text())
-            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.begins_with(&Self::STEP, text.as_text()))
     }
     /// Only items whose `order_id` is less than `value`.
     pub fn order_id_lt(
         self,
         value: &super::__dynaschema_Order!("order_id"),
     ) -> ::dynaschema::Query<'t, super::Order, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("order_id", ::dynaschema::__private::Comparison::Below, value, true)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Less,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `order_id` is at most `value`.
     pub fn order_id_lte(
         self,
         value: &super::__dynaschema_Order!("order_id"),
     ) -> ::dynaschema::Query<'t, super::Order, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "order_id",
-                ::dynaschema::__private::Comparison::AtMost,
-                value,
-                true,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::LessOrEqual,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `order_id` is greater than `value`.
     pub fn order_id_gt(
         self,
         value: &super::__dynaschema_Order!("order_id"),
     ) -> ::dynaschema::Query<'t, super::Order, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("order_id", ::dynaschema::__private::Comparison::Above, value, true)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Greater,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `order_id` is at least `value`.
     pub fn order_id_gte(
         self,
         value: &super::__dynaschema_Order!("order_id"),
     ) -> ::dynaschema::Query<'t, super::Order, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "order_id",
-                ::dynaschema::__private::Comparison::AtLeast,
-                value,
-                true,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::GreaterOrEqual,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `order_id` is between `low` and `high`, both included.
     pub fn order_id_between(
@@ -596,23 +607,13 @@ impl<'t> CustomerOrdersQuery<'t> {
         low: &super::__dynaschema_Order!("order_id"),
         high: &super::__dynaschema_Order!("order_id"),
     ) -> ::dynaschema::Query<'t, super::Order, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .between("order_id", low, high, true)
-            .map(|c| {
-                let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
-                (::core::option::Option::Some(c), ::core::option::Option::None)
-            });
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.between(&Self::STEP, low, high))
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::Order, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.finish())
     }
     ::dynaschema::__query_builder_methods!('t, super::Order, strong);
 }

@@ -11,21 +11,34 @@ const _: fn() = || {
 };
 /// The `Keywords` table as the schema declares it.
 pub static DEFINITION: ::dynaschema::__private::TableDefinition = ::dynaschema::__private::TableDefinition {
-    name: "Keywords",
-    partition_key: "pk",
-    sort_key: ::core::option::Option::Some("sk"),
-    entity_attribute: "type",
-    indexes: &[
-        ::dynaschema::__private::IndexDefinition {
-            name: "GSI1",
-            partition_key: &[::dynaschema::__private::KeyAttribute::string("gsi1pk")],
-            sort_key: &[::dynaschema::__private::KeyAttribute::string("gsi1sk")],
-            projection: ::dynaschema::__private::Projection::All,
-            capacity: ::core::option::Option::None,
-            local: false,
-        },
-    ],
-    entities: &["Account", "Order", "Product", "User"],
+    name: ::dynaschema::__private::Cow::Borrowed("Keywords"),
+    partition_key: ::dynaschema::__private::Cow::Borrowed("pk"),
+    sort_key: ::core::option::Option::Some(::dynaschema::__private::Cow::Borrowed("sk")),
+    entity_attribute: ::dynaschema::__private::Cow::Borrowed("type"),
+    indexes: ::dynaschema::__private::Cow::Borrowed(
+        &[
+            ::dynaschema::__private::IndexDefinition {
+                name: ::dynaschema::__private::Cow::Borrowed("GSI1"),
+                kind: ::dynaschema::__private::IndexKind::Global,
+                partition_key: ::dynaschema::__private::Cow::Borrowed(
+                    &[::dynaschema::__private::KeyAttribute::string("gsi1pk")],
+                ),
+                sort_key: ::dynaschema::__private::Cow::Borrowed(
+                    &[::dynaschema::__private::KeyAttribute::string("gsi1sk")],
+                ),
+                projection: ::dynaschema::__private::Projection::All,
+                capacity: ::core::option::Option::None,
+            },
+        ],
+    ),
+    entities: ::dynaschema::__private::Cow::Borrowed(
+        &[
+            ::dynaschema::__private::Cow::Borrowed("Account"),
+            ::dynaschema::__private::Cow::Borrowed("Order"),
+            ::dynaschema::__private::Cow::Borrowed("Product"),
+            ::dynaschema::__private::Cow::Borrowed("User"),
+        ],
+    ),
     options: ::dynaschema::__private::TableOptions {
         ttl_attribute: ::core::option::Option::None,
         stream: ::core::option::Option::None,
@@ -33,8 +46,8 @@ pub static DEFINITION: ::dynaschema::__private::TableDefinition = ::dynaschema::
         billing: ::dynaschema::__private::Billing::OnDemand,
         deletion_protection: false,
         table_class: ::dynaschema::__private::TableClass::Standard,
-        tags: &[],
-        replicas: &[],
+        tags: ::dynaschema::__private::Cow::Borrowed(&[]),
+        replicas: ::dynaschema::__private::Cow::Borrowed(&[]),
     },
 };
 /// A handle on a physical table laid out as the `Keywords` schema says, with one method per access
@@ -97,8 +110,8 @@ impl Table {
     }
     /// A user's orders: `begins_with(sk, "ORDER#")`, narrowed by `ref`.
     ///
-    /// Access pattern `loop`: `Query` of `Order` items on `primary` (partition `USER#{user_id}`). Narrow it by sort key with the
-    /// methods of [`LoopQuery`], or run it as it is.
+    /// Access pattern `loop`: `Query` of `Order` items on `primary` (partition `USER#{user_id}`), ascending by sort key. Narrow it by sort key
+    /// with the methods of [`LoopQuery`], or run it as it is.
     pub fn r#loop(
         &self,
         user_id: &super::__dynaschema_Order!("user_id"),
@@ -126,14 +139,13 @@ impl Table {
                 decode: ::dynaschema::__private::decode_entity::<super::Order>,
                 consistency: ::core::marker::PhantomData,
             },
-            sort: ::dynaschema::__private::SortKeyPrefix::new("Order", "sk")
-                .literal("ORDER"),
+            sort: ::dynaschema::__private::SortKey::template("Order", "sk", &["ORDER"]),
         }
     }
     /// Products of a type above a price: the skill card's GSI with a price filter.
     ///
-    /// Access pattern `match`: `Query` of `Product` items on `GSI1` (partition `{type}`). Narrow it by sort key with the
-    /// methods of [`MatchQuery`], or run it as it is.
+    /// Access pattern `match`: `Query` of `Product` items on `GSI1` (partition `{type}`), ascending by sort key. Narrow it by sort key
+    /// with the methods of [`MatchQuery`], or run it as it is.
     pub fn r#match(
         &self,
         r#type: &super::__dynaschema_Product!("type"),
@@ -170,8 +182,11 @@ impl Table {
                 decode: ::dynaschema::__private::decode_entity::<super::Product>,
                 consistency: ::core::marker::PhantomData,
             },
-            sort: ::dynaschema::__private::SortKeyPrefix::new("Product", "gsi1sk")
-                .literal("PRODUCT"),
+            sort: ::dynaschema::__private::SortKey::template(
+                "Product",
+                "gsi1sk",
+                &["PRODUCT"],
+            ),
         }
     }
     /// Access pattern `move`: `GetItem` of one `Account` by its primary key.
@@ -286,7 +301,6 @@ impl Table {
         let query = ::dynaschema::__private::Query::new(
             &self.inner,
             "type",
-            "User, Order",
             ::core::option::Option::None,
             ::dynaschema::__private::partition_condition(
                 "pk",
@@ -349,8 +363,8 @@ impl Table {
     }
     /// The order lookup of the skill card's GSI.
     ///
-    /// Access pattern `yield`: `Query` of `Order` items on `GSI1` (partition `ORDER#{ref}`). Narrow it by sort key with the
-    /// methods of [`YieldQuery`], or run it as it is.
+    /// Access pattern `yield`: `Query` of `Order` items on `GSI1` (partition `ORDER#{ref}`), ascending by sort key. Narrow it by sort key
+    /// with the methods of [`YieldQuery`], or run it as it is.
     pub fn r#yield(&self, r#ref: &super::__dynaschema_Order!("ref")) -> YieldQuery<'_> {
         YieldQuery {
             base: ::dynaschema::__private::PatternQuery {
@@ -375,8 +389,11 @@ impl Table {
                 decode: ::dynaschema::__private::decode_entity::<super::Order>,
                 consistency: ::core::marker::PhantomData,
             },
-            sort: ::dynaschema::__private::SortKeyPrefix::new("Order", "gsi1sk")
-                .literal("USER"),
+            sort: ::dynaschema::__private::SortKey::template(
+                "Order",
+                "gsi1sk",
+                &["USER"],
+            ),
         }
     }
 }
@@ -485,20 +502,20 @@ pub struct LoopQuery<'t> {
         super::Order,
         ::dynaschema::query::Strong,
     >,
-    sort: ::dynaschema::__private::SortKeyPrefix,
+    sort: ::dynaschema::__private::SortKey<::dynaschema::__private::Template>,
 }
 impl<'t> LoopQuery<'t> {
+    const STEP: <::dynaschema::__private::Template as ::dynaschema::__private::SortKeyKind>::Step = ::dynaschema::__private::SegmentStep::new(
+        "ref",
+        &[],
+        true,
+    );
     /// Only items with this `ref`.
     pub fn r#ref(
         self,
         r#ref: &super::__dynaschema_Order!("ref"),
     ) -> ::dynaschema::Query<'t, super::Order, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .equals("ref", r#ref, &[])
-            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.equals(&Self::STEP, r#ref))
     }
     /// Only items whose `ref` starts with `text` (text fields only).
     pub fn ref_begins_with<P>(
@@ -509,60 +526,71 @@ impl<'t> LoopQuery<'t> {
         P: ?Sized
             + ::dynaschema::__private::TextPrefix<super::__dynaschema_Order!("ref")>,
     {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .begins_with_text("ref", text.as_text())
-            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.begins_with(&Self::STEP, text.as_text()))
     }
     /// Only items whose `ref` is less than `value`.
     pub fn ref_lt(
         self,
         value: &super::__dynaschema_Order!("ref"),
     ) -> ::dynaschema::Query<'t, super::Order, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("ref", ::dynaschema::__private::Comparison::Below, value, true)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Less,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `ref` is at most `value`.
     pub fn ref_lte(
         self,
         value: &super::__dynaschema_Order!("ref"),
     ) -> ::dynaschema::Query<'t, super::Order, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("ref", ::dynaschema::__private::Comparison::AtMost, value, true)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::LessOrEqual,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `ref` is greater than `value`.
     pub fn ref_gt(
         self,
         value: &super::__dynaschema_Order!("ref"),
     ) -> ::dynaschema::Query<'t, super::Order, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("ref", ::dynaschema::__private::Comparison::Above, value, true)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Greater,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `ref` is at least `value`.
     pub fn ref_gte(
         self,
         value: &super::__dynaschema_Order!("ref"),
     ) -> ::dynaschema::Query<'t, super::Order, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("ref", ::dynaschema::__private::Comparison::AtLeast, value, true)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::GreaterOrEqual,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `ref` is between `low` and `high`, both included.
     pub fn ref_between(
@@ -570,23 +598,13 @@ impl<'t> LoopQuery<'t> {
         low: &super::__dynaschema_Order!("ref"),
         high: &super::__dynaschema_Order!("ref"),
     ) -> ::dynaschema::Query<'t, super::Order, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .between("ref", low, high, true)
-            .map(|c| {
-                let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
-                (::core::option::Option::Some(c), ::core::option::Option::None)
-            });
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.between(&Self::STEP, low, high))
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::Order, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.finish())
     }
     ::dynaschema::__query_builder_methods!('t, super::Order, strong);
 }
@@ -598,20 +616,20 @@ pub struct MatchQuery<'t> {
         super::Product,
         ::dynaschema::query::Eventual,
     >,
-    sort: ::dynaschema::__private::SortKeyPrefix,
+    sort: ::dynaschema::__private::SortKey<::dynaschema::__private::Template>,
 }
 impl<'t> MatchQuery<'t> {
+    const STEP: <::dynaschema::__private::Template as ::dynaschema::__private::SortKeyKind>::Step = ::dynaschema::__private::SegmentStep::new(
+        "product_id",
+        &[],
+        true,
+    );
     /// Only items with this `product_id`.
     pub fn product_id(
         self,
         product_id: &super::__dynaschema_Product!("product_id"),
     ) -> ::dynaschema::Query<'t, super::Product, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .equals("product_id", product_id, &[])
-            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.equals(&Self::STEP, product_id))
     }
     /// Only items whose `product_id` starts with `text` (text fields only).
     pub fn product_id_begins_with<P>(
@@ -624,80 +642,71 @@ impl<'t> MatchQuery<'t> {
                 super::__dynaschema_Product!("product_id"),
             >,
     {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .begins_with_text("product_id", text.as_text())
-            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.begins_with(&Self::STEP, text.as_text()))
     }
     /// Only items whose `product_id` is less than `value`.
     pub fn product_id_lt(
         self,
         value: &super::__dynaschema_Product!("product_id"),
     ) -> ::dynaschema::Query<'t, super::Product, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "product_id",
-                ::dynaschema::__private::Comparison::Below,
-                value,
-                true,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Less,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `product_id` is at most `value`.
     pub fn product_id_lte(
         self,
         value: &super::__dynaschema_Product!("product_id"),
     ) -> ::dynaschema::Query<'t, super::Product, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "product_id",
-                ::dynaschema::__private::Comparison::AtMost,
-                value,
-                true,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::LessOrEqual,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `product_id` is greater than `value`.
     pub fn product_id_gt(
         self,
         value: &super::__dynaschema_Product!("product_id"),
     ) -> ::dynaschema::Query<'t, super::Product, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "product_id",
-                ::dynaschema::__private::Comparison::Above,
-                value,
-                true,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Greater,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `product_id` is at least `value`.
     pub fn product_id_gte(
         self,
         value: &super::__dynaschema_Product!("product_id"),
     ) -> ::dynaschema::Query<'t, super::Product, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "product_id",
-                ::dynaschema::__private::Comparison::AtLeast,
-                value,
-                true,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::GreaterOrEqual,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `product_id` is between `low` and `high`, both included.
     pub fn product_id_between(
@@ -705,23 +714,13 @@ impl<'t> MatchQuery<'t> {
         low: &super::__dynaschema_Product!("product_id"),
         high: &super::__dynaschema_Product!("product_id"),
     ) -> ::dynaschema::Query<'t, super::Product, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .between("product_id", low, high, true)
-            .map(|c| {
-                let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
-                (::core::option::Option::Some(c), ::core::option::Option::None)
-            });
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.between(&Self::STEP, low, high))
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::Product, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.finish())
     }
     ::dynaschema::__query_builder_methods!('t, super::Product, eventual);
 }
@@ -733,20 +732,20 @@ pub struct YieldQuery<'t> {
         super::Order,
         ::dynaschema::query::Eventual,
     >,
-    sort: ::dynaschema::__private::SortKeyPrefix,
+    sort: ::dynaschema::__private::SortKey<::dynaschema::__private::Template>,
 }
 impl<'t> YieldQuery<'t> {
+    const STEP: <::dynaschema::__private::Template as ::dynaschema::__private::SortKeyKind>::Step = ::dynaschema::__private::SegmentStep::new(
+        "user_id",
+        &[],
+        true,
+    );
     /// Only items with this `user_id`.
     pub fn user_id(
         self,
         user_id: &super::__dynaschema_Order!("user_id"),
     ) -> ::dynaschema::Query<'t, super::Order, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .equals("user_id", user_id, &[])
-            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.equals(&Self::STEP, user_id))
     }
     /// Only items whose `user_id` starts with `text` (text fields only).
     pub fn user_id_begins_with<P>(
@@ -757,65 +756,71 @@ impl<'t> YieldQuery<'t> {
         P: ?Sized
             + ::dynaschema::__private::TextPrefix<super::__dynaschema_Order!("user_id")>,
     {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .begins_with_text("user_id", text.as_text())
-            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.begins_with(&Self::STEP, text.as_text()))
     }
     /// Only items whose `user_id` is less than `value`.
     pub fn user_id_lt(
         self,
         value: &super::__dynaschema_Order!("user_id"),
     ) -> ::dynaschema::Query<'t, super::Order, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("user_id", ::dynaschema::__private::Comparison::Below, value, true)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Less,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `user_id` is at most `value`.
     pub fn user_id_lte(
         self,
         value: &super::__dynaschema_Order!("user_id"),
     ) -> ::dynaschema::Query<'t, super::Order, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("user_id", ::dynaschema::__private::Comparison::AtMost, value, true)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::LessOrEqual,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `user_id` is greater than `value`.
     pub fn user_id_gt(
         self,
         value: &super::__dynaschema_Order!("user_id"),
     ) -> ::dynaschema::Query<'t, super::Order, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("user_id", ::dynaschema::__private::Comparison::Above, value, true)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Greater,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `user_id` is at least `value`.
     pub fn user_id_gte(
         self,
         value: &super::__dynaschema_Order!("user_id"),
     ) -> ::dynaschema::Query<'t, super::Order, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "user_id",
-                ::dynaschema::__private::Comparison::AtLeast,
-                value,
-                true,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::GreaterOrEqual,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `user_id` is between `low` and `high`, both included.
     pub fn user_id_between(
@@ -823,23 +828,13 @@ impl<'t> YieldQuery<'t> {
         low: &super::__dynaschema_Order!("user_id"),
         high: &super::__dynaschema_Order!("user_id"),
     ) -> ::dynaschema::Query<'t, super::Order, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .between("user_id", low, high, true)
-            .map(|c| {
-                let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
-                (::core::option::Option::Some(c), ::core::option::Option::None)
-            });
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.between(&Self::STEP, low, high))
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::Order, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.finish())
     }
     ::dynaschema::__query_builder_methods!('t, super::Order, eventual);
 }

@@ -16,39 +16,51 @@ const _: fn() = || {
 };
 /// The `OnlineShop` table as the schema declares it.
 pub static DEFINITION: ::dynaschema::__private::TableDefinition = ::dynaschema::__private::TableDefinition {
-    name: "OnlineShop",
-    partition_key: "PK",
-    sort_key: ::core::option::Option::Some("SK"),
-    entity_attribute: "_et",
-    indexes: &[
-        ::dynaschema::__private::IndexDefinition {
-            name: "GSI1",
-            partition_key: &[::dynaschema::__private::KeyAttribute::string("GSI1PK")],
-            sort_key: &[::dynaschema::__private::KeyAttribute::string("GSI1SK")],
-            projection: ::dynaschema::__private::Projection::All,
-            capacity: ::core::option::Option::None,
-            local: false,
-        },
-        ::dynaschema::__private::IndexDefinition {
-            name: "GSI2",
-            partition_key: &[::dynaschema::__private::KeyAttribute::string("GSI2PK")],
-            sort_key: &[::dynaschema::__private::KeyAttribute::string("GSI2SK")],
-            projection: ::dynaschema::__private::Projection::All,
-            capacity: ::core::option::Option::None,
-            local: false,
-        },
-    ],
-    entities: &[
-        "Customer",
-        "Invoice",
-        "Order",
-        "OrderItem",
-        "Product",
-        "Shipment",
-        "ShipmentItem",
-        "Warehouse",
-        "WarehouseItem",
-    ],
+    name: ::dynaschema::__private::Cow::Borrowed("OnlineShop"),
+    partition_key: ::dynaschema::__private::Cow::Borrowed("PK"),
+    sort_key: ::core::option::Option::Some(::dynaschema::__private::Cow::Borrowed("SK")),
+    entity_attribute: ::dynaschema::__private::Cow::Borrowed("_et"),
+    indexes: ::dynaschema::__private::Cow::Borrowed(
+        &[
+            ::dynaschema::__private::IndexDefinition {
+                name: ::dynaschema::__private::Cow::Borrowed("GSI1"),
+                kind: ::dynaschema::__private::IndexKind::Global,
+                partition_key: ::dynaschema::__private::Cow::Borrowed(
+                    &[::dynaschema::__private::KeyAttribute::string("GSI1PK")],
+                ),
+                sort_key: ::dynaschema::__private::Cow::Borrowed(
+                    &[::dynaschema::__private::KeyAttribute::string("GSI1SK")],
+                ),
+                projection: ::dynaschema::__private::Projection::All,
+                capacity: ::core::option::Option::None,
+            },
+            ::dynaschema::__private::IndexDefinition {
+                name: ::dynaschema::__private::Cow::Borrowed("GSI2"),
+                kind: ::dynaschema::__private::IndexKind::Global,
+                partition_key: ::dynaschema::__private::Cow::Borrowed(
+                    &[::dynaschema::__private::KeyAttribute::string("GSI2PK")],
+                ),
+                sort_key: ::dynaschema::__private::Cow::Borrowed(
+                    &[::dynaschema::__private::KeyAttribute::string("GSI2SK")],
+                ),
+                projection: ::dynaschema::__private::Projection::All,
+                capacity: ::core::option::Option::None,
+            },
+        ],
+    ),
+    entities: ::dynaschema::__private::Cow::Borrowed(
+        &[
+            ::dynaschema::__private::Cow::Borrowed("Customer"),
+            ::dynaschema::__private::Cow::Borrowed("Invoice"),
+            ::dynaschema::__private::Cow::Borrowed("Order"),
+            ::dynaschema::__private::Cow::Borrowed("OrderItem"),
+            ::dynaschema::__private::Cow::Borrowed("Product"),
+            ::dynaschema::__private::Cow::Borrowed("Shipment"),
+            ::dynaschema::__private::Cow::Borrowed("ShipmentItem"),
+            ::dynaschema::__private::Cow::Borrowed("Warehouse"),
+            ::dynaschema::__private::Cow::Borrowed("WarehouseItem"),
+        ],
+    ),
     options: ::dynaschema::__private::TableOptions {
         ttl_attribute: ::core::option::Option::None,
         stream: ::core::option::Option::None,
@@ -56,8 +68,8 @@ pub static DEFINITION: ::dynaschema::__private::TableDefinition = ::dynaschema::
         billing: ::dynaschema::__private::Billing::OnDemand,
         deletion_protection: false,
         table_class: ::dynaschema::__private::TableClass::Standard,
-        tags: &[],
-        replicas: &[],
+        tags: ::dynaschema::__private::Cow::Borrowed(&[]),
+        replicas: ::dynaschema::__private::Cow::Borrowed(&[]),
     },
 };
 /// A handle on a physical table laid out as the `OnlineShop` schema says, with one method per access
@@ -129,8 +141,8 @@ impl Table {
             ],
         )
     }
-    /// Access pattern `customer_invoices`: `Query` of `Invoice` items on `GSI2` (partition `c#{customer_id}`). Narrow it by sort key with the
-    /// methods of [`CustomerInvoicesQuery`], or run it as it is.
+    /// Access pattern `customer_invoices`: `Query` of `Invoice` items on `GSI2` (partition `c#{customer_id}`), ascending by sort key. Narrow it by sort key
+    /// with the methods of [`CustomerInvoicesQuery`], or run it as it is.
     pub fn customer_invoices(
         &self,
         customer_id: &super::__dynaschema_Invoice!("customer_id"),
@@ -158,12 +170,11 @@ impl Table {
                 decode: ::dynaschema::__private::decode_entity::<super::Invoice>,
                 consistency: ::core::marker::PhantomData,
             },
-            sort: ::dynaschema::__private::SortKeyPrefix::new("Invoice", "GSI2SK")
-                .literal("i"),
+            sort: ::dynaschema::__private::SortKey::template("Invoice", "GSI2SK", &["i"]),
         }
     }
-    /// Access pattern `customer_products`: `Query` of `OrderItem` items on `GSI2` (partition `c#{customer_id}`). Narrow it by sort key with the
-    /// methods of [`CustomerProductsQuery`], or run it as it is.
+    /// Access pattern `customer_products`: `Query` of `OrderItem` items on `GSI2` (partition `c#{customer_id}`), ascending by sort key. Narrow it by sort key
+    /// with the methods of [`CustomerProductsQuery`], or run it as it is.
     pub fn customer_products(
         &self,
         customer_id: &super::__dynaschema_OrderItem!("customer_id"),
@@ -191,8 +202,11 @@ impl Table {
                 decode: ::dynaschema::__private::decode_entity::<super::OrderItem>,
                 consistency: ::core::marker::PhantomData,
             },
-            sort: ::dynaschema::__private::SortKeyPrefix::new("OrderItem", "GSI2SK")
-                .literal("p"),
+            sort: ::dynaschema::__private::SortKey::template(
+                "OrderItem",
+                "GSI2SK",
+                &["p"],
+            ),
         }
     }
     /// Access pattern `get_customer`: `GetItem` of one `Customer` by its primary key.
@@ -300,8 +314,8 @@ impl Table {
             )
             .pattern("get_warehouse")
     }
-    /// Access pattern `invoice`: `Query` of `Invoice` items on `GSI1` (partition `i#{invoice_id}`). Narrow it by sort key with the
-    /// methods of [`InvoiceQuery`], or run it as it is.
+    /// Access pattern `invoice`: `Query` of `Invoice` items on `GSI1` (partition `i#{invoice_id}`), ascending by sort key. Narrow it by sort key
+    /// with the methods of [`InvoiceQuery`], or run it as it is.
     pub fn invoice(
         &self,
         invoice_id: &super::__dynaschema_Invoice!("invoice_id"),
@@ -329,8 +343,7 @@ impl Table {
                 decode: ::dynaschema::__private::decode_entity::<super::Invoice>,
                 consistency: ::core::marker::PhantomData,
             },
-            sort: ::dynaschema::__private::SortKeyPrefix::new("Invoice", "GSI1SK")
-                .literal("i"),
+            sort: ::dynaschema::__private::SortKey::template("Invoice", "GSI1SK", &["i"]),
         }
     }
     /// Access pattern `order_details`: one `Query` of partition `o#{order_id}` on `primary`, every page, grouped into [`OrderDetails`]: Order, OrderItem, Invoice, Shipment, ShipmentItem.
@@ -394,7 +407,6 @@ impl Table {
         let query = ::dynaschema::__private::Query::new(
             &self.inner,
             "order_details",
-            "Order, OrderItem, Invoice, Shipment, ShipmentItem",
             ::core::option::Option::None,
             ::dynaschema::__private::partition_condition(
                 "PK",
@@ -425,8 +437,8 @@ impl Table {
         }
         Ok(result)
     }
-    /// Access pattern `order_invoice`: `Query` of `Invoice` items on `primary` (partition `o#{order_id}`). Narrow it by sort key with the
-    /// methods of [`OrderInvoiceQuery`], or run it as it is.
+    /// Access pattern `order_invoice`: `Query` of `Invoice` items on `primary` (partition `o#{order_id}`), ascending by sort key. Narrow it by sort key
+    /// with the methods of [`OrderInvoiceQuery`], or run it as it is.
     pub fn order_invoice(
         &self,
         order_id: &super::__dynaschema_Invoice!("order_id"),
@@ -454,12 +466,11 @@ impl Table {
                 decode: ::dynaschema::__private::decode_entity::<super::Invoice>,
                 consistency: ::core::marker::PhantomData,
             },
-            sort: ::dynaschema::__private::SortKeyPrefix::new("Invoice", "SK")
-                .literal("i"),
+            sort: ::dynaschema::__private::SortKey::template("Invoice", "SK", &["i"]),
         }
     }
-    /// Access pattern `order_products`: `Query` of `OrderItem` items on `primary` (partition `o#{order_id}`). Narrow it by sort key with the
-    /// methods of [`OrderProductsQuery`], or run it as it is.
+    /// Access pattern `order_products`: `Query` of `OrderItem` items on `primary` (partition `o#{order_id}`), ascending by sort key. Narrow it by sort key
+    /// with the methods of [`OrderProductsQuery`], or run it as it is.
     pub fn order_products(
         &self,
         order_id: &super::__dynaschema_OrderItem!("order_id"),
@@ -487,12 +498,11 @@ impl Table {
                 decode: ::dynaschema::__private::decode_entity::<super::OrderItem>,
                 consistency: ::core::marker::PhantomData,
             },
-            sort: ::dynaschema::__private::SortKeyPrefix::new("OrderItem", "SK")
-                .literal("p"),
+            sort: ::dynaschema::__private::SortKey::template("OrderItem", "SK", &["p"]),
         }
     }
-    /// Access pattern `order_shipments`: `Query` of `Shipment` items on `primary` (partition `o#{order_id}`). Narrow it by sort key with the
-    /// methods of [`OrderShipmentsQuery`], or run it as it is.
+    /// Access pattern `order_shipments`: `Query` of `Shipment` items on `primary` (partition `o#{order_id}`), ascending by sort key. Narrow it by sort key
+    /// with the methods of [`OrderShipmentsQuery`], or run it as it is.
     pub fn order_shipments(
         &self,
         order_id: &super::__dynaschema_Shipment!("order_id"),
@@ -520,12 +530,11 @@ impl Table {
                 decode: ::dynaschema::__private::decode_entity::<super::Shipment>,
                 consistency: ::core::marker::PhantomData,
             },
-            sort: ::dynaschema::__private::SortKeyPrefix::new("Shipment", "SK")
-                .literal("sh"),
+            sort: ::dynaschema::__private::SortKey::template("Shipment", "SK", &["sh"]),
         }
     }
-    /// Access pattern `product_inventory`: `Query` of `WarehouseItem` items on `primary` (partition `p#{product_id}`). Narrow it by sort key with the
-    /// methods of [`ProductInventoryQuery`], or run it as it is.
+    /// Access pattern `product_inventory`: `Query` of `WarehouseItem` items on `primary` (partition `p#{product_id}`), ascending by sort key. Narrow it by sort key
+    /// with the methods of [`ProductInventoryQuery`], or run it as it is.
     pub fn product_inventory(
         &self,
         product_id: &super::__dynaschema_WarehouseItem!("product_id"),
@@ -553,12 +562,15 @@ impl Table {
                 decode: ::dynaschema::__private::decode_entity::<super::WarehouseItem>,
                 consistency: ::core::marker::PhantomData,
             },
-            sort: ::dynaschema::__private::SortKeyPrefix::new("WarehouseItem", "SK")
-                .literal("w"),
+            sort: ::dynaschema::__private::SortKey::template(
+                "WarehouseItem",
+                "SK",
+                &["w"],
+            ),
         }
     }
-    /// Access pattern `product_orders`: `Query` of `OrderItem` items on `GSI1` (partition `p#{product_id}`). Narrow it by sort key with the
-    /// methods of [`ProductOrdersQuery`], or run it as it is.
+    /// Access pattern `product_orders`: `Query` of `OrderItem` items on `GSI1` (partition `p#{product_id}`), ascending by sort key. Narrow it by sort key
+    /// with the methods of [`ProductOrdersQuery`], or run it as it is.
     pub fn product_orders(
         &self,
         product_id: &super::__dynaschema_OrderItem!("product_id"),
@@ -586,7 +598,7 @@ impl Table {
                 decode: ::dynaschema::__private::decode_entity::<super::OrderItem>,
                 consistency: ::core::marker::PhantomData,
             },
-            sort: ::dynaschema::__private::SortKeyPrefix::new("OrderItem", "GSI1SK"),
+            sort: ::dynaschema::__private::SortKey::template("OrderItem", "GSI1SK", &[]),
         }
     }
     /// Access pattern `shipment_detail`: one `Query` of partition `sh#{shipment_id}` on `GSI1`, every page, grouped into [`ShipmentDetail`]: Shipment, ShipmentItem.
@@ -629,7 +641,6 @@ impl Table {
         let query = ::dynaschema::__private::Query::new(
             &self.inner,
             "shipment_detail",
-            "Shipment, ShipmentItem",
             ::core::option::Option::Some("GSI1"),
             ::dynaschema::__private::partition_condition(
                 "GSI1PK",
@@ -657,8 +668,8 @@ impl Table {
         }
         Ok(result)
     }
-    /// Access pattern `warehouse_inventory`: `Query` of `WarehouseItem` items on `GSI2` (partition `w#{warehouse_id}`). Narrow it by sort key with the
-    /// methods of [`WarehouseInventoryQuery`], or run it as it is.
+    /// Access pattern `warehouse_inventory`: `Query` of `WarehouseItem` items on `GSI2` (partition `w#{warehouse_id}`), ascending by sort key. Narrow it by sort key
+    /// with the methods of [`WarehouseInventoryQuery`], or run it as it is.
     pub fn warehouse_inventory(
         &self,
         warehouse_id: &super::__dynaschema_WarehouseItem!("warehouse_id"),
@@ -686,12 +697,15 @@ impl Table {
                 decode: ::dynaschema::__private::decode_entity::<super::WarehouseItem>,
                 consistency: ::core::marker::PhantomData,
             },
-            sort: ::dynaschema::__private::SortKeyPrefix::new("WarehouseItem", "GSI2SK")
-                .literal("p"),
+            sort: ::dynaschema::__private::SortKey::template(
+                "WarehouseItem",
+                "GSI2SK",
+                &["p"],
+            ),
         }
     }
-    /// Access pattern `warehouse_shipments`: `Query` of `Shipment` items on `GSI2` (partition `w#{warehouse_id}`). Narrow it by sort key with the
-    /// methods of [`WarehouseShipmentsQuery`], or run it as it is.
+    /// Access pattern `warehouse_shipments`: `Query` of `Shipment` items on `GSI2` (partition `w#{warehouse_id}`), ascending by sort key. Narrow it by sort key
+    /// with the methods of [`WarehouseShipmentsQuery`], or run it as it is.
     pub fn warehouse_shipments(
         &self,
         warehouse_id: &super::__dynaschema_Shipment!("warehouse_id"),
@@ -719,8 +733,11 @@ impl Table {
                 decode: ::dynaschema::__private::decode_entity::<super::Shipment>,
                 consistency: ::core::marker::PhantomData,
             },
-            sort: ::dynaschema::__private::SortKeyPrefix::new("Shipment", "GSI2SK")
-                .literal("sh"),
+            sort: ::dynaschema::__private::SortKey::template(
+                "Shipment",
+                "GSI2SK",
+                &["sh"],
+            ),
         }
     }
 }
@@ -899,20 +916,20 @@ pub struct CustomerInvoicesQuery<'t> {
         super::Invoice,
         ::dynaschema::query::Eventual,
     >,
-    sort: ::dynaschema::__private::SortKeyPrefix,
+    sort: ::dynaschema::__private::SortKey<::dynaschema::__private::Template>,
 }
 impl<'t> CustomerInvoicesQuery<'t> {
+    const STEP: <::dynaschema::__private::Template as ::dynaschema::__private::SortKeyKind>::Step = ::dynaschema::__private::SegmentStep::new(
+        "invoiced_at",
+        &[],
+        true,
+    );
     /// Only items with this `invoiced_at`.
     pub fn invoiced_at(
         self,
         invoiced_at: &super::__dynaschema_Invoice!("invoiced_at"),
     ) -> ::dynaschema::Query<'t, super::Invoice, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .equals("invoiced_at", invoiced_at, &[])
-            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.equals(&Self::STEP, invoiced_at))
     }
     /// Only items whose `invoiced_at` starts with `text` (text fields only).
     pub fn invoiced_at_begins_with<P>(
@@ -925,80 +942,71 @@ impl<'t> CustomerInvoicesQuery<'t> {
                 super::__dynaschema_Invoice!("invoiced_at"),
             >,
     {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .begins_with_text("invoiced_at", text.as_text())
-            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.begins_with(&Self::STEP, text.as_text()))
     }
     /// Only items whose `invoiced_at` is less than `value`.
     pub fn invoiced_at_lt(
         self,
         value: &super::__dynaschema_Invoice!("invoiced_at"),
     ) -> ::dynaschema::Query<'t, super::Invoice, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "invoiced_at",
-                ::dynaschema::__private::Comparison::Below,
-                value,
-                true,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Less,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `invoiced_at` is at most `value`.
     pub fn invoiced_at_lte(
         self,
         value: &super::__dynaschema_Invoice!("invoiced_at"),
     ) -> ::dynaschema::Query<'t, super::Invoice, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "invoiced_at",
-                ::dynaschema::__private::Comparison::AtMost,
-                value,
-                true,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::LessOrEqual,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `invoiced_at` is greater than `value`.
     pub fn invoiced_at_gt(
         self,
         value: &super::__dynaschema_Invoice!("invoiced_at"),
     ) -> ::dynaschema::Query<'t, super::Invoice, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "invoiced_at",
-                ::dynaschema::__private::Comparison::Above,
-                value,
-                true,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Greater,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `invoiced_at` is at least `value`.
     pub fn invoiced_at_gte(
         self,
         value: &super::__dynaschema_Invoice!("invoiced_at"),
     ) -> ::dynaschema::Query<'t, super::Invoice, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "invoiced_at",
-                ::dynaschema::__private::Comparison::AtLeast,
-                value,
-                true,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::GreaterOrEqual,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `invoiced_at` is between `low` and `high`, both included.
     pub fn invoiced_at_between(
@@ -1006,23 +1014,13 @@ impl<'t> CustomerInvoicesQuery<'t> {
         low: &super::__dynaschema_Invoice!("invoiced_at"),
         high: &super::__dynaschema_Invoice!("invoiced_at"),
     ) -> ::dynaschema::Query<'t, super::Invoice, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .between("invoiced_at", low, high, true)
-            .map(|c| {
-                let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
-                (::core::option::Option::Some(c), ::core::option::Option::None)
-            });
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.between(&Self::STEP, low, high))
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::Invoice, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.finish())
     }
     ::dynaschema::__query_builder_methods!('t, super::Invoice, eventual);
 }
@@ -1034,20 +1032,20 @@ pub struct CustomerProductsQuery<'t> {
         super::OrderItem,
         ::dynaschema::query::Eventual,
     >,
-    sort: ::dynaschema::__private::SortKeyPrefix,
+    sort: ::dynaschema::__private::SortKey<::dynaschema::__private::Template>,
 }
 impl<'t> CustomerProductsQuery<'t> {
+    const STEP: <::dynaschema::__private::Template as ::dynaschema::__private::SortKeyKind>::Step = ::dynaschema::__private::SegmentStep::new(
+        "ordered_at",
+        &[],
+        true,
+    );
     /// Only items with this `ordered_at`.
     pub fn ordered_at(
         self,
         ordered_at: &super::__dynaschema_OrderItem!("ordered_at"),
     ) -> ::dynaschema::Query<'t, super::OrderItem, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .equals("ordered_at", ordered_at, &[])
-            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.equals(&Self::STEP, ordered_at))
     }
     /// Only items whose `ordered_at` starts with `text` (text fields only).
     pub fn ordered_at_begins_with<P>(
@@ -1060,80 +1058,71 @@ impl<'t> CustomerProductsQuery<'t> {
                 super::__dynaschema_OrderItem!("ordered_at"),
             >,
     {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .begins_with_text("ordered_at", text.as_text())
-            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.begins_with(&Self::STEP, text.as_text()))
     }
     /// Only items whose `ordered_at` is less than `value`.
     pub fn ordered_at_lt(
         self,
         value: &super::__dynaschema_OrderItem!("ordered_at"),
     ) -> ::dynaschema::Query<'t, super::OrderItem, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "ordered_at",
-                ::dynaschema::__private::Comparison::Below,
-                value,
-                true,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Less,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `ordered_at` is at most `value`.
     pub fn ordered_at_lte(
         self,
         value: &super::__dynaschema_OrderItem!("ordered_at"),
     ) -> ::dynaschema::Query<'t, super::OrderItem, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "ordered_at",
-                ::dynaschema::__private::Comparison::AtMost,
-                value,
-                true,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::LessOrEqual,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `ordered_at` is greater than `value`.
     pub fn ordered_at_gt(
         self,
         value: &super::__dynaschema_OrderItem!("ordered_at"),
     ) -> ::dynaschema::Query<'t, super::OrderItem, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "ordered_at",
-                ::dynaschema::__private::Comparison::Above,
-                value,
-                true,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Greater,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `ordered_at` is at least `value`.
     pub fn ordered_at_gte(
         self,
         value: &super::__dynaschema_OrderItem!("ordered_at"),
     ) -> ::dynaschema::Query<'t, super::OrderItem, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "ordered_at",
-                ::dynaschema::__private::Comparison::AtLeast,
-                value,
-                true,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::GreaterOrEqual,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `ordered_at` is between `low` and `high`, both included.
     pub fn ordered_at_between(
@@ -1141,23 +1130,13 @@ impl<'t> CustomerProductsQuery<'t> {
         low: &super::__dynaschema_OrderItem!("ordered_at"),
         high: &super::__dynaschema_OrderItem!("ordered_at"),
     ) -> ::dynaschema::Query<'t, super::OrderItem, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .between("ordered_at", low, high, true)
-            .map(|c| {
-                let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
-                (::core::option::Option::Some(c), ::core::option::Option::None)
-            });
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.between(&Self::STEP, low, high))
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::OrderItem, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.finish())
     }
     ::dynaschema::__query_builder_methods!('t, super::OrderItem, eventual);
 }
@@ -1169,20 +1148,20 @@ pub struct InvoiceQuery<'t> {
         super::Invoice,
         ::dynaschema::query::Eventual,
     >,
-    sort: ::dynaschema::__private::SortKeyPrefix,
+    sort: ::dynaschema::__private::SortKey<::dynaschema::__private::Template>,
 }
 impl<'t> InvoiceQuery<'t> {
+    const STEP: <::dynaschema::__private::Template as ::dynaschema::__private::SortKeyKind>::Step = ::dynaschema::__private::SegmentStep::new(
+        "invoice_id",
+        &[],
+        true,
+    );
     /// Only items with this `invoice_id`.
     pub fn invoice_id(
         self,
         invoice_id: &super::__dynaschema_Invoice!("invoice_id"),
     ) -> ::dynaschema::Query<'t, super::Invoice, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .equals("invoice_id", invoice_id, &[])
-            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.equals(&Self::STEP, invoice_id))
     }
     /// Only items whose `invoice_id` starts with `text` (text fields only).
     pub fn invoice_id_begins_with<P>(
@@ -1195,80 +1174,71 @@ impl<'t> InvoiceQuery<'t> {
                 super::__dynaschema_Invoice!("invoice_id"),
             >,
     {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .begins_with_text("invoice_id", text.as_text())
-            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.begins_with(&Self::STEP, text.as_text()))
     }
     /// Only items whose `invoice_id` is less than `value`.
     pub fn invoice_id_lt(
         self,
         value: &super::__dynaschema_Invoice!("invoice_id"),
     ) -> ::dynaschema::Query<'t, super::Invoice, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "invoice_id",
-                ::dynaschema::__private::Comparison::Below,
-                value,
-                true,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Less,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `invoice_id` is at most `value`.
     pub fn invoice_id_lte(
         self,
         value: &super::__dynaschema_Invoice!("invoice_id"),
     ) -> ::dynaschema::Query<'t, super::Invoice, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "invoice_id",
-                ::dynaschema::__private::Comparison::AtMost,
-                value,
-                true,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::LessOrEqual,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `invoice_id` is greater than `value`.
     pub fn invoice_id_gt(
         self,
         value: &super::__dynaschema_Invoice!("invoice_id"),
     ) -> ::dynaschema::Query<'t, super::Invoice, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "invoice_id",
-                ::dynaschema::__private::Comparison::Above,
-                value,
-                true,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Greater,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `invoice_id` is at least `value`.
     pub fn invoice_id_gte(
         self,
         value: &super::__dynaschema_Invoice!("invoice_id"),
     ) -> ::dynaschema::Query<'t, super::Invoice, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "invoice_id",
-                ::dynaschema::__private::Comparison::AtLeast,
-                value,
-                true,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::GreaterOrEqual,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `invoice_id` is between `low` and `high`, both included.
     pub fn invoice_id_between(
@@ -1276,23 +1246,13 @@ impl<'t> InvoiceQuery<'t> {
         low: &super::__dynaschema_Invoice!("invoice_id"),
         high: &super::__dynaschema_Invoice!("invoice_id"),
     ) -> ::dynaschema::Query<'t, super::Invoice, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .between("invoice_id", low, high, true)
-            .map(|c| {
-                let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
-                (::core::option::Option::Some(c), ::core::option::Option::None)
-            });
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.between(&Self::STEP, low, high))
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::Invoice, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.finish())
     }
     ::dynaschema::__query_builder_methods!('t, super::Invoice, eventual);
 }
@@ -1304,20 +1264,20 @@ pub struct OrderInvoiceQuery<'t> {
         super::Invoice,
         ::dynaschema::query::Strong,
     >,
-    sort: ::dynaschema::__private::SortKeyPrefix,
+    sort: ::dynaschema::__private::SortKey<::dynaschema::__private::Template>,
 }
 impl<'t> OrderInvoiceQuery<'t> {
+    const STEP: <::dynaschema::__private::Template as ::dynaschema::__private::SortKeyKind>::Step = ::dynaschema::__private::SegmentStep::new(
+        "invoice_id",
+        &[],
+        true,
+    );
     /// Only items with this `invoice_id`.
     pub fn invoice_id(
         self,
         invoice_id: &super::__dynaschema_Invoice!("invoice_id"),
     ) -> ::dynaschema::Query<'t, super::Invoice, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .equals("invoice_id", invoice_id, &[])
-            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.equals(&Self::STEP, invoice_id))
     }
     /// Only items whose `invoice_id` starts with `text` (text fields only).
     pub fn invoice_id_begins_with<P>(
@@ -1330,80 +1290,71 @@ impl<'t> OrderInvoiceQuery<'t> {
                 super::__dynaschema_Invoice!("invoice_id"),
             >,
     {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .begins_with_text("invoice_id", text.as_text())
-            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.begins_with(&Self::STEP, text.as_text()))
     }
     /// Only items whose `invoice_id` is less than `value`.
     pub fn invoice_id_lt(
         self,
         value: &super::__dynaschema_Invoice!("invoice_id"),
     ) -> ::dynaschema::Query<'t, super::Invoice, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "invoice_id",
-                ::dynaschema::__private::Comparison::Below,
-                value,
-                true,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Less,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `invoice_id` is at most `value`.
     pub fn invoice_id_lte(
         self,
         value: &super::__dynaschema_Invoice!("invoice_id"),
     ) -> ::dynaschema::Query<'t, super::Invoice, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "invoice_id",
-                ::dynaschema::__private::Comparison::AtMost,
-                value,
-                true,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::LessOrEqual,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `invoice_id` is greater than `value`.
     pub fn invoice_id_gt(
         self,
         value: &super::__dynaschema_Invoice!("invoice_id"),
     ) -> ::dynaschema::Query<'t, super::Invoice, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "invoice_id",
-                ::dynaschema::__private::Comparison::Above,
-                value,
-                true,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Greater,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `invoice_id` is at least `value`.
     pub fn invoice_id_gte(
         self,
         value: &super::__dynaschema_Invoice!("invoice_id"),
     ) -> ::dynaschema::Query<'t, super::Invoice, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "invoice_id",
-                ::dynaschema::__private::Comparison::AtLeast,
-                value,
-                true,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::GreaterOrEqual,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `invoice_id` is between `low` and `high`, both included.
     pub fn invoice_id_between(
@@ -1411,23 +1362,13 @@ impl<'t> OrderInvoiceQuery<'t> {
         low: &super::__dynaschema_Invoice!("invoice_id"),
         high: &super::__dynaschema_Invoice!("invoice_id"),
     ) -> ::dynaschema::Query<'t, super::Invoice, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .between("invoice_id", low, high, true)
-            .map(|c| {
-                let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
-                (::core::option::Option::Some(c), ::core::option::Option::None)
-            });
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.between(&Self::STEP, low, high))
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::Invoice, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.finish())
     }
     ::dynaschema::__query_builder_methods!('t, super::Invoice, strong);
 }
@@ -1439,20 +1380,20 @@ pub struct OrderProductsQuery<'t> {
         super::OrderItem,
         ::dynaschema::query::Strong,
     >,
-    sort: ::dynaschema::__private::SortKeyPrefix,
+    sort: ::dynaschema::__private::SortKey<::dynaschema::__private::Template>,
 }
 impl<'t> OrderProductsQuery<'t> {
+    const STEP: <::dynaschema::__private::Template as ::dynaschema::__private::SortKeyKind>::Step = ::dynaschema::__private::SegmentStep::new(
+        "product_id",
+        &[],
+        true,
+    );
     /// Only items with this `product_id`.
     pub fn product_id(
         self,
         product_id: &super::__dynaschema_OrderItem!("product_id"),
     ) -> ::dynaschema::Query<'t, super::OrderItem, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .equals("product_id", product_id, &[])
-            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.equals(&Self::STEP, product_id))
     }
     /// Only items whose `product_id` starts with `text` (text fields only).
     pub fn product_id_begins_with<P>(
@@ -1465,80 +1406,71 @@ impl<'t> OrderProductsQuery<'t> {
                 super::__dynaschema_OrderItem!("product_id"),
             >,
     {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .begins_with_text("product_id", text.as_text())
-            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.begins_with(&Self::STEP, text.as_text()))
     }
     /// Only items whose `product_id` is less than `value`.
     pub fn product_id_lt(
         self,
         value: &super::__dynaschema_OrderItem!("product_id"),
     ) -> ::dynaschema::Query<'t, super::OrderItem, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "product_id",
-                ::dynaschema::__private::Comparison::Below,
-                value,
-                true,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Less,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `product_id` is at most `value`.
     pub fn product_id_lte(
         self,
         value: &super::__dynaschema_OrderItem!("product_id"),
     ) -> ::dynaschema::Query<'t, super::OrderItem, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "product_id",
-                ::dynaschema::__private::Comparison::AtMost,
-                value,
-                true,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::LessOrEqual,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `product_id` is greater than `value`.
     pub fn product_id_gt(
         self,
         value: &super::__dynaschema_OrderItem!("product_id"),
     ) -> ::dynaschema::Query<'t, super::OrderItem, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "product_id",
-                ::dynaschema::__private::Comparison::Above,
-                value,
-                true,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Greater,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `product_id` is at least `value`.
     pub fn product_id_gte(
         self,
         value: &super::__dynaschema_OrderItem!("product_id"),
     ) -> ::dynaschema::Query<'t, super::OrderItem, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "product_id",
-                ::dynaschema::__private::Comparison::AtLeast,
-                value,
-                true,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::GreaterOrEqual,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `product_id` is between `low` and `high`, both included.
     pub fn product_id_between(
@@ -1546,23 +1478,13 @@ impl<'t> OrderProductsQuery<'t> {
         low: &super::__dynaschema_OrderItem!("product_id"),
         high: &super::__dynaschema_OrderItem!("product_id"),
     ) -> ::dynaschema::Query<'t, super::OrderItem, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .between("product_id", low, high, true)
-            .map(|c| {
-                let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
-                (::core::option::Option::Some(c), ::core::option::Option::None)
-            });
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.between(&Self::STEP, low, high))
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::OrderItem, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.finish())
     }
     ::dynaschema::__query_builder_methods!('t, super::OrderItem, strong);
 }
@@ -1574,20 +1496,20 @@ pub struct OrderShipmentsQuery<'t> {
         super::Shipment,
         ::dynaschema::query::Strong,
     >,
-    sort: ::dynaschema::__private::SortKeyPrefix,
+    sort: ::dynaschema::__private::SortKey<::dynaschema::__private::Template>,
 }
 impl<'t> OrderShipmentsQuery<'t> {
+    const STEP: <::dynaschema::__private::Template as ::dynaschema::__private::SortKeyKind>::Step = ::dynaschema::__private::SegmentStep::new(
+        "shipment_id",
+        &[],
+        true,
+    );
     /// Only items with this `shipment_id`.
     pub fn shipment_id(
         self,
         shipment_id: &super::__dynaschema_Shipment!("shipment_id"),
     ) -> ::dynaschema::Query<'t, super::Shipment, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .equals("shipment_id", shipment_id, &[])
-            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.equals(&Self::STEP, shipment_id))
     }
     /// Only items whose `shipment_id` starts with `text` (text fields only).
     pub fn shipment_id_begins_with<P>(
@@ -1600,80 +1522,71 @@ impl<'t> OrderShipmentsQuery<'t> {
                 super::__dynaschema_Shipment!("shipment_id"),
             >,
     {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .begins_with_text("shipment_id", text.as_text())
-            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.begins_with(&Self::STEP, text.as_text()))
     }
     /// Only items whose `shipment_id` is less than `value`.
     pub fn shipment_id_lt(
         self,
         value: &super::__dynaschema_Shipment!("shipment_id"),
     ) -> ::dynaschema::Query<'t, super::Shipment, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "shipment_id",
-                ::dynaschema::__private::Comparison::Below,
-                value,
-                true,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Less,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `shipment_id` is at most `value`.
     pub fn shipment_id_lte(
         self,
         value: &super::__dynaschema_Shipment!("shipment_id"),
     ) -> ::dynaschema::Query<'t, super::Shipment, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "shipment_id",
-                ::dynaschema::__private::Comparison::AtMost,
-                value,
-                true,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::LessOrEqual,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `shipment_id` is greater than `value`.
     pub fn shipment_id_gt(
         self,
         value: &super::__dynaschema_Shipment!("shipment_id"),
     ) -> ::dynaschema::Query<'t, super::Shipment, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "shipment_id",
-                ::dynaschema::__private::Comparison::Above,
-                value,
-                true,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Greater,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `shipment_id` is at least `value`.
     pub fn shipment_id_gte(
         self,
         value: &super::__dynaschema_Shipment!("shipment_id"),
     ) -> ::dynaschema::Query<'t, super::Shipment, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "shipment_id",
-                ::dynaschema::__private::Comparison::AtLeast,
-                value,
-                true,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::GreaterOrEqual,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `shipment_id` is between `low` and `high`, both included.
     pub fn shipment_id_between(
@@ -1681,23 +1594,13 @@ impl<'t> OrderShipmentsQuery<'t> {
         low: &super::__dynaschema_Shipment!("shipment_id"),
         high: &super::__dynaschema_Shipment!("shipment_id"),
     ) -> ::dynaschema::Query<'t, super::Shipment, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .between("shipment_id", low, high, true)
-            .map(|c| {
-                let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
-                (::core::option::Option::Some(c), ::core::option::Option::None)
-            });
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.between(&Self::STEP, low, high))
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::Shipment, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.finish())
     }
     ::dynaschema::__query_builder_methods!('t, super::Shipment, strong);
 }
@@ -1709,20 +1612,20 @@ pub struct ProductInventoryQuery<'t> {
         super::WarehouseItem,
         ::dynaschema::query::Strong,
     >,
-    sort: ::dynaschema::__private::SortKeyPrefix,
+    sort: ::dynaschema::__private::SortKey<::dynaschema::__private::Template>,
 }
 impl<'t> ProductInventoryQuery<'t> {
+    const STEP: <::dynaschema::__private::Template as ::dynaschema::__private::SortKeyKind>::Step = ::dynaschema::__private::SegmentStep::new(
+        "warehouse_id",
+        &[],
+        true,
+    );
     /// Only items with this `warehouse_id`.
     pub fn warehouse_id(
         self,
         warehouse_id: &super::__dynaschema_WarehouseItem!("warehouse_id"),
     ) -> ::dynaschema::Query<'t, super::WarehouseItem, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .equals("warehouse_id", warehouse_id, &[])
-            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.equals(&Self::STEP, warehouse_id))
     }
     /// Only items whose `warehouse_id` starts with `text` (text fields only).
     pub fn warehouse_id_begins_with<P>(
@@ -1735,80 +1638,71 @@ impl<'t> ProductInventoryQuery<'t> {
                 super::__dynaschema_WarehouseItem!("warehouse_id"),
             >,
     {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .begins_with_text("warehouse_id", text.as_text())
-            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.begins_with(&Self::STEP, text.as_text()))
     }
     /// Only items whose `warehouse_id` is less than `value`.
     pub fn warehouse_id_lt(
         self,
         value: &super::__dynaschema_WarehouseItem!("warehouse_id"),
     ) -> ::dynaschema::Query<'t, super::WarehouseItem, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "warehouse_id",
-                ::dynaschema::__private::Comparison::Below,
-                value,
-                true,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Less,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `warehouse_id` is at most `value`.
     pub fn warehouse_id_lte(
         self,
         value: &super::__dynaschema_WarehouseItem!("warehouse_id"),
     ) -> ::dynaschema::Query<'t, super::WarehouseItem, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "warehouse_id",
-                ::dynaschema::__private::Comparison::AtMost,
-                value,
-                true,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::LessOrEqual,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `warehouse_id` is greater than `value`.
     pub fn warehouse_id_gt(
         self,
         value: &super::__dynaschema_WarehouseItem!("warehouse_id"),
     ) -> ::dynaschema::Query<'t, super::WarehouseItem, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "warehouse_id",
-                ::dynaschema::__private::Comparison::Above,
-                value,
-                true,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Greater,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `warehouse_id` is at least `value`.
     pub fn warehouse_id_gte(
         self,
         value: &super::__dynaschema_WarehouseItem!("warehouse_id"),
     ) -> ::dynaschema::Query<'t, super::WarehouseItem, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "warehouse_id",
-                ::dynaschema::__private::Comparison::AtLeast,
-                value,
-                true,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::GreaterOrEqual,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `warehouse_id` is between `low` and `high`, both included.
     pub fn warehouse_id_between(
@@ -1816,23 +1710,13 @@ impl<'t> ProductInventoryQuery<'t> {
         low: &super::__dynaschema_WarehouseItem!("warehouse_id"),
         high: &super::__dynaschema_WarehouseItem!("warehouse_id"),
     ) -> ::dynaschema::Query<'t, super::WarehouseItem, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .between("warehouse_id", low, high, true)
-            .map(|c| {
-                let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
-                (::core::option::Option::Some(c), ::core::option::Option::None)
-            });
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.between(&Self::STEP, low, high))
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::WarehouseItem, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.finish())
     }
     ::dynaschema::__query_builder_methods!('t, super::WarehouseItem, strong);
 }
@@ -1844,20 +1728,20 @@ pub struct ProductOrdersQuery<'t> {
         super::OrderItem,
         ::dynaschema::query::Eventual,
     >,
-    sort: ::dynaschema::__private::SortKeyPrefix,
+    sort: ::dynaschema::__private::SortKey<::dynaschema::__private::Template>,
 }
 impl<'t> ProductOrdersQuery<'t> {
+    const STEP: <::dynaschema::__private::Template as ::dynaschema::__private::SortKeyKind>::Step = ::dynaschema::__private::SegmentStep::new(
+        "ordered_at",
+        &[],
+        true,
+    );
     /// Only items with this `ordered_at`.
     pub fn ordered_at(
         self,
         ordered_at: &super::__dynaschema_OrderItem!("ordered_at"),
     ) -> ::dynaschema::Query<'t, super::OrderItem, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .equals("ordered_at", ordered_at, &[])
-            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.equals(&Self::STEP, ordered_at))
     }
     /// Only items whose `ordered_at` starts with `text` (text fields only).
     pub fn ordered_at_begins_with<P>(
@@ -1870,80 +1754,71 @@ impl<'t> ProductOrdersQuery<'t> {
                 super::__dynaschema_OrderItem!("ordered_at"),
             >,
     {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .begins_with_text("ordered_at", text.as_text())
-            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.begins_with(&Self::STEP, text.as_text()))
     }
     /// Only items whose `ordered_at` is less than `value`.
     pub fn ordered_at_lt(
         self,
         value: &super::__dynaschema_OrderItem!("ordered_at"),
     ) -> ::dynaschema::Query<'t, super::OrderItem, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "ordered_at",
-                ::dynaschema::__private::Comparison::Below,
-                value,
-                true,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Less,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `ordered_at` is at most `value`.
     pub fn ordered_at_lte(
         self,
         value: &super::__dynaschema_OrderItem!("ordered_at"),
     ) -> ::dynaschema::Query<'t, super::OrderItem, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "ordered_at",
-                ::dynaschema::__private::Comparison::AtMost,
-                value,
-                true,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::LessOrEqual,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `ordered_at` is greater than `value`.
     pub fn ordered_at_gt(
         self,
         value: &super::__dynaschema_OrderItem!("ordered_at"),
     ) -> ::dynaschema::Query<'t, super::OrderItem, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "ordered_at",
-                ::dynaschema::__private::Comparison::Above,
-                value,
-                true,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Greater,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `ordered_at` is at least `value`.
     pub fn ordered_at_gte(
         self,
         value: &super::__dynaschema_OrderItem!("ordered_at"),
     ) -> ::dynaschema::Query<'t, super::OrderItem, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "ordered_at",
-                ::dynaschema::__private::Comparison::AtLeast,
-                value,
-                true,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::GreaterOrEqual,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `ordered_at` is between `low` and `high`, both included.
     pub fn ordered_at_between(
@@ -1951,23 +1826,13 @@ impl<'t> ProductOrdersQuery<'t> {
         low: &super::__dynaschema_OrderItem!("ordered_at"),
         high: &super::__dynaschema_OrderItem!("ordered_at"),
     ) -> ::dynaschema::Query<'t, super::OrderItem, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .between("ordered_at", low, high, true)
-            .map(|c| {
-                let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
-                (::core::option::Option::Some(c), ::core::option::Option::None)
-            });
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.between(&Self::STEP, low, high))
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::OrderItem, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.finish())
     }
     ::dynaschema::__query_builder_methods!('t, super::OrderItem, eventual);
 }
@@ -1979,20 +1844,20 @@ pub struct WarehouseInventoryQuery<'t> {
         super::WarehouseItem,
         ::dynaschema::query::Eventual,
     >,
-    sort: ::dynaschema::__private::SortKeyPrefix,
+    sort: ::dynaschema::__private::SortKey<::dynaschema::__private::Template>,
 }
 impl<'t> WarehouseInventoryQuery<'t> {
+    const STEP: <::dynaschema::__private::Template as ::dynaschema::__private::SortKeyKind>::Step = ::dynaschema::__private::SegmentStep::new(
+        "product_id",
+        &[],
+        true,
+    );
     /// Only items with this `product_id`.
     pub fn product_id(
         self,
         product_id: &super::__dynaschema_WarehouseItem!("product_id"),
     ) -> ::dynaschema::Query<'t, super::WarehouseItem, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .equals("product_id", product_id, &[])
-            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.equals(&Self::STEP, product_id))
     }
     /// Only items whose `product_id` starts with `text` (text fields only).
     pub fn product_id_begins_with<P>(
@@ -2005,80 +1870,71 @@ impl<'t> WarehouseInventoryQuery<'t> {
                 super::__dynaschema_WarehouseItem!("product_id"),
             >,
     {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .begins_with_text("product_id", text.as_text())
-            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.begins_with(&Self::STEP, text.as_text()))
     }
     /// Only items whose `product_id` is less than `value`.
     pub fn product_id_lt(
         self,
         value: &super::__dynaschema_WarehouseItem!("product_id"),
     ) -> ::dynaschema::Query<'t, super::WarehouseItem, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "product_id",
-                ::dynaschema::__private::Comparison::Below,
-                value,
-                true,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Less,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `product_id` is at most `value`.
     pub fn product_id_lte(
         self,
         value: &super::__dynaschema_WarehouseItem!("product_id"),
     ) -> ::dynaschema::Query<'t, super::WarehouseItem, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "product_id",
-                ::dynaschema::__private::Comparison::AtMost,
-                value,
-                true,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::LessOrEqual,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `product_id` is greater than `value`.
     pub fn product_id_gt(
         self,
         value: &super::__dynaschema_WarehouseItem!("product_id"),
     ) -> ::dynaschema::Query<'t, super::WarehouseItem, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "product_id",
-                ::dynaschema::__private::Comparison::Above,
-                value,
-                true,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Greater,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `product_id` is at least `value`.
     pub fn product_id_gte(
         self,
         value: &super::__dynaschema_WarehouseItem!("product_id"),
     ) -> ::dynaschema::Query<'t, super::WarehouseItem, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "product_id",
-                ::dynaschema::__private::Comparison::AtLeast,
-                value,
-                true,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::GreaterOrEqual,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `product_id` is between `low` and `high`, both included.
     pub fn product_id_between(
@@ -2086,23 +1942,13 @@ impl<'t> WarehouseInventoryQuery<'t> {
         low: &super::__dynaschema_WarehouseItem!("product_id"),
         high: &super::__dynaschema_WarehouseItem!("product_id"),
     ) -> ::dynaschema::Query<'t, super::WarehouseItem, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .between("product_id", low, high, true)
-            .map(|c| {
-                let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
-                (::core::option::Option::Some(c), ::core::option::Option::None)
-            });
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.between(&Self::STEP, low, high))
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::WarehouseItem, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.finish())
     }
     ::dynaschema::__query_builder_methods!('t, super::WarehouseItem, eventual);
 }
@@ -2114,20 +1960,20 @@ pub struct WarehouseShipmentsQuery<'t> {
         super::Shipment,
         ::dynaschema::query::Eventual,
     >,
-    sort: ::dynaschema::__private::SortKeyPrefix,
+    sort: ::dynaschema::__private::SortKey<::dynaschema::__private::Template>,
 }
 impl<'t> WarehouseShipmentsQuery<'t> {
+    const STEP: <::dynaschema::__private::Template as ::dynaschema::__private::SortKeyKind>::Step = ::dynaschema::__private::SegmentStep::new(
+        "shipment_id",
+        &[],
+        true,
+    );
     /// Only items with this `shipment_id`.
     pub fn shipment_id(
         self,
         shipment_id: &super::__dynaschema_Shipment!("shipment_id"),
     ) -> ::dynaschema::Query<'t, super::Shipment, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .equals("shipment_id", shipment_id, &[])
-            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.equals(&Self::STEP, shipment_id))
     }
     /// Only items whose `shipment_id` starts with `text` (text fields only).
     pub fn shipment_id_begins_with<P>(
@@ -2140,80 +1986,71 @@ impl<'t> WarehouseShipmentsQuery<'t> {
                 super::__dynaschema_Shipment!("shipment_id"),
             >,
     {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .begins_with_text("shipment_id", text.as_text())
-            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.begins_with(&Self::STEP, text.as_text()))
     }
     /// Only items whose `shipment_id` is less than `value`.
     pub fn shipment_id_lt(
         self,
         value: &super::__dynaschema_Shipment!("shipment_id"),
     ) -> ::dynaschema::Query<'t, super::Shipment, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "shipment_id",
-                ::dynaschema::__private::Comparison::Below,
-                value,
-                true,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Less,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `shipment_id` is at most `value`.
     pub fn shipment_id_lte(
         self,
         value: &super::__dynaschema_Shipment!("shipment_id"),
     ) -> ::dynaschema::Query<'t, super::Shipment, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "shipment_id",
-                ::dynaschema::__private::Comparison::AtMost,
-                value,
-                true,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::LessOrEqual,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `shipment_id` is greater than `value`.
     pub fn shipment_id_gt(
         self,
         value: &super::__dynaschema_Shipment!("shipment_id"),
     ) -> ::dynaschema::Query<'t, super::Shipment, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "shipment_id",
-                ::dynaschema::__private::Comparison::Above,
-                value,
-                true,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Greater,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `shipment_id` is at least `value`.
     pub fn shipment_id_gte(
         self,
         value: &super::__dynaschema_Shipment!("shipment_id"),
     ) -> ::dynaschema::Query<'t, super::Shipment, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "shipment_id",
-                ::dynaschema::__private::Comparison::AtLeast,
-                value,
-                true,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::GreaterOrEqual,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `shipment_id` is between `low` and `high`, both included.
     pub fn shipment_id_between(
@@ -2221,23 +2058,13 @@ impl<'t> WarehouseShipmentsQuery<'t> {
         low: &super::__dynaschema_Shipment!("shipment_id"),
         high: &super::__dynaschema_Shipment!("shipment_id"),
     ) -> ::dynaschema::Query<'t, super::Shipment, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .between("shipment_id", low, high, true)
-            .map(|c| {
-                let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
-                (::core::option::Option::Some(c), ::core::option::Option::None)
-            });
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.between(&Self::STEP, low, high))
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::Shipment, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.finish())
     }
     ::dynaschema::__query_builder_methods!('t, super::Shipment, eventual);
 }

@@ -10,21 +10,33 @@ const _: fn() = || {
 };
 /// The `Shop` table as the schema declares it.
 pub static DEFINITION: ::dynaschema::__private::TableDefinition = ::dynaschema::__private::TableDefinition {
-    name: "Shop",
-    partition_key: "pk",
-    sort_key: ::core::option::Option::Some("sk"),
-    entity_attribute: "_et",
-    indexes: &[
-        ::dynaschema::__private::IndexDefinition {
-            name: "gsi1",
-            partition_key: &[::dynaschema::__private::KeyAttribute::string("gsi1pk")],
-            sort_key: &[::dynaschema::__private::KeyAttribute::string("gsi1sk")],
-            projection: ::dynaschema::__private::Projection::All,
-            capacity: ::core::option::Option::None,
-            local: false,
-        },
-    ],
-    entities: &["Order", "Product", "User"],
+    name: ::dynaschema::__private::Cow::Borrowed("Shop"),
+    partition_key: ::dynaschema::__private::Cow::Borrowed("pk"),
+    sort_key: ::core::option::Option::Some(::dynaschema::__private::Cow::Borrowed("sk")),
+    entity_attribute: ::dynaschema::__private::Cow::Borrowed("_et"),
+    indexes: ::dynaschema::__private::Cow::Borrowed(
+        &[
+            ::dynaschema::__private::IndexDefinition {
+                name: ::dynaschema::__private::Cow::Borrowed("gsi1"),
+                kind: ::dynaschema::__private::IndexKind::Global,
+                partition_key: ::dynaschema::__private::Cow::Borrowed(
+                    &[::dynaschema::__private::KeyAttribute::string("gsi1pk")],
+                ),
+                sort_key: ::dynaschema::__private::Cow::Borrowed(
+                    &[::dynaschema::__private::KeyAttribute::string("gsi1sk")],
+                ),
+                projection: ::dynaschema::__private::Projection::All,
+                capacity: ::core::option::Option::None,
+            },
+        ],
+    ),
+    entities: ::dynaschema::__private::Cow::Borrowed(
+        &[
+            ::dynaschema::__private::Cow::Borrowed("Order"),
+            ::dynaschema::__private::Cow::Borrowed("Product"),
+            ::dynaschema::__private::Cow::Borrowed("User"),
+        ],
+    ),
     options: ::dynaschema::__private::TableOptions {
         ttl_attribute: ::core::option::Option::None,
         stream: ::core::option::Option::None,
@@ -32,8 +44,8 @@ pub static DEFINITION: ::dynaschema::__private::TableDefinition = ::dynaschema::
         billing: ::dynaschema::__private::Billing::OnDemand,
         deletion_protection: false,
         table_class: ::dynaschema::__private::TableClass::Standard,
-        tags: &[],
-        replicas: &[],
+        tags: ::dynaschema::__private::Cow::Borrowed(&[]),
+        replicas: ::dynaschema::__private::Cow::Borrowed(&[]),
     },
 };
 /// A handle on a physical table laid out as the `Shop` schema says, with one method per access
@@ -171,45 +183,53 @@ impl Table {
         &self,
         order_id: &super::__dynaschema_Order!("order_id"),
     ) -> ::dynaschema::Query<'_, super::Order, ::dynaschema::query::Eventual> {
-        ::dynaschema::__private::Query::with_consistency(
-                &self.inner,
-                "order_by_id",
-                "Order",
-                ::core::option::Option::Some("gsi1"),
-                ::dynaschema::__private::partition_condition(
-                        "gsi1pk",
-                        ::dynaschema::__private::KeyWriter::new(
-                                "Order",
-                                "gsi1pk",
-                                ::dynaschema::__private::KeyRole::Partition,
-                            )
-                            .literal("ORDER")
-                            .value("order_id", order_id)
-                            .finish(),
-                    )
-                    .and_then(|c| Ok(
-                        c
-                            .sort(
-                                "gsi1sk",
-                                ::dynaschema::__private::SortCondition::Equals(
-                                    ::dynaschema::__private::KeyWriter::new(
-                                            "Order",
-                                            "gsi1sk",
-                                            ::dynaschema::__private::KeyRole::Sort,
-                                        )
-                                        .literal("ORDER")
-                                        .finish()?,
-                                ),
+        ::dynaschema::__private::PatternQuery {
+            filter: ::core::option::Option::None,
+            fetch_items: false,
+            table: &self.inner,
+            pattern: "order_by_id",
+            entity: "Order",
+            index: ::core::option::Option::Some("gsi1"),
+            partition: ::dynaschema::__private::partition_condition(
+                    "gsi1pk",
+                    ::dynaschema::__private::KeyWriter::new(
+                            "Order",
+                            "gsi1pk",
+                            ::dynaschema::__private::KeyRole::Partition,
+                        )
+                        .literal("ORDER")
+                        .value("order_id", order_id)
+                        .finish(),
+                )
+                .and_then(|c| Ok(
+                    c
+                        .sort(
+                            "gsi1sk",
+                            ::dynaschema::__private::SortCondition::equals(
+                                ::dynaschema::__private::KeyWriter::new(
+                                        "Order",
+                                        "gsi1sk",
+                                        ::dynaschema::__private::KeyRole::Sort,
+                                    )
+                                    .literal("ORDER")
+                                    .finish()?,
                             ),
-                    )),
-                ::dynaschema::__private::decode_entity::<super::Order>,
+                        ),
+                )),
+            ascending: true,
+            decode: ::dynaschema::__private::decode_entity::<super::Order>,
+            consistency: ::core::marker::PhantomData,
+        }
+            .finish(
+                ::core::result::Result::Ok(
+                    ::dynaschema::__private::SortKeyCondition::none(),
+                ),
             )
-            .ascending(true)
     }
     /// The products of a category.
     ///
-    /// Access pattern `products_by_category`: `Query` of `Product` items on `gsi1` (partition `CATEGORY#{category}`). Narrow it by sort key with the
-    /// methods of [`ProductsByCategoryQuery`], or run it as it is.
+    /// Access pattern `products_by_category`: `Query` of `Product` items on `gsi1` (partition `CATEGORY#{category}`), ascending by sort key. Narrow it by sort key
+    /// with the methods of [`ProductsByCategoryQuery`], or run it as it is.
     pub fn products_by_category(
         &self,
         category: &super::__dynaschema_Product!("category"),
@@ -237,14 +257,17 @@ impl Table {
                 decode: ::dynaschema::__private::decode_entity::<super::Product>,
                 consistency: ::core::marker::PhantomData,
             },
-            sort: ::dynaschema::__private::SortKeyPrefix::new("Product", "gsi1sk")
-                .literal("PRODUCT"),
+            sort: ::dynaschema::__private::SortKey::template(
+                "Product",
+                "gsi1sk",
+                &["PRODUCT"],
+            ),
         }
     }
     /// The products of a category from a minimum price (the key selects the category, the filter the price).
     ///
-    /// Access pattern `products_by_category_min_price`: `Query` of `Product` items on `gsi1` (partition `CATEGORY#{category}`). Narrow it by sort key with the
-    /// methods of [`ProductsByCategoryMinPriceQuery`], or run it as it is.
+    /// Access pattern `products_by_category_min_price`: `Query` of `Product` items on `gsi1` (partition `CATEGORY#{category}`), ascending by sort key. Narrow it by sort key
+    /// with the methods of [`ProductsByCategoryMinPriceQuery`], or run it as it is.
     pub fn products_by_category_min_price(
         &self,
         category: &super::__dynaschema_Product!("category"),
@@ -282,8 +305,11 @@ impl Table {
                 decode: ::dynaschema::__private::decode_entity::<super::Product>,
                 consistency: ::core::marker::PhantomData,
             },
-            sort: ::dynaschema::__private::SortKeyPrefix::new("Product", "gsi1sk")
-                .literal("PRODUCT"),
+            sort: ::dynaschema::__private::SortKey::template(
+                "Product",
+                "gsi1sk",
+                &["PRODUCT"],
+            ),
         }
     }
     /// A user by email address.
@@ -293,48 +319,53 @@ impl Table {
         &self,
         email: &super::__dynaschema_User!("email"),
     ) -> ::dynaschema::Query<'_, super::User, ::dynaschema::query::Eventual> {
-        ::dynaschema::__private::Query::with_consistency(
-                &self.inner,
-                "user_by_email",
-                "User",
-                ::core::option::Option::Some("gsi1"),
-                ::dynaschema::__private::partition_condition(
-                        "gsi1pk",
-                        ::dynaschema::__private::KeyWriter::new(
-                                "User",
-                                "gsi1pk",
-                                ::dynaschema::__private::KeyRole::Partition,
-                            )
-                            .literal("EMAIL")
-                            .value(
-                                "email",
-                                &::dynaschema::__private::Cased::lower(email),
-                            )
-                            .finish(),
-                    )
-                    .and_then(|c| Ok(
-                        c
-                            .sort(
-                                "gsi1sk",
-                                ::dynaschema::__private::SortCondition::Equals(
-                                    ::dynaschema::__private::KeyWriter::new(
-                                            "User",
-                                            "gsi1sk",
-                                            ::dynaschema::__private::KeyRole::Sort,
-                                        )
-                                        .literal("USER")
-                                        .finish()?,
-                                ),
+        ::dynaschema::__private::PatternQuery {
+            filter: ::core::option::Option::None,
+            fetch_items: false,
+            table: &self.inner,
+            pattern: "user_by_email",
+            entity: "User",
+            index: ::core::option::Option::Some("gsi1"),
+            partition: ::dynaschema::__private::partition_condition(
+                    "gsi1pk",
+                    ::dynaschema::__private::KeyWriter::new(
+                            "User",
+                            "gsi1pk",
+                            ::dynaschema::__private::KeyRole::Partition,
+                        )
+                        .literal("EMAIL")
+                        .value("email", &::dynaschema::__private::Cased::lower(email))
+                        .finish(),
+                )
+                .and_then(|c| Ok(
+                    c
+                        .sort(
+                            "gsi1sk",
+                            ::dynaschema::__private::SortCondition::equals(
+                                ::dynaschema::__private::KeyWriter::new(
+                                        "User",
+                                        "gsi1sk",
+                                        ::dynaschema::__private::KeyRole::Sort,
+                                    )
+                                    .literal("USER")
+                                    .finish()?,
                             ),
-                    )),
-                ::dynaschema::__private::decode_entity::<super::User>,
+                        ),
+                )),
+            ascending: true,
+            decode: ::dynaschema::__private::decode_entity::<super::User>,
+            consistency: ::core::marker::PhantomData,
+        }
+            .finish(
+                ::core::result::Result::Ok(
+                    ::dynaschema::__private::SortKeyCondition::none(),
+                ),
             )
-            .ascending(true)
     }
     /// A user's orders, newest first.
     ///
-    /// Access pattern `user_orders`: `Query` of `Order` items on `primary` (partition `USER#{user_id}`). Narrow it by sort key with the
-    /// methods of [`UserOrdersQuery`], or run it as it is.
+    /// Access pattern `user_orders`: `Query` of `Order` items on `primary` (partition `USER#{user_id}`), descending by sort key. Narrow it by sort key
+    /// with the methods of [`UserOrdersQuery`], or run it as it is.
     pub fn user_orders(
         &self,
         user_id: &super::__dynaschema_Order!("user_id"),
@@ -362,8 +393,7 @@ impl Table {
                 decode: ::dynaschema::__private::decode_entity::<super::Order>,
                 consistency: ::core::marker::PhantomData,
             },
-            sort: ::dynaschema::__private::SortKeyPrefix::new("Order", "sk")
-                .literal("ORDER"),
+            sort: ::dynaschema::__private::SortKey::template("Order", "sk", &["ORDER"]),
         }
     }
     /// A user's profile and orders in one request.
@@ -408,7 +438,6 @@ impl Table {
         let query = ::dynaschema::__private::Query::new(
             &self.inner,
             "user_with_orders",
-            "User, Order",
             ::core::option::Option::None,
             ::dynaschema::__private::partition_condition(
                 "pk",
@@ -529,20 +558,20 @@ pub struct ProductsByCategoryQuery<'t> {
         super::Product,
         ::dynaschema::query::Eventual,
     >,
-    sort: ::dynaschema::__private::SortKeyPrefix,
+    sort: ::dynaschema::__private::SortKey<::dynaschema::__private::Template>,
 }
 impl<'t> ProductsByCategoryQuery<'t> {
+    const STEP: <::dynaschema::__private::Template as ::dynaschema::__private::SortKeyKind>::Step = ::dynaschema::__private::SegmentStep::new(
+        "product_id",
+        &[],
+        true,
+    );
     /// Only items with this `product_id`.
     pub fn product_id(
         self,
         product_id: &super::__dynaschema_Product!("product_id"),
     ) -> ::dynaschema::Query<'t, super::Product, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .equals("product_id", product_id, &[])
-            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.equals(&Self::STEP, product_id))
     }
     /// Only items whose `product_id` starts with `text` (text fields only).
     pub fn product_id_begins_with<P>(
@@ -555,80 +584,71 @@ impl<'t> ProductsByCategoryQuery<'t> {
                 super::__dynaschema_Product!("product_id"),
             >,
     {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .begins_with_text("product_id", text.as_text())
-            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.begins_with(&Self::STEP, text.as_text()))
     }
     /// Only items whose `product_id` is less than `value`.
     pub fn product_id_lt(
         self,
         value: &super::__dynaschema_Product!("product_id"),
     ) -> ::dynaschema::Query<'t, super::Product, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "product_id",
-                ::dynaschema::__private::Comparison::Below,
-                value,
-                true,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Less,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `product_id` is at most `value`.
     pub fn product_id_lte(
         self,
         value: &super::__dynaschema_Product!("product_id"),
     ) -> ::dynaschema::Query<'t, super::Product, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "product_id",
-                ::dynaschema::__private::Comparison::AtMost,
-                value,
-                true,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::LessOrEqual,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `product_id` is greater than `value`.
     pub fn product_id_gt(
         self,
         value: &super::__dynaschema_Product!("product_id"),
     ) -> ::dynaschema::Query<'t, super::Product, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "product_id",
-                ::dynaschema::__private::Comparison::Above,
-                value,
-                true,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Greater,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `product_id` is at least `value`.
     pub fn product_id_gte(
         self,
         value: &super::__dynaschema_Product!("product_id"),
     ) -> ::dynaschema::Query<'t, super::Product, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "product_id",
-                ::dynaschema::__private::Comparison::AtLeast,
-                value,
-                true,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::GreaterOrEqual,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `product_id` is between `low` and `high`, both included.
     pub fn product_id_between(
@@ -636,23 +656,13 @@ impl<'t> ProductsByCategoryQuery<'t> {
         low: &super::__dynaschema_Product!("product_id"),
         high: &super::__dynaschema_Product!("product_id"),
     ) -> ::dynaschema::Query<'t, super::Product, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .between("product_id", low, high, true)
-            .map(|c| {
-                let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
-                (::core::option::Option::Some(c), ::core::option::Option::None)
-            });
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.between(&Self::STEP, low, high))
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::Product, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.finish())
     }
     ::dynaschema::__query_builder_methods!('t, super::Product, eventual);
 }
@@ -664,20 +674,20 @@ pub struct ProductsByCategoryMinPriceQuery<'t> {
         super::Product,
         ::dynaschema::query::Eventual,
     >,
-    sort: ::dynaschema::__private::SortKeyPrefix,
+    sort: ::dynaschema::__private::SortKey<::dynaschema::__private::Template>,
 }
 impl<'t> ProductsByCategoryMinPriceQuery<'t> {
+    const STEP: <::dynaschema::__private::Template as ::dynaschema::__private::SortKeyKind>::Step = ::dynaschema::__private::SegmentStep::new(
+        "product_id",
+        &[],
+        true,
+    );
     /// Only items with this `product_id`.
     pub fn product_id(
         self,
         product_id: &super::__dynaschema_Product!("product_id"),
     ) -> ::dynaschema::Query<'t, super::Product, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .equals("product_id", product_id, &[])
-            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.equals(&Self::STEP, product_id))
     }
     /// Only items whose `product_id` starts with `text` (text fields only).
     pub fn product_id_begins_with<P>(
@@ -690,80 +700,71 @@ impl<'t> ProductsByCategoryMinPriceQuery<'t> {
                 super::__dynaschema_Product!("product_id"),
             >,
     {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .begins_with_text("product_id", text.as_text())
-            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.begins_with(&Self::STEP, text.as_text()))
     }
     /// Only items whose `product_id` is less than `value`.
     pub fn product_id_lt(
         self,
         value: &super::__dynaschema_Product!("product_id"),
     ) -> ::dynaschema::Query<'t, super::Product, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "product_id",
-                ::dynaschema::__private::Comparison::Below,
-                value,
-                true,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Less,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `product_id` is at most `value`.
     pub fn product_id_lte(
         self,
         value: &super::__dynaschema_Product!("product_id"),
     ) -> ::dynaschema::Query<'t, super::Product, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "product_id",
-                ::dynaschema::__private::Comparison::AtMost,
-                value,
-                true,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::LessOrEqual,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `product_id` is greater than `value`.
     pub fn product_id_gt(
         self,
         value: &super::__dynaschema_Product!("product_id"),
     ) -> ::dynaschema::Query<'t, super::Product, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "product_id",
-                ::dynaschema::__private::Comparison::Above,
-                value,
-                true,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Greater,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `product_id` is at least `value`.
     pub fn product_id_gte(
         self,
         value: &super::__dynaschema_Product!("product_id"),
     ) -> ::dynaschema::Query<'t, super::Product, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "product_id",
-                ::dynaschema::__private::Comparison::AtLeast,
-                value,
-                true,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::GreaterOrEqual,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `product_id` is between `low` and `high`, both included.
     pub fn product_id_between(
@@ -771,23 +772,13 @@ impl<'t> ProductsByCategoryMinPriceQuery<'t> {
         low: &super::__dynaschema_Product!("product_id"),
         high: &super::__dynaschema_Product!("product_id"),
     ) -> ::dynaschema::Query<'t, super::Product, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .between("product_id", low, high, true)
-            .map(|c| {
-                let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
-                (::core::option::Option::Some(c), ::core::option::Option::None)
-            });
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.between(&Self::STEP, low, high))
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::Product, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.finish())
     }
     ::dynaschema::__query_builder_methods!('t, super::Product, eventual);
 }
@@ -799,9 +790,14 @@ pub struct UserOrdersQuery<'t> {
         super::Order,
         ::dynaschema::query::Strong,
     >,
-    sort: ::dynaschema::__private::SortKeyPrefix,
+    sort: ::dynaschema::__private::SortKey<::dynaschema::__private::Template>,
 }
 impl<'t> UserOrdersQuery<'t> {
+    const STEP: <::dynaschema::__private::Template as ::dynaschema::__private::SortKeyKind>::Step = ::dynaschema::__private::SegmentStep::new(
+        "created_at",
+        &[],
+        false,
+    );
     /// Only items with this `created_at`.
     pub fn created_at(
         self,
@@ -809,7 +805,7 @@ impl<'t> UserOrdersQuery<'t> {
     ) -> UserOrdersQueryByCreatedAt<'t> {
         UserOrdersQueryByCreatedAt {
             base: self.base,
-            sort: self.sort.value("created_at", created_at),
+            sort: self.sort.fix(&Self::STEP, created_at),
         }
     }
     /// Only items whose `created_at` starts with `text` (text fields only).
@@ -823,80 +819,71 @@ impl<'t> UserOrdersQuery<'t> {
                 super::__dynaschema_Order!("created_at"),
             >,
     {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .begins_with_text("created_at", text.as_text())
-            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.begins_with(&Self::STEP, text.as_text()))
     }
     /// Only items whose `created_at` is less than `value`.
     pub fn created_at_lt(
         self,
         value: &super::__dynaschema_Order!("created_at"),
     ) -> ::dynaschema::Query<'t, super::Order, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "created_at",
-                ::dynaschema::__private::Comparison::Below,
-                value,
-                false,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Less,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `created_at` is at most `value`.
     pub fn created_at_lte(
         self,
         value: &super::__dynaschema_Order!("created_at"),
     ) -> ::dynaschema::Query<'t, super::Order, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "created_at",
-                ::dynaschema::__private::Comparison::AtMost,
-                value,
-                false,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::LessOrEqual,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `created_at` is greater than `value`.
     pub fn created_at_gt(
         self,
         value: &super::__dynaschema_Order!("created_at"),
     ) -> ::dynaschema::Query<'t, super::Order, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "created_at",
-                ::dynaschema::__private::Comparison::Above,
-                value,
-                false,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Greater,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `created_at` is at least `value`.
     pub fn created_at_gte(
         self,
         value: &super::__dynaschema_Order!("created_at"),
     ) -> ::dynaschema::Query<'t, super::Order, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "created_at",
-                ::dynaschema::__private::Comparison::AtLeast,
-                value,
-                false,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::GreaterOrEqual,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `created_at` is between `low` and `high`, both included.
     pub fn created_at_between(
@@ -904,23 +891,13 @@ impl<'t> UserOrdersQuery<'t> {
         low: &super::__dynaschema_Order!("created_at"),
         high: &super::__dynaschema_Order!("created_at"),
     ) -> ::dynaschema::Query<'t, super::Order, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .between("created_at", low, high, false)
-            .map(|c| {
-                let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
-                (::core::option::Option::Some(c), ::core::option::Option::None)
-            });
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.between(&Self::STEP, low, high))
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::Order, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.finish())
     }
     ::dynaschema::__query_builder_methods!('t, super::Order, strong);
 }
@@ -932,20 +909,20 @@ pub struct UserOrdersQueryByCreatedAt<'t> {
         super::Order,
         ::dynaschema::query::Strong,
     >,
-    sort: ::dynaschema::__private::SortKeyPrefix,
+    sort: ::dynaschema::__private::SortKey<::dynaschema::__private::Template>,
 }
 impl<'t> UserOrdersQueryByCreatedAt<'t> {
+    const STEP: <::dynaschema::__private::Template as ::dynaschema::__private::SortKeyKind>::Step = ::dynaschema::__private::SegmentStep::new(
+        "order_id",
+        &[],
+        true,
+    );
     /// Only items with this `order_id`.
     pub fn order_id(
         self,
         order_id: &super::__dynaschema_Order!("order_id"),
     ) -> ::dynaschema::Query<'t, super::Order, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .equals("order_id", order_id, &[])
-            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.equals(&Self::STEP, order_id))
     }
     /// Only items whose `order_id` starts with `text` (text fields only).
     pub fn order_id_begins_with<P>(
@@ -958,70 +935,71 @@ impl<'t> UserOrdersQueryByCreatedAt<'t> {
                 super::__dynaschema_Order!("order_id"),
             >,
     {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .begins_with_text("order_id", text.as_text())
-            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.begins_with(&Self::STEP, text.as_text()))
     }
     /// Only items whose `order_id` is less than `value`.
     pub fn order_id_lt(
         self,
         value: &super::__dynaschema_Order!("order_id"),
     ) -> ::dynaschema::Query<'t, super::Order, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("order_id", ::dynaschema::__private::Comparison::Below, value, true)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Less,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `order_id` is at most `value`.
     pub fn order_id_lte(
         self,
         value: &super::__dynaschema_Order!("order_id"),
     ) -> ::dynaschema::Query<'t, super::Order, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "order_id",
-                ::dynaschema::__private::Comparison::AtMost,
-                value,
-                true,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::LessOrEqual,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `order_id` is greater than `value`.
     pub fn order_id_gt(
         self,
         value: &super::__dynaschema_Order!("order_id"),
     ) -> ::dynaschema::Query<'t, super::Order, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("order_id", ::dynaschema::__private::Comparison::Above, value, true)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Greater,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `order_id` is at least `value`.
     pub fn order_id_gte(
         self,
         value: &super::__dynaschema_Order!("order_id"),
     ) -> ::dynaschema::Query<'t, super::Order, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "order_id",
-                ::dynaschema::__private::Comparison::AtLeast,
-                value,
-                true,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::GreaterOrEqual,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `order_id` is between `low` and `high`, both included.
     pub fn order_id_between(
@@ -1029,23 +1007,13 @@ impl<'t> UserOrdersQueryByCreatedAt<'t> {
         low: &super::__dynaschema_Order!("order_id"),
         high: &super::__dynaschema_Order!("order_id"),
     ) -> ::dynaschema::Query<'t, super::Order, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .between("order_id", low, high, true)
-            .map(|c| {
-                let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
-                (::core::option::Option::Some(c), ::core::option::Option::None)
-            });
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.between(&Self::STEP, low, high))
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::Order, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.finish())
     }
     ::dynaschema::__query_builder_methods!('t, super::Order, strong);
 }

@@ -15,73 +15,107 @@ const _: fn() = || {
 };
 /// The `Testbed` table as the schema declares it.
 pub static DEFINITION: ::dynaschema::__private::TableDefinition = ::dynaschema::__private::TableDefinition {
-    name: "Testbed",
-    partition_key: "pk",
-    sort_key: ::core::option::Option::Some("sk"),
-    entity_attribute: "kind",
-    indexes: &[
-        ::dynaschema::__private::IndexDefinition {
-            name: "by_owner",
-            partition_key: &[::dynaschema::__private::KeyAttribute::string("gsi1pk")],
-            sort_key: &[::dynaschema::__private::KeyAttribute::string("gsi1sk")],
-            projection: ::dynaschema::__private::Projection::All,
-            capacity: ::core::option::Option::None,
-            local: false,
-        },
-        ::dynaschema::__private::IndexDefinition {
-            name: "by_pages",
-            partition_key: &[::dynaschema::__private::KeyAttribute::string("gsi3pk")],
-            sort_key: &[::dynaschema::__private::KeyAttribute::string("gsi3sk")],
-            projection: ::dynaschema::__private::Projection::KeysOnly,
-            capacity: ::core::option::Option::None,
-            local: false,
-        },
-        ::dynaschema::__private::IndexDefinition {
-            name: "by_tag",
-            partition_key: &[::dynaschema::__private::KeyAttribute::string("gsi2pk")],
-            sort_key: &[::dynaschema::__private::KeyAttribute::string("gsi2sk")],
-            projection: ::dynaschema::__private::Projection::All,
-            capacity: ::core::option::Option::None,
-            local: false,
-        },
-        ::dynaschema::__private::IndexDefinition {
-            name: "by_text",
-            partition_key: &[::dynaschema::__private::KeyAttribute::string("pk")],
-            sort_key: &[::dynaschema::__private::KeyAttribute::string("lsi1sk")],
-            projection: ::dynaschema::__private::Projection::All,
-            capacity: ::core::option::Option::None,
-            local: true,
-        },
-        ::dynaschema::__private::IndexDefinition {
-            name: "by_title",
-            partition_key: &[::dynaschema::__private::KeyAttribute::string("gsi4pk")],
-            sort_key: &[::dynaschema::__private::KeyAttribute::string("gsi4sk")],
-            projection: ::dynaschema::__private::Projection::Include(
-                &["title", "body_text", "labels", "reviewer", "summary"],
-            ),
-            capacity: ::core::option::Option::None,
-            local: false,
-        },
-    ],
-    entities: &[
-        "Account",
-        "Document",
-        "Note",
-        "Post",
-        "Reading",
-        "Revision",
-        "Settings",
-        "Tally",
-    ],
+    name: ::dynaschema::__private::Cow::Borrowed("Testbed"),
+    partition_key: ::dynaschema::__private::Cow::Borrowed("pk"),
+    sort_key: ::core::option::Option::Some(::dynaschema::__private::Cow::Borrowed("sk")),
+    entity_attribute: ::dynaschema::__private::Cow::Borrowed("kind"),
+    indexes: ::dynaschema::__private::Cow::Borrowed(
+        &[
+            ::dynaschema::__private::IndexDefinition {
+                name: ::dynaschema::__private::Cow::Borrowed("by_owner"),
+                kind: ::dynaschema::__private::IndexKind::Global,
+                partition_key: ::dynaschema::__private::Cow::Borrowed(
+                    &[::dynaschema::__private::KeyAttribute::string("gsi1pk")],
+                ),
+                sort_key: ::dynaschema::__private::Cow::Borrowed(
+                    &[::dynaschema::__private::KeyAttribute::string("gsi1sk")],
+                ),
+                projection: ::dynaschema::__private::Projection::All,
+                capacity: ::core::option::Option::None,
+            },
+            ::dynaschema::__private::IndexDefinition {
+                name: ::dynaschema::__private::Cow::Borrowed("by_pages"),
+                kind: ::dynaschema::__private::IndexKind::Global,
+                partition_key: ::dynaschema::__private::Cow::Borrowed(
+                    &[::dynaschema::__private::KeyAttribute::string("gsi3pk")],
+                ),
+                sort_key: ::dynaschema::__private::Cow::Borrowed(
+                    &[::dynaschema::__private::KeyAttribute::string("gsi3sk")],
+                ),
+                projection: ::dynaschema::__private::Projection::KeysOnly,
+                capacity: ::core::option::Option::None,
+            },
+            ::dynaschema::__private::IndexDefinition {
+                name: ::dynaschema::__private::Cow::Borrowed("by_tag"),
+                kind: ::dynaschema::__private::IndexKind::Global,
+                partition_key: ::dynaschema::__private::Cow::Borrowed(
+                    &[::dynaschema::__private::KeyAttribute::string("gsi2pk")],
+                ),
+                sort_key: ::dynaschema::__private::Cow::Borrowed(
+                    &[::dynaschema::__private::KeyAttribute::string("gsi2sk")],
+                ),
+                projection: ::dynaschema::__private::Projection::All,
+                capacity: ::core::option::Option::None,
+            },
+            ::dynaschema::__private::IndexDefinition {
+                name: ::dynaschema::__private::Cow::Borrowed("by_text"),
+                kind: ::dynaschema::__private::IndexKind::Local,
+                partition_key: ::dynaschema::__private::Cow::Borrowed(
+                    &[::dynaschema::__private::KeyAttribute::string("pk")],
+                ),
+                sort_key: ::dynaschema::__private::Cow::Borrowed(
+                    &[::dynaschema::__private::KeyAttribute::string("lsi1sk")],
+                ),
+                projection: ::dynaschema::__private::Projection::All,
+                capacity: ::core::option::Option::None,
+            },
+            ::dynaschema::__private::IndexDefinition {
+                name: ::dynaschema::__private::Cow::Borrowed("by_title"),
+                kind: ::dynaschema::__private::IndexKind::Global,
+                partition_key: ::dynaschema::__private::Cow::Borrowed(
+                    &[::dynaschema::__private::KeyAttribute::string("gsi4pk")],
+                ),
+                sort_key: ::dynaschema::__private::Cow::Borrowed(
+                    &[::dynaschema::__private::KeyAttribute::string("gsi4sk")],
+                ),
+                projection: ::dynaschema::__private::Projection::Include(
+                    ::dynaschema::__private::Cow::Borrowed(
+                        &[
+                            ::dynaschema::__private::Cow::Borrowed("title"),
+                            ::dynaschema::__private::Cow::Borrowed("body_text"),
+                            ::dynaschema::__private::Cow::Borrowed("labels"),
+                            ::dynaschema::__private::Cow::Borrowed("reviewer"),
+                            ::dynaschema::__private::Cow::Borrowed("summary"),
+                        ],
+                    ),
+                ),
+                capacity: ::core::option::Option::None,
+            },
+        ],
+    ),
+    entities: ::dynaschema::__private::Cow::Borrowed(
+        &[
+            ::dynaschema::__private::Cow::Borrowed("Account"),
+            ::dynaschema::__private::Cow::Borrowed("Document"),
+            ::dynaschema::__private::Cow::Borrowed("Note"),
+            ::dynaschema::__private::Cow::Borrowed("Post"),
+            ::dynaschema::__private::Cow::Borrowed("Reading"),
+            ::dynaschema::__private::Cow::Borrowed("Revision"),
+            ::dynaschema::__private::Cow::Borrowed("Settings"),
+            ::dynaschema::__private::Cow::Borrowed("Tally"),
+        ],
+    ),
     options: ::dynaschema::__private::TableOptions {
-        ttl_attribute: ::core::option::Option::Some("expires"),
+        ttl_attribute: ::core::option::Option::Some(
+            ::dynaschema::__private::Cow::Borrowed("expires"),
+        ),
         stream: ::core::option::Option::None,
         point_in_time_recovery: false,
         billing: ::dynaschema::__private::Billing::OnDemand,
         deletion_protection: false,
         table_class: ::dynaschema::__private::TableClass::Standard,
-        tags: &[],
-        replicas: &[],
+        tags: ::dynaschema::__private::Cow::Borrowed(&[]),
+        replicas: ::dynaschema::__private::Cow::Borrowed(&[]),
     },
 };
 /// A handle on a physical table laid out as the `Testbed` schema says, with one method per access
@@ -168,41 +202,8 @@ impl Table {
         doc_id: &super::__dynaschema_Document!("doc_id"),
         published: &super::__dynaschema_Document!("published"),
     ) -> ::dynaschema::Query<'_, super::Document, ::dynaschema::query::Strong> {
-        ::dynaschema::__private::Query::with_consistency(
-                &self.inner,
-                "document_if",
-                "Document",
-                ::core::option::Option::None,
-                ::dynaschema::__private::partition_condition(
-                        "pk",
-                        ::dynaschema::__private::KeyWriter::new(
-                                "Document",
-                                "pk",
-                                ::dynaschema::__private::KeyRole::Partition,
-                            )
-                            .literal("DOC")
-                            .value("doc_id", doc_id)
-                            .finish(),
-                    )
-                    .and_then(|c| Ok(
-                        c
-                            .sort(
-                                "sk",
-                                ::dynaschema::__private::SortCondition::Equals(
-                                    ::dynaschema::__private::KeyWriter::new(
-                                            "Document",
-                                            "sk",
-                                            ::dynaschema::__private::KeyRole::Sort,
-                                        )
-                                        .literal("DOC")
-                                        .finish()?,
-                                ),
-                            ),
-                    )),
-                ::dynaschema::__private::decode_entity::<super::Document>,
-            )
-            .ascending(true)
-            .filter(
+        ::dynaschema::__private::PatternQuery {
+            filter: ::core::option::Option::Some(
                 ::dynaschema::__private::Filter::new(
                         "#f0 = :f0 AND (NOT attribute_exists(#f1))",
                     )
@@ -219,10 +220,50 @@ impl Table {
                         >>::ATTRIBUTE,
                     )
                     .value("Document", ":f0", "published", published),
+            ),
+            fetch_items: false,
+            table: &self.inner,
+            pattern: "document_if",
+            entity: "Document",
+            index: ::core::option::Option::None,
+            partition: ::dynaschema::__private::partition_condition(
+                    "pk",
+                    ::dynaschema::__private::KeyWriter::new(
+                            "Document",
+                            "pk",
+                            ::dynaschema::__private::KeyRole::Partition,
+                        )
+                        .literal("DOC")
+                        .value("doc_id", doc_id)
+                        .finish(),
+                )
+                .and_then(|c| Ok(
+                    c
+                        .sort(
+                            "sk",
+                            ::dynaschema::__private::SortCondition::equals(
+                                ::dynaschema::__private::KeyWriter::new(
+                                        "Document",
+                                        "sk",
+                                        ::dynaschema::__private::KeyRole::Sort,
+                                    )
+                                    .literal("DOC")
+                                    .finish()?,
+                            ),
+                        ),
+                )),
+            ascending: true,
+            decode: ::dynaschema::__private::decode_entity::<super::Document>,
+            consistency: ::core::marker::PhantomData,
+        }
+            .finish(
+                ::core::result::Result::Ok(
+                    ::dynaschema::__private::SortKeyCondition::none(),
+                ),
             )
     }
-    /// Access pattern `document_notes`: `Query` of `Note` items on `primary` (partition `DOC#{doc_id}`). Narrow it by sort key with the
-    /// methods of [`DocumentNotesQuery`], or run it as it is.
+    /// Access pattern `document_notes`: `Query` of `Note` items on `primary` (partition `DOC#{doc_id}`), ascending by sort key. Narrow it by sort key
+    /// with the methods of [`DocumentNotesQuery`], or run it as it is.
     pub fn document_notes(
         &self,
         doc_id: &super::__dynaschema_Note!("doc_id"),
@@ -250,12 +291,11 @@ impl Table {
                 decode: ::dynaschema::__private::decode_entity::<super::Note>,
                 consistency: ::core::marker::PhantomData,
             },
-            sort: ::dynaschema::__private::SortKeyPrefix::new("Note", "sk")
-                .literal("NOTE"),
+            sort: ::dynaschema::__private::SortKey::template("Note", "sk", &["NOTE"]),
         }
     }
-    /// Access pattern `document_notes_by_text`: `Query` of `Note` items on `by_text` (partition `DOC#{doc_id}`). Narrow it by sort key with the
-    /// methods of [`DocumentNotesByTextQuery`], or run it as it is.
+    /// Access pattern `document_notes_by_text`: `Query` of `Note` items on `by_text` (partition `DOC#{doc_id}`), ascending by sort key. Narrow it by sort key
+    /// with the methods of [`DocumentNotesByTextQuery`], or run it as it is.
     pub fn document_notes_by_text(
         &self,
         doc_id: &super::__dynaschema_Note!("doc_id"),
@@ -283,12 +323,11 @@ impl Table {
                 decode: ::dynaschema::__private::decode_entity::<super::Note>,
                 consistency: ::core::marker::PhantomData,
             },
-            sort: ::dynaschema::__private::SortKeyPrefix::new("Note", "lsi1sk")
-                .literal("TEXT"),
+            sort: ::dynaschema::__private::SortKey::template("Note", "lsi1sk", &["TEXT"]),
         }
     }
-    /// Access pattern `document_page_keys`: `Query` of `Document` items on `by_pages` (partition `PAGES#{owner}`). Narrow it by sort key with the
-    /// methods of [`DocumentPageKeysQuery`], or run it as it is.
+    /// Access pattern `document_page_keys`: `Query` of `Document` items on `by_pages` (partition `PAGES#{owner}`), ascending by sort key. Narrow it by sort key
+    /// with the methods of [`DocumentPageKeysQuery`], or run it as it is.
     pub fn document_page_keys(
         &self,
         owner: &super::__dynaschema_Document!("owner"),
@@ -316,11 +355,11 @@ impl Table {
                 decode: DocumentByPagesKeys::decode,
                 consistency: ::core::marker::PhantomData,
             },
-            sort: ::dynaschema::__private::SortKeyPrefix::new("Document", "gsi3sk"),
+            sort: ::dynaschema::__private::SortKey::template("Document", "gsi3sk", &[]),
         }
     }
-    /// Access pattern `document_titles`: `Query` of `Document` items on `by_title` (partition `TITLES#{owner}`). Narrow it by sort key with the
-    /// methods of [`DocumentTitlesQuery`], or run it as it is.
+    /// Access pattern `document_titles`: `Query` of `Document` items on `by_title` (partition `TITLES#{owner}`), ascending by sort key. Narrow it by sort key
+    /// with the methods of [`DocumentTitlesQuery`], or run it as it is.
     pub fn document_titles(
         &self,
         owner: &super::__dynaschema_Document!("owner"),
@@ -350,7 +389,7 @@ impl Table {
                 >>::decode_projection,
                 consistency: ::core::marker::PhantomData,
             },
-            sort: ::dynaschema::__private::SortKeyPrefix::new("Document", "gsi4sk"),
+            sort: ::dynaschema::__private::SortKey::template("Document", "gsi4sk", &[]),
         }
     }
     /// Access pattern `document_with_notes`: one `Query` of partition `DOC#{doc_id}` on `primary`, every page, grouped into [`DocumentWithNotes`]: Document, Note.
@@ -393,7 +432,6 @@ impl Table {
         let query = ::dynaschema::__private::Query::new(
             &self.inner,
             "document_with_notes",
-            "Document, Note",
             ::core::option::Option::None,
             ::dynaschema::__private::partition_condition(
                 "pk",
@@ -421,8 +459,8 @@ impl Table {
         }
         Ok(result)
     }
-    /// Access pattern `documents_by_owner`: `Query` of `Document` items on `by_owner` (partition `OWNER#{owner}`). Narrow it by sort key with the
-    /// methods of [`DocumentsByOwnerQuery`], or run it as it is.
+    /// Access pattern `documents_by_owner`: `Query` of `Document` items on `by_owner` (partition `OWNER#{owner}`), descending by sort key. Narrow it by sort key
+    /// with the methods of [`DocumentsByOwnerQuery`], or run it as it is.
     pub fn documents_by_owner(
         &self,
         owner: &super::__dynaschema_Document!("owner"),
@@ -450,12 +488,15 @@ impl Table {
                 decode: ::dynaschema::__private::decode_entity::<super::Document>,
                 consistency: ::core::marker::PhantomData,
             },
-            sort: ::dynaschema::__private::SortKeyPrefix::new("Document", "gsi1sk")
-                .literal("DOC"),
+            sort: ::dynaschema::__private::SortKey::template(
+                "Document",
+                "gsi1sk",
+                &["DOC"],
+            ),
         }
     }
-    /// Access pattern `documents_by_pages`: `Query` of `Document` items on `by_pages` (partition `PAGES#{owner}`). Narrow it by sort key with the
-    /// methods of [`DocumentsByPagesQuery`], or run it as it is.
+    /// Access pattern `documents_by_pages`: `Query` of `Document` items on `by_pages` (partition `PAGES#{owner}`), ascending by sort key. Narrow it by sort key
+    /// with the methods of [`DocumentsByPagesQuery`], or run it as it is.
     pub fn documents_by_pages(
         &self,
         owner: &super::__dynaschema_Document!("owner"),
@@ -483,11 +524,11 @@ impl Table {
                 decode: ::dynaschema::__private::decode_entity::<super::Document>,
                 consistency: ::core::marker::PhantomData,
             },
-            sort: ::dynaschema::__private::SortKeyPrefix::new("Document", "gsi3sk"),
+            sort: ::dynaschema::__private::SortKey::template("Document", "gsi3sk", &[]),
         }
     }
-    /// Access pattern `documents_by_tag`: `Query` of `Document` items on `by_tag` (partition `TAG#{tag}`). Narrow it by sort key with the
-    /// methods of [`DocumentsByTagQuery`], or run it as it is.
+    /// Access pattern `documents_by_tag`: `Query` of `Document` items on `by_tag` (partition `TAG#{tag}`), ascending by sort key. Narrow it by sort key
+    /// with the methods of [`DocumentsByTagQuery`], or run it as it is.
     pub fn documents_by_tag(
         &self,
         tag: &super::__dynaschema_Document!("tag"),
@@ -515,12 +556,15 @@ impl Table {
                 decode: ::dynaschema::__private::decode_entity::<super::Document>,
                 consistency: ::core::marker::PhantomData,
             },
-            sort: ::dynaschema::__private::SortKeyPrefix::new("Document", "gsi2sk")
-                .literal("DOC"),
+            sort: ::dynaschema::__private::SortKey::template(
+                "Document",
+                "gsi2sk",
+                &["DOC"],
+            ),
         }
     }
-    /// Access pattern `documents_by_title`: `Query` of `Document` items on `by_title` (partition `TITLES#{owner}`). Narrow it by sort key with the
-    /// methods of [`DocumentsByTitleQuery`], or run it as it is.
+    /// Access pattern `documents_by_title`: `Query` of `Document` items on `by_title` (partition `TITLES#{owner}`), ascending by sort key. Narrow it by sort key
+    /// with the methods of [`DocumentsByTitleQuery`], or run it as it is.
     pub fn documents_by_title(
         &self,
         owner: &super::__dynaschema_Document!("owner"),
@@ -548,7 +592,7 @@ impl Table {
                 decode: ::dynaschema::__private::decode_entity::<super::Document>,
                 consistency: ::core::marker::PhantomData,
             },
-            sort: ::dynaschema::__private::SortKeyPrefix::new("Document", "gsi4sk"),
+            sort: ::dynaschema::__private::SortKey::template("Document", "gsi4sk", &[]),
         }
     }
     /// Access pattern `get_document`: `GetItem` of one `Document` by its primary key.
@@ -607,8 +651,8 @@ impl Table {
                     .value("Note", ":f0", "min_length", &min_length),
             )
     }
-    /// Access pattern `owner_documents_matching`: `Query` of `Document` items on `by_owner` (partition `OWNER#{owner}`). Narrow it by sort key with the
-    /// methods of [`OwnerDocumentsMatchingQuery`], or run it as it is.
+    /// Access pattern `owner_documents_matching`: `Query` of `Document` items on `by_owner` (partition `OWNER#{owner}`), descending by sort key. Narrow it by sort key
+    /// with the methods of [`OwnerDocumentsMatchingQuery`], or run it as it is.
     pub fn owner_documents_matching(
         &self,
         owner: &super::__dynaschema_Document!("owner"),
@@ -692,12 +736,15 @@ impl Table {
                 decode: ::dynaschema::__private::decode_entity::<super::Document>,
                 consistency: ::core::marker::PhantomData,
             },
-            sort: ::dynaschema::__private::SortKeyPrefix::new("Document", "gsi1sk")
-                .literal("DOC"),
+            sort: ::dynaschema::__private::SortKey::template(
+                "Document",
+                "gsi1sk",
+                &["DOC"],
+            ),
         }
     }
-    /// Access pattern `readings`: `Query` of `Reading` items on `primary` (partition `SENSOR#{sensor}`). Narrow it by sort key with the
-    /// methods of [`ReadingsQuery`], or run it as it is.
+    /// Access pattern `readings`: `Query` of `Reading` items on `primary` (partition `SENSOR#{sensor}`), ascending by sort key. Narrow it by sort key
+    /// with the methods of [`ReadingsQuery`], or run it as it is.
     pub fn readings(
         &self,
         sensor: &super::__dynaschema_Reading!("sensor"),
@@ -725,11 +772,11 @@ impl Table {
                 decode: ::dynaschema::__private::decode_entity::<super::Reading>,
                 consistency: ::core::marker::PhantomData,
             },
-            sort: ::dynaschema::__private::SortKeyPrefix::new("Reading", "sk"),
+            sort: ::dynaschema::__private::SortKey::template("Reading", "sk", &[]),
         }
     }
-    /// Access pattern `revisions`: `Query` of `Revision` items on `primary` (partition `DOC#{doc_id}`). Narrow it by sort key with the
-    /// methods of [`RevisionsQuery`], or run it as it is.
+    /// Access pattern `revisions`: `Query` of `Revision` items on `primary` (partition `DOC#{doc_id}`), ascending by sort key. Narrow it by sort key
+    /// with the methods of [`RevisionsQuery`], or run it as it is.
     pub fn revisions(
         &self,
         doc_id: &super::__dynaschema_Revision!("doc_id"),
@@ -757,7 +804,7 @@ impl Table {
                 decode: ::dynaschema::__private::decode_entity::<super::Revision>,
                 consistency: ::core::marker::PhantomData,
             },
-            sort: ::dynaschema::__private::SortKeyPrefix::new("Revision", "sk"),
+            sort: ::dynaschema::__private::SortKey::template("Revision", "sk", &[]),
         }
     }
     /// Access pattern `settings`: `GetItem` of one `Settings` by its primary key.
@@ -940,20 +987,20 @@ pub struct DocumentNotesQuery<'t> {
         super::Note,
         ::dynaschema::query::Strong,
     >,
-    sort: ::dynaschema::__private::SortKeyPrefix,
+    sort: ::dynaschema::__private::SortKey<::dynaschema::__private::Template>,
 }
 impl<'t> DocumentNotesQuery<'t> {
+    const STEP: <::dynaschema::__private::Template as ::dynaschema::__private::SortKeyKind>::Step = ::dynaschema::__private::SegmentStep::new(
+        "note_id",
+        &[],
+        true,
+    );
     /// Only items with this `note_id`.
     pub fn note_id(
         self,
         note_id: &super::__dynaschema_Note!("note_id"),
     ) -> ::dynaschema::Query<'t, super::Note, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .equals("note_id", note_id, &[])
-            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.equals(&Self::STEP, note_id))
     }
     /// Only items whose `note_id` starts with `text` (text fields only).
     pub fn note_id_begins_with<P>(
@@ -964,65 +1011,71 @@ impl<'t> DocumentNotesQuery<'t> {
         P: ?Sized
             + ::dynaschema::__private::TextPrefix<super::__dynaschema_Note!("note_id")>,
     {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .begins_with_text("note_id", text.as_text())
-            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.begins_with(&Self::STEP, text.as_text()))
     }
     /// Only items whose `note_id` is less than `value`.
     pub fn note_id_lt(
         self,
         value: &super::__dynaschema_Note!("note_id"),
     ) -> ::dynaschema::Query<'t, super::Note, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("note_id", ::dynaschema::__private::Comparison::Below, value, true)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Less,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `note_id` is at most `value`.
     pub fn note_id_lte(
         self,
         value: &super::__dynaschema_Note!("note_id"),
     ) -> ::dynaschema::Query<'t, super::Note, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("note_id", ::dynaschema::__private::Comparison::AtMost, value, true)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::LessOrEqual,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `note_id` is greater than `value`.
     pub fn note_id_gt(
         self,
         value: &super::__dynaschema_Note!("note_id"),
     ) -> ::dynaschema::Query<'t, super::Note, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("note_id", ::dynaschema::__private::Comparison::Above, value, true)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Greater,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `note_id` is at least `value`.
     pub fn note_id_gte(
         self,
         value: &super::__dynaschema_Note!("note_id"),
     ) -> ::dynaschema::Query<'t, super::Note, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "note_id",
-                ::dynaschema::__private::Comparison::AtLeast,
-                value,
-                true,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::GreaterOrEqual,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `note_id` is between `low` and `high`, both included.
     pub fn note_id_between(
@@ -1030,23 +1083,13 @@ impl<'t> DocumentNotesQuery<'t> {
         low: &super::__dynaschema_Note!("note_id"),
         high: &super::__dynaschema_Note!("note_id"),
     ) -> ::dynaschema::Query<'t, super::Note, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .between("note_id", low, high, true)
-            .map(|c| {
-                let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
-                (::core::option::Option::Some(c), ::core::option::Option::None)
-            });
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.between(&Self::STEP, low, high))
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::Note, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.finish())
     }
     ::dynaschema::__query_builder_methods!('t, super::Note, strong);
 }
@@ -1058,9 +1101,14 @@ pub struct DocumentNotesByTextQuery<'t> {
         super::Note,
         ::dynaschema::query::Strong,
     >,
-    sort: ::dynaschema::__private::SortKeyPrefix,
+    sort: ::dynaschema::__private::SortKey<::dynaschema::__private::Template>,
 }
 impl<'t> DocumentNotesByTextQuery<'t> {
+    const STEP: <::dynaschema::__private::Template as ::dynaschema::__private::SortKeyKind>::Step = ::dynaschema::__private::SegmentStep::new(
+        "text",
+        &[],
+        false,
+    );
     /// Only items with this `text`.
     pub fn text(
         self,
@@ -1068,7 +1116,7 @@ impl<'t> DocumentNotesByTextQuery<'t> {
     ) -> DocumentNotesByTextQueryByText<'t> {
         DocumentNotesByTextQueryByText {
             base: self.base,
-            sort: self.sort.value("text", text),
+            sort: self.sort.fix(&Self::STEP, text),
         }
     }
     /// Only items whose `text` starts with `text` (text fields only).
@@ -1080,60 +1128,71 @@ impl<'t> DocumentNotesByTextQuery<'t> {
         P: ?Sized
             + ::dynaschema::__private::TextPrefix<super::__dynaschema_Note!("text")>,
     {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .begins_with_text("text", text.as_text())
-            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.begins_with(&Self::STEP, text.as_text()))
     }
     /// Only items whose `text` is less than `value`.
     pub fn text_lt(
         self,
         value: &super::__dynaschema_Note!("text"),
     ) -> ::dynaschema::Query<'t, super::Note, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("text", ::dynaschema::__private::Comparison::Below, value, false)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Less,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `text` is at most `value`.
     pub fn text_lte(
         self,
         value: &super::__dynaschema_Note!("text"),
     ) -> ::dynaschema::Query<'t, super::Note, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("text", ::dynaschema::__private::Comparison::AtMost, value, false)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::LessOrEqual,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `text` is greater than `value`.
     pub fn text_gt(
         self,
         value: &super::__dynaschema_Note!("text"),
     ) -> ::dynaschema::Query<'t, super::Note, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("text", ::dynaschema::__private::Comparison::Above, value, false)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Greater,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `text` is at least `value`.
     pub fn text_gte(
         self,
         value: &super::__dynaschema_Note!("text"),
     ) -> ::dynaschema::Query<'t, super::Note, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("text", ::dynaschema::__private::Comparison::AtLeast, value, false)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::GreaterOrEqual,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `text` is between `low` and `high`, both included.
     pub fn text_between(
@@ -1141,23 +1200,13 @@ impl<'t> DocumentNotesByTextQuery<'t> {
         low: &super::__dynaschema_Note!("text"),
         high: &super::__dynaschema_Note!("text"),
     ) -> ::dynaschema::Query<'t, super::Note, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .between("text", low, high, false)
-            .map(|c| {
-                let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
-                (::core::option::Option::Some(c), ::core::option::Option::None)
-            });
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.between(&Self::STEP, low, high))
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::Note, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.finish())
     }
     ::dynaschema::__query_builder_methods!('t, super::Note, strong);
 }
@@ -1169,20 +1218,20 @@ pub struct DocumentNotesByTextQueryByText<'t> {
         super::Note,
         ::dynaschema::query::Strong,
     >,
-    sort: ::dynaschema::__private::SortKeyPrefix,
+    sort: ::dynaschema::__private::SortKey<::dynaschema::__private::Template>,
 }
 impl<'t> DocumentNotesByTextQueryByText<'t> {
+    const STEP: <::dynaschema::__private::Template as ::dynaschema::__private::SortKeyKind>::Step = ::dynaschema::__private::SegmentStep::new(
+        "note_id",
+        &[],
+        true,
+    );
     /// Only items with this `note_id`.
     pub fn note_id(
         self,
         note_id: &super::__dynaschema_Note!("note_id"),
     ) -> ::dynaschema::Query<'t, super::Note, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .equals("note_id", note_id, &[])
-            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.equals(&Self::STEP, note_id))
     }
     /// Only items whose `note_id` starts with `text` (text fields only).
     pub fn note_id_begins_with<P>(
@@ -1193,65 +1242,71 @@ impl<'t> DocumentNotesByTextQueryByText<'t> {
         P: ?Sized
             + ::dynaschema::__private::TextPrefix<super::__dynaschema_Note!("note_id")>,
     {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .begins_with_text("note_id", text.as_text())
-            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.begins_with(&Self::STEP, text.as_text()))
     }
     /// Only items whose `note_id` is less than `value`.
     pub fn note_id_lt(
         self,
         value: &super::__dynaschema_Note!("note_id"),
     ) -> ::dynaschema::Query<'t, super::Note, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("note_id", ::dynaschema::__private::Comparison::Below, value, true)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Less,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `note_id` is at most `value`.
     pub fn note_id_lte(
         self,
         value: &super::__dynaschema_Note!("note_id"),
     ) -> ::dynaschema::Query<'t, super::Note, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("note_id", ::dynaschema::__private::Comparison::AtMost, value, true)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::LessOrEqual,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `note_id` is greater than `value`.
     pub fn note_id_gt(
         self,
         value: &super::__dynaschema_Note!("note_id"),
     ) -> ::dynaschema::Query<'t, super::Note, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("note_id", ::dynaschema::__private::Comparison::Above, value, true)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Greater,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `note_id` is at least `value`.
     pub fn note_id_gte(
         self,
         value: &super::__dynaschema_Note!("note_id"),
     ) -> ::dynaschema::Query<'t, super::Note, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "note_id",
-                ::dynaschema::__private::Comparison::AtLeast,
-                value,
-                true,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::GreaterOrEqual,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `note_id` is between `low` and `high`, both included.
     pub fn note_id_between(
@@ -1259,23 +1314,13 @@ impl<'t> DocumentNotesByTextQueryByText<'t> {
         low: &super::__dynaschema_Note!("note_id"),
         high: &super::__dynaschema_Note!("note_id"),
     ) -> ::dynaschema::Query<'t, super::Note, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .between("note_id", low, high, true)
-            .map(|c| {
-                let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
-                (::core::option::Option::Some(c), ::core::option::Option::None)
-            });
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.between(&Self::STEP, low, high))
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::Note, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.finish())
     }
     ::dynaschema::__query_builder_methods!('t, super::Note, strong);
 }
@@ -1287,9 +1332,14 @@ pub struct DocumentPageKeysQuery<'t> {
         DocumentByPagesKeys,
         ::dynaschema::query::Eventual,
     >,
-    sort: ::dynaschema::__private::SortKeyPrefix,
+    sort: ::dynaschema::__private::SortKey<::dynaschema::__private::Template>,
 }
 impl<'t> DocumentPageKeysQuery<'t> {
+    const STEP: <::dynaschema::__private::Template as ::dynaschema::__private::SortKeyKind>::Step = ::dynaschema::__private::SegmentStep::new(
+        "pages",
+        &[],
+        false,
+    );
     /// Only items with this `pages`.
     pub fn pages(
         self,
@@ -1297,7 +1347,7 @@ impl<'t> DocumentPageKeysQuery<'t> {
     ) -> DocumentPageKeysQueryByPages<'t> {
         DocumentPageKeysQueryByPages {
             base: self.base,
-            sort: self.sort.value("pages", pages),
+            sort: self.sort.fix(&Self::STEP, pages),
         }
     }
     /// Only items whose `pages` starts with `text` (text fields only).
@@ -1311,60 +1361,71 @@ impl<'t> DocumentPageKeysQuery<'t> {
                 super::__dynaschema_Document!("pages"),
             >,
     {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .begins_with_text("pages", text.as_text())
-            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.begins_with(&Self::STEP, text.as_text()))
     }
     /// Only items whose `pages` is less than `value`.
     pub fn pages_lt(
         self,
         value: &super::__dynaschema_Document!("pages"),
     ) -> ::dynaschema::Query<'t, DocumentByPagesKeys, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("pages", ::dynaschema::__private::Comparison::Below, value, false)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Less,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `pages` is at most `value`.
     pub fn pages_lte(
         self,
         value: &super::__dynaschema_Document!("pages"),
     ) -> ::dynaschema::Query<'t, DocumentByPagesKeys, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("pages", ::dynaschema::__private::Comparison::AtMost, value, false)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::LessOrEqual,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `pages` is greater than `value`.
     pub fn pages_gt(
         self,
         value: &super::__dynaschema_Document!("pages"),
     ) -> ::dynaschema::Query<'t, DocumentByPagesKeys, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("pages", ::dynaschema::__private::Comparison::Above, value, false)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Greater,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `pages` is at least `value`.
     pub fn pages_gte(
         self,
         value: &super::__dynaschema_Document!("pages"),
     ) -> ::dynaschema::Query<'t, DocumentByPagesKeys, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("pages", ::dynaschema::__private::Comparison::AtLeast, value, false)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::GreaterOrEqual,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `pages` is between `low` and `high`, both included.
     pub fn pages_between(
@@ -1372,23 +1433,13 @@ impl<'t> DocumentPageKeysQuery<'t> {
         low: &super::__dynaschema_Document!("pages"),
         high: &super::__dynaschema_Document!("pages"),
     ) -> ::dynaschema::Query<'t, DocumentByPagesKeys, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .between("pages", low, high, false)
-            .map(|c| {
-                let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
-                (::core::option::Option::Some(c), ::core::option::Option::None)
-            });
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.between(&Self::STEP, low, high))
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, DocumentByPagesKeys, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.finish())
     }
     ::dynaschema::__query_builder_methods!('t, DocumentByPagesKeys, eventual);
 }
@@ -1400,20 +1451,20 @@ pub struct DocumentPageKeysQueryByPages<'t> {
         DocumentByPagesKeys,
         ::dynaschema::query::Eventual,
     >,
-    sort: ::dynaschema::__private::SortKeyPrefix,
+    sort: ::dynaschema::__private::SortKey<::dynaschema::__private::Template>,
 }
 impl<'t> DocumentPageKeysQueryByPages<'t> {
+    const STEP: <::dynaschema::__private::Template as ::dynaschema::__private::SortKeyKind>::Step = ::dynaschema::__private::SegmentStep::new(
+        "doc_id",
+        &[],
+        true,
+    );
     /// Only items with this `doc_id`.
     pub fn doc_id(
         self,
         doc_id: &super::__dynaschema_Document!("doc_id"),
     ) -> ::dynaschema::Query<'t, DocumentByPagesKeys, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .equals("doc_id", doc_id, &[])
-            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.equals(&Self::STEP, doc_id))
     }
     /// Only items whose `doc_id` starts with `text` (text fields only).
     pub fn doc_id_begins_with<P>(
@@ -1426,60 +1477,71 @@ impl<'t> DocumentPageKeysQueryByPages<'t> {
                 super::__dynaschema_Document!("doc_id"),
             >,
     {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .begins_with_text("doc_id", text.as_text())
-            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.begins_with(&Self::STEP, text.as_text()))
     }
     /// Only items whose `doc_id` is less than `value`.
     pub fn doc_id_lt(
         self,
         value: &super::__dynaschema_Document!("doc_id"),
     ) -> ::dynaschema::Query<'t, DocumentByPagesKeys, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("doc_id", ::dynaschema::__private::Comparison::Below, value, true)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Less,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `doc_id` is at most `value`.
     pub fn doc_id_lte(
         self,
         value: &super::__dynaschema_Document!("doc_id"),
     ) -> ::dynaschema::Query<'t, DocumentByPagesKeys, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("doc_id", ::dynaschema::__private::Comparison::AtMost, value, true)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::LessOrEqual,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `doc_id` is greater than `value`.
     pub fn doc_id_gt(
         self,
         value: &super::__dynaschema_Document!("doc_id"),
     ) -> ::dynaschema::Query<'t, DocumentByPagesKeys, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("doc_id", ::dynaschema::__private::Comparison::Above, value, true)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Greater,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `doc_id` is at least `value`.
     pub fn doc_id_gte(
         self,
         value: &super::__dynaschema_Document!("doc_id"),
     ) -> ::dynaschema::Query<'t, DocumentByPagesKeys, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("doc_id", ::dynaschema::__private::Comparison::AtLeast, value, true)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::GreaterOrEqual,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `doc_id` is between `low` and `high`, both included.
     pub fn doc_id_between(
@@ -1487,23 +1549,13 @@ impl<'t> DocumentPageKeysQueryByPages<'t> {
         low: &super::__dynaschema_Document!("doc_id"),
         high: &super::__dynaschema_Document!("doc_id"),
     ) -> ::dynaschema::Query<'t, DocumentByPagesKeys, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .between("doc_id", low, high, true)
-            .map(|c| {
-                let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
-                (::core::option::Option::Some(c), ::core::option::Option::None)
-            });
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.between(&Self::STEP, low, high))
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, DocumentByPagesKeys, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.finish())
     }
     ::dynaschema::__query_builder_methods!('t, DocumentByPagesKeys, eventual);
 }
@@ -1515,9 +1567,14 @@ pub struct DocumentTitlesQuery<'t> {
         DocumentByTitleProjection,
         ::dynaschema::query::Eventual,
     >,
-    sort: ::dynaschema::__private::SortKeyPrefix,
+    sort: ::dynaschema::__private::SortKey<::dynaschema::__private::Template>,
 }
 impl<'t> DocumentTitlesQuery<'t> {
+    const STEP: <::dynaschema::__private::Template as ::dynaschema::__private::SortKeyKind>::Step = ::dynaschema::__private::SegmentStep::new(
+        "title",
+        &[],
+        false,
+    );
     /// Only items with this `title`.
     pub fn title(
         self,
@@ -1525,7 +1582,7 @@ impl<'t> DocumentTitlesQuery<'t> {
     ) -> DocumentTitlesQueryByTitle<'t> {
         DocumentTitlesQueryByTitle {
             base: self.base,
-            sort: self.sort.value("title", title),
+            sort: self.sort.fix(&Self::STEP, title),
         }
     }
     /// Only items whose `title` starts with `text` (text fields only).
@@ -1543,12 +1600,7 @@ impl<'t> DocumentTitlesQuery<'t> {
                 super::__dynaschema_Document!("title"),
             >,
     {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .begins_with_text("title", text.as_text())
-            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.begins_with(&Self::STEP, text.as_text()))
     }
     /// Only items whose `title` is less than `value`.
     pub fn title_lt(
@@ -1559,12 +1611,16 @@ impl<'t> DocumentTitlesQuery<'t> {
         DocumentByTitleProjection,
         ::dynaschema::query::Eventual,
     > {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("title", ::dynaschema::__private::Comparison::Below, value, false)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Less,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `title` is at most `value`.
     pub fn title_lte(
@@ -1575,12 +1631,16 @@ impl<'t> DocumentTitlesQuery<'t> {
         DocumentByTitleProjection,
         ::dynaschema::query::Eventual,
     > {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("title", ::dynaschema::__private::Comparison::AtMost, value, false)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::LessOrEqual,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `title` is greater than `value`.
     pub fn title_gt(
@@ -1591,12 +1651,16 @@ impl<'t> DocumentTitlesQuery<'t> {
         DocumentByTitleProjection,
         ::dynaschema::query::Eventual,
     > {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("title", ::dynaschema::__private::Comparison::Above, value, false)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Greater,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `title` is at least `value`.
     pub fn title_gte(
@@ -1607,12 +1671,16 @@ impl<'t> DocumentTitlesQuery<'t> {
         DocumentByTitleProjection,
         ::dynaschema::query::Eventual,
     > {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("title", ::dynaschema::__private::Comparison::AtLeast, value, false)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::GreaterOrEqual,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `title` is between `low` and `high`, both included.
     pub fn title_between(
@@ -1624,15 +1692,7 @@ impl<'t> DocumentTitlesQuery<'t> {
         DocumentByTitleProjection,
         ::dynaschema::query::Eventual,
     > {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .between("title", low, high, false)
-            .map(|c| {
-                let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
-                (::core::option::Option::Some(c), ::core::option::Option::None)
-            });
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.between(&Self::STEP, low, high))
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
@@ -1642,9 +1702,7 @@ impl<'t> DocumentTitlesQuery<'t> {
         DocumentByTitleProjection,
         ::dynaschema::query::Eventual,
     > {
-        let __attribute = self.sort.attribute();
-        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.finish())
     }
     ::dynaschema::__query_builder_methods!('t, DocumentByTitleProjection, eventual);
 }
@@ -1656,9 +1714,14 @@ pub struct DocumentTitlesQueryByTitle<'t> {
         DocumentByTitleProjection,
         ::dynaschema::query::Eventual,
     >,
-    sort: ::dynaschema::__private::SortKeyPrefix,
+    sort: ::dynaschema::__private::SortKey<::dynaschema::__private::Template>,
 }
 impl<'t> DocumentTitlesQueryByTitle<'t> {
+    const STEP: <::dynaschema::__private::Template as ::dynaschema::__private::SortKeyKind>::Step = ::dynaschema::__private::SegmentStep::new(
+        "doc_id",
+        &[],
+        true,
+    );
     /// Only items with this `doc_id`.
     pub fn doc_id(
         self,
@@ -1668,12 +1731,7 @@ impl<'t> DocumentTitlesQueryByTitle<'t> {
         DocumentByTitleProjection,
         ::dynaschema::query::Eventual,
     > {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .equals("doc_id", doc_id, &[])
-            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.equals(&Self::STEP, doc_id))
     }
     /// Only items whose `doc_id` starts with `text` (text fields only).
     pub fn doc_id_begins_with<P>(
@@ -1690,12 +1748,7 @@ impl<'t> DocumentTitlesQueryByTitle<'t> {
                 super::__dynaschema_Document!("doc_id"),
             >,
     {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .begins_with_text("doc_id", text.as_text())
-            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.begins_with(&Self::STEP, text.as_text()))
     }
     /// Only items whose `doc_id` is less than `value`.
     pub fn doc_id_lt(
@@ -1706,12 +1759,16 @@ impl<'t> DocumentTitlesQueryByTitle<'t> {
         DocumentByTitleProjection,
         ::dynaschema::query::Eventual,
     > {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("doc_id", ::dynaschema::__private::Comparison::Below, value, true)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Less,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `doc_id` is at most `value`.
     pub fn doc_id_lte(
@@ -1722,12 +1779,16 @@ impl<'t> DocumentTitlesQueryByTitle<'t> {
         DocumentByTitleProjection,
         ::dynaschema::query::Eventual,
     > {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("doc_id", ::dynaschema::__private::Comparison::AtMost, value, true)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::LessOrEqual,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `doc_id` is greater than `value`.
     pub fn doc_id_gt(
@@ -1738,12 +1799,16 @@ impl<'t> DocumentTitlesQueryByTitle<'t> {
         DocumentByTitleProjection,
         ::dynaschema::query::Eventual,
     > {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("doc_id", ::dynaschema::__private::Comparison::Above, value, true)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Greater,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `doc_id` is at least `value`.
     pub fn doc_id_gte(
@@ -1754,12 +1819,16 @@ impl<'t> DocumentTitlesQueryByTitle<'t> {
         DocumentByTitleProjection,
         ::dynaschema::query::Eventual,
     > {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("doc_id", ::dynaschema::__private::Comparison::AtLeast, value, true)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::GreaterOrEqual,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `doc_id` is between `low` and `high`, both included.
     pub fn doc_id_between(
@@ -1771,15 +1840,7 @@ impl<'t> DocumentTitlesQueryByTitle<'t> {
         DocumentByTitleProjection,
         ::dynaschema::query::Eventual,
     > {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .between("doc_id", low, high, true)
-            .map(|c| {
-                let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
-                (::core::option::Option::Some(c), ::core::option::Option::None)
-            });
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.between(&Self::STEP, low, high))
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
@@ -1789,9 +1850,7 @@ impl<'t> DocumentTitlesQueryByTitle<'t> {
         DocumentByTitleProjection,
         ::dynaschema::query::Eventual,
     > {
-        let __attribute = self.sort.attribute();
-        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.finish())
     }
     ::dynaschema::__query_builder_methods!('t, DocumentByTitleProjection, eventual);
 }
@@ -1803,9 +1862,14 @@ pub struct DocumentsByOwnerQuery<'t> {
         super::Document,
         ::dynaschema::query::Eventual,
     >,
-    sort: ::dynaschema::__private::SortKeyPrefix,
+    sort: ::dynaschema::__private::SortKey<::dynaschema::__private::Template>,
 }
 impl<'t> DocumentsByOwnerQuery<'t> {
+    const STEP: <::dynaschema::__private::Template as ::dynaschema::__private::SortKeyKind>::Step = ::dynaschema::__private::SegmentStep::new(
+        "created_at",
+        &[],
+        false,
+    );
     /// Only items with this `created_at`.
     pub fn created_at(
         self,
@@ -1813,7 +1877,7 @@ impl<'t> DocumentsByOwnerQuery<'t> {
     ) -> DocumentsByOwnerQueryByCreatedAt<'t> {
         DocumentsByOwnerQueryByCreatedAt {
             base: self.base,
-            sort: self.sort.value("created_at", created_at),
+            sort: self.sort.fix(&Self::STEP, created_at),
         }
     }
     /// Only items whose `created_at` starts with `text` (text fields only).
@@ -1827,80 +1891,71 @@ impl<'t> DocumentsByOwnerQuery<'t> {
                 super::__dynaschema_Document!("created_at"),
             >,
     {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .begins_with_text("created_at", text.as_text())
-            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.begins_with(&Self::STEP, text.as_text()))
     }
     /// Only items whose `created_at` is less than `value`.
     pub fn created_at_lt(
         self,
         value: &super::__dynaschema_Document!("created_at"),
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "created_at",
-                ::dynaschema::__private::Comparison::Below,
-                value,
-                false,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Less,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `created_at` is at most `value`.
     pub fn created_at_lte(
         self,
         value: &super::__dynaschema_Document!("created_at"),
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "created_at",
-                ::dynaschema::__private::Comparison::AtMost,
-                value,
-                false,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::LessOrEqual,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `created_at` is greater than `value`.
     pub fn created_at_gt(
         self,
         value: &super::__dynaschema_Document!("created_at"),
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "created_at",
-                ::dynaschema::__private::Comparison::Above,
-                value,
-                false,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Greater,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `created_at` is at least `value`.
     pub fn created_at_gte(
         self,
         value: &super::__dynaschema_Document!("created_at"),
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "created_at",
-                ::dynaschema::__private::Comparison::AtLeast,
-                value,
-                false,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::GreaterOrEqual,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `created_at` is between `low` and `high`, both included.
     pub fn created_at_between(
@@ -1908,23 +1963,13 @@ impl<'t> DocumentsByOwnerQuery<'t> {
         low: &super::__dynaschema_Document!("created_at"),
         high: &super::__dynaschema_Document!("created_at"),
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .between("created_at", low, high, false)
-            .map(|c| {
-                let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
-                (::core::option::Option::Some(c), ::core::option::Option::None)
-            });
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.between(&Self::STEP, low, high))
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.finish())
     }
     ::dynaschema::__query_builder_methods!('t, super::Document, eventual);
 }
@@ -1936,20 +1981,20 @@ pub struct DocumentsByOwnerQueryByCreatedAt<'t> {
         super::Document,
         ::dynaschema::query::Eventual,
     >,
-    sort: ::dynaschema::__private::SortKeyPrefix,
+    sort: ::dynaschema::__private::SortKey<::dynaschema::__private::Template>,
 }
 impl<'t> DocumentsByOwnerQueryByCreatedAt<'t> {
+    const STEP: <::dynaschema::__private::Template as ::dynaschema::__private::SortKeyKind>::Step = ::dynaschema::__private::SegmentStep::new(
+        "doc_id",
+        &[],
+        true,
+    );
     /// Only items with this `doc_id`.
     pub fn doc_id(
         self,
         doc_id: &super::__dynaschema_Document!("doc_id"),
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .equals("doc_id", doc_id, &[])
-            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.equals(&Self::STEP, doc_id))
     }
     /// Only items whose `doc_id` starts with `text` (text fields only).
     pub fn doc_id_begins_with<P>(
@@ -1962,60 +2007,71 @@ impl<'t> DocumentsByOwnerQueryByCreatedAt<'t> {
                 super::__dynaschema_Document!("doc_id"),
             >,
     {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .begins_with_text("doc_id", text.as_text())
-            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.begins_with(&Self::STEP, text.as_text()))
     }
     /// Only items whose `doc_id` is less than `value`.
     pub fn doc_id_lt(
         self,
         value: &super::__dynaschema_Document!("doc_id"),
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("doc_id", ::dynaschema::__private::Comparison::Below, value, true)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Less,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `doc_id` is at most `value`.
     pub fn doc_id_lte(
         self,
         value: &super::__dynaschema_Document!("doc_id"),
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("doc_id", ::dynaschema::__private::Comparison::AtMost, value, true)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::LessOrEqual,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `doc_id` is greater than `value`.
     pub fn doc_id_gt(
         self,
         value: &super::__dynaschema_Document!("doc_id"),
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("doc_id", ::dynaschema::__private::Comparison::Above, value, true)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Greater,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `doc_id` is at least `value`.
     pub fn doc_id_gte(
         self,
         value: &super::__dynaschema_Document!("doc_id"),
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("doc_id", ::dynaschema::__private::Comparison::AtLeast, value, true)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::GreaterOrEqual,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `doc_id` is between `low` and `high`, both included.
     pub fn doc_id_between(
@@ -2023,23 +2079,13 @@ impl<'t> DocumentsByOwnerQueryByCreatedAt<'t> {
         low: &super::__dynaschema_Document!("doc_id"),
         high: &super::__dynaschema_Document!("doc_id"),
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .between("doc_id", low, high, true)
-            .map(|c| {
-                let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
-                (::core::option::Option::Some(c), ::core::option::Option::None)
-            });
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.between(&Self::STEP, low, high))
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.finish())
     }
     ::dynaschema::__query_builder_methods!('t, super::Document, eventual);
 }
@@ -2051,9 +2097,14 @@ pub struct DocumentsByPagesQuery<'t> {
         super::Document,
         ::dynaschema::query::Eventual,
     >,
-    sort: ::dynaschema::__private::SortKeyPrefix,
+    sort: ::dynaschema::__private::SortKey<::dynaschema::__private::Template>,
 }
 impl<'t> DocumentsByPagesQuery<'t> {
+    const STEP: <::dynaschema::__private::Template as ::dynaschema::__private::SortKeyKind>::Step = ::dynaschema::__private::SegmentStep::new(
+        "pages",
+        &[],
+        false,
+    );
     /// Only items with this `pages`.
     pub fn pages(
         self,
@@ -2061,7 +2112,7 @@ impl<'t> DocumentsByPagesQuery<'t> {
     ) -> DocumentsByPagesQueryByPages<'t> {
         DocumentsByPagesQueryByPages {
             base: self.base,
-            sort: self.sort.value("pages", pages),
+            sort: self.sort.fix(&Self::STEP, pages),
         }
     }
     /// Only items whose `pages` starts with `text` (text fields only).
@@ -2075,60 +2126,71 @@ impl<'t> DocumentsByPagesQuery<'t> {
                 super::__dynaschema_Document!("pages"),
             >,
     {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .begins_with_text("pages", text.as_text())
-            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.begins_with(&Self::STEP, text.as_text()))
     }
     /// Only items whose `pages` is less than `value`.
     pub fn pages_lt(
         self,
         value: &super::__dynaschema_Document!("pages"),
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("pages", ::dynaschema::__private::Comparison::Below, value, false)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Less,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `pages` is at most `value`.
     pub fn pages_lte(
         self,
         value: &super::__dynaschema_Document!("pages"),
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("pages", ::dynaschema::__private::Comparison::AtMost, value, false)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::LessOrEqual,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `pages` is greater than `value`.
     pub fn pages_gt(
         self,
         value: &super::__dynaschema_Document!("pages"),
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("pages", ::dynaschema::__private::Comparison::Above, value, false)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Greater,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `pages` is at least `value`.
     pub fn pages_gte(
         self,
         value: &super::__dynaschema_Document!("pages"),
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("pages", ::dynaschema::__private::Comparison::AtLeast, value, false)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::GreaterOrEqual,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `pages` is between `low` and `high`, both included.
     pub fn pages_between(
@@ -2136,23 +2198,13 @@ impl<'t> DocumentsByPagesQuery<'t> {
         low: &super::__dynaschema_Document!("pages"),
         high: &super::__dynaschema_Document!("pages"),
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .between("pages", low, high, false)
-            .map(|c| {
-                let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
-                (::core::option::Option::Some(c), ::core::option::Option::None)
-            });
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.between(&Self::STEP, low, high))
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.finish())
     }
     ::dynaschema::__query_builder_methods!('t, super::Document, eventual);
 }
@@ -2164,20 +2216,20 @@ pub struct DocumentsByPagesQueryByPages<'t> {
         super::Document,
         ::dynaschema::query::Eventual,
     >,
-    sort: ::dynaschema::__private::SortKeyPrefix,
+    sort: ::dynaschema::__private::SortKey<::dynaschema::__private::Template>,
 }
 impl<'t> DocumentsByPagesQueryByPages<'t> {
+    const STEP: <::dynaschema::__private::Template as ::dynaschema::__private::SortKeyKind>::Step = ::dynaschema::__private::SegmentStep::new(
+        "doc_id",
+        &[],
+        true,
+    );
     /// Only items with this `doc_id`.
     pub fn doc_id(
         self,
         doc_id: &super::__dynaschema_Document!("doc_id"),
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .equals("doc_id", doc_id, &[])
-            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.equals(&Self::STEP, doc_id))
     }
     /// Only items whose `doc_id` starts with `text` (text fields only).
     pub fn doc_id_begins_with<P>(
@@ -2190,60 +2242,71 @@ impl<'t> DocumentsByPagesQueryByPages<'t> {
                 super::__dynaschema_Document!("doc_id"),
             >,
     {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .begins_with_text("doc_id", text.as_text())
-            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.begins_with(&Self::STEP, text.as_text()))
     }
     /// Only items whose `doc_id` is less than `value`.
     pub fn doc_id_lt(
         self,
         value: &super::__dynaschema_Document!("doc_id"),
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("doc_id", ::dynaschema::__private::Comparison::Below, value, true)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Less,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `doc_id` is at most `value`.
     pub fn doc_id_lte(
         self,
         value: &super::__dynaschema_Document!("doc_id"),
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("doc_id", ::dynaschema::__private::Comparison::AtMost, value, true)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::LessOrEqual,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `doc_id` is greater than `value`.
     pub fn doc_id_gt(
         self,
         value: &super::__dynaschema_Document!("doc_id"),
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("doc_id", ::dynaschema::__private::Comparison::Above, value, true)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Greater,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `doc_id` is at least `value`.
     pub fn doc_id_gte(
         self,
         value: &super::__dynaschema_Document!("doc_id"),
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("doc_id", ::dynaschema::__private::Comparison::AtLeast, value, true)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::GreaterOrEqual,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `doc_id` is between `low` and `high`, both included.
     pub fn doc_id_between(
@@ -2251,23 +2314,13 @@ impl<'t> DocumentsByPagesQueryByPages<'t> {
         low: &super::__dynaschema_Document!("doc_id"),
         high: &super::__dynaschema_Document!("doc_id"),
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .between("doc_id", low, high, true)
-            .map(|c| {
-                let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
-                (::core::option::Option::Some(c), ::core::option::Option::None)
-            });
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.between(&Self::STEP, low, high))
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.finish())
     }
     ::dynaschema::__query_builder_methods!('t, super::Document, eventual);
 }
@@ -2279,20 +2332,20 @@ pub struct DocumentsByTagQuery<'t> {
         super::Document,
         ::dynaschema::query::Eventual,
     >,
-    sort: ::dynaschema::__private::SortKeyPrefix,
+    sort: ::dynaschema::__private::SortKey<::dynaschema::__private::Template>,
 }
 impl<'t> DocumentsByTagQuery<'t> {
+    const STEP: <::dynaschema::__private::Template as ::dynaschema::__private::SortKeyKind>::Step = ::dynaschema::__private::SegmentStep::new(
+        "doc_id",
+        &[],
+        true,
+    );
     /// Only items with this `doc_id`.
     pub fn doc_id(
         self,
         doc_id: &super::__dynaschema_Document!("doc_id"),
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .equals("doc_id", doc_id, &[])
-            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.equals(&Self::STEP, doc_id))
     }
     /// Only items whose `doc_id` starts with `text` (text fields only).
     pub fn doc_id_begins_with<P>(
@@ -2305,60 +2358,71 @@ impl<'t> DocumentsByTagQuery<'t> {
                 super::__dynaschema_Document!("doc_id"),
             >,
     {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .begins_with_text("doc_id", text.as_text())
-            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.begins_with(&Self::STEP, text.as_text()))
     }
     /// Only items whose `doc_id` is less than `value`.
     pub fn doc_id_lt(
         self,
         value: &super::__dynaschema_Document!("doc_id"),
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("doc_id", ::dynaschema::__private::Comparison::Below, value, true)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Less,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `doc_id` is at most `value`.
     pub fn doc_id_lte(
         self,
         value: &super::__dynaschema_Document!("doc_id"),
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("doc_id", ::dynaschema::__private::Comparison::AtMost, value, true)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::LessOrEqual,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `doc_id` is greater than `value`.
     pub fn doc_id_gt(
         self,
         value: &super::__dynaschema_Document!("doc_id"),
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("doc_id", ::dynaschema::__private::Comparison::Above, value, true)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Greater,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `doc_id` is at least `value`.
     pub fn doc_id_gte(
         self,
         value: &super::__dynaschema_Document!("doc_id"),
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("doc_id", ::dynaschema::__private::Comparison::AtLeast, value, true)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::GreaterOrEqual,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `doc_id` is between `low` and `high`, both included.
     pub fn doc_id_between(
@@ -2366,23 +2430,13 @@ impl<'t> DocumentsByTagQuery<'t> {
         low: &super::__dynaschema_Document!("doc_id"),
         high: &super::__dynaschema_Document!("doc_id"),
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .between("doc_id", low, high, true)
-            .map(|c| {
-                let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
-                (::core::option::Option::Some(c), ::core::option::Option::None)
-            });
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.between(&Self::STEP, low, high))
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.finish())
     }
     ::dynaschema::__query_builder_methods!('t, super::Document, eventual);
 }
@@ -2394,9 +2448,14 @@ pub struct DocumentsByTitleQuery<'t> {
         super::Document,
         ::dynaschema::query::Eventual,
     >,
-    sort: ::dynaschema::__private::SortKeyPrefix,
+    sort: ::dynaschema::__private::SortKey<::dynaschema::__private::Template>,
 }
 impl<'t> DocumentsByTitleQuery<'t> {
+    const STEP: <::dynaschema::__private::Template as ::dynaschema::__private::SortKeyKind>::Step = ::dynaschema::__private::SegmentStep::new(
+        "title",
+        &[],
+        false,
+    );
     /// Only items with this `title`.
     pub fn title(
         self,
@@ -2404,7 +2463,7 @@ impl<'t> DocumentsByTitleQuery<'t> {
     ) -> DocumentsByTitleQueryByTitle<'t> {
         DocumentsByTitleQueryByTitle {
             base: self.base,
-            sort: self.sort.value("title", title),
+            sort: self.sort.fix(&Self::STEP, title),
         }
     }
     /// Only items whose `title` starts with `text` (text fields only).
@@ -2418,60 +2477,71 @@ impl<'t> DocumentsByTitleQuery<'t> {
                 super::__dynaschema_Document!("title"),
             >,
     {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .begins_with_text("title", text.as_text())
-            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.begins_with(&Self::STEP, text.as_text()))
     }
     /// Only items whose `title` is less than `value`.
     pub fn title_lt(
         self,
         value: &super::__dynaschema_Document!("title"),
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("title", ::dynaschema::__private::Comparison::Below, value, false)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Less,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `title` is at most `value`.
     pub fn title_lte(
         self,
         value: &super::__dynaschema_Document!("title"),
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("title", ::dynaschema::__private::Comparison::AtMost, value, false)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::LessOrEqual,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `title` is greater than `value`.
     pub fn title_gt(
         self,
         value: &super::__dynaschema_Document!("title"),
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("title", ::dynaschema::__private::Comparison::Above, value, false)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Greater,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `title` is at least `value`.
     pub fn title_gte(
         self,
         value: &super::__dynaschema_Document!("title"),
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("title", ::dynaschema::__private::Comparison::AtLeast, value, false)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::GreaterOrEqual,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `title` is between `low` and `high`, both included.
     pub fn title_between(
@@ -2479,23 +2549,13 @@ impl<'t> DocumentsByTitleQuery<'t> {
         low: &super::__dynaschema_Document!("title"),
         high: &super::__dynaschema_Document!("title"),
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .between("title", low, high, false)
-            .map(|c| {
-                let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
-                (::core::option::Option::Some(c), ::core::option::Option::None)
-            });
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.between(&Self::STEP, low, high))
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.finish())
     }
     ::dynaschema::__query_builder_methods!('t, super::Document, eventual);
 }
@@ -2507,20 +2567,20 @@ pub struct DocumentsByTitleQueryByTitle<'t> {
         super::Document,
         ::dynaschema::query::Eventual,
     >,
-    sort: ::dynaschema::__private::SortKeyPrefix,
+    sort: ::dynaschema::__private::SortKey<::dynaschema::__private::Template>,
 }
 impl<'t> DocumentsByTitleQueryByTitle<'t> {
+    const STEP: <::dynaschema::__private::Template as ::dynaschema::__private::SortKeyKind>::Step = ::dynaschema::__private::SegmentStep::new(
+        "doc_id",
+        &[],
+        true,
+    );
     /// Only items with this `doc_id`.
     pub fn doc_id(
         self,
         doc_id: &super::__dynaschema_Document!("doc_id"),
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .equals("doc_id", doc_id, &[])
-            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.equals(&Self::STEP, doc_id))
     }
     /// Only items whose `doc_id` starts with `text` (text fields only).
     pub fn doc_id_begins_with<P>(
@@ -2533,60 +2593,71 @@ impl<'t> DocumentsByTitleQueryByTitle<'t> {
                 super::__dynaschema_Document!("doc_id"),
             >,
     {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .begins_with_text("doc_id", text.as_text())
-            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.begins_with(&Self::STEP, text.as_text()))
     }
     /// Only items whose `doc_id` is less than `value`.
     pub fn doc_id_lt(
         self,
         value: &super::__dynaschema_Document!("doc_id"),
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("doc_id", ::dynaschema::__private::Comparison::Below, value, true)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Less,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `doc_id` is at most `value`.
     pub fn doc_id_lte(
         self,
         value: &super::__dynaschema_Document!("doc_id"),
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("doc_id", ::dynaschema::__private::Comparison::AtMost, value, true)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::LessOrEqual,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `doc_id` is greater than `value`.
     pub fn doc_id_gt(
         self,
         value: &super::__dynaschema_Document!("doc_id"),
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("doc_id", ::dynaschema::__private::Comparison::Above, value, true)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Greater,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `doc_id` is at least `value`.
     pub fn doc_id_gte(
         self,
         value: &super::__dynaschema_Document!("doc_id"),
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("doc_id", ::dynaschema::__private::Comparison::AtLeast, value, true)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::GreaterOrEqual,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `doc_id` is between `low` and `high`, both included.
     pub fn doc_id_between(
@@ -2594,23 +2665,13 @@ impl<'t> DocumentsByTitleQueryByTitle<'t> {
         low: &super::__dynaschema_Document!("doc_id"),
         high: &super::__dynaschema_Document!("doc_id"),
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .between("doc_id", low, high, true)
-            .map(|c| {
-                let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
-                (::core::option::Option::Some(c), ::core::option::Option::None)
-            });
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.between(&Self::STEP, low, high))
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.finish())
     }
     ::dynaschema::__query_builder_methods!('t, super::Document, eventual);
 }
@@ -2622,9 +2683,14 @@ pub struct OwnerDocumentsMatchingQuery<'t> {
         super::Document,
         ::dynaschema::query::Eventual,
     >,
-    sort: ::dynaschema::__private::SortKeyPrefix,
+    sort: ::dynaschema::__private::SortKey<::dynaschema::__private::Template>,
 }
 impl<'t> OwnerDocumentsMatchingQuery<'t> {
+    const STEP: <::dynaschema::__private::Template as ::dynaschema::__private::SortKeyKind>::Step = ::dynaschema::__private::SegmentStep::new(
+        "created_at",
+        &[],
+        false,
+    );
     /// Only items with this `created_at`.
     pub fn created_at(
         self,
@@ -2632,7 +2698,7 @@ impl<'t> OwnerDocumentsMatchingQuery<'t> {
     ) -> OwnerDocumentsMatchingQueryByCreatedAt<'t> {
         OwnerDocumentsMatchingQueryByCreatedAt {
             base: self.base,
-            sort: self.sort.value("created_at", created_at),
+            sort: self.sort.fix(&Self::STEP, created_at),
         }
     }
     /// Only items whose `created_at` starts with `text` (text fields only).
@@ -2646,80 +2712,71 @@ impl<'t> OwnerDocumentsMatchingQuery<'t> {
                 super::__dynaschema_Document!("created_at"),
             >,
     {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .begins_with_text("created_at", text.as_text())
-            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.begins_with(&Self::STEP, text.as_text()))
     }
     /// Only items whose `created_at` is less than `value`.
     pub fn created_at_lt(
         self,
         value: &super::__dynaschema_Document!("created_at"),
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "created_at",
-                ::dynaschema::__private::Comparison::Below,
-                value,
-                false,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Less,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `created_at` is at most `value`.
     pub fn created_at_lte(
         self,
         value: &super::__dynaschema_Document!("created_at"),
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "created_at",
-                ::dynaschema::__private::Comparison::AtMost,
-                value,
-                false,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::LessOrEqual,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `created_at` is greater than `value`.
     pub fn created_at_gt(
         self,
         value: &super::__dynaschema_Document!("created_at"),
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "created_at",
-                ::dynaschema::__private::Comparison::Above,
-                value,
-                false,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Greater,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `created_at` is at least `value`.
     pub fn created_at_gte(
         self,
         value: &super::__dynaschema_Document!("created_at"),
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "created_at",
-                ::dynaschema::__private::Comparison::AtLeast,
-                value,
-                false,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::GreaterOrEqual,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `created_at` is between `low` and `high`, both included.
     pub fn created_at_between(
@@ -2727,23 +2784,13 @@ impl<'t> OwnerDocumentsMatchingQuery<'t> {
         low: &super::__dynaschema_Document!("created_at"),
         high: &super::__dynaschema_Document!("created_at"),
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .between("created_at", low, high, false)
-            .map(|c| {
-                let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
-                (::core::option::Option::Some(c), ::core::option::Option::None)
-            });
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.between(&Self::STEP, low, high))
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.finish())
     }
     ::dynaschema::__query_builder_methods!('t, super::Document, eventual);
 }
@@ -2755,20 +2802,20 @@ pub struct OwnerDocumentsMatchingQueryByCreatedAt<'t> {
         super::Document,
         ::dynaschema::query::Eventual,
     >,
-    sort: ::dynaschema::__private::SortKeyPrefix,
+    sort: ::dynaschema::__private::SortKey<::dynaschema::__private::Template>,
 }
 impl<'t> OwnerDocumentsMatchingQueryByCreatedAt<'t> {
+    const STEP: <::dynaschema::__private::Template as ::dynaschema::__private::SortKeyKind>::Step = ::dynaschema::__private::SegmentStep::new(
+        "doc_id",
+        &[],
+        true,
+    );
     /// Only items with this `doc_id`.
     pub fn doc_id(
         self,
         doc_id: &super::__dynaschema_Document!("doc_id"),
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .equals("doc_id", doc_id, &[])
-            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.equals(&Self::STEP, doc_id))
     }
     /// Only items whose `doc_id` starts with `text` (text fields only).
     pub fn doc_id_begins_with<P>(
@@ -2781,60 +2828,71 @@ impl<'t> OwnerDocumentsMatchingQueryByCreatedAt<'t> {
                 super::__dynaschema_Document!("doc_id"),
             >,
     {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .begins_with_text("doc_id", text.as_text())
-            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.begins_with(&Self::STEP, text.as_text()))
     }
     /// Only items whose `doc_id` is less than `value`.
     pub fn doc_id_lt(
         self,
         value: &super::__dynaschema_Document!("doc_id"),
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("doc_id", ::dynaschema::__private::Comparison::Below, value, true)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Less,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `doc_id` is at most `value`.
     pub fn doc_id_lte(
         self,
         value: &super::__dynaschema_Document!("doc_id"),
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("doc_id", ::dynaschema::__private::Comparison::AtMost, value, true)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::LessOrEqual,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `doc_id` is greater than `value`.
     pub fn doc_id_gt(
         self,
         value: &super::__dynaschema_Document!("doc_id"),
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("doc_id", ::dynaschema::__private::Comparison::Above, value, true)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Greater,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `doc_id` is at least `value`.
     pub fn doc_id_gte(
         self,
         value: &super::__dynaschema_Document!("doc_id"),
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("doc_id", ::dynaschema::__private::Comparison::AtLeast, value, true)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::GreaterOrEqual,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `doc_id` is between `low` and `high`, both included.
     pub fn doc_id_between(
@@ -2842,23 +2900,13 @@ impl<'t> OwnerDocumentsMatchingQueryByCreatedAt<'t> {
         low: &super::__dynaschema_Document!("doc_id"),
         high: &super::__dynaschema_Document!("doc_id"),
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .between("doc_id", low, high, true)
-            .map(|c| {
-                let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
-                (::core::option::Option::Some(c), ::core::option::Option::None)
-            });
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.between(&Self::STEP, low, high))
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::Document, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.finish())
     }
     ::dynaschema::__query_builder_methods!('t, super::Document, eventual);
 }
@@ -2870,9 +2918,14 @@ pub struct ReadingsQuery<'t> {
         super::Reading,
         ::dynaschema::query::Strong,
     >,
-    sort: ::dynaschema::__private::SortKeyPrefix,
+    sort: ::dynaschema::__private::SortKey<::dynaschema::__private::Template>,
 }
 impl<'t> ReadingsQuery<'t> {
+    const STEP: <::dynaschema::__private::Template as ::dynaschema::__private::SortKeyKind>::Step = ::dynaschema::__private::SegmentStep::new(
+        "value",
+        &[],
+        false,
+    );
     /// Only items with this `value`.
     pub fn value(
         self,
@@ -2880,7 +2933,7 @@ impl<'t> ReadingsQuery<'t> {
     ) -> ReadingsQueryByValue<'t> {
         ReadingsQueryByValue {
             base: self.base,
-            sort: self.sort.value("value", value),
+            sort: self.sort.fix(&Self::STEP, value),
         }
     }
     /// Only items whose `value` starts with `text` (text fields only).
@@ -2892,60 +2945,71 @@ impl<'t> ReadingsQuery<'t> {
         P: ?Sized
             + ::dynaschema::__private::TextPrefix<super::__dynaschema_Reading!("value")>,
     {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .begins_with_text("value", text.as_text())
-            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.begins_with(&Self::STEP, text.as_text()))
     }
     /// Only items whose `value` is less than `value`.
     pub fn value_lt(
         self,
         value: &super::__dynaschema_Reading!("value"),
     ) -> ::dynaschema::Query<'t, super::Reading, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("value", ::dynaschema::__private::Comparison::Below, value, false)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Less,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `value` is at most `value`.
     pub fn value_lte(
         self,
         value: &super::__dynaschema_Reading!("value"),
     ) -> ::dynaschema::Query<'t, super::Reading, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("value", ::dynaschema::__private::Comparison::AtMost, value, false)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::LessOrEqual,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `value` is greater than `value`.
     pub fn value_gt(
         self,
         value: &super::__dynaschema_Reading!("value"),
     ) -> ::dynaschema::Query<'t, super::Reading, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("value", ::dynaschema::__private::Comparison::Above, value, false)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Greater,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `value` is at least `value`.
     pub fn value_gte(
         self,
         value: &super::__dynaschema_Reading!("value"),
     ) -> ::dynaschema::Query<'t, super::Reading, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("value", ::dynaschema::__private::Comparison::AtLeast, value, false)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::GreaterOrEqual,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `value` is between `low` and `high`, both included.
     pub fn value_between(
@@ -2953,23 +3017,13 @@ impl<'t> ReadingsQuery<'t> {
         low: &super::__dynaschema_Reading!("value"),
         high: &super::__dynaschema_Reading!("value"),
     ) -> ::dynaschema::Query<'t, super::Reading, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .between("value", low, high, false)
-            .map(|c| {
-                let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
-                (::core::option::Option::Some(c), ::core::option::Option::None)
-            });
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.between(&Self::STEP, low, high))
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::Reading, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.finish())
     }
     ::dynaschema::__query_builder_methods!('t, super::Reading, strong);
 }
@@ -2981,20 +3035,20 @@ pub struct ReadingsQueryByValue<'t> {
         super::Reading,
         ::dynaschema::query::Strong,
     >,
-    sort: ::dynaschema::__private::SortKeyPrefix,
+    sort: ::dynaschema::__private::SortKey<::dynaschema::__private::Template>,
 }
 impl<'t> ReadingsQueryByValue<'t> {
+    const STEP: <::dynaschema::__private::Template as ::dynaschema::__private::SortKeyKind>::Step = ::dynaschema::__private::SegmentStep::new(
+        "reading_id",
+        &[],
+        true,
+    );
     /// Only items with this `reading_id`.
     pub fn reading_id(
         self,
         reading_id: &super::__dynaschema_Reading!("reading_id"),
     ) -> ::dynaschema::Query<'t, super::Reading, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .equals("reading_id", reading_id, &[])
-            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.equals(&Self::STEP, reading_id))
     }
     /// Only items whose `reading_id` starts with `text` (text fields only).
     pub fn reading_id_begins_with<P>(
@@ -3007,80 +3061,71 @@ impl<'t> ReadingsQueryByValue<'t> {
                 super::__dynaschema_Reading!("reading_id"),
             >,
     {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .begins_with_text("reading_id", text.as_text())
-            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.begins_with(&Self::STEP, text.as_text()))
     }
     /// Only items whose `reading_id` is less than `value`.
     pub fn reading_id_lt(
         self,
         value: &super::__dynaschema_Reading!("reading_id"),
     ) -> ::dynaschema::Query<'t, super::Reading, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "reading_id",
-                ::dynaschema::__private::Comparison::Below,
-                value,
-                true,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Less,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `reading_id` is at most `value`.
     pub fn reading_id_lte(
         self,
         value: &super::__dynaschema_Reading!("reading_id"),
     ) -> ::dynaschema::Query<'t, super::Reading, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "reading_id",
-                ::dynaschema::__private::Comparison::AtMost,
-                value,
-                true,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::LessOrEqual,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `reading_id` is greater than `value`.
     pub fn reading_id_gt(
         self,
         value: &super::__dynaschema_Reading!("reading_id"),
     ) -> ::dynaschema::Query<'t, super::Reading, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "reading_id",
-                ::dynaschema::__private::Comparison::Above,
-                value,
-                true,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Greater,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `reading_id` is at least `value`.
     pub fn reading_id_gte(
         self,
         value: &super::__dynaschema_Reading!("reading_id"),
     ) -> ::dynaschema::Query<'t, super::Reading, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "reading_id",
-                ::dynaschema::__private::Comparison::AtLeast,
-                value,
-                true,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::GreaterOrEqual,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `reading_id` is between `low` and `high`, both included.
     pub fn reading_id_between(
@@ -3088,23 +3133,13 @@ impl<'t> ReadingsQueryByValue<'t> {
         low: &super::__dynaschema_Reading!("reading_id"),
         high: &super::__dynaschema_Reading!("reading_id"),
     ) -> ::dynaschema::Query<'t, super::Reading, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .between("reading_id", low, high, true)
-            .map(|c| {
-                let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
-                (::core::option::Option::Some(c), ::core::option::Option::None)
-            });
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.between(&Self::STEP, low, high))
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::Reading, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.finish())
     }
     ::dynaschema::__query_builder_methods!('t, super::Reading, strong);
 }
@@ -3116,20 +3151,20 @@ pub struct RevisionsQuery<'t> {
         super::Revision,
         ::dynaschema::query::Strong,
     >,
-    sort: ::dynaschema::__private::SortKeyPrefix,
+    sort: ::dynaschema::__private::SortKey<::dynaschema::__private::Template>,
 }
 impl<'t> RevisionsQuery<'t> {
+    const STEP: <::dynaschema::__private::Template as ::dynaschema::__private::SortKeyKind>::Step = ::dynaschema::__private::SegmentStep::new(
+        "revision",
+        &[],
+        true,
+    );
     /// Only items with this `revision`.
     pub fn revision(
         self,
         revision: &super::__dynaschema_Revision!("revision"),
     ) -> ::dynaschema::Query<'t, super::Revision, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .equals("revision", revision, &[])
-            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.equals(&Self::STEP, revision))
     }
     /// Only items whose `revision` starts with `text` (text fields only).
     pub fn revision_begins_with<P>(
@@ -3142,70 +3177,71 @@ impl<'t> RevisionsQuery<'t> {
                 super::__dynaschema_Revision!("revision"),
             >,
     {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .begins_with_text("revision", text.as_text())
-            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.begins_with(&Self::STEP, text.as_text()))
     }
     /// Only items whose `revision` is less than `value`.
     pub fn revision_lt(
         self,
         value: &super::__dynaschema_Revision!("revision"),
     ) -> ::dynaschema::Query<'t, super::Revision, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("revision", ::dynaschema::__private::Comparison::Below, value, true)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Less,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `revision` is at most `value`.
     pub fn revision_lte(
         self,
         value: &super::__dynaschema_Revision!("revision"),
     ) -> ::dynaschema::Query<'t, super::Revision, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "revision",
-                ::dynaschema::__private::Comparison::AtMost,
-                value,
-                true,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::LessOrEqual,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `revision` is greater than `value`.
     pub fn revision_gt(
         self,
         value: &super::__dynaschema_Revision!("revision"),
     ) -> ::dynaschema::Query<'t, super::Revision, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("revision", ::dynaschema::__private::Comparison::Above, value, true)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Greater,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `revision` is at least `value`.
     pub fn revision_gte(
         self,
         value: &super::__dynaschema_Revision!("revision"),
     ) -> ::dynaschema::Query<'t, super::Revision, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "revision",
-                ::dynaschema::__private::Comparison::AtLeast,
-                value,
-                true,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::GreaterOrEqual,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `revision` is between `low` and `high`, both included.
     pub fn revision_between(
@@ -3213,23 +3249,13 @@ impl<'t> RevisionsQuery<'t> {
         low: &super::__dynaschema_Revision!("revision"),
         high: &super::__dynaschema_Revision!("revision"),
     ) -> ::dynaschema::Query<'t, super::Revision, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .between("revision", low, high, true)
-            .map(|c| {
-                let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
-                (::core::option::Option::Some(c), ::core::option::Option::None)
-            });
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.between(&Self::STEP, low, high))
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::Revision, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.finish())
     }
     ::dynaschema::__query_builder_methods!('t, super::Revision, strong);
 }

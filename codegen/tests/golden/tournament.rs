@@ -9,36 +9,51 @@ const _: fn() = || {
 };
 /// The `Tournament` table as the schema declares it.
 pub static DEFINITION: ::dynaschema::__private::TableDefinition = ::dynaschema::__private::TableDefinition {
-    name: "Tournament",
-    partition_key: "pk",
-    sort_key: ::core::option::Option::Some("sk"),
-    entity_attribute: "_et",
-    indexes: &[
-        ::dynaschema::__private::IndexDefinition {
-            name: "by_bracket",
-            partition_key: &[
-                ::dynaschema::__private::KeyAttribute::string("tournament_id"),
-                ::dynaschema::__private::KeyAttribute::string("region"),
-            ],
-            sort_key: &[
-                ::dynaschema::__private::KeyAttribute::number("round"),
-                ::dynaschema::__private::KeyAttribute::string("bracket"),
-                ::dynaschema::__private::KeyAttribute::string("match_id"),
-            ],
-            projection: ::dynaschema::__private::Projection::All,
-            capacity: ::core::option::Option::None,
-            local: false,
-        },
-        ::dynaschema::__private::IndexDefinition {
-            name: "by_winner",
-            partition_key: &[::dynaschema::__private::KeyAttribute::string("winner")],
-            sort_key: &[::dynaschema::__private::KeyAttribute::string("played_at")],
-            projection: ::dynaschema::__private::Projection::KeysOnly,
-            capacity: ::core::option::Option::None,
-            local: false,
-        },
-    ],
-    entities: &["Match", "Sponsor"],
+    name: ::dynaschema::__private::Cow::Borrowed("Tournament"),
+    partition_key: ::dynaschema::__private::Cow::Borrowed("pk"),
+    sort_key: ::core::option::Option::Some(::dynaschema::__private::Cow::Borrowed("sk")),
+    entity_attribute: ::dynaschema::__private::Cow::Borrowed("_et"),
+    indexes: ::dynaschema::__private::Cow::Borrowed(
+        &[
+            ::dynaschema::__private::IndexDefinition {
+                name: ::dynaschema::__private::Cow::Borrowed("by_bracket"),
+                kind: ::dynaschema::__private::IndexKind::Global,
+                partition_key: ::dynaschema::__private::Cow::Borrowed(
+                    &[
+                        ::dynaschema::__private::KeyAttribute::string("tournament_id"),
+                        ::dynaschema::__private::KeyAttribute::string("region"),
+                    ],
+                ),
+                sort_key: ::dynaschema::__private::Cow::Borrowed(
+                    &[
+                        ::dynaschema::__private::KeyAttribute::number("round"),
+                        ::dynaschema::__private::KeyAttribute::string("bracket"),
+                        ::dynaschema::__private::KeyAttribute::string("match_id"),
+                    ],
+                ),
+                projection: ::dynaschema::__private::Projection::All,
+                capacity: ::core::option::Option::None,
+            },
+            ::dynaschema::__private::IndexDefinition {
+                name: ::dynaschema::__private::Cow::Borrowed("by_winner"),
+                kind: ::dynaschema::__private::IndexKind::Global,
+                partition_key: ::dynaschema::__private::Cow::Borrowed(
+                    &[::dynaschema::__private::KeyAttribute::string("winner")],
+                ),
+                sort_key: ::dynaschema::__private::Cow::Borrowed(
+                    &[::dynaschema::__private::KeyAttribute::string("played_at")],
+                ),
+                projection: ::dynaschema::__private::Projection::KeysOnly,
+                capacity: ::core::option::Option::None,
+            },
+        ],
+    ),
+    entities: ::dynaschema::__private::Cow::Borrowed(
+        &[
+            ::dynaschema::__private::Cow::Borrowed("Match"),
+            ::dynaschema::__private::Cow::Borrowed("Sponsor"),
+        ],
+    ),
     options: ::dynaschema::__private::TableOptions {
         ttl_attribute: ::core::option::Option::None,
         stream: ::core::option::Option::None,
@@ -46,8 +61,8 @@ pub static DEFINITION: ::dynaschema::__private::TableDefinition = ::dynaschema::
         billing: ::dynaschema::__private::Billing::OnDemand,
         deletion_protection: false,
         table_class: ::dynaschema::__private::TableClass::Standard,
-        tags: &[],
-        replicas: &[],
+        tags: ::dynaschema::__private::Cow::Borrowed(&[]),
+        replicas: ::dynaschema::__private::Cow::Borrowed(&[]),
     },
 };
 /// A handle on a physical table laid out as the `Tournament` schema says, with one method per access
@@ -140,8 +155,8 @@ impl Table {
     }
     /// A region's matches by round, bracket and match.
     ///
-    /// Access pattern `region_matches`: `Query` of `Match` items on `by_bracket` for given `tournament_id`, `region`, ascending by its sort attributes.
-    /// Narrow it with the methods of [`RegionMatchesQuery`], or run it as it is.
+    /// Access pattern `region_matches`: `Query` of `Match` items on `by_bracket` (`tournament_id`, `region`), ascending by sort key. Narrow it by sort key
+    /// with the methods of [`RegionMatchesQuery`], or run it as it is.
     pub fn region_matches(
         &self,
         tournament_id: &super::__dynaschema_Match!("tournament_id"),
@@ -155,7 +170,7 @@ impl Table {
                 pattern: "region_matches",
                 entity: "Match",
                 index: ::core::option::Option::Some("by_bracket"),
-                partition: ::dynaschema::__private::NativePartition::new("Match")
+                partition: ::dynaschema::__private::MultiAttributePartition::new("Match")
                     .value("tournament_id", tournament_id)
                     .value("region", region)
                     .finish(),
@@ -163,7 +178,7 @@ impl Table {
                 decode: ::dynaschema::__private::decode_entity::<super::Match>,
                 consistency: ::core::marker::PhantomData,
             },
-            sort: ::dynaschema::__private::NativeSort::new("Match"),
+            sort: ::dynaschema::__private::SortKey::multi_attribute("Match"),
         }
     }
     /// Access pattern `region_overview`: one `Query` of partition `[{tournament_id}, {region}]` on `by_bracket`, every page, grouped into [`RegionOverview`]: Match, Sponsor.
@@ -207,9 +222,8 @@ impl Table {
         let query = ::dynaschema::__private::Query::new(
             &self.inner,
             "region_overview",
-            "Match, Sponsor",
             ::core::option::Option::Some("by_bracket"),
-            ::dynaschema::__private::NativePartition::new("Match")
+            ::dynaschema::__private::MultiAttributePartition::new("Match")
                 .value("tournament_id", tournament_id)
                 .value("region", region)
                 .finish(),
@@ -228,8 +242,8 @@ impl Table {
     }
     /// A player's wins by date: the index holds keys only.
     ///
-    /// Access pattern `wins`: `Query` of `Match` items on `by_winner` for given `winner`, descending by its sort attributes.
-    /// Narrow it with the methods of [`WinsQuery`], or run it as it is.
+    /// Access pattern `wins`: `Query` of `Match` items on `by_winner` (`winner`), descending by sort key. Narrow it by sort key
+    /// with the methods of [`WinsQuery`], or run it as it is.
     pub fn wins(&self, winner: &super::__dynaschema_Match!("winner")) -> WinsQuery<'_> {
         WinsQuery {
             base: ::dynaschema::__private::PatternQuery {
@@ -239,18 +253,18 @@ impl Table {
                 pattern: "wins",
                 entity: "Match",
                 index: ::core::option::Option::Some("by_winner"),
-                partition: ::dynaschema::__private::NativePartition::new("Match")
+                partition: ::dynaschema::__private::MultiAttributePartition::new("Match")
                     .value("winner", winner)
                     .finish(),
                 ascending: false,
                 decode: MatchByWinnerKeys::decode,
                 consistency: ::core::marker::PhantomData,
             },
-            sort: ::dynaschema::__private::NativeSort::new("Match"),
+            sort: ::dynaschema::__private::SortKey::multi_attribute("Match"),
         }
     }
-    /// Access pattern `won_matches`: `Query` of `Match` items on `by_winner` for given `winner`, ascending by its sort attributes.
-    /// Narrow it with the methods of [`WonMatchesQuery`], or run it as it is.
+    /// Access pattern `won_matches`: `Query` of `Match` items on `by_winner` (`winner`), ascending by sort key. Narrow it by sort key
+    /// with the methods of [`WonMatchesQuery`], or run it as it is.
     pub fn won_matches(
         &self,
         winner: &super::__dynaschema_Match!("winner"),
@@ -263,14 +277,14 @@ impl Table {
                 pattern: "won_matches",
                 entity: "Match",
                 index: ::core::option::Option::Some("by_winner"),
-                partition: ::dynaschema::__private::NativePartition::new("Match")
+                partition: ::dynaschema::__private::MultiAttributePartition::new("Match")
                     .value("winner", winner)
                     .finish(),
                 ascending: true,
                 decode: ::dynaschema::__private::decode_entity::<super::Match>,
                 consistency: ::core::marker::PhantomData,
             },
-            sort: ::dynaschema::__private::NativeSort::new("Match"),
+            sort: ::dynaschema::__private::SortKey::multi_attribute("Match"),
         }
     }
 }
@@ -357,9 +371,12 @@ pub struct RegionMatchesQuery<'t> {
         super::Match,
         ::dynaschema::query::Eventual,
     >,
-    sort: ::dynaschema::__private::NativeSort,
+    sort: ::dynaschema::__private::SortKey<::dynaschema::__private::MultiAttribute>,
 }
 impl<'t> RegionMatchesQuery<'t> {
+    const STEP: <::dynaschema::__private::MultiAttribute as ::dynaschema::__private::SortKeyKind>::Step = ::dynaschema::__private::AttributeStep::new(
+        "round",
+    );
     /// Only items with this `round` (attribute `round`).
     pub fn round(
         self,
@@ -367,7 +384,7 @@ impl<'t> RegionMatchesQuery<'t> {
     ) -> RegionMatchesQueryByRound<'t> {
         RegionMatchesQueryByRound {
             base: self.base,
-            sort: self.sort.fix("round", round),
+            sort: self.sort.fix(&Self::STEP, round),
         }
     }
     /// Only items whose `round` is less than `value`.
@@ -376,10 +393,14 @@ impl<'t> RegionMatchesQuery<'t> {
         value: &super::__dynaschema_Match!("round"),
     ) -> ::dynaschema::Query<'t, super::Match, ::dynaschema::query::Eventual> {
         self.base
-            .finish_native(
+            .finish(
                 self
                     .sort
-                    .compare("round", ::dynaschema::__private::Comparison::Below, value),
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Less,
+                        value,
+                    ),
             )
     }
     /// Only items whose `round` is at most `value`.
@@ -388,10 +409,14 @@ impl<'t> RegionMatchesQuery<'t> {
         value: &super::__dynaschema_Match!("round"),
     ) -> ::dynaschema::Query<'t, super::Match, ::dynaschema::query::Eventual> {
         self.base
-            .finish_native(
+            .finish(
                 self
                     .sort
-                    .compare("round", ::dynaschema::__private::Comparison::AtMost, value),
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::LessOrEqual,
+                        value,
+                    ),
             )
     }
     /// Only items whose `round` is greater than `value`.
@@ -400,10 +425,14 @@ impl<'t> RegionMatchesQuery<'t> {
         value: &super::__dynaschema_Match!("round"),
     ) -> ::dynaschema::Query<'t, super::Match, ::dynaschema::query::Eventual> {
         self.base
-            .finish_native(
+            .finish(
                 self
                     .sort
-                    .compare("round", ::dynaschema::__private::Comparison::Above, value),
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Greater,
+                        value,
+                    ),
             )
     }
     /// Only items whose `round` is at least `value`.
@@ -412,12 +441,12 @@ impl<'t> RegionMatchesQuery<'t> {
         value: &super::__dynaschema_Match!("round"),
     ) -> ::dynaschema::Query<'t, super::Match, ::dynaschema::query::Eventual> {
         self.base
-            .finish_native(
+            .finish(
                 self
                     .sort
                     .compare(
-                        "round",
-                        ::dynaschema::__private::Comparison::AtLeast,
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::GreaterOrEqual,
                         value,
                     ),
             )
@@ -428,13 +457,13 @@ impl<'t> RegionMatchesQuery<'t> {
         low: &super::__dynaschema_Match!("round"),
         high: &super::__dynaschema_Match!("round"),
     ) -> ::dynaschema::Query<'t, super::Match, ::dynaschema::query::Eventual> {
-        self.base.finish_native(self.sort.between("round", low, high))
+        self.base.finish(self.sort.between(&Self::STEP, low, high))
     }
     /// The query as narrowed so far: equality on the fixed attributes.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::Match, ::dynaschema::query::Eventual> {
-        self.base.finish_native(self.sort.finish())
+        self.base.finish(self.sort.finish())
     }
     ::dynaschema::__query_builder_methods!('t, super::Match, eventual);
 }
@@ -446,9 +475,12 @@ pub struct RegionMatchesQueryByRound<'t> {
         super::Match,
         ::dynaschema::query::Eventual,
     >,
-    sort: ::dynaschema::__private::NativeSort,
+    sort: ::dynaschema::__private::SortKey<::dynaschema::__private::MultiAttribute>,
 }
 impl<'t> RegionMatchesQueryByRound<'t> {
+    const STEP: <::dynaschema::__private::MultiAttribute as ::dynaschema::__private::SortKeyKind>::Step = ::dynaschema::__private::AttributeStep::new(
+        "bracket",
+    );
     /// Only items with this `bracket` (attribute `bracket`).
     pub fn bracket(
         self,
@@ -456,7 +488,7 @@ impl<'t> RegionMatchesQueryByRound<'t> {
     ) -> RegionMatchesQueryByRoundBracket<'t> {
         RegionMatchesQueryByRoundBracket {
             base: self.base,
-            sort: self.sort.fix("bracket", bracket),
+            sort: self.sort.fix(&Self::STEP, bracket),
         }
     }
     /// Only items whose `bracket` starts with `text` (text fields only).
@@ -468,7 +500,7 @@ impl<'t> RegionMatchesQueryByRound<'t> {
         P: ?Sized
             + ::dynaschema::__private::TextPrefix<super::__dynaschema_Match!("bracket")>,
     {
-        self.base.finish_native(self.sort.begins_with("bracket", text.as_text()))
+        self.base.finish(self.sort.begins_with(&Self::STEP, text.as_text()))
     }
     /// Only items whose `bracket` is less than `value`.
     pub fn bracket_lt(
@@ -476,12 +508,12 @@ impl<'t> RegionMatchesQueryByRound<'t> {
         value: &super::__dynaschema_Match!("bracket"),
     ) -> ::dynaschema::Query<'t, super::Match, ::dynaschema::query::Eventual> {
         self.base
-            .finish_native(
+            .finish(
                 self
                     .sort
                     .compare(
-                        "bracket",
-                        ::dynaschema::__private::Comparison::Below,
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Less,
                         value,
                     ),
             )
@@ -492,12 +524,12 @@ impl<'t> RegionMatchesQueryByRound<'t> {
         value: &super::__dynaschema_Match!("bracket"),
     ) -> ::dynaschema::Query<'t, super::Match, ::dynaschema::query::Eventual> {
         self.base
-            .finish_native(
+            .finish(
                 self
                     .sort
                     .compare(
-                        "bracket",
-                        ::dynaschema::__private::Comparison::AtMost,
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::LessOrEqual,
                         value,
                     ),
             )
@@ -508,12 +540,12 @@ impl<'t> RegionMatchesQueryByRound<'t> {
         value: &super::__dynaschema_Match!("bracket"),
     ) -> ::dynaschema::Query<'t, super::Match, ::dynaschema::query::Eventual> {
         self.base
-            .finish_native(
+            .finish(
                 self
                     .sort
                     .compare(
-                        "bracket",
-                        ::dynaschema::__private::Comparison::Above,
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Greater,
                         value,
                     ),
             )
@@ -524,12 +556,12 @@ impl<'t> RegionMatchesQueryByRound<'t> {
         value: &super::__dynaschema_Match!("bracket"),
     ) -> ::dynaschema::Query<'t, super::Match, ::dynaschema::query::Eventual> {
         self.base
-            .finish_native(
+            .finish(
                 self
                     .sort
                     .compare(
-                        "bracket",
-                        ::dynaschema::__private::Comparison::AtLeast,
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::GreaterOrEqual,
                         value,
                     ),
             )
@@ -540,13 +572,13 @@ impl<'t> RegionMatchesQueryByRound<'t> {
         low: &super::__dynaschema_Match!("bracket"),
         high: &super::__dynaschema_Match!("bracket"),
     ) -> ::dynaschema::Query<'t, super::Match, ::dynaschema::query::Eventual> {
-        self.base.finish_native(self.sort.between("bracket", low, high))
+        self.base.finish(self.sort.between(&Self::STEP, low, high))
     }
     /// The query as narrowed so far: equality on the fixed attributes.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::Match, ::dynaschema::query::Eventual> {
-        self.base.finish_native(self.sort.finish())
+        self.base.finish(self.sort.finish())
     }
     ::dynaschema::__query_builder_methods!('t, super::Match, eventual);
 }
@@ -558,15 +590,18 @@ pub struct RegionMatchesQueryByRoundBracket<'t> {
         super::Match,
         ::dynaschema::query::Eventual,
     >,
-    sort: ::dynaschema::__private::NativeSort,
+    sort: ::dynaschema::__private::SortKey<::dynaschema::__private::MultiAttribute>,
 }
 impl<'t> RegionMatchesQueryByRoundBracket<'t> {
+    const STEP: <::dynaschema::__private::MultiAttribute as ::dynaschema::__private::SortKeyKind>::Step = ::dynaschema::__private::AttributeStep::new(
+        "match_id",
+    );
     /// Only items with this `match_id` (attribute `match_id`).
     pub fn match_id(
         self,
         match_id: &super::__dynaschema_Match!("match_id"),
     ) -> ::dynaschema::Query<'t, super::Match, ::dynaschema::query::Eventual> {
-        self.base.finish_native(self.sort.equals("match_id", match_id))
+        self.base.finish(self.sort.equals(&Self::STEP, match_id))
     }
     /// Only items whose `match_id` starts with `text` (text fields only).
     pub fn match_id_begins_with<P>(
@@ -579,7 +614,7 @@ impl<'t> RegionMatchesQueryByRoundBracket<'t> {
                 super::__dynaschema_Match!("match_id"),
             >,
     {
-        self.base.finish_native(self.sort.begins_with("match_id", text.as_text()))
+        self.base.finish(self.sort.begins_with(&Self::STEP, text.as_text()))
     }
     /// Only items whose `match_id` is less than `value`.
     pub fn match_id_lt(
@@ -587,12 +622,12 @@ impl<'t> RegionMatchesQueryByRoundBracket<'t> {
         value: &super::__dynaschema_Match!("match_id"),
     ) -> ::dynaschema::Query<'t, super::Match, ::dynaschema::query::Eventual> {
         self.base
-            .finish_native(
+            .finish(
                 self
                     .sort
                     .compare(
-                        "match_id",
-                        ::dynaschema::__private::Comparison::Below,
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Less,
                         value,
                     ),
             )
@@ -603,12 +638,12 @@ impl<'t> RegionMatchesQueryByRoundBracket<'t> {
         value: &super::__dynaschema_Match!("match_id"),
     ) -> ::dynaschema::Query<'t, super::Match, ::dynaschema::query::Eventual> {
         self.base
-            .finish_native(
+            .finish(
                 self
                     .sort
                     .compare(
-                        "match_id",
-                        ::dynaschema::__private::Comparison::AtMost,
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::LessOrEqual,
                         value,
                     ),
             )
@@ -619,12 +654,12 @@ impl<'t> RegionMatchesQueryByRoundBracket<'t> {
         value: &super::__dynaschema_Match!("match_id"),
     ) -> ::dynaschema::Query<'t, super::Match, ::dynaschema::query::Eventual> {
         self.base
-            .finish_native(
+            .finish(
                 self
                     .sort
                     .compare(
-                        "match_id",
-                        ::dynaschema::__private::Comparison::Above,
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Greater,
                         value,
                     ),
             )
@@ -635,12 +670,12 @@ impl<'t> RegionMatchesQueryByRoundBracket<'t> {
         value: &super::__dynaschema_Match!("match_id"),
     ) -> ::dynaschema::Query<'t, super::Match, ::dynaschema::query::Eventual> {
         self.base
-            .finish_native(
+            .finish(
                 self
                     .sort
                     .compare(
-                        "match_id",
-                        ::dynaschema::__private::Comparison::AtLeast,
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::GreaterOrEqual,
                         value,
                     ),
             )
@@ -651,13 +686,13 @@ impl<'t> RegionMatchesQueryByRoundBracket<'t> {
         low: &super::__dynaschema_Match!("match_id"),
         high: &super::__dynaschema_Match!("match_id"),
     ) -> ::dynaschema::Query<'t, super::Match, ::dynaschema::query::Eventual> {
-        self.base.finish_native(self.sort.between("match_id", low, high))
+        self.base.finish(self.sort.between(&Self::STEP, low, high))
     }
     /// The query as narrowed so far: equality on the fixed attributes.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::Match, ::dynaschema::query::Eventual> {
-        self.base.finish_native(self.sort.finish())
+        self.base.finish(self.sort.finish())
     }
     ::dynaschema::__query_builder_methods!('t, super::Match, eventual);
 }
@@ -669,15 +704,18 @@ pub struct WinsQuery<'t> {
         MatchByWinnerKeys,
         ::dynaschema::query::Eventual,
     >,
-    sort: ::dynaschema::__private::NativeSort,
+    sort: ::dynaschema::__private::SortKey<::dynaschema::__private::MultiAttribute>,
 }
 impl<'t> WinsQuery<'t> {
+    const STEP: <::dynaschema::__private::MultiAttribute as ::dynaschema::__private::SortKeyKind>::Step = ::dynaschema::__private::AttributeStep::new(
+        "played_at",
+    );
     /// Only items with this `played_at` (attribute `played_at`).
     pub fn played_at(
         self,
         played_at: &super::__dynaschema_Match!("played_at"),
     ) -> ::dynaschema::Query<'t, MatchByWinnerKeys, ::dynaschema::query::Eventual> {
-        self.base.finish_native(self.sort.equals("played_at", played_at))
+        self.base.finish(self.sort.equals(&Self::STEP, played_at))
     }
     /// Only items whose `played_at` starts with `text` (text fields only).
     pub fn played_at_begins_with<P>(
@@ -690,7 +728,7 @@ impl<'t> WinsQuery<'t> {
                 super::__dynaschema_Match!("played_at"),
             >,
     {
-        self.base.finish_native(self.sort.begins_with("played_at", text.as_text()))
+        self.base.finish(self.sort.begins_with(&Self::STEP, text.as_text()))
     }
     /// Only items whose `played_at` is less than `value`.
     pub fn played_at_lt(
@@ -698,12 +736,12 @@ impl<'t> WinsQuery<'t> {
         value: &super::__dynaschema_Match!("played_at"),
     ) -> ::dynaschema::Query<'t, MatchByWinnerKeys, ::dynaschema::query::Eventual> {
         self.base
-            .finish_native(
+            .finish(
                 self
                     .sort
                     .compare(
-                        "played_at",
-                        ::dynaschema::__private::Comparison::Below,
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Less,
                         value,
                     ),
             )
@@ -714,12 +752,12 @@ impl<'t> WinsQuery<'t> {
         value: &super::__dynaschema_Match!("played_at"),
     ) -> ::dynaschema::Query<'t, MatchByWinnerKeys, ::dynaschema::query::Eventual> {
         self.base
-            .finish_native(
+            .finish(
                 self
                     .sort
                     .compare(
-                        "played_at",
-                        ::dynaschema::__private::Comparison::AtMost,
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::LessOrEqual,
                         value,
                     ),
             )
@@ -730,12 +768,12 @@ impl<'t> WinsQuery<'t> {
         value: &super::__dynaschema_Match!("played_at"),
     ) -> ::dynaschema::Query<'t, MatchByWinnerKeys, ::dynaschema::query::Eventual> {
         self.base
-            .finish_native(
+            .finish(
                 self
                     .sort
                     .compare(
-                        "played_at",
-                        ::dynaschema::__private::Comparison::Above,
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Greater,
                         value,
                     ),
             )
@@ -746,12 +784,12 @@ impl<'t> WinsQuery<'t> {
         value: &super::__dynaschema_Match!("played_at"),
     ) -> ::dynaschema::Query<'t, MatchByWinnerKeys, ::dynaschema::query::Eventual> {
         self.base
-            .finish_native(
+            .finish(
                 self
                     .sort
                     .compare(
-                        "played_at",
-                        ::dynaschema::__private::Comparison::AtLeast,
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::GreaterOrEqual,
                         value,
                     ),
             )
@@ -762,13 +800,13 @@ impl<'t> WinsQuery<'t> {
         low: &super::__dynaschema_Match!("played_at"),
         high: &super::__dynaschema_Match!("played_at"),
     ) -> ::dynaschema::Query<'t, MatchByWinnerKeys, ::dynaschema::query::Eventual> {
-        self.base.finish_native(self.sort.between("played_at", low, high))
+        self.base.finish(self.sort.between(&Self::STEP, low, high))
     }
     /// The query as narrowed so far: equality on the fixed attributes.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, MatchByWinnerKeys, ::dynaschema::query::Eventual> {
-        self.base.finish_native(self.sort.finish())
+        self.base.finish(self.sort.finish())
     }
     ::dynaschema::__query_builder_methods!('t, MatchByWinnerKeys, eventual);
 }
@@ -780,15 +818,18 @@ pub struct WonMatchesQuery<'t> {
         super::Match,
         ::dynaschema::query::Eventual,
     >,
-    sort: ::dynaschema::__private::NativeSort,
+    sort: ::dynaschema::__private::SortKey<::dynaschema::__private::MultiAttribute>,
 }
 impl<'t> WonMatchesQuery<'t> {
+    const STEP: <::dynaschema::__private::MultiAttribute as ::dynaschema::__private::SortKeyKind>::Step = ::dynaschema::__private::AttributeStep::new(
+        "played_at",
+    );
     /// Only items with this `played_at` (attribute `played_at`).
     pub fn played_at(
         self,
         played_at: &super::__dynaschema_Match!("played_at"),
     ) -> ::dynaschema::Query<'t, super::Match, ::dynaschema::query::Eventual> {
-        self.base.finish_native(self.sort.equals("played_at", played_at))
+        self.base.finish(self.sort.equals(&Self::STEP, played_at))
     }
     /// Only items whose `played_at` starts with `text` (text fields only).
     pub fn played_at_begins_with<P>(
@@ -801,7 +842,7 @@ impl<'t> WonMatchesQuery<'t> {
                 super::__dynaschema_Match!("played_at"),
             >,
     {
-        self.base.finish_native(self.sort.begins_with("played_at", text.as_text()))
+        self.base.finish(self.sort.begins_with(&Self::STEP, text.as_text()))
     }
     /// Only items whose `played_at` is less than `value`.
     pub fn played_at_lt(
@@ -809,12 +850,12 @@ impl<'t> WonMatchesQuery<'t> {
         value: &super::__dynaschema_Match!("played_at"),
     ) -> ::dynaschema::Query<'t, super::Match, ::dynaschema::query::Eventual> {
         self.base
-            .finish_native(
+            .finish(
                 self
                     .sort
                     .compare(
-                        "played_at",
-                        ::dynaschema::__private::Comparison::Below,
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Less,
                         value,
                     ),
             )
@@ -825,12 +866,12 @@ impl<'t> WonMatchesQuery<'t> {
         value: &super::__dynaschema_Match!("played_at"),
     ) -> ::dynaschema::Query<'t, super::Match, ::dynaschema::query::Eventual> {
         self.base
-            .finish_native(
+            .finish(
                 self
                     .sort
                     .compare(
-                        "played_at",
-                        ::dynaschema::__private::Comparison::AtMost,
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::LessOrEqual,
                         value,
                     ),
             )
@@ -841,12 +882,12 @@ impl<'t> WonMatchesQuery<'t> {
         value: &super::__dynaschema_Match!("played_at"),
     ) -> ::dynaschema::Query<'t, super::Match, ::dynaschema::query::Eventual> {
         self.base
-            .finish_native(
+            .finish(
                 self
                     .sort
                     .compare(
-                        "played_at",
-                        ::dynaschema::__private::Comparison::Above,
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Greater,
                         value,
                     ),
             )
@@ -857,12 +898,12 @@ impl<'t> WonMatchesQuery<'t> {
         value: &super::__dynaschema_Match!("played_at"),
     ) -> ::dynaschema::Query<'t, super::Match, ::dynaschema::query::Eventual> {
         self.base
-            .finish_native(
+            .finish(
                 self
                     .sort
                     .compare(
-                        "played_at",
-                        ::dynaschema::__private::Comparison::AtLeast,
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::GreaterOrEqual,
                         value,
                     ),
             )
@@ -873,13 +914,13 @@ impl<'t> WonMatchesQuery<'t> {
         low: &super::__dynaschema_Match!("played_at"),
         high: &super::__dynaschema_Match!("played_at"),
     ) -> ::dynaschema::Query<'t, super::Match, ::dynaschema::query::Eventual> {
-        self.base.finish_native(self.sort.between("played_at", low, high))
+        self.base.finish(self.sort.between(&Self::STEP, low, high))
     }
     /// The query as narrowed so far: equality on the fixed attributes.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::Match, ::dynaschema::query::Eventual> {
-        self.base.finish_native(self.sort.finish())
+        self.base.finish(self.sort.finish())
     }
     ::dynaschema::__query_builder_methods!('t, super::Match, eventual);
 }
@@ -920,7 +961,7 @@ impl MatchByWinnerKeys {
                 match_id: ::dynaschema::__private::decode_key_field::<
                     super::__dynaschema_Match!("match_id"),
                 >("Match", "match_id", &__t0[0usize])?,
-                winner: match ::dynaschema::__private::decode_native_field::<
+                winner: match ::dynaschema::__private::decode_key_attribute::<
                     super::__dynaschema_Match!("winner"),
                 >("Match", "winner", "winner", &item) {
                     ::core::option::Option::Some(value) => value?,
@@ -928,7 +969,7 @@ impl MatchByWinnerKeys {
                         return ::core::result::Result::Ok(::core::option::Option::None);
                     }
                 },
-                played_at: match ::dynaschema::__private::decode_native_field::<
+                played_at: match ::dynaschema::__private::decode_key_attribute::<
                     super::__dynaschema_Match!("played_at"),
                 >("Match", "played_at", "played_at", &item) {
                     ::core::option::Option::Some(value) => value?,

@@ -12,29 +12,47 @@ const _: fn() = || {
 };
 /// The `VersionControl` table as the schema declares it.
 pub static DEFINITION: ::dynaschema::__private::TableDefinition = ::dynaschema::__private::TableDefinition {
-    name: "VersionControl",
-    partition_key: "PK",
-    sort_key: ::core::option::Option::Some("SK"),
-    entity_attribute: "_et",
-    indexes: &[
-        ::dynaschema::__private::IndexDefinition {
-            name: "GSI1",
-            partition_key: &[::dynaschema::__private::KeyAttribute::string("GSI1PK")],
-            sort_key: &[::dynaschema::__private::KeyAttribute::string("GSI1SK")],
-            projection: ::dynaschema::__private::Projection::All,
-            capacity: ::core::option::Option::None,
-            local: false,
-        },
-        ::dynaschema::__private::IndexDefinition {
-            name: "GSI2",
-            partition_key: &[::dynaschema::__private::KeyAttribute::string("GSI2PK")],
-            sort_key: &[::dynaschema::__private::KeyAttribute::string("GSI2SK")],
-            projection: ::dynaschema::__private::Projection::All,
-            capacity: ::core::option::Option::None,
-            local: false,
-        },
-    ],
-    entities: &["Account", "Issue", "PullRequest", "Repo", "Star"],
+    name: ::dynaschema::__private::Cow::Borrowed("VersionControl"),
+    partition_key: ::dynaschema::__private::Cow::Borrowed("PK"),
+    sort_key: ::core::option::Option::Some(::dynaschema::__private::Cow::Borrowed("SK")),
+    entity_attribute: ::dynaschema::__private::Cow::Borrowed("_et"),
+    indexes: ::dynaschema::__private::Cow::Borrowed(
+        &[
+            ::dynaschema::__private::IndexDefinition {
+                name: ::dynaschema::__private::Cow::Borrowed("GSI1"),
+                kind: ::dynaschema::__private::IndexKind::Global,
+                partition_key: ::dynaschema::__private::Cow::Borrowed(
+                    &[::dynaschema::__private::KeyAttribute::string("GSI1PK")],
+                ),
+                sort_key: ::dynaschema::__private::Cow::Borrowed(
+                    &[::dynaschema::__private::KeyAttribute::string("GSI1SK")],
+                ),
+                projection: ::dynaschema::__private::Projection::All,
+                capacity: ::core::option::Option::None,
+            },
+            ::dynaschema::__private::IndexDefinition {
+                name: ::dynaschema::__private::Cow::Borrowed("GSI2"),
+                kind: ::dynaschema::__private::IndexKind::Global,
+                partition_key: ::dynaschema::__private::Cow::Borrowed(
+                    &[::dynaschema::__private::KeyAttribute::string("GSI2PK")],
+                ),
+                sort_key: ::dynaschema::__private::Cow::Borrowed(
+                    &[::dynaschema::__private::KeyAttribute::string("GSI2SK")],
+                ),
+                projection: ::dynaschema::__private::Projection::All,
+                capacity: ::core::option::Option::None,
+            },
+        ],
+    ),
+    entities: ::dynaschema::__private::Cow::Borrowed(
+        &[
+            ::dynaschema::__private::Cow::Borrowed("Account"),
+            ::dynaschema::__private::Cow::Borrowed("Issue"),
+            ::dynaschema::__private::Cow::Borrowed("PullRequest"),
+            ::dynaschema::__private::Cow::Borrowed("Repo"),
+            ::dynaschema::__private::Cow::Borrowed("Star"),
+        ],
+    ),
     options: ::dynaschema::__private::TableOptions {
         ttl_attribute: ::core::option::Option::None,
         stream: ::core::option::Option::None,
@@ -42,8 +60,8 @@ pub static DEFINITION: ::dynaschema::__private::TableDefinition = ::dynaschema::
         billing: ::dynaschema::__private::Billing::OnDemand,
         deletion_protection: false,
         table_class: ::dynaschema::__private::TableClass::Standard,
-        tags: &[],
-        replicas: &[],
+        tags: ::dynaschema::__private::Cow::Borrowed(&[]),
+        replicas: ::dynaschema::__private::Cow::Borrowed(&[]),
     },
 };
 /// A handle on a physical table laid out as the `VersionControl` schema says, with one method per access
@@ -106,8 +124,8 @@ impl Table {
             ],
         )
     }
-    /// Access pattern `account_repos`: `Query` of `Repo` items on `GSI1` (partition `ACCOUNT#{owner}`). Narrow it by sort key with the
-    /// methods of [`AccountReposQuery`], or run it as it is.
+    /// Access pattern `account_repos`: `Query` of `Repo` items on `GSI1` (partition `ACCOUNT#{owner}`), descending by sort key. Narrow it by sort key
+    /// with the methods of [`AccountReposQuery`], or run it as it is.
     pub fn account_repos(
         &self,
         owner: &super::__dynaschema_Repo!("owner"),
@@ -135,8 +153,7 @@ impl Table {
                 decode: ::dynaschema::__private::decode_entity::<super::Repo>,
                 consistency: ::core::marker::PhantomData,
             },
-            sort: ::dynaschema::__private::SortKeyPrefix::new("Repo", "GSI1SK")
-                .literal("REPO"),
+            sort: ::dynaschema::__private::SortKey::template("Repo", "GSI1SK", &["REPO"]),
         }
     }
     /// Access pattern `get_account`: `GetItem` of one `Account` by its primary key.
@@ -212,8 +229,8 @@ impl Table {
             )
             .pattern("get_repo")
     }
-    /// Access pattern `issues_by_status`: `Query` of `Issue` items on `GSI2` (partition `REPO#{owner}#{repo}`). Narrow it by sort key with the
-    /// methods of [`IssuesByStatusQuery`], or run it as it is.
+    /// Access pattern `issues_by_status`: `Query` of `Issue` items on `GSI2` (partition `REPO#{owner}#{repo}`), descending by sort key. Narrow it by sort key
+    /// with the methods of [`IssuesByStatusQuery`], or run it as it is.
     pub fn issues_by_status(
         &self,
         owner: &super::__dynaschema_Issue!("owner"),
@@ -243,12 +260,15 @@ impl Table {
                 decode: ::dynaschema::__private::decode_entity::<super::Issue>,
                 consistency: ::core::marker::PhantomData,
             },
-            sort: ::dynaschema::__private::SortKeyPrefix::new("Issue", "GSI2SK")
-                .literal("ISSUE"),
+            sort: ::dynaschema::__private::SortKey::template(
+                "Issue",
+                "GSI2SK",
+                &["ISSUE"],
+            ),
         }
     }
-    /// Access pattern `pulls_by_status`: `Query` of `PullRequest` items on `GSI2` (partition `REPO#{owner}#{repo}`). Narrow it by sort key with the
-    /// methods of [`PullsByStatusQuery`], or run it as it is.
+    /// Access pattern `pulls_by_status`: `Query` of `PullRequest` items on `GSI2` (partition `REPO#{owner}#{repo}`), descending by sort key. Narrow it by sort key
+    /// with the methods of [`PullsByStatusQuery`], or run it as it is.
     pub fn pulls_by_status(
         &self,
         owner: &super::__dynaschema_PullRequest!("owner"),
@@ -278,12 +298,15 @@ impl Table {
                 decode: ::dynaschema::__private::decode_entity::<super::PullRequest>,
                 consistency: ::core::marker::PhantomData,
             },
-            sort: ::dynaschema::__private::SortKeyPrefix::new("PullRequest", "GSI2SK")
-                .literal("PR"),
+            sort: ::dynaschema::__private::SortKey::template(
+                "PullRequest",
+                "GSI2SK",
+                &["PR"],
+            ),
         }
     }
-    /// Access pattern `repo_issues`: `Query` of `Issue` items on `primary` (partition `REPO#{owner}#{repo}`). Narrow it by sort key with the
-    /// methods of [`RepoIssuesQuery`], or run it as it is.
+    /// Access pattern `repo_issues`: `Query` of `Issue` items on `primary` (partition `REPO#{owner}#{repo}`), descending by sort key. Narrow it by sort key
+    /// with the methods of [`RepoIssuesQuery`], or run it as it is.
     pub fn repo_issues(
         &self,
         owner: &super::__dynaschema_Issue!("owner"),
@@ -313,8 +336,7 @@ impl Table {
                 decode: ::dynaschema::__private::decode_entity::<super::Issue>,
                 consistency: ::core::marker::PhantomData,
             },
-            sort: ::dynaschema::__private::SortKeyPrefix::new("Issue", "SK")
-                .literal("ISSUE"),
+            sort: ::dynaschema::__private::SortKey::template("Issue", "SK", &["ISSUE"]),
         }
     }
     /// Access pattern `repo_with_issues`: one `Query` of partition `REPO#{owner}#{repo}` on `primary`, every page, grouped into [`RepoWithIssues`]: Repo, Issue.
@@ -358,7 +380,6 @@ impl Table {
         let query = ::dynaschema::__private::Query::new(
             &self.inner,
             "repo_with_issues",
-            "Repo, Issue",
             ::core::option::Option::None,
             ::dynaschema::__private::partition_condition(
                 "PK",
@@ -385,8 +406,8 @@ impl Table {
         }
         Ok(result)
     }
-    /// Access pattern `stargazers`: `Query` of `Star` items on `primary` (partition `REPO#{owner}#{repo}`). Narrow it by sort key with the
-    /// methods of [`StargazersQuery`], or run it as it is.
+    /// Access pattern `stargazers`: `Query` of `Star` items on `primary` (partition `REPO#{owner}#{repo}`), ascending by sort key. Narrow it by sort key
+    /// with the methods of [`StargazersQuery`], or run it as it is.
     pub fn stargazers(
         &self,
         owner: &super::__dynaschema_Star!("owner"),
@@ -416,12 +437,11 @@ impl Table {
                 decode: ::dynaschema::__private::decode_entity::<super::Star>,
                 consistency: ::core::marker::PhantomData,
             },
-            sort: ::dynaschema::__private::SortKeyPrefix::new("Star", "SK")
-                .literal("STAR"),
+            sort: ::dynaschema::__private::SortKey::template("Star", "SK", &["STAR"]),
         }
     }
-    /// Access pattern `starred_by`: `Query` of `Star` items on `GSI1` (partition `ACCOUNT#{username}`). Narrow it by sort key with the
-    /// methods of [`StarredByQuery`], or run it as it is.
+    /// Access pattern `starred_by`: `Query` of `Star` items on `GSI1` (partition `ACCOUNT#{username}`), ascending by sort key. Narrow it by sort key
+    /// with the methods of [`StarredByQuery`], or run it as it is.
     pub fn starred_by(
         &self,
         username: &super::__dynaschema_Star!("username"),
@@ -449,8 +469,7 @@ impl Table {
                 decode: ::dynaschema::__private::decode_entity::<super::Star>,
                 consistency: ::core::marker::PhantomData,
             },
-            sort: ::dynaschema::__private::SortKeyPrefix::new("Star", "GSI1SK")
-                .literal("STAR"),
+            sort: ::dynaschema::__private::SortKey::template("Star", "GSI1SK", &["STAR"]),
         }
     }
 }
@@ -570,20 +589,20 @@ pub struct AccountReposQuery<'t> {
         super::Repo,
         ::dynaschema::query::Eventual,
     >,
-    sort: ::dynaschema::__private::SortKeyPrefix,
+    sort: ::dynaschema::__private::SortKey<::dynaschema::__private::Template>,
 }
 impl<'t> AccountReposQuery<'t> {
+    const STEP: <::dynaschema::__private::Template as ::dynaschema::__private::SortKeyKind>::Step = ::dynaschema::__private::SegmentStep::new(
+        "updated_at",
+        &[],
+        true,
+    );
     /// Only items with this `updated_at`.
     pub fn updated_at(
         self,
         updated_at: &super::__dynaschema_Repo!("updated_at"),
     ) -> ::dynaschema::Query<'t, super::Repo, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .equals("updated_at", updated_at, &[])
-            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.equals(&Self::STEP, updated_at))
     }
     /// Only items whose `updated_at` starts with `text` (text fields only).
     pub fn updated_at_begins_with<P>(
@@ -596,80 +615,71 @@ impl<'t> AccountReposQuery<'t> {
                 super::__dynaschema_Repo!("updated_at"),
             >,
     {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .begins_with_text("updated_at", text.as_text())
-            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.begins_with(&Self::STEP, text.as_text()))
     }
     /// Only items whose `updated_at` is less than `value`.
     pub fn updated_at_lt(
         self,
         value: &super::__dynaschema_Repo!("updated_at"),
     ) -> ::dynaschema::Query<'t, super::Repo, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "updated_at",
-                ::dynaschema::__private::Comparison::Below,
-                value,
-                true,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Less,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `updated_at` is at most `value`.
     pub fn updated_at_lte(
         self,
         value: &super::__dynaschema_Repo!("updated_at"),
     ) -> ::dynaschema::Query<'t, super::Repo, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "updated_at",
-                ::dynaschema::__private::Comparison::AtMost,
-                value,
-                true,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::LessOrEqual,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `updated_at` is greater than `value`.
     pub fn updated_at_gt(
         self,
         value: &super::__dynaschema_Repo!("updated_at"),
     ) -> ::dynaschema::Query<'t, super::Repo, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "updated_at",
-                ::dynaschema::__private::Comparison::Above,
-                value,
-                true,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Greater,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `updated_at` is at least `value`.
     pub fn updated_at_gte(
         self,
         value: &super::__dynaschema_Repo!("updated_at"),
     ) -> ::dynaschema::Query<'t, super::Repo, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "updated_at",
-                ::dynaschema::__private::Comparison::AtLeast,
-                value,
-                true,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::GreaterOrEqual,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `updated_at` is between `low` and `high`, both included.
     pub fn updated_at_between(
@@ -677,23 +687,13 @@ impl<'t> AccountReposQuery<'t> {
         low: &super::__dynaschema_Repo!("updated_at"),
         high: &super::__dynaschema_Repo!("updated_at"),
     ) -> ::dynaschema::Query<'t, super::Repo, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .between("updated_at", low, high, true)
-            .map(|c| {
-                let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
-                (::core::option::Option::Some(c), ::core::option::Option::None)
-            });
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.between(&Self::STEP, low, high))
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::Repo, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.finish())
     }
     ::dynaschema::__query_builder_methods!('t, super::Repo, eventual);
 }
@@ -705,9 +705,15 @@ pub struct IssuesByStatusQuery<'t> {
         super::Issue,
         ::dynaschema::query::Eventual,
     >,
-    sort: ::dynaschema::__private::SortKeyPrefix,
+    sort: ::dynaschema::__private::SortKey<::dynaschema::__private::Template>,
 }
 impl<'t> IssuesByStatusQuery<'t> {
+    const STEP: <::dynaschema::__private::Template as ::dynaschema::__private::SortKeyKind>::Step = ::dynaschema::__private::SegmentStep::new(
+            "status",
+            &[],
+            false,
+        )
+        .cased(::dynaschema::__private::Case::Upper);
     /// Only items with this `status`.
     pub fn status(
         self,
@@ -715,9 +721,7 @@ impl<'t> IssuesByStatusQuery<'t> {
     ) -> IssuesByStatusQueryByStatus<'t> {
         IssuesByStatusQueryByStatus {
             base: self.base,
-            sort: self
-                .sort
-                .value("status", &::dynaschema::__private::Cased::upper(status)),
+            sort: self.sort.fix(&Self::STEP, status),
         }
     }
     /// Only items whose `status` starts with `text` (text fields only).
@@ -729,83 +733,71 @@ impl<'t> IssuesByStatusQuery<'t> {
         P: ?Sized
             + ::dynaschema::__private::TextPrefix<super::__dynaschema_Issue!("status")>,
     {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .begins_with_text(
-                "status",
-                &::dynaschema::__private::Cased::upper(text.as_text()),
-            )
-            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.begins_with(&Self::STEP, text.as_text()))
     }
     /// Only items whose `status` is less than `value`.
     pub fn status_lt(
         self,
         value: &super::__dynaschema_Issue!("status"),
     ) -> ::dynaschema::Query<'t, super::Issue, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "status",
-                ::dynaschema::__private::Comparison::Below,
-                &::dynaschema::__private::Cased::upper(value),
-                false,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Less,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `status` is at most `value`.
     pub fn status_lte(
         self,
         value: &super::__dynaschema_Issue!("status"),
     ) -> ::dynaschema::Query<'t, super::Issue, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "status",
-                ::dynaschema::__private::Comparison::AtMost,
-                &::dynaschema::__private::Cased::upper(value),
-                false,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::LessOrEqual,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `status` is greater than `value`.
     pub fn status_gt(
         self,
         value: &super::__dynaschema_Issue!("status"),
     ) -> ::dynaschema::Query<'t, super::Issue, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "status",
-                ::dynaschema::__private::Comparison::Above,
-                &::dynaschema::__private::Cased::upper(value),
-                false,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Greater,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `status` is at least `value`.
     pub fn status_gte(
         self,
         value: &super::__dynaschema_Issue!("status"),
     ) -> ::dynaschema::Query<'t, super::Issue, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "status",
-                ::dynaschema::__private::Comparison::AtLeast,
-                &::dynaschema::__private::Cased::upper(value),
-                false,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::GreaterOrEqual,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `status` is between `low` and `high`, both included.
     pub fn status_between(
@@ -813,28 +805,13 @@ impl<'t> IssuesByStatusQuery<'t> {
         low: &super::__dynaschema_Issue!("status"),
         high: &super::__dynaschema_Issue!("status"),
     ) -> ::dynaschema::Query<'t, super::Issue, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .between(
-                "status",
-                &::dynaschema::__private::Cased::upper(low),
-                &::dynaschema::__private::Cased::upper(high),
-                false,
-            )
-            .map(|c| {
-                let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
-                (::core::option::Option::Some(c), ::core::option::Option::None)
-            });
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.between(&Self::STEP, low, high))
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::Issue, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.finish())
     }
     ::dynaschema::__query_builder_methods!('t, super::Issue, eventual);
 }
@@ -846,20 +823,20 @@ pub struct IssuesByStatusQueryByStatus<'t> {
         super::Issue,
         ::dynaschema::query::Eventual,
     >,
-    sort: ::dynaschema::__private::SortKeyPrefix,
+    sort: ::dynaschema::__private::SortKey<::dynaschema::__private::Template>,
 }
 impl<'t> IssuesByStatusQueryByStatus<'t> {
+    const STEP: <::dynaschema::__private::Template as ::dynaschema::__private::SortKeyKind>::Step = ::dynaschema::__private::SegmentStep::new(
+        "number",
+        &[],
+        true,
+    );
     /// Only items with this `number`.
     pub fn number(
         self,
         number: &super::__dynaschema_Issue!("number"),
     ) -> ::dynaschema::Query<'t, super::Issue, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .equals("number", number, &[])
-            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.equals(&Self::STEP, number))
     }
     /// Only items whose `number` starts with `text` (text fields only).
     pub fn number_begins_with<P>(
@@ -870,60 +847,71 @@ impl<'t> IssuesByStatusQueryByStatus<'t> {
         P: ?Sized
             + ::dynaschema::__private::TextPrefix<super::__dynaschema_Issue!("number")>,
     {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .begins_with_text("number", text.as_text())
-            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.begins_with(&Self::STEP, text.as_text()))
     }
     /// Only items whose `number` is less than `value`.
     pub fn number_lt(
         self,
         value: &super::__dynaschema_Issue!("number"),
     ) -> ::dynaschema::Query<'t, super::Issue, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("number", ::dynaschema::__private::Comparison::Below, value, true)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Less,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `number` is at most `value`.
     pub fn number_lte(
         self,
         value: &super::__dynaschema_Issue!("number"),
     ) -> ::dynaschema::Query<'t, super::Issue, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("number", ::dynaschema::__private::Comparison::AtMost, value, true)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::LessOrEqual,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `number` is greater than `value`.
     pub fn number_gt(
         self,
         value: &super::__dynaschema_Issue!("number"),
     ) -> ::dynaschema::Query<'t, super::Issue, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("number", ::dynaschema::__private::Comparison::Above, value, true)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Greater,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `number` is at least `value`.
     pub fn number_gte(
         self,
         value: &super::__dynaschema_Issue!("number"),
     ) -> ::dynaschema::Query<'t, super::Issue, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("number", ::dynaschema::__private::Comparison::AtLeast, value, true)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::GreaterOrEqual,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `number` is between `low` and `high`, both included.
     pub fn number_between(
@@ -931,23 +919,13 @@ impl<'t> IssuesByStatusQueryByStatus<'t> {
         low: &super::__dynaschema_Issue!("number"),
         high: &super::__dynaschema_Issue!("number"),
     ) -> ::dynaschema::Query<'t, super::Issue, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .between("number", low, high, true)
-            .map(|c| {
-                let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
-                (::core::option::Option::Some(c), ::core::option::Option::None)
-            });
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.between(&Self::STEP, low, high))
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::Issue, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.finish())
     }
     ::dynaschema::__query_builder_methods!('t, super::Issue, eventual);
 }
@@ -959,9 +937,15 @@ pub struct PullsByStatusQuery<'t> {
         super::PullRequest,
         ::dynaschema::query::Eventual,
     >,
-    sort: ::dynaschema::__private::SortKeyPrefix,
+    sort: ::dynaschema::__private::SortKey<::dynaschema::__private::Template>,
 }
 impl<'t> PullsByStatusQuery<'t> {
+    const STEP: <::dynaschema::__private::Template as ::dynaschema::__private::SortKeyKind>::Step = ::dynaschema::__private::SegmentStep::new(
+            "status",
+            &[],
+            false,
+        )
+        .cased(::dynaschema::__private::Case::Upper);
     /// Only items with this `status`.
     pub fn status(
         self,
@@ -969,9 +953,7 @@ impl<'t> PullsByStatusQuery<'t> {
     ) -> PullsByStatusQueryByStatus<'t> {
         PullsByStatusQueryByStatus {
             base: self.base,
-            sort: self
-                .sort
-                .value("status", &::dynaschema::__private::Cased::upper(status)),
+            sort: self.sort.fix(&Self::STEP, status),
         }
     }
     /// Only items whose `status` starts with `text` (text fields only).
@@ -985,83 +967,71 @@ impl<'t> PullsByStatusQuery<'t> {
                 super::__dynaschema_PullRequest!("status"),
             >,
     {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .begins_with_text(
-                "status",
-                &::dynaschema::__private::Cased::upper(text.as_text()),
-            )
-            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.begins_with(&Self::STEP, text.as_text()))
     }
     /// Only items whose `status` is less than `value`.
     pub fn status_lt(
         self,
         value: &super::__dynaschema_PullRequest!("status"),
     ) -> ::dynaschema::Query<'t, super::PullRequest, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "status",
-                ::dynaschema::__private::Comparison::Below,
-                &::dynaschema::__private::Cased::upper(value),
-                false,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Less,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `status` is at most `value`.
     pub fn status_lte(
         self,
         value: &super::__dynaschema_PullRequest!("status"),
     ) -> ::dynaschema::Query<'t, super::PullRequest, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "status",
-                ::dynaschema::__private::Comparison::AtMost,
-                &::dynaschema::__private::Cased::upper(value),
-                false,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::LessOrEqual,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `status` is greater than `value`.
     pub fn status_gt(
         self,
         value: &super::__dynaschema_PullRequest!("status"),
     ) -> ::dynaschema::Query<'t, super::PullRequest, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "status",
-                ::dynaschema::__private::Comparison::Above,
-                &::dynaschema::__private::Cased::upper(value),
-                false,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Greater,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `status` is at least `value`.
     pub fn status_gte(
         self,
         value: &super::__dynaschema_PullRequest!("status"),
     ) -> ::dynaschema::Query<'t, super::PullRequest, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "status",
-                ::dynaschema::__private::Comparison::AtLeast,
-                &::dynaschema::__private::Cased::upper(value),
-                false,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::GreaterOrEqual,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `status` is between `low` and `high`, both included.
     pub fn status_between(
@@ -1069,28 +1039,13 @@ impl<'t> PullsByStatusQuery<'t> {
         low: &super::__dynaschema_PullRequest!("status"),
         high: &super::__dynaschema_PullRequest!("status"),
     ) -> ::dynaschema::Query<'t, super::PullRequest, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .between(
-                "status",
-                &::dynaschema::__private::Cased::upper(low),
-                &::dynaschema::__private::Cased::upper(high),
-                false,
-            )
-            .map(|c| {
-                let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
-                (::core::option::Option::Some(c), ::core::option::Option::None)
-            });
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.between(&Self::STEP, low, high))
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::PullRequest, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.finish())
     }
     ::dynaschema::__query_builder_methods!('t, super::PullRequest, eventual);
 }
@@ -1102,20 +1057,20 @@ pub struct PullsByStatusQueryByStatus<'t> {
         super::PullRequest,
         ::dynaschema::query::Eventual,
     >,
-    sort: ::dynaschema::__private::SortKeyPrefix,
+    sort: ::dynaschema::__private::SortKey<::dynaschema::__private::Template>,
 }
 impl<'t> PullsByStatusQueryByStatus<'t> {
+    const STEP: <::dynaschema::__private::Template as ::dynaschema::__private::SortKeyKind>::Step = ::dynaschema::__private::SegmentStep::new(
+        "number",
+        &[],
+        true,
+    );
     /// Only items with this `number`.
     pub fn number(
         self,
         number: &super::__dynaschema_PullRequest!("number"),
     ) -> ::dynaschema::Query<'t, super::PullRequest, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .equals("number", number, &[])
-            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.equals(&Self::STEP, number))
     }
     /// Only items whose `number` starts with `text` (text fields only).
     pub fn number_begins_with<P>(
@@ -1128,60 +1083,71 @@ impl<'t> PullsByStatusQueryByStatus<'t> {
                 super::__dynaschema_PullRequest!("number"),
             >,
     {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .begins_with_text("number", text.as_text())
-            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.begins_with(&Self::STEP, text.as_text()))
     }
     /// Only items whose `number` is less than `value`.
     pub fn number_lt(
         self,
         value: &super::__dynaschema_PullRequest!("number"),
     ) -> ::dynaschema::Query<'t, super::PullRequest, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("number", ::dynaschema::__private::Comparison::Below, value, true)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Less,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `number` is at most `value`.
     pub fn number_lte(
         self,
         value: &super::__dynaschema_PullRequest!("number"),
     ) -> ::dynaschema::Query<'t, super::PullRequest, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("number", ::dynaschema::__private::Comparison::AtMost, value, true)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::LessOrEqual,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `number` is greater than `value`.
     pub fn number_gt(
         self,
         value: &super::__dynaschema_PullRequest!("number"),
     ) -> ::dynaschema::Query<'t, super::PullRequest, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("number", ::dynaschema::__private::Comparison::Above, value, true)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Greater,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `number` is at least `value`.
     pub fn number_gte(
         self,
         value: &super::__dynaschema_PullRequest!("number"),
     ) -> ::dynaschema::Query<'t, super::PullRequest, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("number", ::dynaschema::__private::Comparison::AtLeast, value, true)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::GreaterOrEqual,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `number` is between `low` and `high`, both included.
     pub fn number_between(
@@ -1189,23 +1155,13 @@ impl<'t> PullsByStatusQueryByStatus<'t> {
         low: &super::__dynaschema_PullRequest!("number"),
         high: &super::__dynaschema_PullRequest!("number"),
     ) -> ::dynaschema::Query<'t, super::PullRequest, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .between("number", low, high, true)
-            .map(|c| {
-                let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
-                (::core::option::Option::Some(c), ::core::option::Option::None)
-            });
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.between(&Self::STEP, low, high))
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::PullRequest, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.finish())
     }
     ::dynaschema::__query_builder_methods!('t, super::PullRequest, eventual);
 }
@@ -1217,20 +1173,20 @@ pub struct RepoIssuesQuery<'t> {
         super::Issue,
         ::dynaschema::query::Strong,
     >,
-    sort: ::dynaschema::__private::SortKeyPrefix,
+    sort: ::dynaschema::__private::SortKey<::dynaschema::__private::Template>,
 }
 impl<'t> RepoIssuesQuery<'t> {
+    const STEP: <::dynaschema::__private::Template as ::dynaschema::__private::SortKeyKind>::Step = ::dynaschema::__private::SegmentStep::new(
+        "number",
+        &[],
+        true,
+    );
     /// Only items with this `number`.
     pub fn number(
         self,
         number: &super::__dynaschema_Issue!("number"),
     ) -> ::dynaschema::Query<'t, super::Issue, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .equals("number", number, &[])
-            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.equals(&Self::STEP, number))
     }
     /// Only items whose `number` starts with `text` (text fields only).
     pub fn number_begins_with<P>(
@@ -1241,60 +1197,71 @@ impl<'t> RepoIssuesQuery<'t> {
         P: ?Sized
             + ::dynaschema::__private::TextPrefix<super::__dynaschema_Issue!("number")>,
     {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .begins_with_text("number", text.as_text())
-            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.begins_with(&Self::STEP, text.as_text()))
     }
     /// Only items whose `number` is less than `value`.
     pub fn number_lt(
         self,
         value: &super::__dynaschema_Issue!("number"),
     ) -> ::dynaschema::Query<'t, super::Issue, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("number", ::dynaschema::__private::Comparison::Below, value, true)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Less,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `number` is at most `value`.
     pub fn number_lte(
         self,
         value: &super::__dynaschema_Issue!("number"),
     ) -> ::dynaschema::Query<'t, super::Issue, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("number", ::dynaschema::__private::Comparison::AtMost, value, true)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::LessOrEqual,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `number` is greater than `value`.
     pub fn number_gt(
         self,
         value: &super::__dynaschema_Issue!("number"),
     ) -> ::dynaschema::Query<'t, super::Issue, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("number", ::dynaschema::__private::Comparison::Above, value, true)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Greater,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `number` is at least `value`.
     pub fn number_gte(
         self,
         value: &super::__dynaschema_Issue!("number"),
     ) -> ::dynaschema::Query<'t, super::Issue, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("number", ::dynaschema::__private::Comparison::AtLeast, value, true)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::GreaterOrEqual,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `number` is between `low` and `high`, both included.
     pub fn number_between(
@@ -1302,23 +1269,13 @@ impl<'t> RepoIssuesQuery<'t> {
         low: &super::__dynaschema_Issue!("number"),
         high: &super::__dynaschema_Issue!("number"),
     ) -> ::dynaschema::Query<'t, super::Issue, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .between("number", low, high, true)
-            .map(|c| {
-                let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
-                (::core::option::Option::Some(c), ::core::option::Option::None)
-            });
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.between(&Self::STEP, low, high))
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::Issue, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.finish())
     }
     ::dynaschema::__query_builder_methods!('t, super::Issue, strong);
 }
@@ -1330,20 +1287,20 @@ pub struct StargazersQuery<'t> {
         super::Star,
         ::dynaschema::query::Strong,
     >,
-    sort: ::dynaschema::__private::SortKeyPrefix,
+    sort: ::dynaschema::__private::SortKey<::dynaschema::__private::Template>,
 }
 impl<'t> StargazersQuery<'t> {
+    const STEP: <::dynaschema::__private::Template as ::dynaschema::__private::SortKeyKind>::Step = ::dynaschema::__private::SegmentStep::new(
+        "username",
+        &[],
+        true,
+    );
     /// Only items with this `username`.
     pub fn username(
         self,
         username: &super::__dynaschema_Star!("username"),
     ) -> ::dynaschema::Query<'t, super::Star, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .equals("username", username, &[])
-            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.equals(&Self::STEP, username))
     }
     /// Only items whose `username` starts with `text` (text fields only).
     pub fn username_begins_with<P>(
@@ -1354,70 +1311,71 @@ impl<'t> StargazersQuery<'t> {
         P: ?Sized
             + ::dynaschema::__private::TextPrefix<super::__dynaschema_Star!("username")>,
     {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .begins_with_text("username", text.as_text())
-            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.begins_with(&Self::STEP, text.as_text()))
     }
     /// Only items whose `username` is less than `value`.
     pub fn username_lt(
         self,
         value: &super::__dynaschema_Star!("username"),
     ) -> ::dynaschema::Query<'t, super::Star, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("username", ::dynaschema::__private::Comparison::Below, value, true)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Less,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `username` is at most `value`.
     pub fn username_lte(
         self,
         value: &super::__dynaschema_Star!("username"),
     ) -> ::dynaschema::Query<'t, super::Star, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "username",
-                ::dynaschema::__private::Comparison::AtMost,
-                value,
-                true,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::LessOrEqual,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `username` is greater than `value`.
     pub fn username_gt(
         self,
         value: &super::__dynaschema_Star!("username"),
     ) -> ::dynaschema::Query<'t, super::Star, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("username", ::dynaschema::__private::Comparison::Above, value, true)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Greater,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `username` is at least `value`.
     pub fn username_gte(
         self,
         value: &super::__dynaschema_Star!("username"),
     ) -> ::dynaschema::Query<'t, super::Star, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare(
-                "username",
-                ::dynaschema::__private::Comparison::AtLeast,
-                value,
-                true,
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::GreaterOrEqual,
+                        value,
+                    ),
             )
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
     }
     /// Only items whose `username` is between `low` and `high`, both included.
     pub fn username_between(
@@ -1425,23 +1383,13 @@ impl<'t> StargazersQuery<'t> {
         low: &super::__dynaschema_Star!("username"),
         high: &super::__dynaschema_Star!("username"),
     ) -> ::dynaschema::Query<'t, super::Star, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .between("username", low, high, true)
-            .map(|c| {
-                let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
-                (::core::option::Option::Some(c), ::core::option::Option::None)
-            });
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.between(&Self::STEP, low, high))
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::Star, ::dynaschema::query::Strong> {
-        let __attribute = self.sort.attribute();
-        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.finish())
     }
     ::dynaschema::__query_builder_methods!('t, super::Star, strong);
 }
@@ -1453,9 +1401,14 @@ pub struct StarredByQuery<'t> {
         super::Star,
         ::dynaschema::query::Eventual,
     >,
-    sort: ::dynaschema::__private::SortKeyPrefix,
+    sort: ::dynaschema::__private::SortKey<::dynaschema::__private::Template>,
 }
 impl<'t> StarredByQuery<'t> {
+    const STEP: <::dynaschema::__private::Template as ::dynaschema::__private::SortKeyKind>::Step = ::dynaschema::__private::SegmentStep::new(
+        "owner",
+        &[],
+        false,
+    );
     /// Only items with this `owner`.
     pub fn owner(
         self,
@@ -1463,7 +1416,7 @@ impl<'t> StarredByQuery<'t> {
     ) -> StarredByQueryByOwner<'t> {
         StarredByQueryByOwner {
             base: self.base,
-            sort: self.sort.value("owner", owner),
+            sort: self.sort.fix(&Self::STEP, owner),
         }
     }
     /// Only items whose `owner` starts with `text` (text fields only).
@@ -1475,60 +1428,71 @@ impl<'t> StarredByQuery<'t> {
         P: ?Sized
             + ::dynaschema::__private::TextPrefix<super::__dynaschema_Star!("owner")>,
     {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .begins_with_text("owner", text.as_text())
-            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.begins_with(&Self::STEP, text.as_text()))
     }
     /// Only items whose `owner` is less than `value`.
     pub fn owner_lt(
         self,
         value: &super::__dynaschema_Star!("owner"),
     ) -> ::dynaschema::Query<'t, super::Star, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("owner", ::dynaschema::__private::Comparison::Below, value, false)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Less,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `owner` is at most `value`.
     pub fn owner_lte(
         self,
         value: &super::__dynaschema_Star!("owner"),
     ) -> ::dynaschema::Query<'t, super::Star, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("owner", ::dynaschema::__private::Comparison::AtMost, value, false)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::LessOrEqual,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `owner` is greater than `value`.
     pub fn owner_gt(
         self,
         value: &super::__dynaschema_Star!("owner"),
     ) -> ::dynaschema::Query<'t, super::Star, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("owner", ::dynaschema::__private::Comparison::Above, value, false)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Greater,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `owner` is at least `value`.
     pub fn owner_gte(
         self,
         value: &super::__dynaschema_Star!("owner"),
     ) -> ::dynaschema::Query<'t, super::Star, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("owner", ::dynaschema::__private::Comparison::AtLeast, value, false)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::GreaterOrEqual,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `owner` is between `low` and `high`, both included.
     pub fn owner_between(
@@ -1536,23 +1500,13 @@ impl<'t> StarredByQuery<'t> {
         low: &super::__dynaschema_Star!("owner"),
         high: &super::__dynaschema_Star!("owner"),
     ) -> ::dynaschema::Query<'t, super::Star, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .between("owner", low, high, false)
-            .map(|c| {
-                let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
-                (::core::option::Option::Some(c), ::core::option::Option::None)
-            });
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.between(&Self::STEP, low, high))
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::Star, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.finish())
     }
     ::dynaschema::__query_builder_methods!('t, super::Star, eventual);
 }
@@ -1564,20 +1518,20 @@ pub struct StarredByQueryByOwner<'t> {
         super::Star,
         ::dynaschema::query::Eventual,
     >,
-    sort: ::dynaschema::__private::SortKeyPrefix,
+    sort: ::dynaschema::__private::SortKey<::dynaschema::__private::Template>,
 }
 impl<'t> StarredByQueryByOwner<'t> {
+    const STEP: <::dynaschema::__private::Template as ::dynaschema::__private::SortKeyKind>::Step = ::dynaschema::__private::SegmentStep::new(
+        "repo",
+        &[],
+        true,
+    );
     /// Only items with this `repo`.
     pub fn repo(
         self,
         repo: &super::__dynaschema_Star!("repo"),
     ) -> ::dynaschema::Query<'t, super::Star, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .equals("repo", repo, &[])
-            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.equals(&Self::STEP, repo))
     }
     /// Only items whose `repo` starts with `text` (text fields only).
     pub fn repo_begins_with<P>(
@@ -1588,60 +1542,71 @@ impl<'t> StarredByQueryByOwner<'t> {
         P: ?Sized
             + ::dynaschema::__private::TextPrefix<super::__dynaschema_Star!("repo")>,
     {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .begins_with_text("repo", text.as_text())
-            .map(|c| (::core::option::Option::Some(c), ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.begins_with(&Self::STEP, text.as_text()))
     }
     /// Only items whose `repo` is less than `value`.
     pub fn repo_lt(
         self,
         value: &super::__dynaschema_Star!("repo"),
     ) -> ::dynaschema::Query<'t, super::Star, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("repo", ::dynaschema::__private::Comparison::Below, value, true)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Less,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `repo` is at most `value`.
     pub fn repo_lte(
         self,
         value: &super::__dynaschema_Star!("repo"),
     ) -> ::dynaschema::Query<'t, super::Star, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("repo", ::dynaschema::__private::Comparison::AtMost, value, true)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::LessOrEqual,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `repo` is greater than `value`.
     pub fn repo_gt(
         self,
         value: &super::__dynaschema_Star!("repo"),
     ) -> ::dynaschema::Query<'t, super::Star, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("repo", ::dynaschema::__private::Comparison::Above, value, true)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::Greater,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `repo` is at least `value`.
     pub fn repo_gte(
         self,
         value: &super::__dynaschema_Star!("repo"),
     ) -> ::dynaschema::Query<'t, super::Star, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .compare("repo", ::dynaschema::__private::Comparison::AtLeast, value, true)
-            .map(|(c, excluded)| (::core::option::Option::Some(c), excluded));
-        self.base.finish(__attribute, __sort)
+        self.base
+            .finish(
+                self
+                    .sort
+                    .compare(
+                        &Self::STEP,
+                        ::dynaschema::__private::Comparison::GreaterOrEqual,
+                        value,
+                    ),
+            )
     }
     /// Only items whose `repo` is between `low` and `high`, both included.
     pub fn repo_between(
@@ -1649,23 +1614,13 @@ impl<'t> StarredByQueryByOwner<'t> {
         low: &super::__dynaschema_Star!("repo"),
         high: &super::__dynaschema_Star!("repo"),
     ) -> ::dynaschema::Query<'t, super::Star, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self
-            .sort
-            .between("repo", low, high, true)
-            .map(|c| {
-                let c = c.unwrap_or(::dynaschema::__private::SortCondition::Nothing);
-                (::core::option::Option::Some(c), ::core::option::Option::None)
-            });
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.between(&Self::STEP, low, high))
     }
     /// The query as narrowed so far: `begins_with` of the fixed segments.
     pub fn query(
         self,
     ) -> ::dynaschema::Query<'t, super::Star, ::dynaschema::query::Eventual> {
-        let __attribute = self.sort.attribute();
-        let __sort = self.sort.begins_with().map(|c| (c, ::core::option::Option::None));
-        self.base.finish(__attribute, __sort)
+        self.base.finish(self.sort.finish())
     }
     ::dynaschema::__query_builder_methods!('t, super::Star, eventual);
 }

@@ -767,7 +767,7 @@ async fn scan_page<E: Entity>(
         .scan()
         .table_name(table.name())
         .filter_expression("#dynaschema_et = :dynaschema_et")
-        .expression_attribute_names("#dynaschema_et", definition.entity_attribute)
+        .expression_attribute_names("#dynaschema_et", &*definition.entity_attribute)
         .expression_attribute_values(":dynaschema_et", AttributeValue::S(E::NAME.to_owned()))
         .consistent_read(true)
         .return_consumed_capacity(ReturnConsumedCapacity::Total)

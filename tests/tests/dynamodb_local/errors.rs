@@ -128,6 +128,42 @@ async fn a_missing_table_is_a_service_error_with_its_code() {
     );
 }
 
+/// Which access pattern a failed request served, as its service error says.
+fn failed_pattern(result: Result<impl std::fmt::Debug, Error>) -> (Option<&'static str>, String) {
+    match result {
+        Err(Error::Service(service)) => {
+            assert_eq!(service.code(), Some("ResourceNotFoundException"));
+            (service.pattern(), service.to_string())
+        }
+        other => panic!("expected a service error, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_service_error_names_the_pattern_whose_request_failed() {
+    let table = missing_table();
+    // A collection reads several entities: its error names the pattern, not them.
+    let (pattern, message) =
+        failed_pattern(table.document_with_notes("d").await.map(|c| c.notes.len()));
+    assert_eq!(pattern, Some("document_with_notes"));
+    assert!(
+        message.starts_with(
+            "Query of pattern `document_with_notes` failed: ResourceNotFoundException"
+        ),
+        "{message}"
+    );
+    let (pattern, _) = failed_pattern(table.documents_by_owner("ada").all().await);
+    assert_eq!(pattern, Some("documents_by_owner"));
+    let (pattern, _) = failed_pattern(table.all_notes().all().await);
+    assert_eq!(pattern, Some("all_notes"));
+    let (pattern, _) = failed_pattern(table.get_document("d").await);
+    assert_eq!(pattern, Some("get_document"));
+    // A get by key serves no declared pattern.
+    let (pattern, message) = failed_pattern(table.get(Document::key("d")).await);
+    assert_eq!(pattern, None);
+    assert!(message.starts_with("GetItem failed: "), "{message}");
+}
+
 #[tokio::test]
 async fn an_empty_key_segment_is_refused_before_sending() {
     let table = missing_table();

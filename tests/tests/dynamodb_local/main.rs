@@ -12,7 +12,7 @@ mod faults;
 mod filters;
 mod keywords;
 mod local_index;
-mod native_keys;
+mod multi_attribute_keys;
 mod online_shop;
 mod operations;
 mod projections;

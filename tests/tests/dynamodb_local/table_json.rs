@@ -65,7 +65,7 @@ async fn every_schemas_create_table_json_creates_exactly_its_table() {
     for file in schemas {
         let checked = dynaschema_codegen::load(root.join(file)).unwrap();
         let name = unique_table_name("json");
-        let input = table_json::create_table(&checked.schema, &name);
+        let input = table_json::create_table(&checked.schema.definition(), &name);
         let (status, response) = call("CreateTable", &input).await;
         assert_eq!(status, 200, "{file}: {response}");
 
@@ -143,7 +143,7 @@ async fn every_schemas_create_table_json_creates_exactly_its_table() {
             .collect();
         expected.sort();
         assert_eq!(names, expected, "{file}");
-        if let Some(ttl) = table_json::update_time_to_live(&checked.schema, &name) {
+        if let Some(ttl) = table_json::update_time_to_live(&checked.schema.definition(), &name) {
             let (status, response) = call("UpdateTimeToLive", &ttl).await;
             assert_eq!(status, 200, "{file}: {response}");
         }

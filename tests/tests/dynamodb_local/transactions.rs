@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use chrono::{TimeZone, Utc};
-use dynaschema::{Error, TransactionError};
+use dynaschema::{CancelCode, Error, TransactionError};
 use dynaschema_tests::{Account, Document, Tally, testbed, testbed_table};
 
 async fn open(table: &testbed::Table, id: &str, balance: i64) {
@@ -67,7 +67,7 @@ async fn a_transfer_moves_a_balance_all_or_nothing() {
     assert_eq!(reasons[0].entity, "Account");
     let alice: Account = reasons[0].old_item().unwrap().unwrap();
     assert_eq!(alice.balance, 70);
-    assert_eq!(reasons[1].code, "None");
+    assert_eq!(reasons[1].code, CancelCode::None);
     assert_eq!(
         (balance(&table, "alice").await, balance(&table, "bob").await),
         (70, 30)
@@ -107,8 +107,15 @@ async fn one_transaction_writes_several_entities_or_none() {
     let Error::TransactionCanceled { reasons } = &err else {
         panic!("{err:?}")
     };
-    let codes: Vec<&str> = reasons.iter().map(|r| r.code.as_str()).collect();
-    assert_eq!(codes, ["None", "None", "ConditionalCheckFailed"]);
+    let codes: Vec<&CancelCode> = reasons.iter().map(|r| &r.code).collect();
+    assert_eq!(
+        codes,
+        [
+            &CancelCode::None,
+            &CancelCode::None,
+            &CancelCode::ConditionalCheckFailed
+        ]
+    );
     assert_eq!(
         table.get(Document::key("tx")).consistent().await.unwrap(),
         None
@@ -277,7 +284,9 @@ async fn concurrent_transfers_keep_the_total() {
                 match transfer(&table, &from, &to, amount).await {
                     Ok(()) => return true,
                     Err(Error::TransactionCanceled { reasons })
-                        if reasons.iter().any(|r| r.code == "TransactionConflict") =>
+                        if reasons
+                            .iter()
+                            .any(|r| r.code == CancelCode::TransactionConflict) =>
                     {
                         continue;
                     }

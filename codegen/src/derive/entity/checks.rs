@@ -4,7 +4,6 @@
 use super::Context;
 use crate::derive::input::{FieldInput, option_inner};
 use crate::diagnostics::closest;
-use crate::schema::IndexKind;
 
 impl Context<'_> {
     /// The struct against the schema; every mismatch is reported.
@@ -21,10 +20,7 @@ impl Context<'_> {
                                 placeholder.name, template.text, self.entity.name, index.name
                             ),
                         )),
-                        Some(field)
-                            if index.kind == IndexKind::Primary
-                                && option_inner(&field.ty).is_some() =>
-                        {
+                        Some(field) if index.is_primary() && option_inner(&field.ty).is_some() => {
                             errors.push(
                                 darling::Error::custom(format!(
                                     "`{}` fills `{{{}}}` of the primary key ({}), so it cannot be an `Option`: \
@@ -82,8 +78,8 @@ impl Context<'_> {
             for attribute in attributes {
                 reserved.push((&attribute.name, "a key attribute"));
             }
-            for (attribute, field) in self.native_fields(keys) {
-                own.push((attribute.name.clone(), field.name.clone()));
+            for (attribute, field) in self.multi_attribute_fields(keys) {
+                own.push((attribute.name.to_string(), field.name.clone()));
             }
         }
         for field in self.fields {

@@ -11,7 +11,7 @@ use super::Context;
 use crate::derive::input::{FieldInput, option_inner};
 use crate::keys::{Role, key_from_parts, key_value, or_previously};
 use crate::names::field_hash;
-use crate::schema::{EntityKeys, IndexKind};
+use crate::schema::EntityKeys;
 
 impl Context<'_> {
     /// `Key::from_parts(..)` for one index, with placeholder values from `arg`.
@@ -22,7 +22,7 @@ impl Context<'_> {
     ) -> TokenStream {
         let index = &self.schema.indexes[keys.index];
         let key = key_from_parts(&self.entity.name, index, keys, arg);
-        if index.kind == IndexKind::Primary {
+        if index.is_primary() {
             or_previously(key, self.entity, index, arg)
         } else {
             key
@@ -34,8 +34,8 @@ impl Context<'_> {
     pub(super) fn item_keys(&self, keys: &EntityKeys) -> TokenStream {
         let index = &self.schema.indexes[keys.index];
         let name = &self.entity.name;
-        if index.native.is_some() {
-            return self.native_item_keys(keys);
+        if index.multi_attribute.is_some() {
+            return self.multi_attribute_item_keys(keys);
         }
         let optional: BTreeSet<&str> = keys
             .templates()
@@ -62,7 +62,7 @@ impl Context<'_> {
         };
         // A local index shares the table's partition key, written with the primary key.
         let mut inserts = Vec::new();
-        if index.kind != IndexKind::Local {
+        if !index.is_local() {
             inserts.push(insert(
                 &index.partition_key,
                 key_value(
@@ -98,23 +98,21 @@ impl Context<'_> {
 
     /// The attributes of a multi-attribute key with the fields filling them, in
     /// order (partition, then sort); empty for a template key.
-    pub(super) fn native_fields<'k>(
+    pub(super) fn multi_attribute_fields<'k>(
         &'k self,
         keys: &'k EntityKeys,
     ) -> Vec<(
         &'k crate::schema::KeyAttribute,
         &'k crate::schema::template::FieldRef,
     )> {
-        let Some(native) = &self.schema.indexes[keys.index].native else {
+        let Some(key) = &self.schema.indexes[keys.index].multi_attribute else {
             return Vec::new();
         };
-        native
-            .partition
+        key.partition
             .iter()
             .zip(keys.partition.fields())
             .chain(
-                native
-                    .sort
+                key.sort
                     .iter()
                     .zip(keys.sort.iter().flat_map(|t| t.fields())),
             )
@@ -124,18 +122,18 @@ impl Context<'_> {
     /// A multi-attribute key: each attribute holds its field's own value. A field
     /// stored under that attribute already writes it; other fields are copied. Every
     /// value is checked as DynamoDB checks keys (non-empty, size) before sending.
-    pub(super) fn native_item_keys(&self, keys: &EntityKeys) -> TokenStream {
+    pub(super) fn multi_attribute_item_keys(&self, keys: &EntityKeys) -> TokenStream {
         let name = &self.entity.name;
-        // Called only for indexes with `native` set (see `item_keys`).
-        let native = self.schema.indexes[keys.index]
-            .native
+        // Called only for indexes with a multi-attribute key (see `item_keys`).
+        let key = self.schema.indexes[keys.index]
+            .multi_attribute
             .as_ref()
             .expect("a multi-attribute index");
-        let statements = self.native_fields(keys).into_iter().map(|(attribute, f)| {
+        let statements = self.multi_attribute_fields(keys).into_iter().map(|(attribute, f)| {
             let field = self.field(&f.name).expect("checked");
             let ident = &field.ident;
-            let attr = &attribute.name;
-            let partition = native.partition.contains(attribute);
+            let attr = &*attribute.name;
+            let partition = key.partition.contains(attribute);
             let (bind, value) = if option_inner(&field.ty).is_some() {
                 (
                     quote!(if let ::core::option::Option::Some(value) = self.#ident.as_ref()),
@@ -144,7 +142,7 @@ impl Context<'_> {
             } else {
                 (quote!(), quote!(&self.#ident))
             };
-            let value = quote_spanned!(field.ty.span()=> ::dynaschema::__private::native_key_value(#name, #attr, #partition, #value)?);
+            let value = quote_spanned!(field.ty.span()=> ::dynaschema::__private::key_attribute_value(#name, #attr, #partition, #value)?);
             let store = if field.attribute() == *attr {
                 // Written by the field itself; only checked here.
                 quote!(let _ = #value;)
@@ -221,12 +219,12 @@ impl Context<'_> {
                 .filter(|f| in_primary(&f.name()).is_none())
                 .map(|f| f.attribute())
                 .collect();
-            if let Some(native) = &index.native {
+            if let Some(key) = &index.multi_attribute {
                 // Each attribute on its own: a copied field's attribute follows it.
-                let copies = native
+                let copies = key
                     .partition
                     .iter()
-                    .chain(&native.sort)
+                    .chain(&key.sort)
                     .zip(keys.templates().flat_map(|t| t.fields()))
                     .filter_map(|(attribute, f)| {
                         let field = self.field(&f.name).expect("checked");
@@ -235,17 +233,17 @@ impl Context<'_> {
                             return None;
                         }
                         let attr = &attribute.name;
-                        let partition = native.partition.contains(attribute);
+                        let partition = key.partition.contains(attribute);
                         let ty = &field.ty;
                         let value = if option_inner(ty).is_some() {
                             quote! {
                                 match value.as_ref() {
-                                    ::core::option::Option::Some(v) => ::core::option::Option::Some(::dynaschema::__private::native_key_value(#name, #attr, #partition, v)?),
+                                    ::core::option::Option::Some(v) => ::core::option::Option::Some(::dynaschema::__private::key_attribute_value(#name, #attr, #partition, v)?),
                                     ::core::option::Option::None => ::core::option::Option::None,
                                 }
                             }
                         } else {
-                            quote!(::core::option::Option::Some(::dynaschema::__private::native_key_value(#name, #attr, #partition, &value)?))
+                            quote!(::core::option::Option::Some(::dynaschema::__private::key_attribute_value(#name, #attr, #partition, &value)?))
                         };
                         Some(quote! {
                             if values.contains_key(#field_attribute) || removed.contains(&#field_attribute) {
@@ -274,7 +272,7 @@ impl Context<'_> {
             };
             let mut sets = Vec::new();
             let mut attrs = Vec::new();
-            if index.kind != IndexKind::Local {
+            if !index.is_local() {
                 let pk = &index.partition_key;
                 let value = key_value(name, pk, Role::Partition, &keys.partition, &arg);
                 sets.push(quote!(out.push((#pk, ::core::option::Option::Some(::dynaschema::__private::AttributeValue::S(#value?))));));
@@ -344,18 +342,18 @@ impl Context<'_> {
 
     /// Compile-time checks that each field of a multi-attribute key has the type the
     /// schema declares for its attribute, reported on the field's type.
-    pub(super) fn native_type_checks(&self) -> Vec<TokenStream> {
+    pub(super) fn key_attribute_type_checks(&self) -> Vec<TokenStream> {
         let mut out = Vec::new();
         for keys in &self.entity.keys {
             let index = &self.schema.indexes[keys.index];
-            for (attribute, f) in self.native_fields(keys) {
+            for (attribute, f) in self.multi_attribute_fields(keys) {
                 let Some(field) = self.field(&f.name) else {
                     continue;
                 };
                 let ty = Self::arg_type(field);
                 let (kind, expected) = match attribute.kind {
-                    crate::schema::ScalarKind::String => (quote!(String), "string"),
-                    crate::schema::ScalarKind::Number => (quote!(Number), "number"),
+                    crate::schema::ScalarType::String => (quote!(String), "string"),
+                    crate::schema::ScalarType::Number => (quote!(Number), "number"),
                 };
                 let message = format!(
                     "`{}::{}` fills attribute `{}` of index `{}`, declared a {expected}: its type is not stored as a {expected} (see `attribute_types` in {})",
@@ -404,7 +402,7 @@ impl Context<'_> {
             Some(sk) => format!("`{}` / `{}`", keys.partition.text, sk.text),
             None => format!("`{}`", keys.partition.text),
         };
-        let (function, marker, doc) = if index.kind == IndexKind::Primary {
+        let (function, marker, doc) = if index.is_primary() {
             (
                 format_ident!("key"),
                 quote!(::dynaschema::__private::Primary),

@@ -68,19 +68,13 @@ impl Context<'_> {
             .collect()
     }
 
-    /// `impl KeyField<H> for X { type Arg = T; }` for every placeholder field: how code
-    /// generated from the schema alone names the types of this struct's key fields.
-    /// The `type Arg` carries the field type's span, so a type that cannot be a key
-    /// segment is reported on the field.
+    /// `impl KeyField<H> for X { type Arg = T; }` for every key field, whether it
+    /// fills a template segment or a multi-attribute key attribute: how code generated
+    /// from the schema alone names the types of this struct's key fields. Whether the
+    /// type can be a segment (`KeySegment`) or an attribute (`KeyAttributeValue`) is
+    /// checked where the derive encodes the field, on the field's type.
     pub(super) fn field_links(&self) -> Vec<TokenStream> {
         let ident = self.ident;
-        let natives: BTreeSet<&str> = self
-            .entity
-            .keys
-            .iter()
-            .flat_map(|k| self.native_fields(k))
-            .map(|(_, f)| f.name.as_str())
-            .collect();
         let names: BTreeSet<&str> = self
             .entity
             .keys
@@ -97,22 +91,12 @@ impl Context<'_> {
                 let ty = Self::arg_type(field);
                 let span = option_inner(&field.ty).unwrap_or(&field.ty).span();
                 let assoc = quote_spanned!(span=> type Arg = #ty;);
-                let native = natives.contains(name).then(|| {
-                    quote! {
-                        #[automatically_derived]
-                        #[doc(hidden)]
-                        impl ::dynaschema::__private::NativeKeyField<#hash> for #ident {
-                            #assoc
-                        }
-                    }
-                });
                 quote! {
                     #[automatically_derived]
                     #[doc(hidden)]
                     impl ::dynaschema::__private::KeyField<#hash> for #ident {
                         #assoc
                     }
-                    #native
                 }
             })
             .collect()

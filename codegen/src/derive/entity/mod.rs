@@ -8,7 +8,7 @@ use syn::spanned::Spanned;
 use super::fields::{check_fields, decode_fields, encode_fields};
 use super::input::{EntityInput, FieldInput, is_string, option_inner};
 use crate::diagnostics::closest;
-use crate::schema::{Entity, IndexKind, Schema};
+use crate::schema::{Entity, Schema};
 
 mod checks;
 mod keys;
@@ -243,8 +243,8 @@ impl Context<'_> {
         use crate::keys::FieldType;
         let field = self.field(name)?;
         Some(match kind {
-            FieldType::Key | FieldType::Native | FieldType::Filter => Self::arg_type(field),
-            FieldType::KeyOwned | FieldType::NativeOwned => {
+            FieldType::Key | FieldType::Filter => Self::arg_type(field),
+            FieldType::SegmentOwned | FieldType::AttributeOwned => {
                 let owned = option_inner(&field.ty).unwrap_or(&field.ty);
                 quote!(#owned)
             }
@@ -282,9 +282,9 @@ impl Context<'_> {
             .entity
             .keys
             .iter()
-            .filter(|keys| self.schema.indexes[keys.index].native.is_none())
+            .filter(|keys| self.schema.indexes[keys.index].multi_attribute.is_none())
             .map(|keys| self.key_function(keys));
-        let native_type_checks = self.native_type_checks();
+        let key_attribute_type_checks = self.key_attribute_type_checks();
         let (schema_version_write, (schema_version_items, upgrade_item)) = match self
             .entity
             .schema_version
@@ -333,10 +333,10 @@ impl Context<'_> {
         let field_links = self.field_links();
         let filter_links = self.filter_links();
         let paths = super::fields::field_paths(ident, self.vis, self.fields, false);
-        let attributes_of = |index_kind: &dyn Fn(IndexKind) -> bool| {
+        let attributes_of = |primary: bool| {
             let mut names: Vec<String> = Vec::new();
             for keys in &self.entity.keys {
-                if !index_kind(self.schema.indexes[keys.index].kind) {
+                if self.schema.indexes[keys.index].is_primary() != primary {
                     continue;
                 }
                 for f in keys.templates().flat_map(|t| t.fields()) {
@@ -348,8 +348,8 @@ impl Context<'_> {
             }
             names
         };
-        let primary_fields = attributes_of(&|k| k == IndexKind::Primary);
-        let index_fields = attributes_of(&|k| k != IndexKind::Primary);
+        let primary_fields = attributes_of(true);
+        let index_fields = attributes_of(false);
         let (version_attribute, version_fn) = match self.fields.iter().find(|f| f.version) {
             Some(field) => {
                 let attribute = field.attribute();
@@ -466,7 +466,7 @@ impl Context<'_> {
             #types_macro
             #(#field_links)*
             #(#filter_links)*
-            #(#native_type_checks)*
+            #(#key_attribute_type_checks)*
         }
     }
 }

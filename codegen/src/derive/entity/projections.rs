@@ -37,7 +37,7 @@ impl Context<'_> {
             let mut listed = Vec::new();
             for field in self.fields {
                 let attribute = field.attribute();
-                if !included.contains(&attribute) || key_fields.contains(&field.name()) {
+                if !included.iter().any(|n| *n == attribute) || key_fields.contains(&field.name()) {
                     continue;
                 }
                 let field_ident = &field.ident;

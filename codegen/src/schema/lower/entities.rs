@@ -26,19 +26,19 @@ impl Lowering<'_> {
         entity: &str,
         index: &str,
         raw: &Spanned<toml::Value>,
-        native: Option<&[KeyAttribute]>,
+        multi_attribute: Option<&[KeyAttribute]>,
     ) -> Option<KeyTemplate> {
         let span = raw.span();
-        match (raw.get_ref(), native) {
+        match (raw.get_ref(), multi_attribute) {
             (toml::Value::String(text), None) => self.template(&Spanned::new(span, text.clone())),
             (toml::Value::String(text), Some([_])) => {
-                self.native_template(entity, index, &[text.as_str()], span)
+                self.multi_attribute_template(entity, index, &[text.as_str()], span)
             }
             (toml::Value::Array(items), Some(attributes))
                 if items.len() == attributes.len() && items.iter().all(toml::Value::is_str) =>
             {
                 let texts: Vec<&str> = items.iter().filter_map(toml::Value::as_str).collect();
-                self.native_template(entity, index, &texts, span)
+                self.multi_attribute_template(entity, index, &texts, span)
             }
             (_, None) => {
                 self.error(Diagnostic::error(
@@ -74,7 +74,7 @@ impl Lowering<'_> {
     }
 
     /// The fields filling a multi-attribute key, as a template of field segments.
-    pub(super) fn native_template(
+    pub(super) fn multi_attribute_template(
         &mut self,
         entity: &str,
         index: &str,
@@ -94,7 +94,7 @@ impl Lowering<'_> {
                 None => {
                     self.error(
                         Diagnostic::error(
-                            "schema::native-key-field",
+                            "schema::multi-attribute-key-field",
                             format!("`{text}`: each attribute of `{index}`'s multi-attribute key holds one field of `{entity}` as it is"),
                             span.clone(),
                             "expected one `{field}`",
@@ -122,12 +122,15 @@ impl Lowering<'_> {
         indexes: &[Index],
     ) -> Option<EntityKeys> {
         let p = pair.get_ref();
-        let local = indexes[index].kind == IndexKind::Local;
-        let native = indexes[index].native.as_ref();
+        let local = indexes[index].is_local();
+        let multi_attribute = indexes[index].multi_attribute.as_ref();
         let partition = match (&p.pk, local) {
-            (Some(pk), false) => {
-                self.entity_key(name, index_name, pk, native.map(|n| &n.partition[..]))
-            }
+            (Some(pk), false) => self.entity_key(
+                name,
+                index_name,
+                pk,
+                multi_attribute.map(|n| &n.partition[..]),
+            ),
             // Filled in from the primary template below.
             (None, true) => Some(KeyTemplate {
                 text: String::new(),
@@ -157,7 +160,7 @@ impl Lowering<'_> {
         };
         let sort = match (&p.sk, &indexes[index].sort_key) {
             (Some(sk), Some(_)) => {
-                self.entity_key(name, index_name, sk, native.map(|n| &n.sort[..]))
+                self.entity_key(name, index_name, sk, multi_attribute.map(|n| &n.sort[..]))
             }
             (None, None) => None,
             (Some(sk), None) => {
@@ -288,10 +291,7 @@ impl Lowering<'_> {
                 .filter(|k| k.index == 0)
                 .map(|k| k.partition.clone())
             {
-                for k in keys
-                    .iter_mut()
-                    .filter(|k| indexes[k.index].kind == IndexKind::Local)
-                {
+                for k in keys.iter_mut().filter(|k| indexes[k.index].is_local()) {
                     k.partition = primary.clone();
                 }
             }

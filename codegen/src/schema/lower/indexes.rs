@@ -17,10 +17,10 @@ impl Lowering<'_> {
         let t = table.get_ref();
         let mut indexes = vec![Index {
             name: PRIMARY.to_owned(),
-            kind: IndexKind::Primary,
+            secondary: None,
             partition_key: t.partition_key.get_ref().clone(),
             sort_key: t.sort_key.as_ref().map(|s| s.get_ref().clone()),
-            native: None,
+            multi_attribute: None,
             projection: Projection::All,
             capacity: None,
             span: table.span(),
@@ -67,7 +67,7 @@ impl Lowering<'_> {
             {
                 continue;
             }
-            let native = match (&pk_spec, &sk_spec) {
+            let multi_attribute = match (&pk_spec, &sk_spec) {
                 (Some(KeySpec::Many(..)), _) if local => {
                     self.error(Diagnostic::error(
                         "schema::key-attributes",
@@ -83,14 +83,14 @@ impl Lowering<'_> {
                         Some(KeySpec::One(one)) => vec![one.clone()],
                         Some(KeySpec::Many(many, _)) => many.clone(),
                     };
-                    match self.native_key(
+                    match self.multi_attribute_key(
                         name,
                         partition,
                         &sort,
                         i.attribute_types.as_ref(),
                         span.clone(),
                     ) {
-                        Some(native) => Some(native),
+                        Some(key) => Some(key),
                         None => continue,
                     }
                 }
@@ -132,7 +132,7 @@ impl Lowering<'_> {
             };
             let partition_key = match (&pk_one, local) {
                 (Some(pk), false) => {
-                    if native.is_none() {
+                    if multi_attribute.is_none() {
                         self.attribute_name("the index partition key attribute", pk);
                     }
                     pk.get_ref().clone()
@@ -166,7 +166,7 @@ impl Lowering<'_> {
                     continue;
                 }
             };
-            if let (Some(sk), None) = (&sk_one, &native) {
+            if let (Some(sk), None) = (&sk_one, &multi_attribute) {
                 self.attribute_name("the index sort key attribute", sk);
             }
             if local {
@@ -196,7 +196,7 @@ impl Lowering<'_> {
             let capacity = match (&i.capacity, provisioned && !local) {
                 (Some(capacity), true) => {
                     self.capacity(*capacity.get_ref(), capacity.span());
-                    Some(*capacity.get_ref())
+                    Some(Capacity::from(*capacity.get_ref()))
                 }
                 (None, false) => None,
                 (Some(capacity), false) => {
@@ -227,14 +227,14 @@ impl Lowering<'_> {
             };
             indexes.push(Index {
                 name: name.clone(),
-                kind: if local {
+                secondary: Some(if local {
                     IndexKind::Local
                 } else {
                     IndexKind::Global
-                },
+                }),
                 partition_key,
                 sort_key: sk_one.as_ref().map(|s| s.get_ref().clone()),
-                native,
+                multi_attribute,
                 projection,
                 capacity,
                 span,
@@ -275,14 +275,14 @@ impl Lowering<'_> {
     }
 
     /// The typed attributes of a multi-attribute key.
-    pub(super) fn native_key(
+    pub(super) fn multi_attribute_key(
         &mut self,
         index: &str,
         partition: &[Spanned<String>],
         sort: &[Spanned<String>],
-        types: Option<&Spanned<std::collections::BTreeMap<String, ScalarKind>>>,
+        types: Option<&Spanned<std::collections::BTreeMap<String, RawScalarKind>>>,
         span: Span,
-    ) -> Option<NativeKey> {
+    ) -> Option<MultiAttributeKey> {
         let mut ok = true;
         let mut seen = std::collections::BTreeSet::new();
         for name in partition.iter().chain(sort) {
@@ -329,13 +329,12 @@ impl Lowering<'_> {
             }
         }
         let attribute = |name: &Spanned<String>| KeyAttribute {
-            name: name.get_ref().clone(),
+            name: name.get_ref().clone().into(),
             kind: types_map
                 .get(name.get_ref())
-                .copied()
-                .unwrap_or(ScalarKind::String),
+                .map_or(ScalarType::String, |kind| (*kind).into()),
         };
-        ok.then(|| NativeKey {
+        ok.then(|| MultiAttributeKey {
             partition: partition.iter().map(attribute).collect(),
             sort: sort.iter().map(attribute).collect(),
         })
@@ -350,8 +349,9 @@ impl Lowering<'_> {
                     Some(names) if names.iter().all(toml::Value::is_str) => Projection::Include(
                         names
                             .iter()
-                            .filter_map(|n| n.as_str().map(str::to_owned))
-                            .collect(),
+                            .filter_map(|n| n.as_str().map(|n| n.to_owned().into()))
+                            .collect::<Vec<_>>()
+                            .into(),
                     ),
                     _ => {
                         self.bad_projection(raw.span());

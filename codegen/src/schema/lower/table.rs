@@ -148,22 +148,31 @@ impl Lowering<'_> {
             None | Some((RawBilling::OnDemand(_), _)) => Billing::OnDemand,
             Some((RawBilling::Provisioned(capacity), span)) => {
                 self.capacity(capacity, span);
-                Billing::Provisioned(capacity)
+                Billing::Provisioned(capacity.into())
             }
         };
         TableOptions {
-            ttl_attribute: t.ttl_attribute.as_ref().map(|a| a.get_ref().clone()),
-            stream: t.stream,
+            ttl_attribute: t.ttl_attribute.as_ref().map(|a| a.get_ref().clone().into()),
+            stream: t.stream.map(Into::into),
             point_in_time_recovery: t.point_in_time_recovery,
             billing,
             deletion_protection: t.deletion_protection,
-            table_class: t.table_class.unwrap_or(TableClass::Standard),
-            tags: tags.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
-            replicas: t.replicas.iter().map(|r| r.get_ref().clone()).collect(),
+            table_class: t.table_class.map_or(TableClass::Standard, Into::into),
+            tags: tags
+                .iter()
+                .map(|(k, v)| (k.clone().into(), v.clone().into()))
+                .collect::<Vec<_>>()
+                .into(),
+            replicas: t
+                .replicas
+                .iter()
+                .map(|r| r.get_ref().clone().into())
+                .collect::<Vec<_>>()
+                .into(),
         }
     }
 
-    pub(super) fn capacity(&mut self, capacity: Capacity, span: Span) {
+    pub(super) fn capacity(&mut self, capacity: RawCapacity, span: Span) {
         if capacity.read == 0 || capacity.write == 0 {
             self.error(Diagnostic::error(
                 "schema::capacity",
