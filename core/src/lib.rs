@@ -18,7 +18,7 @@
 //! use dynaschema_core::{Comparison, KeyAttribute, TableDefinition, TableOptions};
 //!
 //! // What the build step generates for a table without indexes:
-//! static APP: TableDefinition = TableDefinition {
+//! const APP: TableDefinition = TableDefinition {
 //!     name: Cow::Borrowed("App"),
 //!     partition_key: Cow::Borrowed("pk"),
 //!     sort_key: Some(Cow::Borrowed("sk")),
