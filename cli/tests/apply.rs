@@ -362,23 +362,23 @@ fn the_definition_made_at_run_time_is_the_one_the_build_generates() {
     for (path, generated) in [
         (
             "../schema-examples/shop/dynaschema.toml",
-            &shop_example::shop::DEFINITION,
+            shop_example::shop::DEFINITION,
         ),
         (
             "../schema-examples/ecommerce/dynaschema.toml",
-            &ecommerce_example::ecommerce::DEFINITION,
+            ecommerce_example::ecommerce::DEFINITION,
         ),
         (
             "../schema-examples/big-time-deals/dynaschema.toml",
-            &big_time_deals_example::big_time_deals::DEFINITION,
+            big_time_deals_example::big_time_deals::DEFINITION,
         ),
         (
             "../schema-examples/online-shop/dynaschema.toml",
-            &online_shop_example::online_shop::DEFINITION,
+            online_shop_example::online_shop::DEFINITION,
         ),
         (
             "../schema-examples/version-control/dynaschema.toml",
-            &version_control_example::version_control::DEFINITION,
+            version_control_example::version_control::DEFINITION,
         ),
     ] {
         assert_eq!(&load(path).definition(), generated, "{path}");

@@ -1,7 +1,7 @@
 //! The table's shape as a schema declares it.
 //!
 //! Names are `Cow<'static, str>` and lists `Cow<'static, [T]>`: the generated
-//! `DEFINITION` is a constant borrowing string literals (no allocation, no
+//! `DEFINITION` is a `&'static` one made of string literals (no allocation, no
 //! initialisation at run time), while the CLI and the emitters build one at run time
 //! from a schema they read (owned values, no leaks).
 

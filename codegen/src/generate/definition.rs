@@ -1,5 +1,5 @@
 //! The generated table definition: the schema's [`TableDefinition`] written out as a
-//! constant of string literals.
+//! `&'static` one of string literals.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -17,14 +17,15 @@ impl Generator<'_> {
             "The `{}` table as the schema declares it.",
             self.schema.table.name
         ));
-        // A `const`, not a `static`: `&DEFINITION` is promoted to a `'static` all the
-        // same, and a `static` whose type has drop glue (its `Cow`s) costs every
-        // incremental build of the application's crate ~15% more instructions
-        // (drop glue and upstream monomorphizations looked up again; measured with
-        // callgrind on bench/build-cost.sh's 50-entity crate: 1.36 G vs 1.17 G).
+        // A `static` reference, not a `static` of the definition itself: a `static`
+        // whose type has drop glue (its `Cow`s) costs every incremental build of the
+        // application's crate ~16% more instructions (drop glue and upstream
+        // monomorphizations looked up again; callgrind on bench/build-cost.sh's
+        // 50-entity crate: 1.36 G vs 1.17 G), and a `const` is not promoted to a
+        // `'static` once its lists hold values with drop glue.
         quote! {
             #doc
-            pub const DEFINITION: ::dynaschema::__private::TableDefinition = #definition;
+            pub static DEFINITION: &::dynaschema::__private::TableDefinition = &#definition;
         }
     }
 }

@@ -137,7 +137,7 @@ impl Generator<'_> {
             impl Table {
                 /// A handle on the physical table `name`, reached through `client`.
                 pub fn new(client: ::dynaschema::__private::Client, name: impl ::core::convert::Into<::std::string::String>) -> Self {
-                    Self { inner: ::dynaschema::__private::Table::new(client, name, &DEFINITION) }
+                    Self { inner: ::dynaschema::__private::Table::new(client, name, DEFINITION) }
                 }
 
                 /// Signs pagination cursors with `key`, bound to their query: see

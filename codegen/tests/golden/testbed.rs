@@ -14,7 +14,7 @@ const _: fn() = || {
     derives_entity::<super::Tally>();
 };
 /// The `Testbed` table as the schema declares it.
-pub const DEFINITION: ::dynaschema::__private::TableDefinition = ::dynaschema::__private::TableDefinition {
+pub static DEFINITION: &::dynaschema::__private::TableDefinition = &::dynaschema::__private::TableDefinition {
     name: ::dynaschema::__private::Cow::Borrowed("Testbed"),
     partition_key: ::dynaschema::__private::Cow::Borrowed("pk"),
     sort_key: ::core::option::Option::Some(::dynaschema::__private::Cow::Borrowed("sk")),
@@ -133,7 +133,7 @@ impl Table {
         name: impl ::core::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            inner: ::dynaschema::__private::Table::new(client, name, &DEFINITION),
+            inner: ::dynaschema::__private::Table::new(client, name, DEFINITION),
         }
     }
     /// Signs pagination cursors with `key`, bound to their query: see
