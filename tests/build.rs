@@ -11,6 +11,11 @@ fn main() {
     dynaschema_codegen::Builder::new()
         .compile("schemas/keywords.toml")
         .unwrap_or_else(|e| panic!("{e}"));
+    for count in [8, 16, 4] {
+        dynaschema_codegen::Builder::new()
+            .compile(format!("schemas/sharded-{count}.toml"))
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
     for version in ["v1", "v2", "v3"] {
         dynaschema_codegen::Builder::new()
             .compile(format!("schemas/evolution-{version}.toml"))

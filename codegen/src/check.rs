@@ -11,6 +11,7 @@ use crate::schema::{EntityKeys, PatternKind, Projection, Schema};
 /// report follow-on findings, such as an index that looks unused.
 pub fn run(schema: &Schema, diagnostics: &mut Diagnostics) {
     collection_members_share_partition(schema, diagnostics);
+    collection_members_shard_alike(schema, diagnostics);
     keys_can_collide(schema, diagnostics);
     entity_attribute_is_not_a_key(schema, diagnostics);
     key_attribute_types_agree(schema, diagnostics);
@@ -43,6 +44,12 @@ fn can_collide(a: &KeyTemplate, b: &KeyTemplate) -> Option<Vec<String>> {
             (Segment::Literal(x), Segment::Literal(y)) if x != y => return None,
             (Segment::Literal(l), Segment::Field(f)) | (Segment::Field(f), Segment::Literal(l)) => {
                 needs.push(format!("`{}` is \"{l}\"", f.name));
+            }
+            (Segment::Literal(l), Segment::Shard(_)) | (Segment::Shard(_), Segment::Literal(l)) => {
+                if l.parse::<u32>().is_err() {
+                    return None;
+                }
+                needs.push(format!("the shard is {l}"));
             }
             _ => {}
         }
@@ -104,6 +111,55 @@ fn collection_members_share_partition(schema: &Schema, diagnostics: &mut Diagnos
                     )),
                 );
             }
+        }
+    }
+}
+
+/// A collection of a sharded partition queries every shard: a member that is not
+/// sharded, or sharded another number of ways, lives in partitions the others do not
+/// (it would be missed, or read `count` times).
+fn collection_members_shard_alike(schema: &Schema, diagnostics: &mut Diagnostics) {
+    for pattern in &schema.patterns {
+        let PatternKind::Collection { entities, index } = &pattern.kind else {
+            continue;
+        };
+        let count = |e: usize| {
+            schema.entities[e]
+                .keys_on(*index)
+                .and_then(|k| k.partition.shards.as_ref())
+                .map(|s| s.count)
+        };
+        let first = count(entities[0]);
+        for &member in &entities[1..] {
+            let this = count(member);
+            if this == first {
+                continue;
+            }
+            let describe = |c: Option<u32>| match c {
+                Some(c) => format!("sharded {c} ways"),
+                None => "not sharded".to_owned(),
+            };
+            let entity = &schema.entities[member];
+            let span = entity
+                .keys_on(*index)
+                .map_or_else(|| entity.span.clone(), |k| k.span.clone());
+            diagnostics.push(
+                Diagnostic::error(
+                    "check::collection-shards",
+                    format!(
+                        "collection `{}`: `{}` is {} on `{}`, but `{}` is {}",
+                        pattern.name,
+                        entity.name,
+                        describe(this),
+                        schema.indexes[*index].name,
+                        schema.entities[entities[0]].name,
+                        describe(first),
+                    ),
+                    span,
+                    "not sharded like the collection",
+                )
+                .with_help("members of a sharded collection declare the same `shards.count`"),
+            );
         }
     }
 }
@@ -294,7 +350,7 @@ fn prefix_matches_other_entities(schema: &Schema, diagnostics: &mut Diagnostics)
                             .zip(&sort.segments)
                             .all(|(literal, segment)| match segment {
                                 Segment::Literal(l) => l == literal,
-                                Segment::Field(_) => true,
+                                Segment::Field(_) | Segment::Shard(_) => true,
                             })
                 }
             };
@@ -384,7 +440,7 @@ fn constant_gsi_partition(schema: &Schema, diagnostics: &mut Diagnostics) {
                         "one hot partition",
                     )
                     .with_help(format!(
-                        "shard writes: add a field to the partition key, e.g. `{}#{{shard}}` with `shard` = hash(id) % N, and query the N shards",
+                        "shard it: `{{ pk = \"{}#{{shard}}\", sk = .., shards = {{ count = 8, of = [\"<id field>\"] }} }}` spreads the writes over 8 partitions, and the index's patterns query all 8 and merge them in sort order",
                         keys.partition.text
                     )),
                 );
@@ -429,6 +485,7 @@ fn low_cardinality_gsi_partition(schema: &Schema, diagnostics: &mut Diagnostics)
             let index = &schema.indexes[keys.index];
             let fields: Vec<&str> = keys.partition.fields().map(|f| f.name.as_str()).collect();
             if !index.is_global()
+                || keys.partition.shards.is_some()
                 || fields.is_empty()
                 || !fields.iter().all(|f| is_low_cardinality_name(f))
             {
@@ -452,7 +509,7 @@ fn low_cardinality_gsi_partition(schema: &Schema, diagnostics: &mut Diagnostics)
                     "add a high-cardinality attribute to the partition key (e.g. a `shard` field = hash(id) % N, queried N times), or a time bucket".to_owned()
                 } else {
                     format!(
-                        "shard writes: add a field to the partition key, e.g. `{}#{{shard}}` with `shard` = hash(id) % N, and query the N shards; or a time bucket such as `#{{day}}`",
+                        "shard it: `{{ pk = \"{}#{{shard}}\", sk = .., shards = {{ count = 8, of = [\"<id field>\"] }} }}` spreads the writes over 8 partitions, and the index's patterns query all 8 and merge them in sort order; or add a time bucket such as `#{{day}}`",
                         keys.partition.text
                     )
                 }),

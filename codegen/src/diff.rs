@@ -639,13 +639,26 @@ fn derived_attributes(index: &Index, keys: &EntityKeys) -> Vec<String> {
     }
 }
 
+/// The templates as a change names them, with a sharded key's shards (a changed
+/// count moves every item to another partition: a re-key of the index).
 fn templates_text(keys: &EntityKeys) -> String {
-    match &keys.sort {
+    let text = match &keys.sort {
         Some(sk) if !keys.partition.text.is_empty() => {
             format!("`{}` / `{}`", keys.partition.text, sk.text)
         }
         Some(sk) => format!("`{}`", sk.text),
         None => format!("`{}`", keys.partition.text),
+    };
+    match &keys.partition.shards {
+        Some(shards) => {
+            let of: Vec<String> = shards
+                .of
+                .iter()
+                .map(|s| format!("`{}`", s.field.name))
+                .collect();
+            format!("{text} ({} shards of {})", shards.count, of.join(", "))
+        }
+        None => text,
     }
 }
 

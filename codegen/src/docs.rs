@@ -396,6 +396,22 @@ fn example_value(field: &str, n: usize, kind: ScalarType, cased: bool) -> String
     }
 }
 
+/// "8 shards of `event_id`": how a sharded key spreads its partition, for the
+/// tables of keys.
+fn shards_note(keys: &EntityKeys) -> Option<String> {
+    let shards = keys.partition.shards.as_ref()?;
+    let of: Vec<String> = shards
+        .of
+        .iter()
+        .map(|s| format!("`{}`", s.field.name))
+        .collect();
+    Some(format!(
+        "{} shards of {}, read by fan-out queries",
+        shards.count,
+        of.join(", ")
+    ))
+}
+
 fn render(template: &KeyTemplate, value: &dyn Fn(&str) -> String) -> String {
     let parts: Vec<String> = template
         .segments
@@ -409,6 +425,20 @@ fn render(template: &KeyTemplate, value: &dyn Fn(&str) -> String) -> String {
                     None => v,
                 }
             }
+            Segment::Shard(_) => match &template.shards {
+                Some(shards) => {
+                    let of: Vec<String> = shards
+                        .of
+                        .iter()
+                        .map(|s| {
+                            let v = value(&s.field.name);
+                            s.field.case.map_or_else(|| v.clone(), |c| c.apply(&v))
+                        })
+                        .collect();
+                    dynaschema_core::shard_of(&of.join("#"), shards.count).to_string()
+                }
+                None => "0".to_owned(),
+            },
         })
         .collect();
     parts.join("#")
@@ -524,10 +554,15 @@ pub fn markdown(schema: &Schema) -> String {
         }
         for (position, _) in &secondary {
             let text = entity.keys_on(*position).map_or(String::new(), |k| {
-                k.templates()
+                let text = k
+                    .templates()
                     .map(|t| code(&t.text))
                     .collect::<Vec<_>>()
-                    .join(" / ")
+                    .join(" / ");
+                match shards_note(k) {
+                    Some(note) => format!("{text} ({note})"),
+                    None => text,
+                }
             });
             let _ = write!(out, " {text} |");
         }
@@ -666,10 +701,15 @@ pub fn html(schema: &Schema, items: &[Item]) -> String {
         );
         for (position, _) in schema.indexes.iter().enumerate() {
             let text = entity.keys_on(position).map_or(String::new(), |k| {
-                k.templates()
+                let text = k
+                    .templates()
                     .map(|t| format!("<code>{}</code>", escape(&t.text)))
                     .collect::<Vec<_>>()
-                    .join("<br>")
+                    .join("<br>");
+                match shards_note(k) {
+                    Some(note) => format!("{text}<br><small>{}</small>", escape(&note)),
+                    None => text,
+                }
             });
             let _ = write!(out, "<td>{text}</td>");
         }

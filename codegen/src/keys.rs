@@ -5,7 +5,7 @@
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
 
-use crate::schema::template::{FieldRef, KeyTemplate, Segment};
+use crate::schema::template::{FieldRef, KeyTemplate, Segment, Shards};
 use crate::schema::{Entity, EntityKeys, Index, Schema};
 
 /// Which key attribute of an index a template fills.
@@ -30,29 +30,52 @@ fn writer(
     entity: &str,
     attribute: &str,
     role: Role,
-    segments: &[Segment],
+    template: (&[Segment], Option<&Shards>),
+    shard_number: Option<&TokenStream>,
     arg: &dyn Fn(&FieldRef) -> TokenStream,
 ) -> TokenStream {
     let role = role.tokens();
+    let (segments, shards) = template;
+    let value_of = |field: &FieldRef| {
+        let value = cased(field, arg(field));
+        // Spanned like the value, so a type error lands where the value comes from.
+        let span = value
+            .clone()
+            .into_iter()
+            .next()
+            .map_or_else(Span::call_site, |t| t.span());
+        (value, span)
+    };
     let steps = segments.iter().map(|segment| match segment {
         Segment::Literal(text) => quote!(.literal(#text)),
         Segment::Field(field) => {
             let name = &field.name;
-            let value = cased(field, arg(field));
-            // Spanned like the value, so a type error lands where the value comes from.
-            let span = value
-                .clone()
-                .into_iter()
-                .next()
-                .map_or_else(Span::call_site, |t| t.span());
+            let (value, span) = value_of(field);
             quote_spanned!(span=> .value(#name, #value))
         }
+        Segment::Shard(_) => match (shard_number, shards) {
+            (Some(number), _) => quote!(.shard_number(#number)),
+            (None, Some(shards)) => {
+                let count = shards.count;
+                let values = shards.of.iter().map(|source| {
+                    let name = &source.field.name;
+                    let (value, span) = value_of(&source.field);
+                    quote_spanned!(span=> .value(#name, #value))
+                });
+                quote! {
+                    .shard(::dynaschema::__private::ShardHash::new(#entity) #(#values)* .finish(#count))
+                }
+            }
+            // Lowering sets `shards` on every template with a shard segment.
+            (None, None) => quote!(.shard_number(0)),
+        },
     });
     quote!(::dynaschema::__private::KeyWriter::new(#entity, #attribute, #role) #(#steps)*)
 }
 
 /// An expression of type `Result<String, KeyError>`: the full key value.
-/// `arg` gives the expression (a reference) for each placeholder's value.
+/// `arg` gives the expression (a reference) for each placeholder's value; a shard
+/// segment is computed from the values of the fields it is sharded by.
 pub fn key_value(
     entity: &str,
     attribute: &str,
@@ -60,7 +83,35 @@ pub fn key_value(
     template: &KeyTemplate,
     arg: &dyn Fn(&FieldRef) -> TokenStream,
 ) -> TokenStream {
-    let writer = writer(entity, attribute, role, &template.segments, arg);
+    let writer = writer(
+        entity,
+        attribute,
+        role,
+        (&template.segments, template.shards.as_ref()),
+        None,
+        arg,
+    );
+    quote!(#writer.finish())
+}
+
+/// An expression of type `Result<String, KeyError>`: a sharded partition key's
+/// value in shard `shard` (an expression of type `u32`), for the queries that read
+/// every shard.
+pub fn key_value_in_shard(
+    entity: &str,
+    attribute: &str,
+    template: &KeyTemplate,
+    shard: &TokenStream,
+    arg: &dyn Fn(&FieldRef) -> TokenStream,
+) -> TokenStream {
+    let writer = writer(
+        entity,
+        attribute,
+        Role::Partition,
+        (&template.segments, template.shards.as_ref()),
+        Some(shard),
+        arg,
+    );
     quote!(#writer.finish())
 }
 
@@ -72,9 +123,14 @@ pub fn literal_prefix(entity: &str, attribute: &str, template: &KeyTemplate) -> 
         .into_iter()
         .map(|l| Segment::Literal(l.to_owned()))
         .collect();
-    let writer = writer(entity, attribute, Role::Sort, &literals, &|_| {
-        unreachable!("literals only")
-    });
+    let writer = writer(
+        entity,
+        attribute,
+        Role::Sort,
+        (&literals, None),
+        None,
+        &|_| unreachable!("literals only"),
+    );
     quote!(#writer.finish_prefix())
 }
 
@@ -210,7 +266,7 @@ pub fn key_fields_decoder(
     for (t, (attr, template)) in templates.iter().enumerate() {
         let shape = template.segments.iter().map(|segment| match segment {
             Segment::Literal(l) => quote!(::core::option::Option::Some(#l)),
-            Segment::Field(_) => quote!(::core::option::Option::None),
+            Segment::Field(_) | Segment::Shard(_) => quote!(::core::option::Option::None),
         });
         let local = quote::format_ident!("__t{t}");
         out.statements.push(quote! {
@@ -220,10 +276,11 @@ pub fn key_fields_decoder(
                 return ::core::result::Result::Ok(::core::option::Option::None);
             };
         });
-        for (position, field) in template.fields().enumerate() {
+        for field in template.fields() {
             if out.fields.contains(&field.name) {
                 continue;
             }
+            let position = template.value_slot(&field.name).unwrap_or_default();
             let name = &field.name;
             let ident = crate::names::ident(name);
             let arg = type_of(name, FieldType::Key);

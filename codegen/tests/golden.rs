@@ -82,3 +82,8 @@ fn multi_attribute_keys() {
     check("tests/schemas/tournament.toml", "tournament.rs");
     check("tests/schemas/keywords.toml", "keywords.rs");
 }
+
+#[test]
+fn sharded_keys() {
+    check("tests/schemas/sharded-8.toml", "sharded.rs");
+}

@@ -52,7 +52,8 @@ fn the_json_schema_knows_every_key_the_parser_reads() {
             "ttl_attribute"
         ]
     );
-    assert_eq!(properties("RawKeys"), ["pk", "sk"]);
+    assert_eq!(properties("RawKeys"), ["pk", "shards", "sk"]);
+    assert_eq!(properties("Shards"), ["count", "of"]);
     assert_eq!(
         properties("RawPattern"),
         [

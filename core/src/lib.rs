@@ -38,6 +38,7 @@
 mod case;
 mod comparison;
 mod definition;
+mod shard;
 
 pub use case::Case;
 pub use comparison::Comparison;
@@ -45,3 +46,4 @@ pub use definition::{
     Billing, Capacity, IndexDefinition, IndexKind, KeyAttribute, Projection, ScalarType,
     StreamView, TableClass, TableDefinition, TableOptions,
 };
+pub use shard::shard_of;

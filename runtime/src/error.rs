@@ -74,6 +74,22 @@ pub enum Error {
         /// Why the cursor was refused.
         reason: &'static str,
     },
+    /// A query of a sharded partition found items where the schema's shard count
+    /// does not put them: the count changed and the items were not rewritten (see
+    /// [`shard`](crate::shard)). Nothing wrong was returned.
+    #[error(
+        "pattern `{pattern}`: {detail}: the shard count of `{index}` ({count}) is not the one the items were written with; rewrite them with the migration (`Table::migrate`) before reading"
+    )]
+    ShardCountChanged {
+        /// The pattern queried.
+        pattern: &'static str,
+        /// Its index.
+        index: &'static str,
+        /// The schema's shard count.
+        count: u32,
+        /// What was found.
+        detail: String,
+    },
     /// DynamoDB (or the connection to it) reported an error.
     #[error(transparent)]
     Service(#[from] ServiceError),

@@ -497,6 +497,29 @@ impl KeyWriter {
         self
     }
 
+    /// Appends the shard segment, computed by a `ShardHash` of the sharded key's
+    /// fields (or the error encoding one of them).
+    pub fn shard(mut self, shard: Result<u32, KeyError>) -> Self {
+        if self.error.is_none() {
+            match shard {
+                Ok(shard) => return self.shard_number(shard),
+                Err(e) => self.error = Some(e),
+            }
+        }
+        self
+    }
+
+    /// Appends a given shard number as the shard segment (the queries that read
+    /// every shard).
+    pub fn shard_number(mut self, shard: u32) -> Self {
+        if self.error.is_none() {
+            use std::fmt::Write as _;
+            self.delimit();
+            let _ = write!(self.text, "{shard}");
+        }
+        self
+    }
+
     /// Ends a complete key, checking its size.
     pub fn finish(self) -> Result<String, KeyError> {
         if let Some(e) = self.error {

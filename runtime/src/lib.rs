@@ -113,6 +113,7 @@ pub mod query;
 mod rekey;
 mod request;
 pub mod scan;
+pub mod shard;
 pub mod sort_key;
 pub mod stream;
 pub mod table;
@@ -291,6 +292,7 @@ pub mod __private {
         KeyCondition, MultiAttributePartition, PatternQuery, Query, SortCondition, decode_entity,
     };
     pub use crate::scan::Scan;
+    pub use crate::shard::{FanOut, ShardCheck, ShardHash};
     pub use crate::sort_key::{
         AttributeStep, MultiAttribute, SegmentStep, SortKey, SortKeyCondition, SortKeyKind,
         Template, TextPrefix,

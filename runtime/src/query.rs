@@ -63,6 +63,16 @@ impl KeyCondition {
         self
     }
 
+    /// The same condition on another partition of a template key (a shard of a
+    /// sharded partition).
+    fn in_partition(&self, value: &str) -> Self {
+        let mut condition = self.clone();
+        if let Some((_, partition)) = condition.partition.first_mut() {
+            *partition = AttributeValue::S(value.to_owned());
+        }
+        condition
+    }
+
     /// The sort key value dropped from results, if any.
     pub fn excluded(&self) -> Option<&str> {
         self.sort.excluded()
@@ -210,6 +220,8 @@ pub struct PatternQuery<'t, T, R = Strong> {
     pub filter: Option<Filter>,
     /// Whether pages are completed with `BatchGetItem` (`fetch = "items"`).
     pub fetch_items: bool,
+    /// The shards of a sharded partition, all read and merged.
+    pub fan_out: Option<crate::shard::FanOut>,
     /// Which reads the index allows.
     pub consistency: std::marker::PhantomData<fn() -> R>,
 }
@@ -235,6 +247,10 @@ impl<'t, T: Send + 't, R: 't> PatternQuery<'t, T, R> {
             query.fetch_items(self.entity)
         } else {
             query
+        };
+        let query = match self.fan_out {
+            Some(fan_out) => query.fan_out(fan_out),
+            None => query,
         };
         match self.filter {
             Some(filter) => query.filter(filter),
@@ -291,6 +307,8 @@ pub struct Query<'t, T, R = Strong> {
     filter: Option<Filter>,
     /// The entity whose full items each page reads with `BatchGetItem`, if any.
     fetch_items: Option<&'static str>,
+    /// A sharded partition's shards: every one is read and the results merged.
+    fan_out: Option<crate::shard::FanOut>,
     decode: Decoder<T>,
     consistency: std::marker::PhantomData<fn() -> R>,
 }
@@ -315,6 +333,10 @@ impl<T, R> std::fmt::Debug for Query<'_, T, R> {
             .field("limit", &self.limit)
             .field("page_size", &self.page_size)
             .field("filter", &self.filter)
+            .field(
+                "shards",
+                &self.fan_out.as_ref().map(crate::shard::FanOut::count),
+            )
             .finish_non_exhaustive()
     }
 }
@@ -362,6 +384,7 @@ impl<'t, T: Send + 't, R: 't> Query<'t, T, R> {
             consistent: false,
             filter: None,
             fetch_items: None,
+            fan_out: None,
             decode,
             consistency: std::marker::PhantomData,
         }
@@ -372,6 +395,13 @@ impl<'t, T: Send + 't, R: 't> Query<'t, T, R> {
     #[doc(hidden)]
     pub fn fetch_items(mut self, entity: &'static str) -> Self {
         self.fetch_items = Some(entity);
+        self
+    }
+
+    /// Reads every shard of a sharded partition and merges them in key order.
+    #[doc(hidden)]
+    pub fn fan_out(mut self, fan_out: crate::shard::FanOut) -> Self {
+        self.fan_out = Some(fan_out);
         self
     }
 
@@ -428,6 +458,24 @@ impl<'t, T: Send + 't, R: 't> Query<'t, T, R> {
         limit: Option<usize>,
     ) -> Result<(Vec<T>, Option<Item>, f64)> {
         let condition = self.condition.as_ref().map_err(|e| Error::Key(e.clone()))?;
+        let (raw_items, last, consumed) = self.fetch_raw(condition, start, limit).await?;
+        let mut items = Vec::with_capacity(raw_items.len());
+        for item in raw_items {
+            if let Some(value) = self.decode_raw(condition, item)? {
+                items.push(value);
+            }
+        }
+        Ok((items, last, consumed))
+    }
+
+    /// Sends one `Query` request with `condition`: the raw items (full items when
+    /// the pattern fetches them), the key to continue from and the capacity used.
+    async fn fetch_raw(
+        &self,
+        condition: &KeyCondition,
+        start: Option<Item>,
+        limit: Option<usize>,
+    ) -> Result<(Vec<Item>, Option<Item>, f64)> {
         let definition = self.table.definition();
         if start.is_none() {
             crate::coverage::record(&definition.name, self.pattern);
@@ -491,23 +539,23 @@ impl<'t, T: Send + 't, R: 't> Query<'t, T, R> {
                 .await
                 .map_err(|e| crate::error::in_pattern(e, Some(self.pattern)))?;
         }
-        let mut items = Vec::with_capacity(raw_items.len());
-        let excluded = condition.excluded().zip(condition.last_sort_attribute());
-        for item in raw_items {
-            if let Some((value, attribute)) = excluded
-                && matches!(item.get(attribute), Some(AttributeValue::S(sk)) if sk == value)
-            {
-                continue;
-            }
-            if let Some(value) = (self.decode)(item, &definition.entity_attribute)? {
-                items.push(value);
-            }
-        }
         Ok((
-            items,
+            raw_items,
             output.last_evaluated_key.filter(|k| !k.is_empty()),
             consumed,
         ))
+    }
+
+    /// One raw item as a result: `None` for the excluded sort key value and for
+    /// items of other entities.
+    fn decode_raw(&self, condition: &KeyCondition, item: Item) -> Result<Option<T>> {
+        let excluded = condition.excluded().zip(condition.last_sort_attribute());
+        if let Some((value, attribute)) = excluded
+            && matches!(item.get(attribute), Some(AttributeValue::S(sk)) if sk == value)
+        {
+            return Ok(None);
+        }
+        (self.decode)(item, &self.table.definition().entity_attribute)
     }
 
     /// One page: up to [`page_size`](Self::page_size) (and [`limit`](Self::limit))
@@ -518,6 +566,9 @@ impl<'t, T: Send + 't, R: 't> Query<'t, T, R> {
     /// DynamoDB stops a page at 1 MB, and items of other entities sharing the key
     /// range are skipped.
     pub async fn page(self, cursor: Option<&Cursor>) -> Result<Page<T>> {
+        if self.fan_out.is_some() {
+            return self.fan_out_page(cursor).await;
+        }
         let binding = self.binding();
         let secret = self.table.cursor_key();
         let start = cursor
@@ -572,12 +623,21 @@ impl<'t, T: Send + 't, R: 't> Query<'t, T, R> {
                 text(&crate::cursor::canonical(value));
             }
         }
+        if let Some(fan_out) = &self.fan_out {
+            text("shards");
+            for value in fan_out.values.iter().flatten() {
+                text(value);
+            }
+        }
         out
     }
 
     /// Every item, as a stream that requests the next page only when the current
     /// one has been consumed, so at most one page is held in memory.
     pub fn stream(self) -> impl Stream<Item = Result<T>> + Send + 't {
+        if self.fan_out.is_some() {
+            return self.fan_out_stream();
+        }
         struct State<'t, T, R> {
             query: Query<'t, T, R>,
             start: Option<Item>,
@@ -612,5 +672,212 @@ impl<'t, T: Send + 't, R: 't> Query<'t, T, R> {
     /// Every item (up to [`limit`](Self::limit)), collected into a `Vec`.
     pub async fn all(self) -> Result<Vec<T>> {
         self.stream().try_collect().await
+    }
+}
+
+/// Fan-out queries: every shard of a sharded partition, merged in key order (see
+/// [`crate::shard`]).
+impl<'t, T: Send + 't, R: 't> Query<'t, T, R> {
+    /// The shards and the key condition (of shard 0), or the error building them.
+    fn fan_out_parts(&self) -> Result<(&crate::shard::FanOut, &KeyCondition, &[String])> {
+        let fan_out = self.fan_out.as_ref().ok_or(Error::InvalidCursor {
+            reason: "not a sharded pattern",
+        })?;
+        let condition = self.condition.as_ref().map_err(|e| Error::Key(e.clone()))?;
+        let values = fan_out.values.as_ref().map_err(|e| Error::Key(e.clone()))?;
+        Ok((fan_out, condition, values))
+    }
+
+    /// A merge of the shards from `positions`, in this query's order.
+    fn new_merge(&self, positions: Vec<crate::shard::Position>) -> crate::shard::Merge {
+        let definition = self.table.definition();
+        let mut key_attributes: Vec<String> =
+            definition.key_attributes().map(str::to_owned).collect();
+        let mut order_by = definition.sort_key.as_deref();
+        if let Some(index) = self.index.and_then(|name| definition.index(name)) {
+            key_attributes.extend(index.key_attributes().map(|a| a.name.to_string()));
+            order_by = index.sort_key.first().map(|a| &*a.name);
+        }
+        crate::shard::Merge::new(positions, order_by, key_attributes, self.ascending)
+    }
+
+    /// Reads the shards the merge needs, `limit` items at most each.
+    async fn read_shards(
+        &self,
+        merge: &mut crate::shard::Merge,
+        limit: Option<usize>,
+    ) -> Result<f64> {
+        let (_, condition, values) = self.fan_out_parts()?;
+        merge
+            .read(|shard, start| {
+                let condition = condition.in_partition(&values[shard]);
+                async move { self.fetch_raw(&condition, start, limit).await }
+            })
+            .await
+    }
+
+    /// Fails when the shard after the last one holds items: the shard count shrank
+    /// since they were written. One `Query` of `Limit = 1`.
+    async fn probe_shards(&self) -> Result<f64> {
+        let (fan_out, condition, values) = self.fan_out_parts()?;
+        let Some(((attribute, _), probe)) = condition.partition.first().zip(values.last()) else {
+            return Ok(0.0);
+        };
+        let output = self
+            .table
+            .client()
+            .query()
+            .table_name(self.table.name())
+            .set_index_name(self.index.map(str::to_owned))
+            .key_condition_expression("#pk = :pk")
+            .expression_attribute_names("#pk", *attribute)
+            .expression_attribute_values(":pk", AttributeValue::S(probe.clone()))
+            .limit(1)
+            .select(aws_sdk_dynamodb::types::Select::Count)
+            .return_consumed_capacity(aws_sdk_dynamodb::types::ReturnConsumedCapacity::Total)
+            .send()
+            .await
+            .map_err(|e| from_sdk_read("Query", Some(self.pattern), e))?;
+        if output.count > 0 {
+            return Err(Error::ShardCountChanged {
+                pattern: self.pattern,
+                index: self.index.unwrap_or_default(),
+                count: fan_out.count,
+                detail: format!(
+                    "partition `{probe}` (shard {}) holds items, past the last of {} shards",
+                    fan_out.count, fan_out.count
+                ),
+            });
+        }
+        Ok(output
+            .consumed_capacity()
+            .and_then(|c| c.capacity_units())
+            .unwrap_or(0.0))
+    }
+
+    /// The next raw item in order, checked and decoded: `None` when every shard is
+    /// read to its end, `Some(None)` for an item that is not a result (another
+    /// entity's, or the excluded sort key value).
+    fn take_next(&self, merge: &mut crate::shard::Merge) -> Result<Option<Option<T>>> {
+        let (fan_out, condition, _) = self.fan_out_parts()?;
+        let Some((item, shard)) = merge.take() else {
+            return Ok(None);
+        };
+        crate::shard::check_item(
+            fan_out,
+            &item,
+            shard,
+            &self.table.definition().entity_attribute,
+            self.pattern,
+            self.index,
+        )?;
+        Ok(Some(self.decode_raw(condition, item)?))
+    }
+
+    /// [`page`](Self::page) of a sharded partition: exactly the page size (or the
+    /// limit) in merged order when that many remain; without either, the items
+    /// merged before a shard's first page runs out.
+    async fn fan_out_page(self, cursor: Option<&Cursor>) -> Result<Page<T>> {
+        let count = self.fan_out_parts()?.0.count();
+        let binding = self.binding();
+        let secret = self.table.cursor_key();
+        let positions = match cursor {
+            Some(cursor) => crate::shard::positions_from_cursor(cursor, count, &binding, secret)?,
+            None => vec![crate::shard::Position::Start; count as usize],
+        };
+        let wanted = self.request_limit(self.limit);
+        if wanted == Some(0) || self.condition.as_ref().is_ok_and(KeyCondition::is_empty) {
+            return Ok(Page {
+                items: Vec::new(),
+                consumed_capacity: 0.0,
+                next: if wanted == Some(0) {
+                    cursor.cloned()
+                } else {
+                    None
+                },
+            });
+        }
+        let mut merge = self.new_merge(positions);
+        let mut consumed = 0.0;
+        if cursor.is_none() {
+            consumed += self.probe_shards().await?;
+        }
+        let mut items = Vec::new();
+        let mut reads = 0;
+        loop {
+            if wanted.is_some_and(|n| items.len() >= n) {
+                break;
+            }
+            if !merge.ready() {
+                if wanted.is_none() && reads > 0 {
+                    break;
+                }
+                let limit = wanted.map(|n| n - items.len());
+                consumed += self.read_shards(&mut merge, limit).await?;
+                reads += 1;
+                continue;
+            }
+            match self.take_next(&mut merge)? {
+                None => break,
+                Some(Some(item)) => items.push(item),
+                Some(None) => {}
+            }
+        }
+        Ok(Page {
+            items,
+            consumed_capacity: consumed,
+            next: crate::shard::positions_to_cursor(&merge.positions(), &binding, secret),
+        })
+    }
+
+    /// [`stream`](Self::stream) of a sharded partition: one page per shard in
+    /// memory at most.
+    fn fan_out_stream(self) -> futures::stream::BoxStream<'t, Result<T>> {
+        struct State<'t, T, R> {
+            query: Query<'t, T, R>,
+            merge: crate::shard::Merge,
+            remaining: Option<usize>,
+            probed: bool,
+        }
+        let count = match self.fan_out_parts() {
+            Ok((fan_out, _, _)) => fan_out.count(),
+            Err(e) => return stream::once(async move { Err(e) }).boxed(),
+        };
+        let empty = self.condition.as_ref().is_ok_and(KeyCondition::is_empty);
+        let merge = self.new_merge(vec![crate::shard::Position::Start; count as usize]);
+        let remaining = if empty { Some(0) } else { self.limit };
+        let state = State {
+            query: self,
+            merge,
+            remaining,
+            probed: false,
+        };
+        stream::try_unfold(state, |mut state| async move {
+            loop {
+                if state.remaining == Some(0) {
+                    return Ok(None);
+                }
+                if !state.probed {
+                    state.query.probe_shards().await?;
+                    state.probed = true;
+                }
+                if !state.merge.ready() {
+                    let limit = state.query.request_limit(state.remaining);
+                    state.query.read_shards(&mut state.merge, limit).await?;
+                    continue;
+                }
+                match state.query.take_next(&mut state.merge)? {
+                    None => return Ok(None),
+                    Some(None) => {}
+                    Some(Some(item)) => {
+                        if let Some(remaining) = &mut state.remaining {
+                            *remaining -= 1;
+                        }
+                        return Ok(Some((item, state)));
+                    }
+                }
+            }
+        })
+        .boxed()
     }
 }

@@ -33,6 +33,22 @@ pub struct Faults {
     /// `DescribeTable` answers report the table and its indexes `CREATING` forever
     /// (a table stuck in creation, which no local server produces).
     pub never_active: bool,
+    /// A per-partition write throughput limit, as DynamoDB has one per partition
+    /// (about 1,000 writes/s, of the table or of a GSI: a hot GSI partition
+    /// throttles the table's writes).
+    pub partition_limit: Option<PartitionLimit>,
+}
+
+/// At most `writes_per_second` writes of items with one value of `attribute` (a
+/// token bucket per value, holding one second's worth). Past it, a `PutItem` is
+/// answered `ProvisionedThroughputExceededException` and a `BatchWriteItem`'s items
+/// of that partition come back unprocessed, without being forwarded.
+#[derive(Debug, Clone, Copy)]
+pub struct PartitionLimit {
+    /// The key attribute whose value is the partition, e.g. `gsi1pk`.
+    pub attribute: &'static str,
+    /// Writes per second per partition value.
+    pub writes_per_second: u32,
 }
 
 /// How many of each fault were injected.
@@ -44,6 +60,9 @@ pub struct Injected {
     pub partial_batch: AtomicU64,
     pub write_then_500: AtomicU64,
     pub forwarded: AtomicU64,
+    /// Writes refused by [`Faults::partition_limit`] (a throttled `PutItem`, or one
+    /// item of a batch sent back unprocessed).
+    pub partition_throttle: AtomicU64,
 }
 
 /// A running proxy; it stops when dropped.
@@ -65,9 +84,31 @@ struct State {
     rng: Mutex<u64>,
     injected: Arc<Injected>,
     first_writes: AtomicU64,
+    /// Per partition value: tokens left and when they were counted.
+    buckets: Mutex<std::collections::HashMap<String, (f64, std::time::Instant)>>,
 }
 
 impl State {
+    /// Whether a write to `partition` fits its partition's throughput now (and
+    /// takes a token if so).
+    fn admit(&self, limit: PartitionLimit, partition: &str) -> bool {
+        let rate = f64::from(limit.writes_per_second);
+        let now = std::time::Instant::now();
+        let mut buckets = self.buckets.lock().unwrap();
+        let (tokens, at) = buckets.entry(partition.to_owned()).or_insert((rate, now));
+        *tokens = (*tokens + now.duration_since(*at).as_secs_f64() * rate).min(rate);
+        *at = now;
+        if *tokens >= 1.0 {
+            *tokens -= 1.0;
+            true
+        } else {
+            self.injected
+                .partition_throttle
+                .fetch_add(1, Ordering::Relaxed);
+            false
+        }
+    }
+
     /// A number in `0..1000` from a xorshift generator.
     fn roll(&self) -> u32 {
         let mut x = self.rng.lock().unwrap();
@@ -92,6 +133,7 @@ impl FaultProxy {
             rng: Mutex::new(seed | 1),
             injected: injected.clone(),
             first_writes: AtomicU64::new(0),
+            buckets: Mutex::new(std::collections::HashMap::new()),
         });
         let task = tokio::spawn(async move {
             while let Ok((socket, _)) = listener.accept().await {
@@ -246,6 +288,7 @@ fn split_batch(
     body: &Value,
     half: bool,
     never: Option<&str>,
+    throttled: &dyn Fn(&Value) -> bool,
 ) -> Option<(Value, Value)> {
     let items = body.get("RequestItems")?.as_object()?;
     let mut forwarded = serde_json::Map::new();
@@ -261,7 +304,7 @@ fn split_batch(
                     .and_then(Value::as_str)
                     .unwrap_or_default();
                 let stubborn = never.is_some_and(|suffix| pk.ends_with(suffix));
-                if stubborn || (half && i % 2 == 1) {
+                if stubborn || (half && i % 2 == 1) || throttled(r) {
                     hold.push(r.clone());
                 } else {
                     keep.push(r.clone());
@@ -356,9 +399,35 @@ async fn serve(socket: TcpStream, state: Arc<State>) -> std::io::Result<()> {
         } else {
             None
         };
-        let (body, held) = if is_batch && (half || never.is_some()) {
+        let limit = f.partition_limit;
+        if let (Some(limit), "PutItem") = (limit, operation.as_str()) {
             let parsed: Value = serde_json::from_slice(&request.body).unwrap_or(Value::Null);
-            match split_batch(&operation, &parsed, half, never) {
+            let partition = parsed
+                .pointer(&format!("/Item/{}/S", limit.attribute))
+                .and_then(Value::as_str);
+            if let Some(partition) = partition
+                && !state.admit(limit, partition)
+            {
+                write
+                    .write_all(&error_response(
+                        "400 Bad Request",
+                        "ProvisionedThroughputExceededException",
+                    ))
+                    .await?;
+                continue;
+            }
+        }
+        let limited = operation == "BatchWriteItem" && limit.is_some();
+        let throttled = |request: &Value| match limit {
+            Some(limit) => request
+                .pointer(&format!("/PutRequest/Item/{}/S", limit.attribute))
+                .and_then(Value::as_str)
+                .is_some_and(|partition| !state.admit(limit, partition)),
+            None => false,
+        };
+        let (body, held) = if is_batch && (half || never.is_some() || limited) {
+            let parsed: Value = serde_json::from_slice(&request.body).unwrap_or(Value::Null);
+            match split_batch(&operation, &parsed, half, never, &throttled) {
                 Some((forwarded, held)) => {
                     let mut forwarded_body = parsed.clone();
                     forwarded_body["RequestItems"] = forwarded;

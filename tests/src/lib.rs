@@ -21,6 +21,7 @@ pub mod fault_proxy;
 pub mod keywords;
 pub mod layers;
 pub mod schema_gen;
+pub mod sharded;
 pub mod tournament;
 
 /// Every attribute type the derive supports, a sparse index (`tag`) and a

@@ -23,6 +23,7 @@ const RUNTIME: Layers = &[
             "local",
             "definition",
             "multi_attribute",
+            "shard",
         ],
     ),
     ("plumbing", &["request", "table"]),

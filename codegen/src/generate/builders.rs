@@ -140,6 +140,8 @@ impl Generator<'_> {
                         last: false,
                     },
                 }),
+                // Lowering keeps the shard out of sort keys.
+                Segment::Shard(_) => {}
                 Segment::Literal(literal) => {
                     if let Some(StepKind::Segment { trailing, .. }) =
                         steps.last_mut().map(|s| &mut s.kind)
@@ -166,8 +168,13 @@ impl Generator<'_> {
         &self,
         pattern: &AccessPattern,
         partition: TokenStream,
+        arg: &dyn Fn(&FieldRef) -> TokenStream,
     ) -> TokenStream {
         let (entity, keys, order) = self.query_parts(pattern);
+        let fan_out = match self.fan_out(&[entity], keys, arg) {
+            Some(fan_out) => quote!(::core::option::Option::Some(#fan_out)),
+            None => quote!(::core::option::Option::None),
+        };
         let (_, decoder) = self.query_output(pattern);
         let name = &pattern.name;
         let entity_name = &entity.name;
@@ -193,6 +200,7 @@ impl Generator<'_> {
                 entity: #entity_name,
                 index: #index_name,
                 partition: #partition,
+                fan_out: #fan_out,
                 ascending: #ascending,
                 decode: #decoder,
                 consistency: ::core::marker::PhantomData,
@@ -335,8 +343,42 @@ impl Generator<'_> {
         out
     }
 
+    /// `FanOut` of a sharded partition (`None` for one that is not): the partition
+    /// value of every shard, and where each member's shard fields are stored.
+    pub(super) fn fan_out(
+        &self,
+        members: &[&Entity],
+        keys: &EntityKeys,
+        arg: &dyn Fn(&FieldRef) -> TokenStream,
+    ) -> Option<TokenStream> {
+        let shards = keys.partition.shards.as_ref()?;
+        let index = &self.schema.indexes[keys.index];
+        let count = shards.count;
+        let entity_name = &members.first()?.name;
+        let value = crate::keys::key_value_in_shard(
+            entity_name,
+            &index.partition_key,
+            &keys.partition,
+            &quote!(shard),
+            arg,
+        );
+        let checks = members.iter().filter_map(|member| {
+            let shards = member.keys_on(keys.index)?.partition.shards.as_ref()?;
+            let name = &member.name;
+            let sources = shards.of.iter().map(|source| {
+                let (attribute, segment) = (&source.attribute, source.segment);
+                quote!((#attribute, #segment))
+            });
+            Some(quote!(::dynaschema::__private::ShardCheck { entity: #name, sources: &[#(#sources),*] }))
+        });
+        Some(quote! {
+            ::dynaschema::__private::FanOut::new(#count, |shard| #value, &[#(#checks),*])
+        })
+    }
+
     /// `Result<KeyCondition, KeyError>` of a query's partition: the template's key
-    /// value, or one equality per attribute of a multi-attribute key.
+    /// value (of shard 0, for a sharded partition), or one equality per attribute of
+    /// a multi-attribute key.
     pub(super) fn partition_condition(
         &self,
         entity: &Entity,
@@ -360,13 +402,23 @@ impl Generator<'_> {
             }
             None => {
                 let pk_attr = &index.partition_key;
-                let pk = crate::keys::key_value(
-                    entity_name,
-                    pk_attr,
-                    crate::keys::Role::Partition,
-                    &keys.partition,
-                    arg,
-                );
+                let pk = if keys.partition.shards.is_some() {
+                    crate::keys::key_value_in_shard(
+                        entity_name,
+                        pk_attr,
+                        &keys.partition,
+                        &quote!(0),
+                        arg,
+                    )
+                } else {
+                    crate::keys::key_value(
+                        entity_name,
+                        pk_attr,
+                        crate::keys::Role::Partition,
+                        &keys.partition,
+                        arg,
+                    )
+                };
                 quote!(::dynaschema::__private::partition_condition(#pk_attr, #pk))
             }
         }

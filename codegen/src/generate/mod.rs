@@ -252,7 +252,13 @@ impl Generator<'_> {
                 .map(|a| format!("`{}`", a.name))
                 .collect::<Vec<_>>()
                 .join(", "),
-            None => format!("partition `{}`", keys.partition.text),
+            None => match &keys.partition.shards {
+                Some(shards) => format!(
+                    "partition `{}`: {} shards, read concurrently and merged in sort order",
+                    keys.partition.text, shards.count
+                ),
+                None => format!("partition `{}`", keys.partition.text),
+            },
         };
         let order = if order == Order::Ascending {
             "ascending"
@@ -263,7 +269,7 @@ impl Generator<'_> {
             let (ty, _) = self.query_output(pattern);
             let (consistency, _) = self.consistency(pattern);
             let condition = self.key_condition(entity, keys, &by_name, true);
-            let base = self.pattern_query(pattern, condition);
+            let base = self.pattern_query(pattern, condition, &by_name);
             let doc = self.pattern_doc(
                 pattern,
                 format!(
@@ -279,7 +285,11 @@ impl Generator<'_> {
             };
         };
         let builder = ident(&names::query_builder(&pattern.name, []));
-        let base = self.pattern_query(pattern, self.partition_condition(entity, keys, &by_name));
+        let base = self.pattern_query(
+            pattern,
+            self.partition_condition(entity, keys, &by_name),
+            &by_name,
+        );
         let start = &plan.start;
         let doc = self.pattern_doc(
             pattern,
@@ -373,6 +383,13 @@ impl Generator<'_> {
                 let keys = first.keys_on(*index).expect("validated");
                 let params = self.params(first, std::iter::once(&keys.partition));
                 let condition = self.key_condition(first, keys, &by_name, false);
+                let fan_out = {
+                    let members: Vec<&Entity> =
+                        entities.iter().map(|&e| &self.schema.entities[e]).collect();
+                    self.fan_out(&members, keys, &by_name)
+                        .map(|f| quote!(.fan_out(#f)))
+                        .unwrap_or_default()
+                };
                 let index_name = self.index_name(*index);
                 let result = ident(&names::collection_struct(&pattern.name));
                 let decode = format_ident!("__decode");
@@ -425,7 +442,7 @@ impl Generator<'_> {
                             #index_name,
                             #condition,
                             #decode,
-                        );
+                        )#fan_out;
                         let mut result = #result::default();
                         for item in query.all().await? {
                             match item {

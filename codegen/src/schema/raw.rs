@@ -233,6 +233,27 @@ pub struct RawKeys {
     /// Sort key template.
     #[schemars(with = "Option<KeyAttributesSchema>")]
     pub sk: Option<Spanned<toml::Value>>,
+    /// Write sharding of a hot partition on a global secondary index: the `{shard}`
+    /// segment of `pk` is a stable hash of the `of` fields modulo `count`, and the
+    /// index's patterns query every shard and merge the results in sort order.
+    #[schemars(with = "Option<RawShards>")]
+    pub shards: Option<Spanned<RawShards>>,
+}
+
+/// `shards = { count = 8, of = ["product_id"] }`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "Shards")]
+pub struct RawShards {
+    /// How many shards the partition is spread over (2 to 100): a query of the
+    /// partition sends this many requests.
+    #[schemars(with = "u32", range(min = 2, max = 100))]
+    pub count: Spanned<i64>,
+    /// The fields the shard is computed from: fields of the entity's primary
+    /// templates or of its sort template on the index (an item's identity, so its
+    /// shard never changes).
+    #[schemars(with = "Vec<String>", length(min = 1))]
+    pub of: Vec<Spanned<String>>,
 }
 
 /// The type of a multi-attribute key attribute.

@@ -17,6 +17,10 @@ pub enum Segment {
     Literal(String),
     /// A value taken from a field, e.g. `{user_id}`.
     Field(FieldRef),
+    /// The shard number of a sharded key (`{shard}` in a template whose key declares
+    /// `shards`): a stable hash of the named fields modulo the shard count. Its span
+    /// is the placeholder's.
+    Shard(Span),
 }
 
 /// A `{placeholder}` and where it is written.
@@ -41,6 +45,33 @@ pub struct KeyTemplate {
     pub segments: Vec<Segment>,
     /// The template string's span in the schema file.
     pub span: Span,
+    /// How the `{shard}` segment is computed, for a sharded partition template.
+    pub shards: Option<Shards>,
+}
+
+/// A sharded key's `shards = { count = 8, of = ["product_id"] }`: its partition's
+/// `{shard}` segment is [`dynaschema::shard::shard_of`] of the named fields' encoded
+/// segments, so one logical partition is spread over `count` physical ones.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shards {
+    /// How many shards (2 to 100).
+    pub count: u32,
+    /// The fields hashed, in order, each with where its encoded segment is stored.
+    pub of: Vec<ShardSource>,
+    /// Where `shards` is declared.
+    pub span: Span,
+}
+
+/// One field a shard is computed from, and where its encoded value is stored (so
+/// a read can recompute an item's shard from its keys alone).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShardSource {
+    /// The field, with the casing of the placeholder it is read from.
+    pub field: FieldRef,
+    /// The key attribute holding it.
+    pub attribute: String,
+    /// Its position among the `#`-separated segments of that attribute's value.
+    pub segment: usize,
 }
 
 impl KeyTemplate {
@@ -157,6 +188,7 @@ impl KeyTemplate {
                 text: text.to_owned(),
                 segments,
                 span,
+                shards: None,
             })
         } else {
             Err(errors)
@@ -167,13 +199,39 @@ impl KeyTemplate {
     pub fn fields(&self) -> impl Iterator<Item = &FieldRef> {
         self.segments.iter().filter_map(|s| match s {
             Segment::Field(f) => Some(f),
-            Segment::Literal(_) => None,
+            Segment::Literal(_) | Segment::Shard(_) => None,
         })
     }
 
-    /// Whether the template has no placeholder.
+    /// The position of `field` among the template's value segments (fields and the
+    /// shard), which is where [`key_fields`]-style decoding finds it.
+    ///
+    /// [`key_fields`]: https://docs.rs/dynaschema
+    pub fn value_slot(&self, field: &str) -> Option<usize> {
+        self.segments
+            .iter()
+            .filter(|s| !matches!(s, Segment::Literal(_)))
+            .position(|s| matches!(s, Segment::Field(f) if f.name == field))
+    }
+
+    /// The position of `field` among all `#`-separated segments.
+    pub fn segment_of(&self, field: &str) -> Option<usize> {
+        self.segments
+            .iter()
+            .position(|s| matches!(s, Segment::Field(f) if f.name == field))
+    }
+
+    /// Whether the template has a `{shard}` segment.
+    pub fn is_sharded(&self) -> bool {
+        self.segments.iter().any(|s| matches!(s, Segment::Shard(_)))
+    }
+
+    /// Whether the template has no placeholder (a `{shard}` is one: a sharded
+    /// partition takes `count` values).
     pub fn is_constant(&self) -> bool {
-        self.fields().next().is_none()
+        self.segments
+            .iter()
+            .all(|s| matches!(s, Segment::Literal(_)))
     }
 
     /// The literal segments before the first placeholder.
@@ -182,7 +240,7 @@ impl KeyTemplate {
             .iter()
             .map_while(|s| match s {
                 Segment::Literal(l) => Some(l.as_str()),
-                Segment::Field(_) => None,
+                Segment::Field(_) | Segment::Shard(_) => None,
             })
             .collect()
     }
@@ -198,6 +256,7 @@ impl KeyTemplate {
                 .all(|pair| match pair {
                     (Segment::Literal(a), Segment::Literal(b)) => a == b,
                     (Segment::Field(a), Segment::Field(b)) => a.name == b.name,
+                    (Segment::Shard(_), Segment::Shard(_)) => true,
                     _ => false,
                 })
     }

@@ -171,6 +171,7 @@ impl Table {
                         .value("day", day)
                         .finish(),
                 ),
+                fan_out: ::core::option::Option::None,
                 ascending: false,
                 decode: ::dynaschema::__private::decode_entity::<super::Deal>,
                 consistency: ::core::marker::PhantomData,
@@ -208,6 +209,7 @@ impl Table {
                         .value("day", day)
                         .finish(),
                 ),
+                fan_out: ::core::option::Option::None,
                 ascending: false,
                 decode: ::dynaschema::__private::decode_entity::<super::Deal>,
                 consistency: ::core::marker::PhantomData,
@@ -240,6 +242,7 @@ impl Table {
                         .value("day", day)
                         .finish(),
                 ),
+                fan_out: ::core::option::Option::None,
                 ascending: false,
                 decode: ::dynaschema::__private::decode_entity::<super::Deal>,
                 consistency: ::core::marker::PhantomData,
@@ -377,6 +380,7 @@ impl Table {
                         .value("username", username)
                         .finish(),
                 ),
+                fan_out: ::core::option::Option::None,
                 ascending: false,
                 decode: ::dynaschema::__private::decode_entity::<super::Message>,
                 consistency: ::core::marker::PhantomData,
@@ -413,6 +417,7 @@ impl Table {
                         .value("username", username)
                         .finish(),
                 ),
+                fan_out: ::core::option::Option::None,
                 ascending: false,
                 decode: ::dynaschema::__private::decode_entity::<super::Message>,
                 consistency: ::core::marker::PhantomData,

@@ -142,6 +142,7 @@ impl Table {
                         .value("user", user)
                         .finish(),
                 ),
+                fan_out: ::core::option::Option::None,
                 ascending: true,
                 decode: ::dynaschema::__private::decode_entity::<super::Session>,
                 consistency: ::core::marker::PhantomData,

@@ -174,6 +174,7 @@ impl Table {
                         .value("username", username)
                         .finish(),
                 ),
+                fan_out: ::core::option::Option::None,
                 ascending: false,
                 decode: ::dynaschema::__private::decode_entity::<super::Order>,
                 consistency: ::core::marker::PhantomData,

@@ -135,6 +135,7 @@ impl Table {
                         .value("user_id", user_id)
                         .finish(),
                 ),
+                fan_out: ::core::option::Option::None,
                 ascending: true,
                 decode: ::dynaschema::__private::decode_entity::<super::Order>,
                 consistency: ::core::marker::PhantomData,
@@ -178,6 +179,7 @@ impl Table {
                         .value("type", r#type)
                         .finish(),
                 ),
+                fan_out: ::core::option::Option::None,
                 ascending: true,
                 decode: ::dynaschema::__private::decode_entity::<super::Product>,
                 consistency: ::core::marker::PhantomData,
@@ -385,6 +387,7 @@ impl Table {
                         .value("ref", r#ref)
                         .finish(),
                 ),
+                fan_out: ::core::option::Option::None,
                 ascending: true,
                 decode: ::dynaschema::__private::decode_entity::<super::Order>,
                 consistency: ::core::marker::PhantomData,

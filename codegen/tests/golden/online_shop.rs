@@ -166,6 +166,7 @@ impl Table {
                         .value("customer_id", customer_id)
                         .finish(),
                 ),
+                fan_out: ::core::option::Option::None,
                 ascending: true,
                 decode: ::dynaschema::__private::decode_entity::<super::Invoice>,
                 consistency: ::core::marker::PhantomData,
@@ -198,6 +199,7 @@ impl Table {
                         .value("customer_id", customer_id)
                         .finish(),
                 ),
+                fan_out: ::core::option::Option::None,
                 ascending: true,
                 decode: ::dynaschema::__private::decode_entity::<super::OrderItem>,
                 consistency: ::core::marker::PhantomData,
@@ -339,6 +341,7 @@ impl Table {
                         .value("invoice_id", invoice_id)
                         .finish(),
                 ),
+                fan_out: ::core::option::Option::None,
                 ascending: true,
                 decode: ::dynaschema::__private::decode_entity::<super::Invoice>,
                 consistency: ::core::marker::PhantomData,
@@ -462,6 +465,7 @@ impl Table {
                         .value("order_id", order_id)
                         .finish(),
                 ),
+                fan_out: ::core::option::Option::None,
                 ascending: true,
                 decode: ::dynaschema::__private::decode_entity::<super::Invoice>,
                 consistency: ::core::marker::PhantomData,
@@ -494,6 +498,7 @@ impl Table {
                         .value("order_id", order_id)
                         .finish(),
                 ),
+                fan_out: ::core::option::Option::None,
                 ascending: true,
                 decode: ::dynaschema::__private::decode_entity::<super::OrderItem>,
                 consistency: ::core::marker::PhantomData,
@@ -526,6 +531,7 @@ impl Table {
                         .value("order_id", order_id)
                         .finish(),
                 ),
+                fan_out: ::core::option::Option::None,
                 ascending: true,
                 decode: ::dynaschema::__private::decode_entity::<super::Shipment>,
                 consistency: ::core::marker::PhantomData,
@@ -558,6 +564,7 @@ impl Table {
                         .value("product_id", product_id)
                         .finish(),
                 ),
+                fan_out: ::core::option::Option::None,
                 ascending: true,
                 decode: ::dynaschema::__private::decode_entity::<super::WarehouseItem>,
                 consistency: ::core::marker::PhantomData,
@@ -594,6 +601,7 @@ impl Table {
                         .value("product_id", product_id)
                         .finish(),
                 ),
+                fan_out: ::core::option::Option::None,
                 ascending: true,
                 decode: ::dynaschema::__private::decode_entity::<super::OrderItem>,
                 consistency: ::core::marker::PhantomData,
@@ -693,6 +701,7 @@ impl Table {
                         .value("warehouse_id", warehouse_id)
                         .finish(),
                 ),
+                fan_out: ::core::option::Option::None,
                 ascending: true,
                 decode: ::dynaschema::__private::decode_entity::<super::WarehouseItem>,
                 consistency: ::core::marker::PhantomData,
@@ -729,6 +738,7 @@ impl Table {
                         .value("warehouse_id", warehouse_id)
                         .finish(),
                 ),
+                fan_out: ::core::option::Option::None,
                 ascending: true,
                 decode: ::dynaschema::__private::decode_entity::<super::Shipment>,
                 consistency: ::core::marker::PhantomData,

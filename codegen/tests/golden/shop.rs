@@ -216,6 +216,7 @@ impl Table {
                             ),
                         ),
                 )),
+            fan_out: ::core::option::Option::None,
             ascending: true,
             decode: ::dynaschema::__private::decode_entity::<super::Order>,
             consistency: ::core::marker::PhantomData,
@@ -253,6 +254,7 @@ impl Table {
                         .value("category", category)
                         .finish(),
                 ),
+                fan_out: ::core::option::Option::None,
                 ascending: true,
                 decode: ::dynaschema::__private::decode_entity::<super::Product>,
                 consistency: ::core::marker::PhantomData,
@@ -301,6 +303,7 @@ impl Table {
                         .value("category", category)
                         .finish(),
                 ),
+                fan_out: ::core::option::Option::None,
                 ascending: true,
                 decode: ::dynaschema::__private::decode_entity::<super::Product>,
                 consistency: ::core::marker::PhantomData,
@@ -352,6 +355,7 @@ impl Table {
                             ),
                         ),
                 )),
+            fan_out: ::core::option::Option::None,
             ascending: true,
             decode: ::dynaschema::__private::decode_entity::<super::User>,
             consistency: ::core::marker::PhantomData,
@@ -389,6 +393,7 @@ impl Table {
                         .value("user_id", user_id)
                         .finish(),
                 ),
+                fan_out: ::core::option::Option::None,
                 ascending: false,
                 decode: ::dynaschema::__private::decode_entity::<super::Order>,
                 consistency: ::core::marker::PhantomData,

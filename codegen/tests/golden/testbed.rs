@@ -252,6 +252,7 @@ impl Table {
                             ),
                         ),
                 )),
+            fan_out: ::core::option::Option::None,
             ascending: true,
             decode: ::dynaschema::__private::decode_entity::<super::Document>,
             consistency: ::core::marker::PhantomData,
@@ -287,6 +288,7 @@ impl Table {
                         .value("doc_id", doc_id)
                         .finish(),
                 ),
+                fan_out: ::core::option::Option::None,
                 ascending: true,
                 decode: ::dynaschema::__private::decode_entity::<super::Note>,
                 consistency: ::core::marker::PhantomData,
@@ -319,6 +321,7 @@ impl Table {
                         .value("doc_id", doc_id)
                         .finish(),
                 ),
+                fan_out: ::core::option::Option::None,
                 ascending: true,
                 decode: ::dynaschema::__private::decode_entity::<super::Note>,
                 consistency: ::core::marker::PhantomData,
@@ -351,6 +354,7 @@ impl Table {
                         .value("owner", owner)
                         .finish(),
                 ),
+                fan_out: ::core::option::Option::None,
                 ascending: true,
                 decode: DocumentByPagesKeys::decode,
                 consistency: ::core::marker::PhantomData,
@@ -383,6 +387,7 @@ impl Table {
                         .value("owner", owner)
                         .finish(),
                 ),
+                fan_out: ::core::option::Option::None,
                 ascending: true,
                 decode: <super::Document as ::dynaschema::__private::Projected<
                     7214340722128489245u64,
@@ -484,6 +489,7 @@ impl Table {
                         .value("owner", owner)
                         .finish(),
                 ),
+                fan_out: ::core::option::Option::None,
                 ascending: false,
                 decode: ::dynaschema::__private::decode_entity::<super::Document>,
                 consistency: ::core::marker::PhantomData,
@@ -520,6 +526,7 @@ impl Table {
                         .value("owner", owner)
                         .finish(),
                 ),
+                fan_out: ::core::option::Option::None,
                 ascending: true,
                 decode: ::dynaschema::__private::decode_entity::<super::Document>,
                 consistency: ::core::marker::PhantomData,
@@ -552,6 +559,7 @@ impl Table {
                         .value("tag", tag)
                         .finish(),
                 ),
+                fan_out: ::core::option::Option::None,
                 ascending: true,
                 decode: ::dynaschema::__private::decode_entity::<super::Document>,
                 consistency: ::core::marker::PhantomData,
@@ -588,6 +596,7 @@ impl Table {
                         .value("owner", owner)
                         .finish(),
                 ),
+                fan_out: ::core::option::Option::None,
                 ascending: true,
                 decode: ::dynaschema::__private::decode_entity::<super::Document>,
                 consistency: ::core::marker::PhantomData,
@@ -732,6 +741,7 @@ impl Table {
                         .value("owner", owner)
                         .finish(),
                 ),
+                fan_out: ::core::option::Option::None,
                 ascending: false,
                 decode: ::dynaschema::__private::decode_entity::<super::Document>,
                 consistency: ::core::marker::PhantomData,
@@ -768,6 +778,7 @@ impl Table {
                         .value("sensor", sensor)
                         .finish(),
                 ),
+                fan_out: ::core::option::Option::None,
                 ascending: true,
                 decode: ::dynaschema::__private::decode_entity::<super::Reading>,
                 consistency: ::core::marker::PhantomData,
@@ -800,6 +811,7 @@ impl Table {
                         .value("doc_id", doc_id)
                         .finish(),
                 ),
+                fan_out: ::core::option::Option::None,
                 ascending: true,
                 decode: ::dynaschema::__private::decode_entity::<super::Revision>,
                 consistency: ::core::marker::PhantomData,

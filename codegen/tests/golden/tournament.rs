@@ -174,6 +174,7 @@ impl Table {
                     .value("tournament_id", tournament_id)
                     .value("region", region)
                     .finish(),
+                fan_out: ::core::option::Option::None,
                 ascending: true,
                 decode: ::dynaschema::__private::decode_entity::<super::Match>,
                 consistency: ::core::marker::PhantomData,
@@ -256,6 +257,7 @@ impl Table {
                 partition: ::dynaschema::__private::MultiAttributePartition::new("Match")
                     .value("winner", winner)
                     .finish(),
+                fan_out: ::core::option::Option::None,
                 ascending: false,
                 decode: MatchByWinnerKeys::decode,
                 consistency: ::core::marker::PhantomData,
@@ -280,6 +282,7 @@ impl Table {
                 partition: ::dynaschema::__private::MultiAttributePartition::new("Match")
                     .value("winner", winner)
                     .finish(),
+                fan_out: ::core::option::Option::None,
                 ascending: true,
                 decode: ::dynaschema::__private::decode_entity::<super::Match>,
                 consistency: ::core::marker::PhantomData,

@@ -149,6 +149,7 @@ impl Table {
                         .value("owner", owner)
                         .finish(),
                 ),
+                fan_out: ::core::option::Option::None,
                 ascending: false,
                 decode: ::dynaschema::__private::decode_entity::<super::Repo>,
                 consistency: ::core::marker::PhantomData,
@@ -256,6 +257,7 @@ impl Table {
                         .value("repo", repo)
                         .finish(),
                 ),
+                fan_out: ::core::option::Option::None,
                 ascending: false,
                 decode: ::dynaschema::__private::decode_entity::<super::Issue>,
                 consistency: ::core::marker::PhantomData,
@@ -294,6 +296,7 @@ impl Table {
                         .value("repo", repo)
                         .finish(),
                 ),
+                fan_out: ::core::option::Option::None,
                 ascending: false,
                 decode: ::dynaschema::__private::decode_entity::<super::PullRequest>,
                 consistency: ::core::marker::PhantomData,
@@ -332,6 +335,7 @@ impl Table {
                         .value("repo", repo)
                         .finish(),
                 ),
+                fan_out: ::core::option::Option::None,
                 ascending: false,
                 decode: ::dynaschema::__private::decode_entity::<super::Issue>,
                 consistency: ::core::marker::PhantomData,
@@ -433,6 +437,7 @@ impl Table {
                         .value("repo", repo)
                         .finish(),
                 ),
+                fan_out: ::core::option::Option::None,
                 ascending: true,
                 decode: ::dynaschema::__private::decode_entity::<super::Star>,
                 consistency: ::core::marker::PhantomData,
@@ -465,6 +470,7 @@ impl Table {
                         .value("username", username)
                         .finish(),
                 ),
+                fan_out: ::core::option::Option::None,
                 ascending: true,
                 decode: ::dynaschema::__private::decode_entity::<super::Star>,
                 consistency: ::core::marker::PhantomData,

@@ -18,6 +18,7 @@ mod operations;
 mod projections;
 mod queries;
 mod scans;
+mod sharded;
 mod sort_conditions;
 mod streams;
 mod table_json;

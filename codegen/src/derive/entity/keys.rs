@@ -166,6 +166,12 @@ impl Context<'_> {
             let fields: Vec<&FieldInput> = keys
                 .templates()
                 .flat_map(|t| t.fields())
+                .chain(
+                    keys.partition
+                        .shards
+                        .iter()
+                        .flat_map(|s| s.of.iter().map(|o| &o.field)),
+                )
                 .filter(|f| seen.insert(f.name.clone()))
                 .map(|f| self.field(&f.name).expect("checked"))
                 .collect();
@@ -194,7 +200,7 @@ impl Context<'_> {
                         Some((attr, template, position)) => {
                             let shape = template.segments.iter().map(|segment| match segment {
                                 crate::schema::template::Segment::Literal(l) => quote!(::core::option::Option::Some(#l)),
-                                crate::schema::template::Segment::Field(_) => quote!(::core::option::Option::None),
+                                crate::schema::template::Segment::Field(_) | crate::schema::template::Segment::Shard(_) => quote!(::core::option::Option::None),
                             });
                             let hash = field_hash(&f.name());
                             let field_name = f.name();
@@ -380,8 +386,15 @@ impl Context<'_> {
         let index = &self.schema.indexes[keys.index];
         let placeholders: Vec<&crate::schema::template::FieldRef> = {
             let mut seen = BTreeSet::new();
+            // A sharded key's shard comes from its `of` fields: parameters too.
             keys.templates()
                 .flat_map(|t| t.fields())
+                .chain(
+                    keys.partition
+                        .shards
+                        .iter()
+                        .flat_map(|s| s.of.iter().map(|o| &o.field)),
+                )
                 .filter(|f| seen.insert(f.name.as_str()))
                 .collect()
         };

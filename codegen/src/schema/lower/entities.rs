@@ -6,7 +6,13 @@ use super::Lowering;
 use crate::diagnostics::{Diagnostic, Span};
 use crate::schema::model::*;
 use crate::schema::raw::*;
-use crate::schema::template::{KeyTemplate, Segment, is_identifier, name_problem};
+use crate::schema::template::{
+    KeyTemplate, Segment, ShardSource, Shards, is_identifier, name_problem,
+};
+
+/// The most shards a key may have: a query of a sharded partition sends one request
+/// per shard, and past about a hundred the slowest of them bounds every query.
+pub const MAX_SHARDS: i64 = 100;
 
 impl Lowering<'_> {
     pub(super) fn template(&mut self, raw: &Spanned<String>) -> Option<KeyTemplate> {
@@ -109,6 +115,7 @@ impl Lowering<'_> {
             text: format!("[{}]", texts.join(", ")),
             segments,
             span,
+            shards: None,
         })
     }
 
@@ -136,6 +143,7 @@ impl Lowering<'_> {
                 text: String::new(),
                 segments: Vec::new(),
                 span: pair.span(),
+                shards: None,
             }),
             (Some(pk), true) => {
                 self.error(Diagnostic::error(
@@ -286,6 +294,7 @@ impl Lowering<'_> {
                 keys.extend(self.entity_keys(name, index_name, index, pair, indexes));
             }
             keys.sort_by_key(|k| k.index);
+            self.shards(name, &mut keys, &e.keys, indexes);
             if let Some(primary) = keys
                 .first()
                 .filter(|k| k.index == 0)
@@ -343,5 +352,192 @@ impl Lowering<'_> {
             // Otherwise the primary template itself was wrong and has been reported.
         }
         entities
+    }
+
+    /// `shards` on an entity's index keys: checked, and the partition's `{shard}`
+    /// placeholder turned into the shard segment. Without `shards`, `{shard}` is an
+    /// ordinary field placeholder (a shard number the application computes).
+    fn shards(
+        &mut self,
+        name: &str,
+        keys: &mut [EntityKeys],
+        raw: &[(String, Spanned<RawKeys>)],
+        indexes: &[Index],
+    ) {
+        let primary: Vec<(String, KeyTemplate)> = match keys.first().filter(|k| k.index == 0) {
+            Some(p) => std::iter::once((indexes[0].partition_key.clone(), p.partition.clone()))
+                .chain(indexes[0].sort_key.clone().zip(p.sort.clone()))
+                .collect(),
+            None => Vec::new(),
+        };
+        for (index_name, pair) in raw {
+            let Some(shards) = &pair.get_ref().shards else {
+                continue;
+            };
+            let Some(k) = keys
+                .iter_mut()
+                .find(|k| &indexes[k.index].name == index_name)
+            else {
+                continue;
+            };
+            let index = &indexes[k.index];
+            if !index.is_global() || index.multi_attribute.is_some() {
+                self.error(
+                    Diagnostic::error(
+                        "schema::shard-index",
+                        format!(
+                            "`{name}` shards its keys on `{index_name}`, which is not a global secondary index with template keys"
+                        ),
+                        shards.span(),
+                        "sharding is for a GSI partition",
+                    )
+                    .with_help(
+                        "a hot partition of a GSI (a constant or a status) is what shards spread; \
+                         on the table's own key, put a high-cardinality field in `pk` instead",
+                    ),
+                );
+                continue;
+            }
+            let raw_shards = shards.get_ref();
+            let count = *raw_shards.count.get_ref();
+            let count = match u32::try_from(count) {
+                Ok(c) if (2..=MAX_SHARDS).contains(&i64::from(c)) => Some(c),
+                _ => {
+                    self.error(
+                        Diagnostic::error(
+                            "schema::shard-count",
+                            format!("{count} shards: a sharded key has 2 to {MAX_SHARDS} shards"),
+                            raw_shards.count.span(),
+                            "out of range",
+                        )
+                        .with_help(
+                            "every query of the partition sends one request per shard and waits for the slowest: \
+                             8 to 32 shards spread 8,000 to 32,000 writes/s, more than most partitions need",
+                        ),
+                    );
+                    None
+                }
+            };
+            if raw_shards.of.is_empty() {
+                self.error(Diagnostic::error(
+                    "schema::shard-field",
+                    format!("`{name}`'s shards on `{index_name}` name no field to compute the shard from"),
+                    shards.span(),
+                    "`of` is empty",
+                ).with_help("name the field(s) that identify an item, e.g. `of = [\"product_id\"]`"));
+                continue;
+            }
+            // Where each field's encoded value is stored: the index's sort key, else
+            // the primary key. Both are in every item the index returns.
+            let mut stored: Vec<(String, KeyTemplate)> = Vec::new();
+            if let (Some(attr), Some(t)) = (&index.sort_key, &k.sort) {
+                stored.push((attr.clone(), t.clone()));
+            }
+            stored.extend(primary.iter().cloned());
+            let mut of = Vec::new();
+            for field in &raw_shards.of {
+                let found = stored.iter().find_map(|(attr, t)| {
+                    let f = t.fields().find(|f| &f.name == field.get_ref())?;
+                    Some(ShardSource {
+                        field: f.clone(),
+                        attribute: attr.clone(),
+                        segment: t.segment_of(&f.name)?,
+                    })
+                });
+                match found {
+                    Some(source)
+                        if of
+                            .iter()
+                            .any(|s: &ShardSource| s.field.name == source.field.name) =>
+                    {
+                        self.error(Diagnostic::error(
+                            "schema::shard-field",
+                            format!("`{}` is named twice in `of`", field.get_ref()),
+                            field.span(),
+                            "repeated",
+                        ));
+                    }
+                    Some(source) => of.push(source),
+                    None => {
+                        let mut available: Vec<&str> = stored
+                            .iter()
+                            .flat_map(|(_, t)| t.fields())
+                            .map(|f| f.name.as_str())
+                            .collect();
+                        available.sort_unstable();
+                        available.dedup();
+                        self.error(
+                            Diagnostic::error(
+                                "schema::shard-field",
+                                format!(
+                                    "`{name}` cannot shard by `{}`: it is in neither its primary key nor its sort key on `{index_name}`",
+                                    field.get_ref()
+                                ),
+                                field.span(),
+                                "not a key field",
+                            )
+                            .with_help(
+                                "a read recomputes each item's shard from its keys (to catch a changed shard count): \
+                                 shard by fields of the primary key or of the index's sort key",
+                            )
+                            .suggest(field.get_ref(), available),
+                        );
+                    }
+                }
+            }
+            if k.sort
+                .as_ref()
+                .is_some_and(|t| t.fields().any(|f| f.name == "shard"))
+            {
+                let span = k.sort.as_ref().map_or(pair.span(), |t| t.span.clone());
+                self.error(Diagnostic::error(
+                    "schema::shard-segment",
+                    format!("`{name}`'s sort key on `{index_name}` has a `{{shard}}`: the shard belongs to the partition key"),
+                    span,
+                    "in the sort key",
+                ).with_help("move `{shard}` to `pk`, e.g. `pk = \"PRODUCTS#{shard}\"`"));
+                continue;
+            }
+            let position = k
+                .partition
+                .segments
+                .iter()
+                .position(|s| matches!(s, Segment::Field(f) if f.name == "shard"));
+            let Some(position) = position else {
+                self.error(Diagnostic::error(
+                    "schema::shard-segment",
+                    format!("`{name}` shards `{index_name}`, but its partition template `{}` has no `{{shard}}` segment", k.partition.text),
+                    k.partition.span.clone(),
+                    "no `{shard}`",
+                ).with_help(format!("add the shard to the partition key: `pk = \"{}#{{shard}}\"`", k.partition.text)));
+                continue;
+            };
+            if !of.is_empty()
+                && of.len() == raw_shards.of.len()
+                && of
+                    .iter()
+                    .all(|s| k.partition.fields().any(|f| f.name == s.field.name))
+            {
+                self.error(Diagnostic::error(
+                    "schema::shard-redundant",
+                    format!("`{name}`'s partition on `{index_name}` already varies with the fields it shards by"),
+                    shards.span(),
+                    "shards add nothing here",
+                ).with_help("shard by a field that is not in `pk` (an item's id), or drop `shards`"));
+                continue;
+            }
+            if let (Some(count), true) = (count, of.len() == raw_shards.of.len()) {
+                let span = match &k.partition.segments[position] {
+                    Segment::Field(f) => f.span.clone(),
+                    _ => k.partition.span.clone(),
+                };
+                k.partition.segments[position] = Segment::Shard(span);
+                k.partition.shards = Some(Shards {
+                    count,
+                    of,
+                    span: shards.span(),
+                });
+            }
+        }
     }
 }
