@@ -206,3 +206,36 @@ fn a_removed_entity_is_breaking_and_reported_in_the_old_file() {
     assert_eq!(removed[0].class, ChangeClass::Breaking);
     assert!(removed[0].new_span.is_none() && removed[0].old_span.is_some());
 }
+
+#[test]
+fn a_changed_shard_count_needs_the_items_rewritten() {
+    let sharded = |s: &str, count: u32| {
+        s.replace(
+            "gsi1 = { pk = \"TEAM#{team}\", sk = \"USER#{user_id}\" }",
+            &format!(
+                "gsi1 = {{ pk = \"TEAM#{{team}}#{{shard}}\", sk = \"USER#{{user_id}}\", shards = {{ count = {count}, of = [\"user_id\"] }} }}"
+            ),
+        )
+    };
+    // Sharding a partition moves every item: a backfill of both index attributes.
+    let c = changes(|s| sharded(s, 8));
+    assert_eq!(
+        classes(&c),
+        [("diff::index-template-changed", ChangeClass::NeedsBackfill)]
+    );
+    assert_eq!(c[0].attributes, ["gsi1pk", "gsi1sk"]);
+    // So does a changed count, and the change says so.
+    let old = dynaschema_codegen::parse(SourceFile::new("v1.toml", sharded(V1, 8))).unwrap();
+    let new = dynaschema_codegen::parse(SourceFile::new("v2.toml", sharded(V1, 16))).unwrap();
+    let c = diff(&old.schema, &new.schema);
+    assert_eq!(
+        classes(&c),
+        [("diff::index-template-changed", ChangeClass::NeedsBackfill)]
+    );
+    assert!(
+        c[0].message.contains("(8 shards of `user_id`)")
+            && c[0].message.contains("(16 shards of `user_id`)"),
+        "{}",
+        c[0].message
+    );
+}

@@ -199,3 +199,34 @@ by_kind = { pk = "KIND#{kind}", sk = "THING#{id}" }
     assert!(!index_view.contains("not projected"));
     assert!(index_view.contains("KIND#big"));
 }
+
+#[test]
+fn a_sharded_key_shows_its_shards_and_its_items_land_in_their_shard() {
+    let schema = load("tests/schemas/sharded-8.toml");
+    let markdown = docs::markdown(&schema);
+    assert!(
+        markdown.contains("`EVENTS#{shard}` / `E#{at}#{event_id}` (8 shards of `event_id`"),
+        "{markdown}"
+    );
+    let items = docs::example_items(&schema);
+    let html = docs::html(&schema, &items);
+    assert!(
+        html.contains("8 shards of `event_id`"),
+        "no shards in the HTML"
+    );
+    // The example items sit in the shard their id hashes to, as stored items would.
+    let events: Vec<&Item> = items
+        .iter()
+        .filter(|i| i.get("event_id").is_some())
+        .collect();
+    assert!(!events.is_empty());
+    for item in events {
+        let id = item.get("event_id").unwrap();
+        let shard = dynaschema_core::shard_of(id, 8);
+        assert_eq!(
+            item.get("gsi1pk"),
+            Some(format!("EVENTS#{shard}").as_str()),
+            "{item:?}"
+        );
+    }
+}

@@ -633,7 +633,10 @@ impl<'t, T: Send + 't, R: 't> Query<'t, T, R> {
     }
 
     /// Every item, as a stream that requests the next page only when the current
-    /// one has been consumed, so at most one page is held in memory.
+    /// one has been consumed, so at most one page is held in memory (one page per
+    /// shard for a [sharded](crate::shard) partition). A page is DynamoDB's 1 MB
+    /// unless [`page_size`](Self::page_size) says fewer items: set it to bound the
+    /// memory of a long stream.
     pub fn stream(self) -> impl Stream<Item = Result<T>> + Send + 't {
         if self.fan_out.is_some() {
             return self.fan_out_stream();

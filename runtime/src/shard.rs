@@ -351,22 +351,18 @@ impl Merge {
     /// Takes the next item in the query's order and the shard it came from; `None`
     /// when every shard is read to its end. Call only when [`ready`](Self::ready).
     pub(crate) fn take(&mut self) -> Option<(Item, usize)> {
-        let sort_value = |item: &Item| match self.order_by.and_then(|a| item.get(a)) {
-            Some(AttributeValue::S(s)) => s.clone(),
-            Some(AttributeValue::N(n)) => n.clone(),
-            _ => String::new(),
-        };
-        let mut best: Option<(usize, String)> = None;
+        let order_by = self.order_by;
+        let mut best: Option<(usize, &str)> = None;
         for (i, shard) in self.shards.iter().enumerate() {
             let Some(head) = shard.buffer.front() else {
                 continue;
             };
-            let value = sort_value(head);
-            let better = match &best {
+            let value = sort_of(order_by, head);
+            let better = match best {
                 None => true,
                 // Ties go to the lower shard: a stable order across pages.
-                Some((_, b)) if self.ascending => value < *b,
-                Some((_, b)) => value > *b,
+                Some((_, b)) if self.ascending => value < b,
+                Some((_, b)) => value > b,
             };
             if better {
                 best = Some((i, value));
@@ -391,6 +387,15 @@ impl Merge {
     /// Every shard's position after the items taken.
     pub(crate) fn positions(&self) -> Vec<Position> {
         self.shards.iter().map(|s| s.taken.clone()).collect()
+    }
+}
+
+/// The value `item` is ordered by: its `order_by` attribute's text (template keys
+/// are strings), or nothing.
+fn sort_of<'a>(order_by: Option<&str>, item: &'a Item) -> &'a str {
+    match order_by.and_then(|a| item.get(a)) {
+        Some(AttributeValue::S(s) | AttributeValue::N(s)) => s,
+        _ => "",
     }
 }
 

@@ -4,8 +4,9 @@
 //! 1. **Writes under a per-partition limit.** The loopback fault proxy
 //!    (`dynaschema_tests::fault_proxy`) answers `ProvisionedThroughputExceededException`
 //!    past a number of writes per second per `gsi1pk` value, as DynamoDB does per
-//!    partition. N events are put (32 in flight, each retried until it lands) into
-//!    one hot partition (`EVENTS`) and into the same partition sharded 8 ways
+//!    partition. N events are written by batch writes (8 in flight; what a batch
+//!    leaves unprocessed after its 8 attempts is written again) into one hot
+//!    partition (`EVENTS`) and into the same partition sharded 8 ways
 //!    (`EVENTS#{shard}`): throughput and throttled writes of each.
 //! 2. **Fan-out reads.** The same N events read back by the `feed` pattern, from one
 //!    partition and from 8 shards merged in order, rounds interleaved: items/s.
@@ -23,7 +24,7 @@ use std::time::{Duration, Instant};
 
 use dynaschema::aws_sdk_dynamodb::Client;
 use dynaschema_tests::fault_proxy::{FaultProxy, Faults, PartitionLimit};
-use futures::{StreamExt as _, TryStreamExt as _};
+use futures::TryStreamExt as _;
 
 /// Counts the bytes allocated now and at most since the last [`reset_peak`].
 struct Counting;
@@ -94,38 +95,50 @@ mod sharded {
 /// 1,000; this is scaled down so that on a local server the limit, not the server,
 /// bounds the hot partition's writes (8 shards need 8 times the server's speed).
 const PARTITION_LIMIT: u32 = 200;
-const IN_FLIGHT: usize = 32;
+const IN_FLIGHT: usize = 8;
 
 fn data(at: u32) -> String {
     format!("event {at}: {}", "x".repeat(100))
 }
 
-/// Puts every item, `IN_FLIGHT` at a time, each retried until it lands. Returns
-/// the elapsed time and how many puts failed after the SDK's own retries.
-async fn put_all<F, Fut>(n: u32, put: F) -> (Duration, u64)
+/// Writes events `0..n` with batch writes (`IN_FLIGHT` requests at once), writing
+/// again the events a batch left unprocessed after its own retries, until all have
+/// landed. `write` writes the events of the given `at`s and returns those it could
+/// not. Returns the elapsed time and how many batch writes ended with leftovers.
+async fn write_all<F, Fut>(n: u32, write: F) -> (Duration, u64)
 where
-    F: Fn(u32) -> Fut,
-    Fut: std::future::Future<Output = dynaschema::Result<()>>,
+    F: Fn(Vec<u32>) -> Fut,
+    Fut: std::future::Future<Output = Vec<u32>>,
 {
-    let failed = AtomicUsize::new(0);
     let started = Instant::now();
-    futures::stream::iter(0..n)
-        .for_each_concurrent(IN_FLIGHT, |at| {
-            let (put, failed) = (&put, &failed);
-            async move {
-                let mut backoff = Duration::from_millis(20);
-                while let Err(e) = put(at).await {
-                    let throttled = matches!(&e, dynaschema::Error::Service(s)
-                        if s.code() == Some("ProvisionedThroughputExceededException"));
-                    assert!(throttled, "put {at}: {e}");
-                    failed.fetch_add(1, Ordering::Relaxed);
-                    tokio::time::sleep(backoff).await;
-                    backoff = (backoff * 2).min(Duration::from_millis(500));
-                }
-            }
-        })
-        .await;
-    (started.elapsed(), failed.load(Ordering::Relaxed) as u64)
+    let mut left: Vec<u32> = (0..n).collect();
+    let mut incomplete = 0;
+    while !left.is_empty() {
+        left = write(left).await;
+        if !left.is_empty() {
+            incomplete += 1;
+        }
+    }
+    (started.elapsed(), incomplete)
+}
+
+/// The `at` of each event a batch left unprocessed (its key is `EVENT#ev-000123`).
+fn unprocessed(result: dynaschema::Result<()>) -> Vec<u32> {
+    match result {
+        Ok(()) => Vec::new(),
+        Err(dynaschema::Error::Unprocessed { keys, .. }) => keys
+            .iter()
+            .filter_map(|key| {
+                key.get("pk")?
+                    .as_s()
+                    .ok()?
+                    .strip_prefix("EVENT#ev-")?
+                    .parse()
+                    .ok()
+            })
+            .collect(),
+        Err(e) => panic!("batch write: {e}"),
+    }
 }
 
 async fn drop_table(client: &Client, name: &str) {
@@ -164,37 +177,61 @@ async fn main() {
         ..Faults::default()
     };
     println!(
-        "| {writes} puts, {IN_FLIGHT} in flight, limit {PARTITION_LIMIT} writes/s per partition | elapsed | items/s | throttled answers | puts failed after SDK retries |\n|---|---|---|---|---|"
+        "| {writes} items by BatchWriteItem, {IN_FLIGHT} in flight, limit {PARTITION_LIMIT} writes/s per partition | elapsed | items/s | items throttled (sent back unprocessed) | batch writes given up after 8 attempts |\n|---|---|---|---|---|"
     );
     let hot_table = hot::shard_hot::Table::new(client.clone(), format!("bench-hot-{pid}"));
     hot_table.create_table().await.expect("create");
     let proxy = FaultProxy::start(local.endpoint(), faults, 1).await;
     let through = hot::shard_hot::Table::new(proxy.client(), hot_table.name());
-    let (hot_time, hot_failed) = put_all(writes, |at| {
-        let event = hot::Event {
-            event_id: format!("ev-{at:06}"),
-            at,
-            data: data(at),
-        };
+    let (hot_time, hot_failed) = write_all(writes, |ats| {
+        let events: Vec<hot::Event> = ats
+            .into_iter()
+            .map(|at| hot::Event {
+                event_id: format!("ev-{at:06}"),
+                at,
+                data: data(at),
+            })
+            .collect();
         let table = &through;
-        async move { table.put(&event).await.map(drop) }
+        async move {
+            unprocessed(
+                table
+                    .batch_write()
+                    .put_all(&events)
+                    .concurrency(IN_FLIGHT)
+                    .await,
+            )
+        }
     })
     .await;
     let hot_throttled = proxy.injected.partition_throttle.load(Ordering::Relaxed);
+    // More puts than one second's worth of the limit: the hot partition throttles.
+    assert!(hot_throttled > 0, "the proxy throttled nothing");
     drop(proxy);
     let sharded_table =
         sharded::shard_sharded::Table::new(client.clone(), format!("bench-sharded-{pid}"));
     sharded_table.create_table().await.expect("create");
     let proxy = FaultProxy::start(local.endpoint(), faults, 1).await;
     let through = sharded::shard_sharded::Table::new(proxy.client(), sharded_table.name());
-    let (sharded_time, sharded_failed) = put_all(writes, |at| {
-        let event = sharded::Event {
-            event_id: format!("ev-{at:06}"),
-            at,
-            data: data(at),
-        };
+    let (sharded_time, sharded_failed) = write_all(writes, |ats| {
+        let events: Vec<sharded::Event> = ats
+            .into_iter()
+            .map(|at| sharded::Event {
+                event_id: format!("ev-{at:06}"),
+                at,
+                data: data(at),
+            })
+            .collect();
         let table = &through;
-        async move { table.put(&event).await.map(drop) }
+        async move {
+            unprocessed(
+                table
+                    .batch_write()
+                    .put_all(&events)
+                    .concurrency(IN_FLIGHT)
+                    .await,
+            )
+        }
     })
     .await;
     let sharded_throttled = proxy.injected.partition_throttle.load(Ordering::Relaxed);
@@ -270,18 +307,29 @@ async fn main() {
         .await
         .expect("write events");
     drop(events);
-    let base = reset_peak();
-    let mut seen = 0u32;
-    let mut last = None;
-    let mut stream = table.feed().query().stream();
-    while let Some(event) = stream.try_next().await.expect("stream") {
-        assert!(last < Some(event.at), "out of order");
-        last = Some(event.at);
-        seen += 1;
-    }
-    drop(stream);
-    let streaming_peak = PEAK.load(Ordering::Relaxed) - base;
-    assert_eq!(seen, streamed);
+    let stream_peak = |page_size: Option<usize>| {
+        let table = &table;
+        async move {
+            let base = reset_peak();
+            let query = table.feed().query();
+            let query = match page_size {
+                Some(n) => query.page_size(n),
+                None => query,
+            };
+            let mut stream = query.stream();
+            let (mut seen, mut last) = (0u32, None);
+            while let Some(event) = stream.try_next().await.expect("stream") {
+                assert!(last < Some(event.at), "out of order");
+                last = Some(event.at);
+                seen += 1;
+            }
+            drop(stream);
+            assert_eq!(seen, streamed);
+            PEAK.load(Ordering::Relaxed) - base
+        }
+    };
+    let streaming_peak = stream_peak(None).await;
+    let paged_peak = stream_peak(Some(100)).await;
     let base = reset_peak();
     let all = table.feed().query().all().await.expect("read");
     let collected_peak = PEAK.load(Ordering::Relaxed) - base;
@@ -291,6 +339,10 @@ async fn main() {
     println!(
         "| `stream()` (one 1 MB page per shard at most) | {:.1} MB |",
         streaming_peak as f64 / 1e6
+    );
+    println!(
+        "| `page_size(100).stream()` (100 items per shard at most) | {:.1} MB |",
+        paged_peak as f64 / 1e6
     );
     println!(
         "| `all()` (every item in a Vec) | {:.1} MB |",
