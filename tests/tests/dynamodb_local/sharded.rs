@@ -324,3 +324,39 @@ async fn a_changed_shard_count_without_migration_is_an_error_not_wrong_results()
         (0..200).collect::<Vec<_>>()
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn updates_and_transactions_write_the_shard_like_puts() {
+    let table = sharded_8::sharded_8::Table::new(client(), unique_table_name("sharded-writes"));
+    table.create_table().await.unwrap();
+    for at in 0..20 {
+        table.put(&event(at)).await.unwrap();
+    }
+    // An update of an index key field rewrites both index keys: the item keeps the
+    // shard of its id and moves in the partition's order.
+    let f = Event::fields();
+    table
+        .update(Event::key("ev-00003"))
+        .set(&f.at, &100)
+        .await
+        .unwrap();
+    let item = raw_item(table.client(), table.name(), "EVENT#ev-00003", "EVENT")
+        .await
+        .unwrap();
+    let shard = dynaschema::shard::shard_of("ev-00003", 8);
+    assert_eq!(item["gsi1pk"], AttributeValue::S(format!("EVENTS#{shard}")));
+    assert_eq!(
+        item["gsi1sk"],
+        AttributeValue::S("E#0000000100#ev-00003".into())
+    );
+    // A transaction's put writes the shard as well.
+    table.transaction().put(&event(50)).await.unwrap();
+    let item = raw_item(table.client(), table.name(), "EVENT#ev-00050", "EVENT")
+        .await
+        .unwrap();
+    let shard = dynaschema::shard::shard_of("ev-00050", 8);
+    assert_eq!(item["gsi1pk"], AttributeValue::S(format!("EVENTS#{shard}")));
+    let mut expected: Vec<u32> = (0..20).filter(|&at| at != 3).collect();
+    expected.extend([50, 100]);
+    assert_eq!(ats(&table.feed().query().all().await.unwrap()), expected);
+}
