@@ -24,7 +24,7 @@
 //! **A changed shard count** is a re-key of the index: the items must be rewritten
 //! (the migration does it, as for any derived attribute). Until then a query
 //! refuses to return wrong results: it fails with
-//! [`Error::ShardCountChanged`](crate::Error::ShardCountChanged) when an item sits in
+//! [`Error::ShardCountChanged`] when an item sits in
 //! a shard its keys do not hash to (the count grew) or when the shard after the last
 //! one holds items (the count shrank). The second check costs one `Query` of
 //! `Limit = 1` per fan-out query, sent with the first pages.

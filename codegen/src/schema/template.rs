@@ -50,7 +50,7 @@ pub struct KeyTemplate {
 }
 
 /// A sharded key's `shards = { count = 8, of = ["product_id"] }`: its partition's
-/// `{shard}` segment is [`dynaschema::shard::shard_of`] of the named fields' encoded
+/// `{shard}` segment is [`dynaschema_core::shard_of`] of the named fields' encoded
 /// segments, so one logical partition is spread over `count` physical ones.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Shards {
@@ -204,9 +204,7 @@ impl KeyTemplate {
     }
 
     /// The position of `field` among the template's value segments (fields and the
-    /// shard), which is where [`key_fields`]-style decoding finds it.
-    ///
-    /// [`key_fields`]: https://docs.rs/dynaschema
+    /// shard): where the generated code decoding a key's fields finds it.
     pub fn value_slot(&self, field: &str) -> Option<usize> {
         self.segments
             .iter()
