@@ -11,6 +11,9 @@ fn main() {
     dynaschema_codegen::Builder::new()
         .compile("schemas/keywords.toml")
         .unwrap_or_else(|e| panic!("{e}"));
+    dynaschema_codegen::Builder::new()
+        .compile("schemas/buckets.toml")
+        .unwrap_or_else(|e| panic!("{e}"));
     for count in [8, 16, 4] {
         dynaschema_codegen::Builder::new()
             .compile(format!("schemas/sharded-{count}.toml"))

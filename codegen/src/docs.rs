@@ -420,9 +420,10 @@ fn render(template: &KeyTemplate, value: &dyn Fn(&str) -> String) -> String {
             Segment::Literal(l) => l.clone(),
             Segment::Field(f) => {
                 let v = value(&f.name);
-                match f.case {
-                    Some(case) => case.apply(&v),
-                    None => v,
+                match (f.case, f.bucket) {
+                    (_, Some(bucket)) => bucket.of_rfc3339(&v).to_owned(),
+                    (Some(case), None) => case.apply(&v),
+                    (None, None) => v,
                 }
             }
             Segment::Shard(_) => match &template.shards {

@@ -172,8 +172,13 @@ pub fn or_previously(
     }
 }
 
-/// `value` (a reference expression) wrapped in the placeholder's explicit casing.
+/// `value` (a reference expression) wrapped in the placeholder's explicit casing, or
+/// reduced to its time bucket.
 pub fn cased(field: &FieldRef, value: TokenStream) -> TokenStream {
+    if let Some(bucket) = field.bucket {
+        let bucket = quote::format_ident!("{}", format!("{bucket:?}"));
+        return quote!(&::dynaschema::__private::Bucketed::new(#value, ::dynaschema::__private::TimeBucket::#bucket));
+    }
     match field.case {
         None => value,
         Some(dynaschema_core::Case::Lower) => {
@@ -277,7 +282,8 @@ pub fn key_fields_decoder(
             };
         });
         for field in template.fields() {
-            if out.fields.contains(&field.name) {
+            // A time bucket is not the value: it is read from where it is whole.
+            if out.fields.contains(&field.name) || field.bucket.is_some() {
                 continue;
             }
             let position = template.value_slot(&field.name).unwrap_or_default();

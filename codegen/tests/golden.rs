@@ -87,3 +87,8 @@ fn multi_attribute_keys() {
 fn sharded_keys() {
     check("tests/schemas/sharded-8.toml", "sharded.rs");
 }
+
+#[test]
+fn time_buckets() {
+    check("tests/schemas/buckets.toml", "buckets.rs");
+}

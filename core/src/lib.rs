@@ -35,11 +35,13 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod bucket;
 mod case;
 mod comparison;
 mod definition;
 mod shard;
 
+pub use bucket::TimeBucket;
 pub use case::Case;
 pub use comparison::Comparison;
 pub use definition::{

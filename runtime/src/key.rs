@@ -33,7 +33,7 @@ use std::borrow::Cow;
 use std::marker::PhantomData;
 
 use aws_sdk_dynamodb::types::AttributeValue;
-use dynaschema_core::Case;
+use dynaschema_core::{Case, TimeBucket};
 
 use crate::error::{KeyError, KeyErrorReason};
 
@@ -397,6 +397,75 @@ impl<T: KeySegment + ?Sized> KeySegment for Cased<'_, T> {
 
     fn decode_segment(segment: &str) -> Result<T::Owned, SegmentError> {
         T::decode_segment(segment)
+    }
+}
+
+/// A timestamp type whose values a `{field|day}` placeholder (or `hour`, `month`,
+/// `year`) can reduce to their time bucket.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be reduced to a time bucket",
+    label = "a `{{field|day}}`-style placeholder holds this field",
+    note = "time buckets (`hour`, `day`, `month`, `year`) are of `chrono::DateTime<Utc>` fields"
+)]
+pub trait TimeBucketed {
+    /// Appends the bucket of this value (`2026-12-03` for a day) to `out`.
+    fn encode_bucket(&self, bucket: TimeBucket, out: &mut String) -> Result<(), SegmentError>;
+}
+
+#[cfg(feature = "chrono")]
+impl TimeBucketed for chrono::DateTime<chrono::Utc> {
+    fn encode_bucket(&self, bucket: TimeBucket, out: &mut String) -> Result<(), SegmentError> {
+        let mut text = String::with_capacity(30);
+        self.encode_segment(&mut text)?;
+        out.push_str(bucket.of_rfc3339(&text));
+        Ok(())
+    }
+}
+
+impl<T: TimeBucketed + ?Sized> TimeBucketed for &T {
+    fn encode_bucket(&self, bucket: TimeBucket, out: &mut String) -> Result<(), SegmentError> {
+        (**self).encode_bucket(bucket, out)
+    }
+}
+
+/// A timestamp reduced to its time bucket, for `{field|day}`-style placeholders: the
+/// start of its RFC 3339 form (`2026-12-03` for a day), so buckets sort in time
+/// order. Decoding gives the bucket's text.
+///
+/// ```
+/// # #[cfg(feature = "chrono")] {
+/// use chrono::{TimeZone, Utc};
+/// use dynaschema::key::{Bucketed, KeySegment};
+/// use dynaschema::TimeBucket;
+///
+/// let at = Utc.with_ymd_and_hms(2026, 12, 3, 14, 5, 9).unwrap();
+/// let mut key = String::new();
+/// Bucketed::new(&at, TimeBucket::Day).encode_segment(&mut key).unwrap();
+/// assert_eq!(key, "2026-12-03");
+/// # }
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct Bucketed<'a, T: ?Sized> {
+    value: &'a T,
+    bucket: TimeBucket,
+}
+
+impl<'a, T: ?Sized> Bucketed<'a, T> {
+    /// `value`'s `bucket`.
+    pub fn new(value: &'a T, bucket: TimeBucket) -> Self {
+        Self { value, bucket }
+    }
+}
+
+impl<T: TimeBucketed + ?Sized> KeySegment for Bucketed<'_, T> {
+    type Owned = String;
+
+    fn encode_segment(&self, out: &mut String) -> Result<(), SegmentError> {
+        self.value.encode_bucket(self.bucket, out)
+    }
+
+    fn decode_segment(segment: &str) -> Result<String, SegmentError> {
+        str::decode_segment(segment)
     }
 }
 

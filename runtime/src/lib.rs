@@ -128,7 +128,7 @@ pub use definition::{
     Billing, Capacity, IndexDefinition, IndexKind, KeyAttribute, Projection, ScalarType,
     StreamView, TableClass, TableDefinition, TableOptions,
 };
-pub use dynaschema_core::Comparison;
+pub use dynaschema_core::{Comparison, TimeBucket};
 pub use entity::Entity;
 pub use error::{
     AttributeError, BatchError, CancelCode, CancelReason, DecodeError, EncodeError, Error,
@@ -286,7 +286,9 @@ pub mod __private {
     pub use crate::entity::{Entity, EntityMeta};
     pub use crate::error::{AttributeError, DecodeError, EncodeError, Error, KeyError, Result};
     pub use crate::filter::{Filter, FilterValue};
-    pub use crate::key::{Cased, Key, KeyRole, KeySegment, KeyWriter, Primary, Secondary};
+    pub use crate::key::{
+        Bucketed, Cased, Key, KeyRole, KeySegment, KeyWriter, Primary, Secondary,
+    };
     pub use crate::multi_attribute::KeyAttributeValue;
     pub use crate::query::{
         KeyCondition, MultiAttributePartition, PatternQuery, Query, SortCondition, decode_entity,
@@ -300,7 +302,7 @@ pub mod __private {
     pub use crate::table::Table;
     pub use aws_sdk_dynamodb::Client;
     pub use aws_sdk_dynamodb::types::AttributeValue;
-    pub use dynaschema_core::{Case, Comparison};
+    pub use dynaschema_core::{Case, Comparison, TimeBucket};
     pub use futures::Stream;
     pub use std::borrow::Cow;
 

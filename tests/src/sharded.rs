@@ -43,3 +43,19 @@ sharded_schema!(
     "schemas/sharded-4.toml",
     "The same table, its shard count lowered to 4 without a migration."
 );
+
+/// Time buckets (`schemas/buckets.toml`): a day's readings in one partition.
+pub mod buckets {
+    use dynaschema::Entity;
+
+    /// A sensor reading.
+    #[derive(Entity, Clone, Debug, PartialEq)]
+    #[entity(schema = "schemas/buckets.toml")]
+    pub struct Reading {
+        pub reading_id: String,
+        pub at: chrono::DateTime<chrono::Utc>,
+        pub value: i64,
+    }
+
+    dynaschema::include_schema!(pub buckets);
+}

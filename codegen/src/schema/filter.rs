@@ -274,6 +274,7 @@ impl Parser {
                     name: name.clone(),
                     span: span.clone(),
                     case: None,
+                    bucket: None,
                 };
                 self.position += 1;
                 Ok(field)

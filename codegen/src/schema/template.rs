@@ -32,9 +32,11 @@ pub struct FieldRef {
     pub span: Span,
     /// Explicit casing of the value in the key (`{email|lower}`); never implied.
     pub case: Option<Case>,
+    /// The time bucket a timestamp is reduced to (`{created_at|day}`).
+    pub bucket: Option<TimeBucket>,
 }
 
-pub use dynaschema_core::Case;
+pub use dynaschema_core::{Case, TimeBucket};
 
 /// A parsed key template.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -106,31 +108,37 @@ impl KeyTemplate {
                     Some((name, modifier)) => (name, Some(modifier)),
                     None => (inner, None),
                 };
-                let case = match modifier {
-                    None => Some(None),
-                    Some("lower") => Some(Some(Case::Lower)),
-                    Some("upper") => Some(Some(Case::Upper)),
-                    Some(other) => {
-                        errors.push(
-                            Diagnostic::error(
-                                "schema::placeholder-modifier",
-                                format!("`{other}` is not a modifier of a placeholder"),
-                                here.clone(),
-                                "unknown modifier",
-                            )
-                            .suggest(other, ["lower", "upper"]),
-                        );
-                        None
-                    }
+                // `Some((case, bucket))` when the modifier is known.
+                let modifiers = match modifier {
+                    None => Some((None, None)),
+                    Some("lower") => Some((Some(Case::Lower), None)),
+                    Some("upper") => Some((Some(Case::Upper), None)),
+                    Some(other) => match TimeBucket::from_name(other) {
+                        Some(bucket) => Some((None, Some(bucket))),
+                        None => {
+                            errors.push(
+                                Diagnostic::error(
+                                    "schema::placeholder-modifier",
+                                    format!("`{other}` is not a modifier of a placeholder"),
+                                    here.clone(),
+                                    "unknown modifier",
+                                )
+                                .with_help("casing: `lower`, `upper`; time buckets of a timestamp: `hour`, `day`, `month`, `year`")
+                                .suggest(other, ["lower", "upper", "hour", "day", "month", "year"]),
+                            );
+                            None
+                        }
+                    },
                 };
                 if let Some(problem) = name_problem(inner, "field", here.clone()) {
                     errors.push(problem);
                 } else if is_identifier(inner) {
-                    if let Some(case) = case {
+                    if let Some((case, bucket)) = modifiers {
                         segments.push(Segment::Field(FieldRef {
                             name: inner.to_owned(),
                             span: here,
                             case,
+                            bucket,
                         }));
                     }
                 } else {
@@ -318,6 +326,15 @@ mod tests {
         assert_eq!(names, ["created_at", "order_id"]);
         // `{created_at}` starts after `"ORDER#`.
         assert_eq!(t.fields().next().unwrap().span, 7..19);
+    }
+
+    #[test]
+    fn a_time_bucket_is_a_modifier_of_a_placeholder() {
+        let t = parse("DAY#{at|day}").unwrap();
+        let field = t.fields().next().unwrap();
+        assert_eq!((field.case, field.bucket), (None, Some(TimeBucket::Day)));
+        let errors = parse("DAY#{at|week}").unwrap_err();
+        assert_eq!(errors[0].code, "schema::placeholder-modifier");
     }
 
     #[test]

@@ -23,6 +23,7 @@ mod sort_conditions;
 mod streams;
 mod table_json;
 mod table_options;
+mod time_buckets;
 mod transactions;
 mod updates;
 mod version_control;

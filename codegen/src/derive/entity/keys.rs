@@ -184,7 +184,11 @@ impl Context<'_> {
                 let templates = std::iter::once((&primary_index.partition_key, &primary.partition))
                     .chain(primary_index.sort_key.as_ref().zip(primary.sort.as_ref()));
                 for (attr, template) in templates {
-                    if let Some(position) = template.fields().position(|f| f.name == field) {
+                    // A time bucket is not the value: read it where it is whole.
+                    if let Some(position) = template
+                        .fields()
+                        .position(|f| f.name == field && f.bucket.is_none())
+                    {
                         return Some((attr.clone(), template, position));
                     }
                 }

@@ -92,7 +92,9 @@ impl Lowering<'_> {
             let field = KeyTemplate::parse(text, span.clone(), None)
                 .ok()
                 .and_then(|t| match &t.segments[..] {
-                    [Segment::Field(f)] if f.case.is_none() => Some(f.clone()),
+                    [Segment::Field(f)] if f.case.is_none() && f.bucket.is_none() => {
+                        Some(f.clone())
+                    }
                     _ => None,
                 });
             match field {
@@ -295,6 +297,7 @@ impl Lowering<'_> {
             }
             keys.sort_by_key(|k| k.index);
             self.shards(name, &mut keys, &e.keys, indexes);
+            self.time_buckets(name, &keys, indexes);
             if let Some(primary) = keys
                 .first()
                 .filter(|k| k.index == 0)
@@ -537,6 +540,68 @@ impl Lowering<'_> {
                     of,
                     span: shards.span(),
                 });
+            }
+        }
+    }
+
+    /// `{field|day}`-style placeholders: in partition templates only (a sort key
+    /// orders by the whole value), and of a field the entity's keys also hold whole
+    /// (the primary key, or the sort key on the same index), so reads can recover
+    /// the field from an item's keys.
+    fn time_buckets(&mut self, name: &str, keys: &[EntityKeys], indexes: &[Index]) {
+        let primary: Vec<&KeyTemplate> = keys
+            .first()
+            .filter(|k| k.index == 0)
+            .map(|k| k.templates().collect())
+            .unwrap_or_default();
+        for k in keys {
+            let index_name = &indexes[k.index].name;
+            for field in k.sort.iter().flat_map(|t| t.fields()) {
+                if let Some(bucket) = field.bucket {
+                    self.error(
+                        Diagnostic::error(
+                            "schema::time-bucket-sort-key",
+                            format!("`{name}`'s sort key on `{index_name}` reduces `{}` to its {}: a sort key orders by the whole value", field.name, bucket.name()),
+                            field.span.clone(),
+                            "a time bucket in a sort key",
+                        )
+                        .with_help(format!(
+                            "buckets spread partitions: put `{{{}|{}}}` in `pk` and `{{{}}}` in `sk`",
+                            field.name,
+                            bucket.name(),
+                            field.name
+                        )),
+                    );
+                }
+            }
+            for field in k.partition.fields() {
+                let Some(bucket) = field.bucket else {
+                    continue;
+                };
+                let whole = primary
+                    .iter()
+                    .copied()
+                    .chain(k.sort.as_ref())
+                    .flat_map(|t| t.fields())
+                    .any(|f| f.name == field.name && f.bucket.is_none());
+                if !whole {
+                    self.error(
+                        Diagnostic::error(
+                            "schema::time-bucket-field",
+                            format!(
+                                "`{name}`'s keys on `{index_name}` hold `{}` only as its {}, so a read cannot recover it",
+                                field.name,
+                                bucket.name()
+                            ),
+                            field.span.clone(),
+                            "only the bucket is stored in the keys",
+                        )
+                        .with_help(format!(
+                            "put the whole value in the sort key too, e.g. `sk = \"{{{}}}#..\"`: it also orders the bucket's items by time",
+                            field.name
+                        )),
+                    );
+                }
             }
         }
     }
