@@ -509,7 +509,7 @@ fn low_cardinality_gsi_partition(schema: &Schema, diagnostics: &mut Diagnostics)
                     "add a high-cardinality attribute to the partition key (e.g. a `shard` field = hash(id) % N, queried N times), or a time bucket".to_owned()
                 } else {
                     format!(
-                        "shard it: `{{ pk = \"{}#{{shard}}\", sk = .., shards = {{ count = 8, of = [\"<id field>\"] }} }}` spreads the writes over 8 partitions, and the index's patterns query all 8 and merge them in sort order; or add a time bucket such as `#{{day}}`",
+                        "shard it: `{{ pk = \"{}#{{shard}}\", sk = .., shards = {{ count = 8, of = [\"<id field>\"] }} }}` spreads the writes over 8 partitions, and the index's patterns query all 8 and merge them in sort order; or one partition per period with a time bucket, `#{{<timestamp field>|day}}`",
                         keys.partition.text
                     )
                 }),
