@@ -723,6 +723,8 @@ impl<'t, T: Send + 't, R: 't> Query<'t, T, R> {
     /// since they were written. One `Query` of `Limit = 1`.
     async fn probe_shards(&self) -> Result<f64> {
         let (fan_out, condition, values) = self.fan_out_parts()?;
+        // The query's first request: the pattern ran, even if the check stops it.
+        crate::coverage::record(&self.table.definition().name, self.pattern);
         let Some(((attribute, _), probe)) = condition.partition.first().zip(values.last()) else {
             return Ok(0.0);
         };

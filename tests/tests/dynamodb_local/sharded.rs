@@ -84,7 +84,9 @@ async fn every_write_stores_the_item_in_the_shard_its_id_hashes_to() {
     }
     // The documented hash, on stored data: FNV-1a 64 of `ev-00000` modulo 8.
     assert_eq!(dynaschema::shard::shard_of("ev-00000", 8), 7);
-    // Updates, and single puts, write the same shard.
+    // A get by id reads the table's own key: no shard involved.
+    assert_eq!(table.get_event("ev-00042").await.unwrap(), Some(event(42)));
+    // Single puts write the same shard.
     let mut changed = event(7);
     changed.data = "changed".into();
     table.put(&changed).await.unwrap();
