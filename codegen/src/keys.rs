@@ -129,6 +129,7 @@ pub fn literal_prefix(entity: &str, attribute: &str, template: &KeyTemplate) -> 
         Role::Sort,
         (&literals, None),
         None,
+        // `writer` asks for a value only for a field segment; these are all literals.
         &|_| unreachable!("literals only"),
     );
     quote!(#writer.finish_prefix())

@@ -30,6 +30,9 @@ pub(crate) fn stream_view_type(view: StreamView) -> StreamViewType {
     }
 }
 
+// The SDK's builders fail only when a required member is missing; every `expect`
+// below follows the setter of each member the builder requires, so none can fail.
+
 /// A stream of this view, enabled.
 pub(crate) fn stream_specification(view: StreamView) -> StreamSpecification {
     StreamSpecification::builder()

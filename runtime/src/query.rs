@@ -682,6 +682,8 @@ impl<'t, T: Send + 't, R: 't> Query<'t, T, R> {
 /// [`crate::shard`]).
 impl<'t, T: Send + 't, R: 't> Query<'t, T, R> {
     /// The shards and the key condition (of shard 0), or the error building them.
+    /// Called only on the fan-out paths, which `page` and `stream` take when
+    /// `fan_out` is set; the `InvalidCursor` for a missing one cannot be reached.
     fn fan_out_parts(&self) -> Result<(&crate::shard::FanOut, &KeyCondition, &[String])> {
         let fan_out = self.fan_out.as_ref().ok_or(Error::InvalidCursor {
             reason: "not a sharded pattern",
