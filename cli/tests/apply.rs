@@ -424,3 +424,157 @@ async fn adding_a_gsi_to_a_table_with_items_says_a_backfill_is_needed() {
     );
     assert_eq!(gsi_names(&table).await, ["gsi1", "gsi2"]);
 }
+
+/// An AWS config and credentials file pair with one profile, `sandbox`: its own
+/// access key and region. Returns the environment that points the SDK at them and
+/// clears every other source of credentials and region.
+fn aws_files(dir: &Path) -> Vec<(&'static str, String)> {
+    let config = dir.join("config");
+    let credentials = dir.join("credentials");
+    std::fs::write(&config, "[profile sandbox]\nregion = eu-west-1\n").unwrap();
+    std::fs::write(
+        &credentials,
+        "[sandbox]\naws_access_key_id = sandboxkey\naws_secret_access_key = sandboxsecret\n",
+    )
+    .unwrap();
+    vec![
+        ("AWS_CONFIG_FILE", config.display().to_string()),
+        (
+            "AWS_SHARED_CREDENTIALS_FILE",
+            credentials.display().to_string(),
+        ),
+        // No instance metadata lookups on this machine (they would only time out).
+        ("AWS_EC2_METADATA_DISABLED", "true".to_owned()),
+    ]
+}
+
+/// Runs `dynaschema apply` with exactly `env` of the AWS environment variables.
+fn apply_with_env(schema: &Path, flags: &[&str], env: &[(&str, String)]) -> (i32, String) {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_dynaschema"));
+    command.arg("apply").arg(schema).args(flags);
+    for (key, _) in std::env::vars() {
+        if key.starts_with("AWS_") {
+            command.env_remove(key);
+        }
+    }
+    command.envs(env.iter().map(|(k, v)| (k, v)));
+    let output = command.output().expect("run dynaschema apply");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (output.status.code().unwrap_or(-1), text)
+}
+
+/// A client of DynamoDB Local as `access_key` in `region`: DynamoDB Local keeps one
+/// set of tables per access key and region, so which client sees a table tells
+/// which credentials and region created it.
+fn client_as(access_key: &str, region: &str) -> Client {
+    use dynaschema::aws_sdk_dynamodb::config::{Credentials, Region};
+    let config = server()
+        .client()
+        .config()
+        .to_builder()
+        .region(Region::new(region.to_owned()))
+        .credentials_provider(Credentials::new(access_key, "secret", None, None, "test"))
+        .build();
+    Client::from_conf(config)
+}
+
+async fn exists_for(client: &Client, table: &str) -> bool {
+    client
+        .describe_table()
+        .table_name(table)
+        .send()
+        .await
+        .is_ok()
+}
+
+#[tokio::test]
+async fn a_profile_gives_apply_its_credentials_and_region_and_region_overrides_it() {
+    let dir = temp_dir("profile");
+    let env = aws_files(&dir);
+    let path = schema(&dir, "base", "", &[]);
+    let endpoint = server().endpoint();
+
+    let table = table_name("profile");
+    let flags = [
+        "--profile",
+        "sandbox",
+        "--endpoint",
+        endpoint,
+        "--table",
+        &table,
+    ];
+    let (code, out) = apply_with_env(&path, &flags, &env);
+    assert_eq!(code, 0, "{out}");
+    assert!(exists_for(&client_as("sandboxkey", "eu-west-1"), &table).await);
+    assert!(
+        !exists_for(&client(), &table).await,
+        "made with the local dummy key"
+    );
+    assert!(!exists_for(&client_as("sandboxkey", "us-east-1"), &table).await);
+
+    let table = table_name("region");
+    let flags = [
+        "--profile",
+        "sandbox",
+        "--region",
+        "ap-south-1",
+        "--endpoint",
+        endpoint,
+        "--table",
+        &table,
+    ];
+    let (code, out) = apply_with_env(&path, &flags, &env);
+    assert_eq!(code, 0, "{out}");
+    assert!(exists_for(&client_as("sandboxkey", "ap-south-1"), &table).await);
+    assert!(!exists_for(&client_as("sandboxkey", "eu-west-1"), &table).await);
+
+    // AWS_PROFILE is the same thing as --profile.
+    let table = table_name("aws-profile");
+    let mut with_profile = env.clone();
+    with_profile.push(("AWS_PROFILE", "sandbox".to_owned()));
+    let flags = ["--endpoint", endpoint, "--table", &table];
+    let (code, out) = apply_with_env(&path, &flags, &with_profile);
+    assert_eq!(code, 0, "{out}");
+    assert!(exists_for(&client_as("sandboxkey", "eu-west-1"), &table).await);
+}
+
+#[tokio::test]
+async fn environment_credentials_are_used_even_for_a_loopback_endpoint() {
+    let dir = temp_dir("env-credentials");
+    let path = schema(&dir, "base", "", &[]);
+    let table = table_name("env");
+    let mut env = aws_files(&dir);
+    env.extend([
+        ("AWS_ACCESS_KEY_ID", "envkey".to_owned()),
+        ("AWS_SECRET_ACCESS_KEY", "envsecret".to_owned()),
+        ("AWS_REGION", "eu-central-1".to_owned()),
+    ]);
+    let flags = ["--endpoint", server().endpoint(), "--table", &table];
+    let (code, out) = apply_with_env(&path, &flags, &env);
+    assert_eq!(code, 0, "{out}");
+    assert!(exists_for(&client_as("envkey", "eu-central-1"), &table).await);
+    assert!(!exists_for(&client(), &table).await);
+}
+
+#[test]
+fn a_missing_profile_or_region_is_one_clear_error_before_any_request() {
+    let dir = temp_dir("missing-profile");
+    let env = aws_files(&dir);
+    let path = schema(&dir, "base", "", &[]);
+    // No endpoint: the region's real endpoint, which is never reached (no network).
+    let flags = ["--profile", "nope", "--region", "eu-west-1", "--table", "t"];
+    let (code, out) = apply_with_env(&path, &flags, &env);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("error: no AWS credentials"), "{out}");
+    assert!(out.contains("nope"), "the profile is named: {out}");
+    assert!(out.contains("--profile"), "says what to do: {out}");
+
+    let flags = ["--table", "t"];
+    let (code, out) = apply_with_env(&path, &flags, &env);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("error: no AWS region: pass --region"), "{out}");
+}

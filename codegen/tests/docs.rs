@@ -27,6 +27,7 @@ fn every_examples_table_md_is_up_to_date() {
         "big-time-deals",
         "version-control",
         "online-shop",
+        "lambda",
     ] {
         let schema = load(&format!("schema-examples/{example}/dynaschema.toml"));
         let generated = docs::markdown(&schema);

@@ -4,6 +4,16 @@
 //! Every test that needs DynamoDB gets its own table on one DynamoDB Local per test
 //! process, started on first use. If the server cannot start, the test fails with the
 //! reason; nothing is skipped.
+//!
+//! `DYNASCHEMA_TEST_ENDPOINT=<url>` runs the suite against that server instead (the
+//! embedded server of `dynaschema local --embedded`, a DynamoDB Local of your own,
+//! moto, ScyllaDB Alternator, or `https://dynamodb.<region>.amazonaws.com` for a
+//! sandbox account), with credentials and region from AWS's default chain; a loopback
+//! endpoint without `AWS_ACCESS_KEY_ID` or `AWS_PROFILE` gets the local servers' dummy
+//! credentials. `DYNASCHEMA_TEST_SERVER` names what it is (`dynamodb-local`,
+//! `embedded`, `aws`, ...) for the tests whose outcome the server decides; see
+//! [`TestServer::kind`]. `cargo run -p dynaschema-tests --bin delete-test-tables`
+//! deletes the tables a run left there.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -158,23 +168,115 @@ impl Document {
     }
 }
 
-/// The process-wide DynamoDB Local; panics with the reason if it cannot start.
-pub fn server() -> &'static DynamoDbLocal {
-    DynamoDbLocal::shared().unwrap_or_else(|e| {
-        panic!("DynamoDB Local is required for this test and could not start: {e}")
+/// Which DynamoDB-API server the suite runs against, where its behaviour differs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ServerKind {
+    /// AWS's DynamoDB Local (the default: the suite starts it).
+    DynamoDbLocal,
+    /// dynaschema's embedded server (dynoxide), `dynaschema local --embedded`.
+    Embedded,
+    /// DynamoDB itself, or any other server named by `DYNASCHEMA_TEST_SERVER`.
+    Other,
+}
+
+/// The server of this test process: DynamoDB Local, started on first use, or the one
+/// `DYNASCHEMA_TEST_ENDPOINT` names.
+#[derive(Debug)]
+pub struct TestServer {
+    endpoint: String,
+    client: Client,
+    kind: ServerKind,
+}
+
+impl TestServer {
+    /// The endpoint URL.
+    pub fn endpoint(&self) -> &str {
+        &self.endpoint
+    }
+
+    /// A client for the server (cheap: clients share their connection pool).
+    pub fn client(&self) -> Client {
+        self.client.clone()
+    }
+
+    /// Which server this is.
+    pub fn kind(&self) -> ServerKind {
+        self.kind
+    }
+
+    fn from_env(endpoint: String) -> Self {
+        let kind = match std::env::var("DYNASCHEMA_TEST_SERVER").as_deref() {
+            Ok("dynamodb-local") => ServerKind::DynamoDbLocal,
+            Ok("embedded") => ServerKind::Embedded,
+            _ => ServerKind::Other,
+        };
+        let loopback = endpoint.starts_with("http://127.")
+            || endpoint.starts_with("http://localhost")
+            || endpoint.starts_with("http://[::1]");
+        let configured = ["AWS_ACCESS_KEY_ID", "AWS_PROFILE"]
+            .iter()
+            .any(|v| std::env::var_os(v).is_some());
+        let client = if loopback && !configured {
+            dynaschema::local::client(&endpoint)
+        } else {
+            // The default chain is async; load it on a thread of its own, so this
+            // works from a test's runtime and outside any.
+            let url = endpoint.clone();
+            std::thread::spawn(move || {
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .expect("a runtime to load the AWS configuration");
+                let config = runtime.block_on(
+                    aws_config::defaults(aws_config::BehaviorVersion::latest())
+                        .endpoint_url(url)
+                        .load(),
+                );
+                Client::new(&config)
+            })
+            .join()
+            .expect("load the AWS configuration")
+        };
+        Self {
+            endpoint,
+            client,
+            kind,
+        }
+    }
+}
+
+/// The process-wide test server; panics with the reason if it cannot start.
+pub fn server() -> &'static TestServer {
+    static SERVER: std::sync::OnceLock<TestServer> = std::sync::OnceLock::new();
+    SERVER.get_or_init(|| match std::env::var("DYNASCHEMA_TEST_ENDPOINT") {
+        Ok(endpoint) if !endpoint.is_empty() => TestServer::from_env(endpoint),
+        _ => {
+            let local = DynamoDbLocal::shared().unwrap_or_else(|e| {
+                panic!("DynamoDB Local is required for this test and could not start: {e}")
+            });
+            TestServer {
+                endpoint: local.endpoint().to_owned(),
+                client: local.client(),
+                kind: ServerKind::DynamoDbLocal,
+            }
+        }
     })
 }
 
-/// A client for the process-wide DynamoDB Local.
+/// A client for the process-wide test server.
 pub fn client() -> Client {
     server().client()
 }
+
+/// The prefix every table the suite creates starts with, so that
+/// `delete-test-tables` can find them on a shared server.
+pub const TABLE_PREFIX: &str = "dstest-";
 
 /// A table name no other test in any process uses.
 pub fn unique_table_name(prefix: &str) -> String {
     static NEXT: AtomicUsize = AtomicUsize::new(0);
     format!(
-        "{prefix}-{}-{}-{}",
+        "{TABLE_PREFIX}{prefix}-{}-{}-{}",
         std::process::id(),
         NEXT.fetch_add(1, Ordering::Relaxed),
         ulid::Ulid::new().to_string().to_lowercase()

@@ -43,8 +43,18 @@ pub struct DynamoDbLocal {
 impl DynamoDbLocal {
     /// Installs (if needed) and starts a new server, waiting until it answers HTTP.
     pub fn start() -> Result<Self, LocalServerError> {
+        Self::start_on_port(free_port()?)
+    }
+
+    /// Like [`start`](Self::start), on the loopback port given (`dynaschema local
+    /// --port 8000`); an error if the port is taken.
+    pub fn start_on_port(port: u16) -> Result<Self, LocalServerError> {
+        if let Err(e) = TcpListener::bind((Ipv4Addr::LOCALHOST, port)) {
+            return Err(LocalServerError::new(format!(
+                "cannot listen on 127.0.0.1:{port}: {e}"
+            )));
+        }
         let jar = jar_path()?;
-        let port = free_port()?;
         let log = cache_dir()?.join(format!("dynamodb-local-{port}.log"));
         let (supervisor, stdin) = spawn(&jar, port, &log)?;
         let server = Self {

@@ -29,6 +29,12 @@ impl Embedded {
     /// Starts the server on its own thread (with its own Tokio runtime, so it works
     /// from synchronous code and outlives any caller's runtime).
     pub fn start() -> Result<Self, LocalServerError> {
+        Self::start_on_port(0)
+    }
+
+    /// Like [`start`](Self::start), on the loopback port given (`0`: any free one),
+    /// as `dynaschema local --embedded --port 8000` does.
+    pub fn start_on_port(port: u16) -> Result<Self, LocalServerError> {
         let (ready_tx, ready_rx) = mpsc::channel::<Result<SocketAddr, String>>();
         let (shutdown_tx, shutdown_rx) = tokio::sync::oneshot::channel::<()>();
         let thread = std::thread::Builder::new()
@@ -46,9 +52,9 @@ impl Embedded {
                 };
                 runtime.block_on(async move {
                     let setup = async {
-                        let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+                        let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, port))
                             .await
-                            .map_err(|e| format!("cannot bind a loopback port: {e}"))?;
+                            .map_err(|e| format!("cannot listen on 127.0.0.1:{port}: {e}"))?;
                         let address = listener.local_addr().map_err(|e| e.to_string())?;
                         let database = dynoxide::Database::memory()
                             .map_err(|e| format!("cannot open the in-memory database: {e}"))?;

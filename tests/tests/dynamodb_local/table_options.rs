@@ -3,14 +3,19 @@
 
 use dynaschema::aws_sdk_dynamodb::types::{BillingMode, StreamViewType, TimeToLiveStatus};
 use dynaschema_tests::configured::{Session, configured};
-use dynaschema_tests::{client, unique_table_name};
+use dynaschema_tests::{ServerKind, client, server, unique_table_name};
 
 #[tokio::test]
 async fn create_table_applies_every_option() {
     let table = configured::Table::new(client(), unique_table_name("configured"));
     let created = table.create_table().await.unwrap();
-    // DynamoDB Local has no continuous backups; DynamoDB enables them.
-    assert_eq!(created.unsupported, ["point_in_time_recovery"]);
+    // DynamoDB Local and the embedded server have no continuous backups; DynamoDB
+    // enables them.
+    let unsupported: &[&str] = match server().kind() {
+        ServerKind::DynamoDbLocal | ServerKind::Embedded => &["point_in_time_recovery"],
+        ServerKind::Other => &[],
+    };
+    assert_eq!(created.unsupported, unsupported);
     let described = table
         .client()
         .describe_table()
@@ -66,7 +71,8 @@ async fn create_table_applies_every_option() {
     assert_eq!(ttl.time_to_live_status(), Some(&TimeToLiveStatus::Enabled));
 
     // The definition carries the tags into CreateTable. DynamoDB Local accepts them
-    // but cannot list them back; when it can, check them here instead.
+    // but cannot list them back (`UnknownOperationException`); the embedded server
+    // and DynamoDB itself list exactly them.
     let tags: Vec<(&str, &str)> = configured::DEFINITION
         .options
         .tags
@@ -81,16 +87,27 @@ async fn create_table_applies_every_option() {
         .resource_arn(arn)
         .send()
         .await;
-    let code = listed
-        .as_ref()
-        .err()
-        .and_then(|e| e.as_service_error())
-        .and_then(|e| e.meta().code());
-    assert_eq!(
-        code,
-        Some("UnknownOperationException"),
-        "DynamoDB Local now lists tags: assert them"
-    );
+    match server().kind() {
+        ServerKind::DynamoDbLocal => {
+            let code = listed
+                .as_ref()
+                .err()
+                .and_then(|e| e.as_service_error())
+                .and_then(|e| e.meta().code());
+            assert_eq!(
+                code,
+                Some("UnknownOperationException"),
+                "DynamoDB Local now lists tags: assert them"
+            );
+        }
+        ServerKind::Embedded | ServerKind::Other => {
+            let listed = listed.expect("ListTagsOfResource");
+            let mut stored: Vec<(&str, &str)> =
+                listed.tags().iter().map(|t| (t.key(), t.value())).collect();
+            stored.sort();
+            assert_eq!(stored, tags);
+        }
+    }
 
     // Deletion protection holds.
     let refused = table

@@ -90,6 +90,7 @@ async fn run(args: Args) -> Result<bool, Box<dyn std::error::Error>> {
     }
     let server = EndpointOrEmbedded::from_env()?;
     let table = shop_example::shop::Table::new(server.client(), &args.table);
+    // ANCHOR: migrate
     let mut migration = table.migrate_all().segments(args.segments).show_progress();
     if args.dry_run {
         migration = migration.dry_run();
@@ -123,5 +124,6 @@ async fn run(args: Args) -> Result<bool, Box<dyn std::error::Error>> {
         }
         in_line &= report.drifted.is_empty() && report.failed.is_empty();
     }
+    // ANCHOR_END: migrate
     Ok(in_line)
 }
