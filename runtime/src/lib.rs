@@ -81,7 +81,36 @@
 //! # fn main() {}
 //! ```
 //!
-//! A complete, runnable design lives in `schema-examples/shop` of the repository.
+//! A complete, runnable design lives in `schema-examples/shop` of the repository;
+//! the user guide (`docs/guide`) starts from `cargo new`.
+//!
+//! # Connecting
+//!
+//! The table takes an `aws_sdk_dynamodb::Client`. Build it with `aws-config`, which
+//! reads credentials, region and endpoint the way every AWS SDK does: the
+//! environment (`AWS_REGION`, `AWS_PROFILE`, `AWS_ENDPOINT_URL_DYNAMODB`, ...),
+//! `~/.aws` profiles and SSO, web identity, ECS and instance roles:
+//!
+//! ```no_run
+//! # dynaschema::include_schema!(pub shop, file = concat!(env!("CARGO_MANIFEST_DIR"), "/../codegen/tests/golden/shop.rs"));
+//! # #[derive(dynaschema::Entity)] #[entity(schema = "../schema-examples/shop/dynaschema.toml")]
+//! # pub struct User { user_id: String, email: String, name: String, tags: std::collections::BTreeSet<String>, address: Option<Address> }
+//! # #[derive(dynaschema::Attribute)]
+//! # pub struct Address { street: String, city: String, #[entity(rename = "zip")] postal_code: String }
+//! # #[derive(dynaschema::Entity)] #[entity(schema = "../schema-examples/shop/dynaschema.toml")]
+//! # pub struct Order { user_id: String, order_id: ulid::Ulid, created_at: chrono::DateTime<chrono::Utc>, total_cents: i64 }
+//! # #[derive(dynaschema::Entity)] #[entity(schema = "../schema-examples/shop/dynaschema.toml")]
+//! # pub struct Product { product_id: String, category: String, price_cents: i64 }
+//! # async fn demo() {
+//! let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+//! let client = dynaschema::aws_sdk_dynamodb::Client::new(&config);
+//! let table = shop::Table::new(client, "shop-prod");
+//! # let _ = table; }
+//! # fn main() {}
+//! ```
+//!
+//! For tests and local runs, [`local::client`] is a client of a server on this
+//! machine (DynamoDB Local, `dynaschema local`) with the dummy credentials they accept.
 //!
 //! # Features
 //!
