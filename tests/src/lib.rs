@@ -184,7 +184,9 @@ pub enum ServerKind {
 #[derive(Debug)]
 pub struct TestServer {
     endpoint: String,
-    client: Client,
+    /// The default chain's configuration, or `None` for the local servers' dummy
+    /// credentials.
+    config: Option<dynaschema::aws_sdk_dynamodb::Config>,
     kind: ServerKind,
 }
 
@@ -194,9 +196,19 @@ impl TestServer {
         &self.endpoint
     }
 
-    /// A client for the server (cheap: clients share their connection pool).
+    /// A new client for the server. Each test has its own Tokio runtime, and a
+    /// client's pooled connections belong to the runtime that opened them, so
+    /// clients are never shared between tests.
     pub fn client(&self) -> Client {
-        self.client.clone()
+        match &self.config {
+            None => dynaschema::local::client(&self.endpoint),
+            // A fresh HTTP client (and pool) per client: see above.
+            Some(config) => {
+                let mut builder = config.to_builder();
+                builder.set_http_client(None);
+                Client::from_conf(builder.build())
+            }
+        }
     }
 
     /// Which server this is.
@@ -216,8 +228,8 @@ impl TestServer {
         let configured = ["AWS_ACCESS_KEY_ID", "AWS_PROFILE"]
             .iter()
             .any(|v| std::env::var_os(v).is_some());
-        let client = if loopback && !configured {
-            dynaschema::local::client(&endpoint)
+        let config = if loopback && !configured {
+            None
         } else {
             // The default chain is async; load it on a thread of its own, so this
             // works from a test's runtime and outside any.
@@ -232,14 +244,15 @@ impl TestServer {
                         .endpoint_url(url)
                         .load(),
                 );
-                Client::new(&config)
+                dynaschema::aws_sdk_dynamodb::Config::new(&config)
             })
             .join()
+            .map(Some)
             .expect("load the AWS configuration")
         };
         Self {
             endpoint,
-            client,
+            config,
             kind,
         }
     }
@@ -256,7 +269,7 @@ pub fn server() -> &'static TestServer {
             });
             TestServer {
                 endpoint: local.endpoint().to_owned(),
-                client: local.client(),
+                config: None,
                 kind: ServerKind::DynamoDbLocal,
             }
         }
