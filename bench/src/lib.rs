@@ -12,6 +12,9 @@ use serde::{Deserialize, Serialize};
 
 dynaschema::include_schema!(pub bench);
 
+pub mod modyne_peer;
+pub mod raw;
+
 /// An item as the SDK holds it.
 pub type Item = HashMap<String, AttributeValue>;
 
@@ -124,6 +127,85 @@ pub struct Order {
     pub total_cents: i64,
 }
 
+impl Customer {
+    /// Hand-written: the item.
+    pub fn to_item_by_hand(&self) -> Item {
+        let mut item = Item::with_capacity(5);
+        item.insert(
+            "pk".into(),
+            AttributeValue::S(format!("CUSTOMER#{}", self.customer_id)),
+        );
+        item.insert("sk".into(), AttributeValue::S("PROFILE".into()));
+        item.insert("_et".into(), AttributeValue::S("Customer".into()));
+        item.insert(
+            "customer_id".into(),
+            AttributeValue::S(self.customer_id.clone()),
+        );
+        item.insert("name".into(), AttributeValue::S(self.name.clone()));
+        item
+    }
+
+    /// Hand-written: the struct, from an item.
+    pub fn from_item_by_hand(mut item: Item) -> Result<Self, String> {
+        Ok(Self {
+            customer_id: take_s(&mut item, "customer_id")?,
+            name: take_s(&mut item, "name")?,
+        })
+    }
+}
+
+impl Order {
+    /// The `n`th order of customer `customer_id`, placed `n` minutes after 2026-01-01.
+    pub fn sample(customer_id: &str, n: usize) -> Self {
+        Self {
+            customer_id: customer_id.to_owned(),
+            order_id: format!("o{n:05}"),
+            created_at: Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap()
+                + chrono::TimeDelta::minutes(n as i64),
+            total_cents: 100 * n as i64,
+        }
+    }
+
+    /// Hand-written: the item.
+    pub fn to_item_by_hand(&self) -> Item {
+        let created_at = timestamp(&self.created_at);
+        let mut item = Item::with_capacity(7);
+        item.insert(
+            "pk".into(),
+            AttributeValue::S(format!("CUSTOMER#{}", self.customer_id)),
+        );
+        item.insert(
+            "sk".into(),
+            AttributeValue::S(format!("ORDER#{created_at}#{}", self.order_id)),
+        );
+        item.insert("_et".into(), AttributeValue::S("Order".into()));
+        item.insert(
+            "customer_id".into(),
+            AttributeValue::S(self.customer_id.clone()),
+        );
+        item.insert("order_id".into(), AttributeValue::S(self.order_id.clone()));
+        item.insert("created_at".into(), AttributeValue::S(created_at));
+        item.insert(
+            "total_cents".into(),
+            AttributeValue::N(self.total_cents.to_string()),
+        );
+        item
+    }
+
+    /// Hand-written: the struct, from an item.
+    pub fn from_item_by_hand(mut item: Item) -> Result<Self, String> {
+        let created_at = take_s(&mut item, "created_at")?;
+        Ok(Self {
+            customer_id: take_s(&mut item, "customer_id")?,
+            order_id: take_s(&mut item, "order_id")?,
+            created_at: DateTime::parse_from_rfc3339(&created_at)
+                .map_err(|e| format!("created_at: {e}"))?
+                .with_timezone(&Utc),
+            total_cents: take_n(&mut item, "total_cents")?,
+        })
+    }
+}
+
 fn take(item: &mut Item, name: &str) -> Result<AttributeValue, String> {
     item.remove(name).ok_or_else(|| format!("missing {name}"))
 }
@@ -150,7 +232,7 @@ fn take_bool(item: &mut Item, name: &str) -> Result<bool, String> {
 }
 
 /// The fixed-width timestamp text dynaschema stores (`2026-03-10T12:05:00.000000000Z`).
-fn timestamp(t: &DateTime<Utc>) -> String {
+pub fn timestamp(t: &DateTime<Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Nanos, true)
 }
 
@@ -399,5 +481,17 @@ mod tests {
         assert_eq!(names(&derived), names(&large.to_item_serde()));
         assert_eq!(Large::from_item_by_hand(derived.clone()).unwrap(), large);
         assert_eq!(Large::from_item(derived).unwrap(), large);
+
+        let customer = Customer {
+            customer_id: "c1".into(),
+            name: "Ada".into(),
+        };
+        let derived = customer.to_item().unwrap();
+        assert_eq!(derived, customer.to_item_by_hand());
+        assert_eq!(Customer::from_item_by_hand(derived).unwrap(), customer);
+        let order = Order::sample("c1", 61);
+        let derived = order.to_item().unwrap();
+        assert_eq!(derived, order.to_item_by_hand());
+        assert_eq!(Order::from_item_by_hand(derived).unwrap(), order);
     }
 }

@@ -13,17 +13,15 @@
 //! 10,000 items streamed, 100,000 streamed, 100,000 collected — and reports each
 //! child's peak RSS.
 
-use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use aws_sdk_dynamodb::Client;
-use aws_sdk_dynamodb::types::{
-    AttributeValue, KeysAndAttributes, PutRequest, ReturnConsumedCapacity, WriteRequest,
+use dynaschema_bench::raw::{
+    raw_batch_get, raw_batch_put, raw_customer_with_orders, raw_get_small, raw_put_small,
+    raw_query, small_key,
 };
-use chrono::{TimeZone, Utc};
-use dynaschema::Entity;
 use dynaschema_bench::{Customer, Item, Order, Small, bench};
-use futures::{StreamExt, TryStreamExt, stream};
+use futures::TryStreamExt;
 
 /// Sizes of one run.
 #[derive(Clone, Copy)]
@@ -131,111 +129,6 @@ where
     measured
 }
 
-/// Hand-written: puts `items` with BatchWriteItem, `in_flight` chunks of 25 at once,
-/// resending unprocessed items.
-async fn raw_batch_put(client: &Client, table: &str, items: Vec<Item>, in_flight: usize) {
-    let chunks: Vec<Vec<Item>> = items.chunks(25).map(<[Item]>::to_vec).collect();
-    stream::iter(chunks)
-        .map(|chunk| async move {
-            let mut requests: Vec<WriteRequest> = chunk
-                .into_iter()
-                .map(|item| {
-                    WriteRequest::builder()
-                        .put_request(PutRequest::builder().set_item(Some(item)).build().unwrap())
-                        .build()
-                })
-                .collect();
-            while !requests.is_empty() {
-                let output = client
-                    .batch_write_item()
-                    .request_items(table, requests)
-                    .send()
-                    .await
-                    .expect("BatchWriteItem");
-                requests = output
-                    .unprocessed_items
-                    .and_then(|mut u| u.remove(table))
-                    .unwrap_or_default();
-            }
-        })
-        .buffer_unordered(in_flight)
-        .collect::<Vec<()>>()
-        .await;
-}
-
-/// Hand-written: reads `keys` with BatchGetItem, `in_flight` chunks of 100 at once.
-async fn raw_batch_get(client: &Client, table: &str, keys: Vec<Item>, in_flight: usize) -> usize {
-    let chunks: Vec<Vec<Item>> = keys.chunks(100).map(<[Item]>::to_vec).collect();
-    let found: Vec<usize> = stream::iter(chunks)
-        .map(|chunk| async move {
-            let mut keys = chunk;
-            let mut found = 0;
-            while !keys.is_empty() {
-                let output = client
-                    .batch_get_item()
-                    .request_items(
-                        table,
-                        KeysAndAttributes::builder()
-                            .set_keys(Some(keys))
-                            .build()
-                            .unwrap(),
-                    )
-                    .send()
-                    .await
-                    .expect("BatchGetItem");
-                for item in output
-                    .responses
-                    .and_then(|mut r| r.remove(table))
-                    .unwrap_or_default()
-                {
-                    Small::from_item_by_hand(item).expect("a small item");
-                    found += 1;
-                }
-                keys = output
-                    .unprocessed_keys
-                    .and_then(|mut u| u.remove(table))
-                    .map(|k| k.keys)
-                    .unwrap_or_default();
-            }
-            found
-        })
-        .buffer_unordered(in_flight)
-        .collect()
-        .await;
-    found.into_iter().sum()
-}
-
-fn small_key(group: &str, id: &str) -> Item {
-    HashMap::from([
-        ("pk".to_owned(), AttributeValue::S(format!("GROUP#{group}"))),
-        ("sk".to_owned(), AttributeValue::S(format!("SMALL#{id}"))),
-    ])
-}
-
-/// Hand-written: every item of one partition, page by page.
-async fn raw_query(client: &Client, table: &str, pk: &str) -> Vec<Item> {
-    let mut items = Vec::new();
-    let mut start = None;
-    loop {
-        let output = client
-            .query()
-            .table_name(table)
-            .key_condition_expression("#pk = :pk")
-            .expression_attribute_names("#pk", "pk")
-            .expression_attribute_values(":pk", AttributeValue::S(pk.to_owned()))
-            .return_consumed_capacity(ReturnConsumedCapacity::Total)
-            .set_exclusive_start_key(start)
-            .send()
-            .await
-            .expect("Query");
-        items.extend(output.items.unwrap_or_default());
-        start = output.last_evaluated_key.filter(|k| !k.is_empty());
-        if start.is_none() {
-            return items;
-        }
-    }
-}
-
 async fn run(server: &str, client: Client, sizes: Sizes) -> Vec<Measured> {
     let name = format!("bench-{}", std::process::id());
     let table = bench::Table::new(client.clone(), name.clone());
@@ -263,14 +156,7 @@ async fn run(server: &str, client: Client, sizes: Sizes) -> Vec<Measured> {
             |round| async move {
                 for i in 0..singles {
                     let item = Small::sample("singles-raw", round * singles + i);
-                    client
-                        .put_item()
-                        .table_name(raw_table)
-                        .set_item(Some(item.to_item_by_hand()))
-                        .return_consumed_capacity(ReturnConsumedCapacity::Total)
-                        .send()
-                        .await
-                        .expect("PutItem");
+                    raw_put_small(client, raw_table, &item).await;
                 }
             },
         )
@@ -293,15 +179,7 @@ async fn run(server: &str, client: Client, sizes: Sizes) -> Vec<Measured> {
             |round| async move {
                 for i in 0..singles {
                     let id = Small::sample("singles-raw", round * singles + i).id;
-                    let output = client
-                        .get_item()
-                        .table_name(raw_table)
-                        .set_key(Some(small_key("singles-raw", &id)))
-                        .return_consumed_capacity(ReturnConsumedCapacity::Total)
-                        .send()
-                        .await
-                        .expect("GetItem");
-                    Small::from_item_by_hand(output.item.expect("found")).expect("decodes");
+                    raw_get_small(client, raw_table, "singles-raw", &id).await;
                 }
             },
         )
@@ -353,18 +231,7 @@ async fn run(server: &str, client: Client, sizes: Sizes) -> Vec<Measured> {
         name: "Ada".into(),
     };
     let mut writes = table.batch_write().put(&customer);
-    let placed: Vec<Order> = (0..orders)
-        .map(|i| Order {
-            customer_id: "c1".into(),
-            order_id: format!("o{i:05}"),
-            created_at: Utc
-                .with_ymd_and_hms(2026, 1, 1, 0, 0, 0)
-                .unwrap()
-                .checked_add_signed(chrono::TimeDelta::minutes(i as i64))
-                .unwrap(),
-            total_cents: 100 * i as i64,
-        })
-        .collect();
+    let placed: Vec<Order> = (0..orders).map(|i| Order::sample("c1", i)).collect();
     writes = writes.put_all(&placed);
     writes.await.expect("seed the collection");
     results.push(
@@ -382,21 +249,7 @@ async fn run(server: &str, client: Client, sizes: Sizes) -> Vec<Measured> {
             },
             |_| async move {
                 for _ in 0..repeats {
-                    let items = raw_query(client, raw_table, "CUSTOMER#c1").await;
-                    let (mut customer, mut found) = (None, Vec::new());
-                    for item in items {
-                        match item
-                            .get("_et")
-                            .and_then(|v| v.as_s().ok())
-                            .map(String::as_str)
-                        {
-                            Some("Customer") => {
-                                customer = Some(Customer::from_item(item).expect("decodes"));
-                            }
-                            Some("Order") => found.push(Order::from_item(item).expect("decodes")),
-                            _ => {}
-                        }
-                    }
+                    let (customer, found) = raw_customer_with_orders(client, raw_table, "c1").await;
                     assert!(customer.is_some());
                     assert_eq!(found.len(), orders);
                 }
