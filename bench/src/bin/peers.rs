@@ -7,6 +7,7 @@
 //! cargo run --release -p dynaschema-bench --bin peers                   # full run (minutes)
 //! cargo run --release -p dynaschema-bench --bin peers -- --quick        # smoke: tiny sizes, one round
 //! cargo run --release -p dynaschema-bench --bin peers -- --server local # or embedded
+//! cargo run --release -p dynaschema-bench --bin peers -- --serve FILE   # the embedded server alone
 //! ```
 //!
 //! Every client runs in a child process of its own, one per round (this binary with
@@ -644,10 +645,25 @@ async fn run(server: &str, endpoint: &str, client: Client, sizes: Sizes, peers: 
         .expect("drop the table");
 }
 
+/// `--serve FILE`: runs the embedded server until killed, its endpoint written to
+/// FILE (for bench/adoption.sh's start-up measurement).
+fn serve(file: &str) {
+    let embedded = dynaschema::local::Embedded::start()
+        .unwrap_or_else(|e| panic!("the embedded server could not start: {e}"));
+    std::fs::write(file, embedded.endpoint()).expect("write the endpoint");
+    loop {
+        std::thread::park();
+    }
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if args.iter().any(|a| a == "--client") {
         child(&args);
+        return;
+    }
+    if let Some(i) = args.iter().position(|a| a == "--serve") {
+        serve(args.get(i + 1).expect("--serve FILE"));
         return;
     }
     let quick = args.iter().any(|a| a == "--quick");
