@@ -56,18 +56,32 @@ fn table_key(table: &Table, item: &Item) -> Option<Item> {
     Some(key)
 }
 
-/// A hashable identity of a primary key.
-fn identity(table: &Table, key: &Item) -> Vec<String> {
-    let definition = table.definition();
-    definition
-        .key_attributes()
-        .map(|attribute| match key.get(attribute) {
-            Some(AttributeValue::S(s)) => format!("S{s}"),
-            Some(AttributeValue::N(n)) => format!("N{n}"),
-            Some(other) => format!("{other:?}"),
-            None => String::new(),
-        })
-        .collect()
+/// A hashable identity of a primary key, in `out`: each key attribute's type, the
+/// length of its value and the value, in one string (one allocation per key, none
+/// when `out` is reused).
+fn identity_into(table: &Table, key: &Item, out: &mut String) {
+    fn push(out: &mut String, tag: char, value: &str) {
+        out.push(tag);
+        out.push_str(itoa::Buffer::new().format(value.len()));
+        out.push(':');
+        out.push_str(value);
+    }
+    out.clear();
+    for attribute in table.definition().key_attributes() {
+        match key.get(attribute) {
+            Some(AttributeValue::S(s)) => push(out, 'S', s),
+            Some(AttributeValue::N(n)) => push(out, 'N', n),
+            Some(other) => push(out, '?', &format!("{other:?}")),
+            None => out.push('-'),
+        }
+    }
+}
+
+/// [`identity_into`] a new string.
+fn identity(table: &Table, key: &Item) -> String {
+    let mut out = String::with_capacity(32);
+    identity_into(table, key, &mut out);
+    out
 }
 
 /// What one chunk left: keys not processed after every attempt, and the error that
@@ -158,7 +172,7 @@ async fn get_items<T>(
     decode: impl Fn(Item) -> Result<T>,
 ) -> Result<Vec<T>> {
     // Position of each distinct key, in first-seen order.
-    let mut position: HashMap<Vec<String>, usize> = HashMap::with_capacity(keys.len());
+    let mut position: HashMap<String, usize> = HashMap::with_capacity(keys.len());
     let mut unique = Vec::with_capacity(keys.len());
     for key in keys {
         let next = position.len();
@@ -183,10 +197,12 @@ async fn get_items<T>(
         .map(|chunk| async move {
             let mut found = Vec::new();
             let leftovers = get_chunk(table, entity, chunk, consistent, &mut found).await;
+            let mut id = String::new();
             let decoded = found
                 .into_iter()
                 .filter_map(|item| {
-                    let at = *position.get(&identity(table, &item))?;
+                    identity_into(table, &item, &mut id);
+                    let at = *position.get(id.as_str())?;
                     Some(decode(item).map(|value| (at, value)))
                 })
                 .collect();
@@ -296,9 +312,19 @@ impl<'t, E: Entity> IntoFuture for BatchGet<'t, E> {
 
 /// One write of a batch.
 struct Write {
-    key: Item,
     size: usize,
     request: WriteRequest,
+}
+
+impl Write {
+    /// The put's item or the delete's key: what the write's key is read from.
+    fn keyed(&self) -> Option<&Item> {
+        match (self.request.put_request(), self.request.delete_request()) {
+            (Some(put), _) => Some(put.item()),
+            (None, Some(delete)) => Some(delete.key()),
+            (None, None) => None,
+        }
+    }
 }
 
 /// A `BatchWriteItem` of puts and deletes, of any entities; `.await` it. Built by
@@ -343,16 +369,15 @@ impl<'t> BatchWrite<'t> {
                 return self;
             }
         };
-        if let Err(e) = crate::limits::check_item::<E>(&item) {
-            self.fail(e.into());
-            return self;
-        }
-        let Some(key) = table_key(self.table, &item) else {
-            return self;
+        let size = match crate::limits::check_item::<E>(&item) {
+            Ok(size) => size,
+            Err(e) => {
+                self.fail(e.into());
+                return self;
+            }
         };
         self.writes.push(Write {
-            key,
-            size: item_size(&item),
+            size,
             request: WriteRequest::builder()
                 .put_request(
                     PutRequest::builder()
@@ -385,12 +410,11 @@ impl<'t> BatchWrite<'t> {
                 request: WriteRequest::builder()
                     .delete_request(
                         DeleteRequest::builder()
-                            .set_key(Some(key.clone()))
+                            .set_key(Some(key))
                             .build()
                             .expect("key is set"),
                     )
                     .build(),
-                key,
             }),
             Err(e) => self.fail(e.into()),
         }
@@ -408,17 +432,28 @@ impl<'t> BatchWrite<'t> {
             return Err(e);
         }
         let table = self.table;
-        // The last write of each key wins, in the order given.
-        let mut last: HashMap<Vec<String>, usize> = HashMap::with_capacity(self.writes.len());
-        for (i, w) in self.writes.iter().enumerate() {
-            last.insert(identity(table, &w.key), i);
+        // The last write of each key wins, in the order given. Each key's identity is
+        // computed once.
+        let ids: Vec<String> = self
+            .writes
+            .iter()
+            .map(|w| w.keyed().map(|k| identity(table, k)).unwrap_or_default())
+            .collect();
+        let mut last: HashMap<&str, usize> = HashMap::with_capacity(ids.len());
+        for (i, id) in ids.iter().enumerate() {
+            last.insert(id, i);
         }
+        let keep: Vec<bool> = ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| last.get(id.as_str()) == Some(&i))
+            .collect();
+        drop(last);
         let writes: Vec<Write> = self
             .writes
             .into_iter()
-            .enumerate()
-            .filter(|(i, w)| last.get(&identity(table, &w.key)) == Some(i))
-            .map(|(_, w)| w)
+            .zip(keep)
+            .filter_map(|(w, keep)| keep.then_some(w))
             .collect();
         let mut chunks: Vec<Vec<Write>> = Vec::new();
         let mut size = 0;

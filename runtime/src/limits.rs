@@ -61,16 +61,13 @@ pub fn value_size(value: &AttributeValue) -> usize {
 
 /// One byte per two significant digits, plus one.
 fn number_size(n: &str) -> usize {
-    let digits: String = n
-        .chars()
-        .take_while(|c| *c != 'e' && *c != 'E')
-        .filter(char::is_ascii_digit)
-        .collect();
-    let significant = digits
-        .trim_start_matches('0')
-        .trim_end_matches('0')
-        .len()
-        .max(1);
+    let mantissa = n.split(['e', 'E']).next().unwrap_or_default();
+    // Significant digits: from the first non-zero digit to the last one, whatever
+    // the sign and the decimal point between them.
+    let digits = || mantissa.bytes().filter(u8::is_ascii_digit);
+    let leading = digits().take_while(|d| *d == b'0').count();
+    let trailing = digits().rev().take_while(|d| *d == b'0').count();
+    let significant = digits().count().saturating_sub(leading + trailing).max(1);
     significant.div_ceil(2) + 1
 }
 
@@ -87,12 +84,12 @@ pub fn depth(value: &AttributeValue) -> usize {
 }
 
 /// Refuses an item over 400 KB (naming the entity and its largest attribute), or
-/// with an attribute nested deeper than 32 levels.
-pub(crate) fn check_item<E: Entity>(item: &Item) -> Result<(), LimitError> {
+/// with an attribute nested deeper than 32 levels; its size when it fits.
+pub(crate) fn check_item<E: Entity>(item: &Item) -> Result<usize, LimitError> {
     check_item_of(E::NAME, item)
 }
 
-fn check_item_of(entity: &'static str, item: &Item) -> Result<(), LimitError> {
+fn check_item_of(entity: &'static str, item: &Item) -> Result<usize, LimitError> {
     if let Some((name, d)) = item
         .iter()
         .map(|(name, value)| (name, depth(value)))
@@ -108,7 +105,7 @@ fn check_item_of(entity: &'static str, item: &Item) -> Result<(), LimitError> {
     }
     let size = item_size(item);
     if size <= MAX_ITEM_BYTES {
-        return Ok(());
+        return Ok(size);
     }
     let largest = item
         .iter()
@@ -176,6 +173,21 @@ mod tests {
     fn sizes_follow_dynamodbs_rules() {
         assert_eq!(value_size(&AttributeValue::N("12345".into())), 4);
         assert_eq!(value_size(&AttributeValue::N("-0.00100".into())), 2);
+        for (number, significant) in [
+            ("0", 1),
+            ("0.000", 1),
+            ("100.50", 4),
+            ("1e10", 1),
+            ("-12.5E-3", 3),
+            ("99999999999999999999999999999999999999", 38),
+            ("1.0000000000000000000000000000000000001", 38),
+        ] {
+            assert_eq!(
+                value_size(&AttributeValue::N(number.into())),
+                usize::div_ceil(significant, 2) + 1,
+                "{number}"
+            );
+        }
         assert_eq!(value_size(&AttributeValue::Bool(true)), 1);
         assert_eq!(
             value_size(&AttributeValue::L(vec![AttributeValue::S("ab".into())])),

@@ -674,7 +674,32 @@ impl<'t, T: Send + 't, R: 't> Query<'t, T, R> {
 
     /// Every item (up to [`limit`](Self::limit)), collected into a `Vec`.
     pub async fn all(self) -> Result<Vec<T>> {
-        self.stream().try_collect().await
+        if self.fan_out.is_some() {
+            return self.stream().try_collect().await;
+        }
+        // Page by page, as `stream` reads, each page's items moved in at once (not
+        // one by one through the stream: BENCHMARKS.md, client CPU).
+        let mut remaining = self.limit;
+        let mut start = None;
+        let mut all = Vec::new();
+        while remaining != Some(0) {
+            let limit = self.request_limit(remaining);
+            let (mut items, last, _) = self.fetch(start.take(), limit).await?;
+            if let Some(remaining) = &mut remaining {
+                items.truncate(*remaining);
+                *remaining -= items.len();
+            }
+            if all.is_empty() {
+                all = items;
+            } else {
+                all.append(&mut items);
+            }
+            match last {
+                Some(last) => start = Some(last),
+                None => break,
+            }
+        }
+        Ok(all)
     }
 }
 

@@ -147,8 +147,17 @@ fn cpu_time() -> Duration {
     time(usage.ru_utime) + time(usage.ru_stime)
 }
 
+/// The workloads a child runs: every one, or those of `--only a,b` (for profiling
+/// one workload by hand: the seeding still runs).
+static ONLY: std::sync::OnceLock<Option<Vec<String>>> = std::sync::OnceLock::new();
+
 /// Runs one workload and prints its line: `RESULT name units wall_secs cpu_secs`.
 async fn timed(name: &str, units: usize, work: impl Future<Output = ()>) {
+    if let Some(Some(only)) = ONLY.get()
+        && !only.iter().any(|w| w == name)
+    {
+        return;
+    }
     let (start, cpu) = (Instant::now(), cpu_time());
     work.await;
     let (wall, cpu) = (start.elapsed(), cpu_time() - cpu);
@@ -411,6 +420,12 @@ fn child(args: &[String]) {
     let (client_name, endpoint, table) = (arg("--client"), arg("--endpoint"), arg("--table"));
     let round: usize = arg("--round").parse().expect("--round: a number");
     let sizes = Sizes::parse(&arg("--sizes"));
+    let only = args
+        .iter()
+        .position(|a| a == "--only")
+        .and_then(|i| args.get(i + 1))
+        .map(|list| list.split(',').map(str::to_owned).collect());
+    ONLY.set(only).expect("set once");
     // One thread, as a Lambda function's handler and the Node peers have.
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -645,11 +660,20 @@ async fn run(server: &str, endpoint: &str, client: Client, sizes: Sizes, peers: 
         .expect("drop the table");
 }
 
-/// `--serve FILE`: runs the embedded server until killed, its endpoint written to
-/// FILE (for bench/adoption.sh's start-up measurement).
+/// `--serve FILE`: runs the embedded server until killed, with the benchmark table
+/// `peers` created, its endpoint written to FILE: for bench/adoption.sh's start-up
+/// measurement and for profiling one client by hand, e.g.
+/// `valgrind --tool=callgrind peers --client dynaschema --endpoint URL --table peers
+/// --round 0 --sizes 0,500,0,50,0,2000 --only batch_put`.
 fn serve(file: &str) {
     let embedded = dynaschema::local::Embedded::start()
         .unwrap_or_else(|e| panic!("the embedded server could not start: {e}"));
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a Tokio runtime")
+        .block_on(bench::Table::new(embedded.client(), "peers").create_table())
+        .expect("create the table");
     std::fs::write(file, embedded.endpoint()).expect("write the endpoint");
     loop {
         std::thread::park();
