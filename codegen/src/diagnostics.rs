@@ -1,6 +1,7 @@
 //! Problems found in a schema, collected (never stop-at-first) and rendered with
-//! their place in the file: through miette with source snippets, or one
-//! `file:line:col: severity: message` line each for compilers and editors.
+//! their place in the file: with source snippets (through miette's graphical
+//! renderer with the `cli` feature), or one `file:line:col: severity: message` line
+//! each for compilers and editors.
 
 use std::fmt;
 use std::ops::Range;
@@ -239,7 +240,89 @@ impl Diagnostics {
 }
 
 impl Diagnostics {
+    /// Every finding rendered as [`render`](Self::render) does, without the count:
+    /// through miette's graphical renderer with the `cli` feature, as
+    /// [`render_snippets`](Self::render_snippets) without it.
+    #[cfg(not(feature = "cli"))]
+    pub fn render_findings(&self) -> String {
+        self.render_snippets()
+    }
+
+    /// Every finding as text, without miette's graphical renderer: the severity,
+    /// code and message, `--> file:line:col`, the source line with the marked place and its
+    /// label, each related place the same way, and the help.
+    ///
+    /// ```
+    /// use dynaschema_codegen::diagnostics::{Diagnostic, Diagnostics, SourceFile};
+    ///
+    /// let source = SourceFile::new("dynaschema.toml", "[table]\nnmae = \"App\"\n");
+    /// let mut diagnostics = Diagnostics::new(source);
+    /// diagnostics.push(
+    ///     Diagnostic::error("schema::unknown-key", "unknown key `nmae`", 8..12, "here")
+    ///         .with_help("did you mean `name`?"),
+    /// );
+    /// assert_eq!(
+    ///     diagnostics.render_snippets(),
+    ///     "error[schema::unknown-key]: unknown key `nmae`\n  --> dynaschema.toml:2:1\n   |\n 2 | nmae = \"App\"\n   | ^^^^ here\n   = help: did you mean `name`?\n\n"
+    /// );
+    /// ```
+    pub fn render_snippets(&self) -> String {
+        let mut out = String::new();
+        for d in &self.items {
+            let severity = match d.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+            };
+            out.push_str(&format!("{severity}[{}]: {}\n", d.code, d.message));
+            match &d.span {
+                Some(span) => {
+                    let (line, _) = self.source.line_col(span.start);
+                    let width = line.to_string().len() + 1;
+                    out.push_str(&format!("{:width$}--> {}\n", "", self.location(d)));
+                    out.push_str(&format!("{:width$} |\n", ""));
+                    self.snippet(&mut out, span, &d.label, width);
+                    for (span, label) in &d.related {
+                        self.snippet(&mut out, span, label, width);
+                    }
+                    if let Some(help) = &d.help {
+                        out.push_str(&format!("{:width$} = help: {help}\n", ""));
+                    }
+                }
+                None => {
+                    out.push_str(&format!("  --> {}\n", self.source.name));
+                    if let Some(help) = &d.help {
+                        out.push_str(&format!("   = help: {help}\n"));
+                    }
+                }
+            }
+            out.push('\n');
+        }
+        out
+    }
+
+    /// The line of `span` with carets under it and `label`, the gutter `width` wide.
+    fn snippet(&self, out: &mut String, span: &Span, label: &str, width: usize) {
+        let (line, col) = self.source.line_col(span.start);
+        let text = self.source.text.lines().nth(line - 1).unwrap_or_default();
+        let rest = text.chars().count().saturating_sub(col - 1);
+        let marked = self
+            .source
+            .text
+            .get(span.clone())
+            .map_or(1, |s| s.lines().next().unwrap_or_default().chars().count())
+            .clamp(1, rest.max(1));
+        out.push_str(&format!("{line:>width$} | {text}\n"));
+        out.push_str(&format!(
+            "{:width$} | {:pad$}{} {label}\n",
+            "",
+            "",
+            "^".repeat(marked),
+            pad = col - 1
+        ));
+    }
+
     /// Every finding rendered as [`render`](Self::render) does, without the count.
+    #[cfg(feature = "cli")]
     pub fn render_findings(&self) -> String {
         let handler =
             miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
@@ -268,25 +351,30 @@ impl fmt::Display for Diagnostics {
 impl std::error::Error for Diagnostics {}
 
 /// One finding as a miette diagnostic.
+#[cfg(feature = "cli")]
 struct Report<'a> {
     source: &'a SourceFile,
     diagnostic: &'a Diagnostic,
 }
 
+#[cfg(feature = "cli")]
 impl fmt::Debug for Report<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Debug::fmt(self.diagnostic, f)
     }
 }
 
+#[cfg(feature = "cli")]
 impl fmt::Display for Report<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.diagnostic.message)
     }
 }
 
+#[cfg(feature = "cli")]
 impl std::error::Error for Report<'_> {}
 
+#[cfg(feature = "cli")]
 impl miette::Diagnostic for Report<'_> {
     fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
         Some(Box::new(self.diagnostic.code))
@@ -322,6 +410,7 @@ impl miette::Diagnostic for Report<'_> {
     }
 }
 
+#[cfg(feature = "cli")]
 impl miette::SourceCode for Report<'_> {
     fn read_span<'b>(
         &'b self,

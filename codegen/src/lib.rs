@@ -6,7 +6,7 @@
 //!
 //! 1. [`parse`]: TOML syntax, shape (serde, spans kept), meaning ([`schema::lower`]),
 //!    cross-entity rules ([`check`]). Every stage collects all of its findings into
-//!    [`diagnostics::Diagnostics`], rendered through miette with `file:line:col`.
+//!    [`diagnostics::Diagnostics`], rendered with `file:line:col` and source snippets.
 //! 2. [`generate::module_source`]: the module `build.rs` writes to `OUT_DIR`.
 //! 3. [`derive::entity`]: the `Entity` impl of one struct, checked against the same model.
 //!
@@ -28,6 +28,16 @@
 //! assert_eq!(checked.schema.entities[0].name, "User");
 //! ```
 
+//! # Features
+//!
+//! - `cli`: what the `dynaschema` command needs beyond `build.rs` and the derive —
+//!   the JSON Schema of the schema file ([`schema::json_schema`], schemars), the
+//!   emitters ([`docs`], [`table_json`], [`terraform`], [`workbench`], serde_json)
+//!   and miette's graphical renderer. Without it (as `build.rs` and the derive use
+//!   this crate) diagnostics render as `file:line:col` with the source line and a
+//!   caret, and the crate builds without those dependencies (BENCHMARKS.md, the
+//!   cost of adopting).
+
 #![warn(missing_docs)]
 // Examples of build.rs show the whole file, `fn main` included.
 #![allow(clippy::needless_doctest_main)]
@@ -40,14 +50,18 @@ pub mod check;
 pub mod derive;
 pub mod diagnostics;
 pub mod diff;
+#[cfg(feature = "cli")]
 pub mod docs;
 pub mod generate;
 mod keys;
 pub mod names;
 pub mod schema;
+#[cfg(feature = "cli")]
 pub mod table_json;
+#[cfg(feature = "cli")]
 pub mod terraform;
 mod tokens;
+#[cfg(feature = "cli")]
 pub mod workbench;
 
 pub use check::{LoadError, load, parse};

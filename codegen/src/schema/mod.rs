@@ -13,6 +13,7 @@ use std::sync::Arc;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, SourceFile, Span};
 pub use model::*;
+#[cfg(feature = "cli")]
 pub use raw::json_schema;
 
 /// A schema that passed every check, with the warnings found along the way.

@@ -7,55 +7,61 @@
 
 use std::collections::BTreeMap;
 
+#[cfg(feature = "cli")]
 use schemars::JsonSchema;
 use serde::Deserialize;
 use toml::Spanned;
 
 /// A dynaschema single-table design: the table, its indexes, the entities stored in
 /// it and the access patterns the application needs.
-#[derive(Debug, Deserialize, JsonSchema)]
-#[schemars(title = "dynaschema schema", deny_unknown_fields)]
+#[derive(Debug, Deserialize)]
+#[cfg_attr(feature = "cli", derive(JsonSchema))]
+#[cfg_attr(
+    feature = "cli",
+    schemars(title = "dynaschema schema", deny_unknown_fields)
+)]
 pub struct RawSchema {
     /// The table.
-    #[schemars(with = "RawTable")]
+    #[cfg_attr(feature = "cli", schemars(with = "RawTable"))]
     pub table: Spanned<RawTable>,
     /// Global secondary indexes, by name.
     #[serde(default)]
-    #[schemars(with = "BTreeMap<String, RawIndex>")]
+    #[cfg_attr(feature = "cli", schemars(with = "BTreeMap<String, RawIndex>"))]
     pub indexes: BTreeMap<String, Spanned<RawIndex>>,
     /// Entities, by name (the name of the struct deriving `Entity`).
     #[serde(default)]
-    #[schemars(with = "BTreeMap<String, RawEntity>")]
+    #[cfg_attr(feature = "cli", schemars(with = "BTreeMap<String, RawEntity>"))]
     pub entities: BTreeMap<String, Spanned<RawEntity>>,
     /// Access patterns, by name (the name of the generated method).
     #[serde(default)]
-    #[schemars(with = "BTreeMap<String, RawPattern>")]
+    #[cfg_attr(feature = "cli", schemars(with = "BTreeMap<String, RawPattern>"))]
     pub patterns: BTreeMap<String, Spanned<RawPattern>>,
 }
 
 /// The table: its key attributes and the attribute naming each item's entity.
-#[derive(Debug, Deserialize, JsonSchema)]
-#[schemars(deny_unknown_fields)]
+#[derive(Debug, Deserialize)]
+#[cfg_attr(feature = "cli", derive(JsonSchema))]
+#[cfg_attr(feature = "cli", schemars(deny_unknown_fields))]
 pub struct RawTable {
     /// Logical table name; the generated module is named after it.
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "cli", schemars(with = "String"))]
     pub name: Spanned<String>,
     /// Partition key attribute name.
-    #[schemars(with = "String")]
+    #[cfg_attr(feature = "cli", schemars(with = "String"))]
     pub partition_key: Spanned<String>,
     /// Sort key attribute name.
-    #[schemars(with = "Option<String>")]
+    #[cfg_attr(feature = "cli", schemars(with = "Option<String>"))]
     pub sort_key: Option<Spanned<String>>,
     /// Discriminator attribute (default `_et`).
-    #[schemars(with = "Option<String>")]
+    #[cfg_attr(feature = "cli", schemars(with = "Option<String>"))]
     pub entity_attribute: Option<Spanned<String>>,
     /// The attribute holding the schema version of entities that declare one
     /// (default `_sv`).
-    #[schemars(with = "Option<String>")]
+    #[cfg_attr(feature = "cli", schemars(with = "Option<String>"))]
     pub schema_version_attribute: Option<Spanned<String>>,
     /// The attribute holding each item's expiry time (epoch seconds); DynamoDB deletes
     /// items after it.
-    #[schemars(with = "Option<String>")]
+    #[cfg_attr(feature = "cli", schemars(with = "Option<String>"))]
     pub ttl_attribute: Option<Spanned<String>>,
     /// The DynamoDB stream of item changes, by what each record holds.
     pub stream: Option<RawStreamView>,
@@ -63,7 +69,7 @@ pub struct RawTable {
     #[serde(default)]
     pub point_in_time_recovery: bool,
     /// `"pay_per_request"` (default), or provisioned capacity `{ read = 5, write = 5 }`.
-    #[schemars(with = "Option<RawBilling>")]
+    #[cfg_attr(feature = "cli", schemars(with = "Option<RawBilling>"))]
     pub billing: Option<Spanned<RawBilling>>,
     /// Refuse `DeleteTable` until this is turned off.
     #[serde(default)]
@@ -71,16 +77,17 @@ pub struct RawTable {
     /// The table class.
     pub table_class: Option<RawTableClass>,
     /// Tags on the table.
-    #[schemars(with = "Option<BTreeMap<String, String>>")]
+    #[cfg_attr(feature = "cli", schemars(with = "Option<BTreeMap<String, String>>"))]
     pub tags: Option<Spanned<BTreeMap<String, String>>>,
     /// Regions of global-table replicas, e.g. `["eu-west-1"]`.
     #[serde(default)]
-    #[schemars(with = "Vec<String>")]
+    #[cfg_attr(feature = "cli", schemars(with = "Vec<String>"))]
     pub replicas: Vec<Spanned<String>>,
 }
 
 /// A secondary index's kind.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "cli", derive(JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RawIndexKind {
     /// A global secondary index.
@@ -90,9 +97,10 @@ pub enum RawIndexKind {
 }
 
 /// What each stream record holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "cli", derive(JsonSchema))]
 #[serde(rename_all = "snake_case")]
-#[schemars(rename = "StreamView")]
+#[cfg_attr(feature = "cli", schemars(rename = "StreamView"))]
 pub enum RawStreamView {
     /// Only the key attributes of the changed item.
     KeysOnly,
@@ -105,9 +113,10 @@ pub enum RawStreamView {
 }
 
 /// The table class.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "cli", derive(JsonSchema))]
 #[serde(rename_all = "snake_case")]
-#[schemars(rename = "TableClass")]
+#[cfg_attr(feature = "cli", schemars(rename = "TableClass"))]
 pub enum RawTableClass {
     /// DynamoDB Standard (the default).
     Standard,
@@ -116,7 +125,8 @@ pub enum RawTableClass {
 }
 
 /// Billing mode.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "cli", derive(JsonSchema))]
 #[serde(untagged)]
 pub enum RawBilling {
     /// `"pay_per_request"`: on-demand.
@@ -126,7 +136,8 @@ pub enum RawBilling {
 }
 
 /// On-demand billing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "cli", derive(JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum OnDemand {
     /// Pay per request.
@@ -134,9 +145,10 @@ pub enum OnDemand {
 }
 
 /// Provisioned read and write capacity units.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "cli", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
-#[schemars(rename = "Capacity")]
+#[cfg_attr(feature = "cli", schemars(rename = "Capacity"))]
 pub struct RawCapacity {
     /// Read capacity units.
     pub read: u64,
@@ -145,8 +157,9 @@ pub struct RawCapacity {
 }
 
 /// A secondary index: global (the default) or local.
-#[derive(Debug, Deserialize, JsonSchema)]
-#[schemars(deny_unknown_fields)]
+#[derive(Debug, Deserialize)]
+#[cfg_attr(feature = "cli", derive(JsonSchema))]
+#[cfg_attr(feature = "cli", schemars(deny_unknown_fields))]
 pub struct RawIndex {
     /// `"global"` (default): its own partition key; `"local"`: the table's partition
     /// key with another sort key, created with the table.
@@ -154,22 +167,25 @@ pub struct RawIndex {
     /// Partition key (global indexes only): one attribute name, whose string values
     /// entities build from key templates; or a list of 1 to 4 attribute names, a
     /// multi-attribute key whose values are the entities' own fields.
-    #[schemars(with = "Option<KeyAttributesSchema>")]
+    #[cfg_attr(feature = "cli", schemars(with = "Option<KeyAttributesSchema>"))]
     pub partition_key: Option<Spanned<toml::Value>>,
     /// Sort key: one attribute name (a template key), or with a multi-attribute
     /// partition key, 1 to 4 attribute names compared left to right.
-    #[schemars(with = "Option<KeyAttributesSchema>")]
+    #[cfg_attr(feature = "cli", schemars(with = "Option<KeyAttributesSchema>"))]
     pub sort_key: Option<Spanned<toml::Value>>,
     /// Types of multi-attribute key attributes that are not strings, e.g.
     /// `{ round = "number" }`.
-    #[schemars(with = "Option<BTreeMap<String, RawScalarKind>>")]
+    #[cfg_attr(
+        feature = "cli",
+        schemars(with = "Option<BTreeMap<String, RawScalarKind>>")
+    )]
     pub attribute_types: Option<Spanned<BTreeMap<String, RawScalarKind>>>,
     /// `"all"`, `"keys_only"` or `{ include = [..] }`; read in lowering so that a wrong
     /// shape gets a specific message.
-    #[schemars(with = "Option<ProjectionSchema>")]
+    #[cfg_attr(feature = "cli", schemars(with = "Option<ProjectionSchema>"))]
     pub projection: Option<Spanned<toml::Value>>,
     /// Provisioned capacity of the index (required with provisioned billing).
-    #[schemars(with = "Option<RawCapacity>")]
+    #[cfg_attr(feature = "cli", schemars(with = "Option<RawCapacity>"))]
     pub capacity: Option<Spanned<RawCapacity>>,
 }
 
@@ -224,42 +240,45 @@ impl<'de> Deserialize<'de> for RawEntity {
 /// An entity's key templates on one index, e.g. `{ pk = "USER#{user_id}", sk = "PROFILE" }`:
 /// `#`-separated segments, each a literal or one `{field}`. On a multi-attribute
 /// index, one `"{field}"` per key attribute: `{ pk = ["{tenant}", "{region}"] }`.
-#[derive(Debug, Deserialize, JsonSchema)]
-#[schemars(deny_unknown_fields)]
+#[derive(Debug, Deserialize)]
+#[cfg_attr(feature = "cli", derive(JsonSchema))]
+#[cfg_attr(feature = "cli", schemars(deny_unknown_fields))]
 pub struct RawKeys {
     /// Partition key template (omitted on local indexes: they share the primary one).
-    #[schemars(with = "Option<KeyAttributesSchema>")]
+    #[cfg_attr(feature = "cli", schemars(with = "Option<KeyAttributesSchema>"))]
     pub pk: Option<Spanned<toml::Value>>,
     /// Sort key template.
-    #[schemars(with = "Option<KeyAttributesSchema>")]
+    #[cfg_attr(feature = "cli", schemars(with = "Option<KeyAttributesSchema>"))]
     pub sk: Option<Spanned<toml::Value>>,
     /// Write sharding of a hot partition on a global secondary index: the `{shard}`
     /// segment of `pk` is a stable hash of the `of` fields modulo `count`, and the
     /// index's patterns query every shard and merge the results in sort order.
-    #[schemars(with = "Option<RawShards>")]
+    #[cfg_attr(feature = "cli", schemars(with = "Option<RawShards>"))]
     pub shards: Option<Spanned<RawShards>>,
 }
 
 /// `shards = { count = 8, of = ["product_id"] }`.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Deserialize)]
+#[cfg_attr(feature = "cli", derive(JsonSchema))]
 #[serde(deny_unknown_fields)]
-#[schemars(rename = "Shards")]
+#[cfg_attr(feature = "cli", schemars(rename = "Shards"))]
 pub struct RawShards {
     /// How many shards the partition is spread over (2 to 100): a query of the
     /// partition sends this many requests.
-    #[schemars(with = "u32", range(min = 2, max = 100))]
+    #[cfg_attr(feature = "cli", schemars(with = "u32", range(min = 2, max = 100)))]
     pub count: Spanned<i64>,
     /// The fields the shard is computed from: fields of the entity's primary
     /// templates or of its sort template on the index (an item's identity, so its
     /// shard never changes).
-    #[schemars(with = "Vec<String>", length(min = 1))]
+    #[cfg_attr(feature = "cli", schemars(with = "Vec<String>", length(min = 1)))]
     pub of: Vec<Spanned<String>>,
 }
 
 /// The type of a multi-attribute key attribute.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "cli", derive(JsonSchema))]
 #[serde(rename_all = "snake_case")]
-#[schemars(rename = "ScalarKind")]
+#[cfg_attr(feature = "cli", schemars(rename = "ScalarKind"))]
 pub enum RawScalarKind {
     /// `S` (the default): compared as UTF-8 bytes.
     String,
@@ -268,6 +287,7 @@ pub enum RawScalarKind {
 }
 
 /// One string, or a list of 1 to 4 strings.
+#[cfg(feature = "cli")]
 #[derive(JsonSchema)]
 #[serde(untagged)]
 #[allow(dead_code)] // Describes the file for the JSON Schema only.
@@ -275,49 +295,51 @@ enum KeyAttributesSchema {
     /// One attribute (a template key) or one template.
     One(String),
     /// The attributes of a multi-attribute key, or their `"{field}"`s.
-    Many(#[schemars(length(min = 1, max = 4))] Vec<String>),
+    Many(#[cfg_attr(feature = "cli", schemars(length(min = 1, max = 4)))] Vec<String>),
 }
 
 /// An access pattern: exactly one of `get`, `query`, `collection`, `scan`.
-#[derive(Debug, Deserialize, JsonSchema)]
-#[schemars(deny_unknown_fields)]
+#[derive(Debug, Deserialize)]
+#[cfg_attr(feature = "cli", derive(JsonSchema))]
+#[cfg_attr(feature = "cli", schemars(deny_unknown_fields))]
 pub struct RawPattern {
     /// `GetItem` of this entity.
-    #[schemars(with = "Option<String>")]
+    #[cfg_attr(feature = "cli", schemars(with = "Option<String>"))]
     pub get: Option<Spanned<String>>,
     /// `Query` of this entity.
-    #[schemars(with = "Option<String>")]
+    #[cfg_attr(feature = "cli", schemars(with = "Option<String>"))]
     pub query: Option<Spanned<String>>,
     /// `"items"`: on an index projecting only some attributes, read each page's full
     /// items with one `BatchGetItem`.
-    #[schemars(with = "Option<FetchSchema>")]
+    #[cfg_attr(feature = "cli", schemars(with = "Option<FetchSchema>"))]
     pub fetch: Option<Spanned<String>>,
     /// A `Scan` of the whole table (or `index`) for this entity: the only way to read
     /// across partitions, so it is never implied.
-    #[schemars(with = "Option<String>")]
+    #[cfg_attr(feature = "cli", schemars(with = "Option<String>"))]
     pub scan: Option<Spanned<String>>,
     /// Parallel segments of a `scan` (default 1).
-    #[schemars(with = "Option<u32>")]
+    #[cfg_attr(feature = "cli", schemars(with = "Option<u32>"))]
     pub segments: Option<Spanned<u32>>,
     /// One `Query` of these entities sharing a partition.
-    #[schemars(with = "Option<Vec<String>>")]
+    #[cfg_attr(feature = "cli", schemars(with = "Option<Vec<String>>"))]
     pub collection: Option<Spanned<Vec<Spanned<String>>>>,
     /// The index (default: the table's primary key).
-    #[schemars(with = "Option<String>")]
+    #[cfg_attr(feature = "cli", schemars(with = "Option<String>"))]
     pub index: Option<Spanned<String>>,
     /// A filter applied to a query's items after the key condition, e.g.
     /// `price_cents >= {min_price}`; each `{param}` becomes a typed argument.
-    #[schemars(with = "Option<String>")]
+    #[cfg_attr(feature = "cli", schemars(with = "Option<String>"))]
     pub filter: Option<Spanned<String>>,
     /// `ascending`/`oldest_first` (default) or `descending`/`newest_first`.
-    #[schemars(with = "Option<OrderSchema>")]
+    #[cfg_attr(feature = "cli", schemars(with = "Option<OrderSchema>"))]
     pub order: Option<Spanned<String>>,
     /// What it is for.
-    #[schemars(with = "Option<String>")]
+    #[cfg_attr(feature = "cli", schemars(with = "Option<String>"))]
     pub description: Option<Spanned<String>>,
 }
 
 /// `projection` as editors see it: `"all"`, `"keys_only"` or `{ include = [..] }`.
+#[cfg(feature = "cli")]
 #[derive(JsonSchema)]
 #[serde(untagged)]
 #[allow(dead_code)] // Describes the file for the JSON Schema only.
@@ -331,6 +353,7 @@ enum ProjectionSchema {
     },
 }
 
+#[cfg(feature = "cli")]
 #[derive(JsonSchema)]
 #[serde(rename_all = "snake_case")]
 #[allow(dead_code)]
@@ -340,6 +363,7 @@ enum NamedProjection {
 }
 
 /// What a query on a partially projected index returns.
+#[cfg(feature = "cli")]
 #[derive(JsonSchema)]
 #[serde(rename_all = "snake_case")]
 #[allow(dead_code)]
@@ -349,6 +373,7 @@ enum FetchSchema {
 }
 
 /// A query's order.
+#[cfg(feature = "cli")]
 #[derive(JsonSchema)]
 #[serde(rename_all = "snake_case")]
 #[allow(dead_code)]
@@ -363,6 +388,7 @@ enum OrderSchema {
     NewestFirst,
 }
 
+#[cfg(feature = "cli")]
 impl JsonSchema for RawEntity {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         "RawEntity".into()
@@ -390,7 +416,8 @@ impl JsonSchema for RawEntity {
 
 /// The JSON Schema of the schema file, for editors: committed as
 /// `dynaschema.schema.json` and named in each schema's first line,
-/// `#:schema ./dynaschema.schema.json`.
+/// `#:schema ./dynaschema.schema.json`. (Feature `cli`.)
+#[cfg(feature = "cli")]
 pub fn json_schema() -> String {
     let schema = schemars::schema_for!(RawSchema);
     serde_json::to_string_pretty(&schema).expect("a JSON Schema serializes") + "\n"
