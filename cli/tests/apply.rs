@@ -110,12 +110,7 @@ async fn gsi_names(table: &str) -> Vec<String> {
 }
 
 async fn exists(table: &str) -> bool {
-    client()
-        .describe_table()
-        .table_name(table)
-        .send()
-        .await
-        .is_ok()
+    exists_for(&client(), table).await
 }
 
 #[tokio::test]

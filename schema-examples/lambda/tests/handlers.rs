@@ -67,6 +67,18 @@ async fn call(table: &orders::Table, event: LambdaEvent<ApiGatewayV2httpRequest>
     )
 }
 
+/// Creates customer `ada` through the API, as a client would: 200.
+async fn put_ada(table: &orders::Table, name: &str) {
+    let body = format!(r#"{{"name": "{name}", "email": "ada@example.com"}}"#);
+    let put = request(
+        "PUT /customers/{customer_id}",
+        "ada",
+        Value::Null,
+        Some(&body),
+    );
+    assert_eq!(call(table, put).await.0, 200);
+}
+
 #[tokio::test]
 async fn the_recorded_request_places_an_order_for_a_known_customer() {
     let table = table().await;
@@ -82,13 +94,7 @@ async fn the_recorded_request_places_an_order_for_a_known_customer() {
     );
     assert!(table.customer_orders("ada").all().await.unwrap().is_empty());
 
-    let put = request(
-        "PUT /customers/{customer_id}",
-        "ada",
-        Value::Null,
-        Some(r#"{"name": "Ada Lovelace", "email": "ada@example.com"}"#),
-    );
-    assert_eq!(call(&table, put).await.0, 200);
+    put_ada(&table, "Ada Lovelace").await;
     let (status, body) = call(&table, event).await;
     assert_eq!(status, 201, "{body}");
     assert_eq!(body["total_cents"], 1998);
@@ -104,13 +110,7 @@ async fn the_recorded_request_places_an_order_for_a_known_customer() {
 #[tokio::test]
 async fn orders_are_listed_newest_first_a_page_at_a_time_with_a_cursor() {
     let table = table().await;
-    let put = request(
-        "PUT /customers/{customer_id}",
-        "ada",
-        Value::Null,
-        Some(r#"{"name": "Ada", "email": "ada@example.com"}"#),
-    );
-    assert_eq!(call(&table, put).await.0, 200);
+    put_ada(&table, "Ada").await;
     let mut placed = Vec::new();
     for total in 1..=5 {
         let body = format!(r#"{{"total_cents": {total}}}"#);
@@ -229,13 +229,7 @@ async fn the_stream_handler_recomputes_totals_and_a_redelivered_batch_changes_no
     let table = table().await;
     // What the table holds when the batch arrives: ada has two orders, alan none
     // (the batch removes his only one).
-    let put = request(
-        "PUT /customers/{customer_id}",
-        "ada",
-        Value::Null,
-        Some(r#"{"name": "Ada", "email": "ada@example.com"}"#),
-    );
-    assert_eq!(call(&table, put).await.0, 200);
+    put_ada(&table, "Ada").await;
     for total in [1998, 4500] {
         let body = format!(r#"{{"total_cents": {total}}}"#);
         let post = request(
